@@ -1,0 +1,244 @@
+//! Code side: turns source files into symbols, code-side spec anchors and a
+//! token set, one tree-sitter grammar per language file.
+
+mod go;
+mod java;
+mod javascript;
+mod plain;
+mod python;
+mod rust;
+mod typescript;
+mod walk;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use walk::normalised_hash;
+
+/// The languages driftcheck parses with tree-sitter. Adding one is a file in
+/// this module and a line here.
+static LANGUAGES: &[&dyn Language] = &[
+    &rust::Rust,
+    &python::Python,
+    &typescript::TypeScript,
+    &javascript::JavaScript,
+    &go::Go,
+    &java::Java,
+];
+
+/// What a grammar contributes: which files it owns, how a file path becomes a
+/// module path, and which syntax nodes define symbols.
+pub trait Language: Sync {
+    fn name(&self) -> &'static str;
+    /// File extensions (without the dot) this language owns.
+    fn extensions(&self) -> &'static [&'static str];
+    /// The tree-sitter grammar for a file with this extension.
+    fn grammar(&self, extension: &str) -> tree_sitter::Language;
+    /// Separator used when printing a qualified name (`::` or `.`).
+    fn separator(&self) -> &'static str;
+    /// Module path of a file, e.g. `src/net/mod.rs` → `[src, net]`. The root
+    /// node is given for languages that declare their package in source.
+    fn module_path(&self, path: &str, root: tree_sitter::Node, source: &str) -> Vec<String>;
+    /// Classifies a syntax node: `Some` if it defines a symbol or opens a
+    /// named scope for the nodes below it.
+    fn definition(&self, node: tree_sitter::Node, source: &str) -> Option<Definition>;
+}
+
+/// A definition found by a [`Language`] at one syntax node.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub name: String,
+    pub kind: SymbolKind,
+    /// False for nodes that only name a scope (a Rust `impl` block).
+    pub is_symbol: bool,
+    /// True when children are qualified by this name (types, modules, impls).
+    pub is_container: bool,
+    /// Replaces the enclosing scope, for definitions that name their owner
+    /// themselves (a Go method's receiver type).
+    pub owner: Option<Vec<String>>,
+    pub params: Vec<String>,
+    pub value: Option<String>,
+    pub public: bool,
+}
+
+impl Definition {
+    pub fn symbol(name: impl Into<String>, kind: SymbolKind) -> Self {
+        Definition {
+            name: name.into(),
+            kind,
+            is_symbol: true,
+            is_container: matches!(
+                kind,
+                SymbolKind::Type | SymbolKind::Enum | SymbolKind::Trait | SymbolKind::Module
+            ),
+            owner: None,
+            params: Vec::new(),
+            value: None,
+            public: true,
+        }
+    }
+
+    /// A scope that is not itself a symbol (e.g. `impl Client { … }`).
+    pub fn scope(name: impl Into<String>) -> Self {
+        Definition {
+            is_symbol: false,
+            is_container: true,
+            ..Definition::symbol(name, SymbolKind::Module)
+        }
+    }
+
+    pub fn with_params(mut self, params: Vec<String>) -> Self {
+        self.params = params;
+        self
+    }
+
+    pub fn with_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+
+    pub fn with_public(mut self, public: bool) -> Self {
+        self.public = public;
+        self
+    }
+
+    pub fn with_owner(mut self, owner: Vec<String>) -> Self {
+        self.owner = Some(owner);
+        self
+    }
+
+    pub fn container(mut self, is_container: bool) -> Self {
+        self.is_container = is_container;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SymbolKind {
+    Function,
+    Method,
+    Type,
+    Enum,
+    Trait,
+    Variant,
+    Field,
+    Constant,
+    Module,
+}
+
+impl SymbolKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SymbolKind::Function => "function",
+            SymbolKind::Method => "method",
+            SymbolKind::Type => "type",
+            SymbolKind::Enum => "enum",
+            SymbolKind::Trait => "trait",
+            SymbolKind::Variant => "variant",
+            SymbolKind::Field => "field",
+            SymbolKind::Constant => "constant",
+            SymbolKind::Module => "module",
+        }
+    }
+}
+
+/// A named definition in a code file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Symbol {
+    pub name: String,
+    /// Path inside the file: `["Client", "retry"]`.
+    pub qualified: Vec<String>,
+    /// `qualified` joined with the language's separator: `Client::retry`.
+    pub display: String,
+    pub kind: SymbolKind,
+    pub path: String,
+    pub line: usize,
+    pub end_line: usize,
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+    pub params: Vec<String>,
+    pub value: Option<String>,
+    /// Hash of the definition's tokens without comments or layout, so that
+    /// reformatting is not drift.
+    pub body_hash: String,
+    pub public: bool,
+    /// Rules suppressed by a `driftcheck:ignore` comment right before it.
+    #[serde(skip)]
+    pub ignores: Vec<String>,
+}
+
+/// A `spec: specs/net.md#retry-policy` comment in code.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecAnchor {
+    /// The target as written: `specs/net.md#retry-policy`.
+    pub target: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+    /// Index into the file's symbols of the symbol the comment precedes.
+    pub symbol: Option<usize>,
+}
+
+/// Where a file stopped parsing cleanly.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParseProblem {
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+}
+
+/// Everything driftcheck knows about one code file.
+#[derive(Debug, Clone)]
+pub struct CodeFile {
+    pub path: String,
+    /// `None` for text files without a grammar: they contribute tokens only.
+    pub language: Option<&'static str>,
+    pub separator: &'static str,
+    pub module: Vec<String>,
+    pub symbols: Vec<Symbol>,
+    pub anchors: Vec<SpecAnchor>,
+    pub tokens: HashSet<String>,
+    pub parse_problem: Option<ParseProblem>,
+    pub source: String,
+}
+
+/// The language that owns a path, by extension.
+pub fn language_for(path: &str) -> Option<(&'static dyn Language, &str)> {
+    let extension = path.rsplit_once('.')?.1;
+    if extension.contains('/') {
+        return None;
+    }
+    LANGUAGES
+        .iter()
+        .find(|language| language.extensions().contains(&extension))
+        .map(|language| (*language, extension))
+}
+
+/// Names of the supported languages, for `init` and `--help`.
+pub fn language_names() -> Vec<&'static str> {
+    LANGUAGES.iter().map(|language| language.name()).collect()
+}
+
+/// Indexes one file. Never fails: a file tree-sitter cannot fully parse is
+/// indexed as far as it got and carries a [`ParseProblem`].
+pub fn index_file(path: &str, source: String) -> CodeFile {
+    match language_for(path) {
+        Some((language, extension)) => walk::index(language, extension, path, source),
+        None => plain::index(path, source),
+    }
+}
+
+/// Directory and file-stem segments of a path: `src/net/client.rs` →
+/// `[src, net, client]`.
+pub(crate) fn path_segments(path: &str) -> Vec<String> {
+    let without_extension = match path.rsplit_once('.') {
+        Some((stem, ext)) if !ext.contains('/') => stem,
+        _ => path,
+    };
+    without_extension.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}

@@ -1,0 +1,46 @@
+//! Files without a grammar (C, Ruby, shell, SQL, YAML…): no symbols, but
+//! their identifier tokens and `spec:` comments still count.
+
+use std::collections::HashSet;
+
+use super::{CodeFile, SpecAnchor};
+use crate::text::{identifier_words, line_column, spec_anchor_targets};
+
+pub(super) fn index(path: &str, source: String) -> CodeFile {
+    let tokens: HashSet<String> = identifier_words(&source).map(str::to_string).collect();
+    let mut anchors = Vec::new();
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        if looks_like_comment(line) {
+            for (at, target) in spec_anchor_targets(line) {
+                let start = offset + at;
+                let (line, column) = line_column(&source, start);
+                anchors.push(SpecAnchor {
+                    target: target.to_string(),
+                    line,
+                    column,
+                    bytes: start..start + target.len(),
+                    symbol: None,
+                });
+            }
+        }
+        offset += line.len();
+    }
+    CodeFile {
+        path: path.to_string(),
+        language: None,
+        separator: ".",
+        module: Vec::new(),
+        symbols: Vec::new(),
+        anchors,
+        tokens,
+        parse_problem: None,
+        source,
+    }
+}
+
+/// Any common comment syntax: we do not know the language, so accept all.
+fn looks_like_comment(line: &str) -> bool {
+    let line = line.trim_start();
+    ["//", "#", "--", "/*", "*", ";", "%", "<!--", "'", "REM "].iter().any(|p| line.starts_with(p))
+}

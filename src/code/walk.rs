@@ -1,0 +1,244 @@
+//! The language-independent tree walk: scopes, symbols, comments, tokens and
+//! the normalised hash. Languages only classify nodes.
+
+use std::collections::HashSet;
+
+use tree_sitter::{Node, Parser};
+
+use super::{CodeFile, Definition, Language, ParseProblem, SpecAnchor, Symbol};
+use crate::text::{identifier_words, line_column};
+
+/// A comment seen during the walk; only the ones carrying a directive matter.
+struct Comment {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+pub(super) fn index(
+    language: &dyn Language,
+    extension: &str,
+    path: &str,
+    source: String,
+) -> CodeFile {
+    let mut parser = Parser::new();
+    let tree = parser
+        .set_language(&language.grammar(extension))
+        .ok()
+        .and_then(|()| parser.parse(&source, None));
+    let Some(tree) = tree else {
+        // The grammar refused the file outright: keep its tokens so that
+        // references into it are never falsely dangling.
+        let mut file = super::plain::index(path, source);
+        file.parse_problem = Some(ParseProblem { line: 1, column: 1, bytes: 0..0 });
+        return file;
+    };
+    let root = tree.root_node();
+    let mut walker = Walker {
+        language,
+        source: &source,
+        path,
+        symbols: Vec::new(),
+        comments: Vec::new(),
+        tokens: HashSet::new(),
+        problem: None,
+    };
+    walker.walk(root);
+    let Walker { mut symbols, comments, tokens, problem, .. } = walker;
+    let anchors = attach_comments(&source, &comments, &mut symbols);
+    CodeFile {
+        path: path.to_string(),
+        language: Some(language.name()),
+        separator: language.separator(),
+        module: language.module_path(path, root, &source),
+        symbols,
+        anchors,
+        tokens,
+        parse_problem: problem,
+        source,
+    }
+}
+
+struct Walker<'a> {
+    language: &'a dyn Language,
+    source: &'a str,
+    path: &'a str,
+    symbols: Vec<Symbol>,
+    comments: Vec<Comment>,
+    tokens: HashSet<String>,
+    problem: Option<ParseProblem>,
+}
+
+impl Walker<'_> {
+    /// Iterative pre-order walk: deeply nested code cannot overflow the stack.
+    fn walk(&mut self, root: Node) {
+        let mut cursor = root.walk();
+        let mut scopes: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut depth = 0usize;
+        'outer: loop {
+            let node = cursor.node();
+            let descend = self.visit(node, depth, &mut scopes);
+            if descend && cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            loop {
+                while scopes.last().is_some_and(|(d, _)| *d >= depth) {
+                    scopes.pop();
+                }
+                if cursor.goto_next_sibling() {
+                    continue 'outer;
+                }
+                if !cursor.goto_parent() {
+                    break 'outer;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    /// Records what one node contributes; returns whether to walk into it.
+    fn visit(&mut self, node: Node, depth: usize, scopes: &mut Vec<(usize, Vec<String>)>) -> bool {
+        if self.problem.is_none() && (node.is_error() || node.is_missing()) {
+            let (line, column) = line_column(self.source, node.start_byte());
+            self.problem = Some(ParseProblem { line, column, bytes: node.byte_range() });
+        }
+        if is_comment(node) {
+            let text = node_text(node, self.source);
+            if text.contains("driftcheck:") || text.contains("spec:") {
+                self.comments.push(Comment {
+                    start: node.start_byte(),
+                    end: node.end_byte(),
+                    text: text.to_string(),
+                });
+            }
+            return false;
+        }
+        if node.child_count() == 0 {
+            self.tokens.extend(identifier_words(node_text(node, self.source)).map(str::to_string));
+            return false;
+        }
+        if let Some(definition) = self.language.definition(node, self.source) {
+            let enclosing = scopes.last().map(|(_, path)| path.clone()).unwrap_or_default();
+            let mut qualified = definition.owner.clone().unwrap_or(enclosing);
+            qualified.push(definition.name.clone());
+            if definition.is_symbol {
+                self.push_symbol(node, &definition, qualified.clone());
+            }
+            if definition.is_container {
+                scopes.push((depth, qualified));
+            }
+        }
+        true
+    }
+
+    fn push_symbol(&mut self, node: Node, definition: &Definition, qualified: Vec<String>) {
+        let display = qualified.join(self.language.separator());
+        self.symbols.push(Symbol {
+            name: definition.name.clone(),
+            display,
+            qualified,
+            kind: definition.kind,
+            path: self.path.to_string(),
+            line: node.start_position().row + 1,
+            end_line: node.end_position().row + 1,
+            bytes: node.byte_range(),
+            params: definition.params.clone(),
+            value: definition.value.clone(),
+            body_hash: normalised_hash(node, self.source),
+            public: definition.public,
+            ignores: Vec::new(),
+        });
+    }
+}
+
+pub(super) fn is_comment(node: Node) -> bool {
+    node.kind().contains("comment")
+}
+
+pub(super) fn node_text<'s>(node: Node, source: &'s str) -> &'s str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+/// Hash of a node's leaf tokens, comments dropped and layout folded to one
+/// space, so that reformatting or re-commenting code is not a change.
+pub fn normalised_hash(node: Node, source: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    let mut cursor = node.walk();
+    let mut first = true;
+    'outer: loop {
+        let current = cursor.node();
+        let leaf = current.child_count() == 0;
+        if leaf && !is_comment(current) {
+            let text = node_text(current, source);
+            for word in text.split_whitespace() {
+                if !first {
+                    hasher.update(b" ");
+                }
+                hasher.update(word.as_bytes());
+                first = false;
+            }
+        }
+        if !leaf && !is_comment(current) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == node {
+                break 'outer;
+            }
+            if cursor.goto_next_sibling() {
+                continue 'outer;
+            }
+            if !cursor.goto_parent() {
+                break 'outer;
+            }
+        }
+    }
+    hasher.finalize().to_hex()[..16].to_string()
+}
+
+/// Attaches `driftcheck:ignore` and `spec:` comments to the symbol they sit
+/// directly above (only attributes, decorators and comments in between), and
+/// returns the spec anchors.
+fn attach_comments(source: &str, comments: &[Comment], symbols: &mut [Symbol]) -> Vec<SpecAnchor> {
+    let mut anchors = Vec::new();
+    for comment in comments {
+        let target = following_symbol(source, comment.end, symbols);
+        if let Some(rules) = crate::text::ignore_directive(&comment.text) {
+            if let Some(index) = target {
+                symbols[index].ignores.extend(rules);
+            }
+        }
+        for (offset, spec) in crate::text::spec_anchor_targets(&comment.text) {
+            let start = comment.start + offset;
+            let (line, column) = line_column(source, start);
+            anchors.push(SpecAnchor {
+                target: spec.to_string(),
+                line,
+                column,
+                bytes: start..start + spec.len(),
+                symbol: target,
+            });
+        }
+    }
+    anchors
+}
+
+fn following_symbol(source: &str, after: usize, symbols: &[Symbol]) -> Option<usize> {
+    let index = symbols.partition_point(|symbol| symbol.bytes.start < after);
+    let symbol = symbols.get(index)?;
+    let between = source.get(after..symbol.bytes.start)?;
+    // The rest of the comment's own line, then whole lines up to the symbol.
+    let mut lines = between.split('\n');
+    if !source[..after].ends_with('\n') {
+        lines.next();
+    }
+    let mut lines: Vec<&str> = lines.collect();
+    lines.pop(); // the symbol's own line, up to its first byte
+    let attached = lines.iter().all(|line| {
+        let line = line.trim_start();
+        !line.is_empty()
+            && ["#[", "#!", "@", "//", "#", "/*", "*", "--"].iter().any(|p| line.starts_with(p))
+    });
+    attached.then_some(index)
+}

@@ -1,0 +1,112 @@
+//! Small lexical helpers shared by the spec and code sides: positions,
+//! identifier words and the `driftcheck:` / `spec:` comment directives.
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    LineIndex::new(source).line_column(source, offset)
+}
+
+/// Line starts of a text, for many offset → line/column look-ups.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line_column(&self, source: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(source.len());
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = source.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// Identifier-like words (`[A-Za-z_$][A-Za-z0-9_$]*`) in a text.
+pub fn identifier_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$'))
+}
+
+/// The rules named by a `driftcheck:ignore RULE[, RULE]` directive; an empty
+/// list means every rule.
+pub fn ignore_directive(comment: &str) -> Option<Vec<String>> {
+    let rest = comment.split_once("driftcheck:ignore")?.1;
+    let rest = rest.split("-->").next().unwrap_or(rest);
+    let rest = rest.split("*/").next().unwrap_or(rest);
+    Some(
+        rest.split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|word| !word.is_empty())
+            .take_while(|word| word.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// `spec: path.md#fragment` targets in a comment, with their byte offsets.
+pub fn spec_anchor_targets(comment: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    for (at, _) in comment.match_indices("spec:") {
+        let boundary = comment[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'));
+        if !boundary {
+            continue;
+        }
+        let after = &comment[at + "spec:".len()..];
+        let skipped = after.len() - after.trim_start().len();
+        let target = after.trim_start().split_whitespace().next().unwrap_or("");
+        let target = target.trim_end_matches(['.', ',', ';', ')', '"', '\'', '`', '*', '/']);
+        let file = target.split('#').next().unwrap_or("");
+        if file.ends_with(".md") || file.ends_with(".markdown") {
+            found.push((at + "spec:".len() + skipped, target));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "é `x`\nsecond";
+        assert_eq!(line_column(text, 3), (1, 3));
+        assert_eq!(line_column(text, text.find("second").unwrap()), (2, 1));
+    }
+
+    #[test]
+    fn words_skip_numbers_and_punctuation() {
+        let words: Vec<_> = identifier_words("os.environ[\"API_TOKEN\"] = 42 + x1").collect();
+        assert_eq!(words, ["os", "environ", "API_TOKEN", "x1"]);
+    }
+
+    #[test]
+    fn ignore_directive_lists_rules() {
+        assert_eq!(
+            ignore_directive("// driftcheck:ignore dangling-symbol, stale-link"),
+            Some(vec!["dangling-symbol".to_string(), "stale-link".to_string()])
+        );
+        assert_eq!(ignore_directive("<!-- driftcheck:ignore -->"), Some(vec![]));
+        assert_eq!(ignore_directive("// nothing here"), None);
+    }
+
+    #[test]
+    fn spec_anchors_need_a_markdown_target() {
+        let comment = "// spec: specs/net.md#retry-policy. See also spec: the README";
+        assert_eq!(spec_anchor_targets(comment), vec![(9, "specs/net.md#retry-policy")]);
+        assert!(spec_anchor_targets("// inspec: specs/a.md").is_empty());
+    }
+}
