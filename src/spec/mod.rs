@@ -1,0 +1,99 @@
+//! Spec side: markdown files become clauses (paragraphs, list items, table
+//! rows) carrying the references they make to code.
+
+mod directive;
+mod parse;
+pub mod shape;
+pub mod slug;
+pub mod target;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use directive::Directive;
+pub use target::{Fragment, RepoSlug};
+
+/// One parsed markdown file.
+#[derive(Debug, Clone)]
+pub struct SpecFile {
+    pub path: String,
+    pub source: String,
+    pub sections: Vec<Section>,
+    pub clauses: Vec<Clause>,
+}
+
+/// A heading and the slug anchors and clause ids are built from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub slug: String,
+    pub title: String,
+    pub level: u8,
+    pub line: usize,
+}
+
+/// A paragraph, list item or table row: the unit a spec makes claims in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Clause {
+    /// `<spec path>#<heading-slug>/<n>`, or an explicit `{#id}`.
+    pub id: String,
+    pub path: String,
+    /// Slug of the section the clause sits in (empty before any heading).
+    pub section: String,
+    pub heading_path: Vec<String>,
+    pub text: String,
+    /// Hash of the clause text with whitespace folded.
+    pub hash: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+    /// Uses an RFC 2119 keyword (MUST, SHALL, SHOULD, REQUIRED).
+    pub normative: bool,
+    pub references: Vec<Reference>,
+    /// Rules silenced by `<!-- driftcheck:ignore … -->`; empty list = all.
+    #[serde(skip)]
+    pub ignores: Option<Vec<String>>,
+    /// Path prefix from `<!-- driftcheck:scope … -->` for this section.
+    pub scope: Option<String>,
+}
+
+impl Clause {
+    pub fn ignores(&self, rule: &str) -> bool {
+        self.ignores.as_ref().is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == rule))
+    }
+}
+
+/// Something a clause says about code.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    #[serde(flatten)]
+    pub kind: ReferenceKind,
+    /// The reference as written in the spec.
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum ReferenceKind {
+    /// An inline code span shaped like a symbol: `Client::retry`.
+    Symbol { segments: Vec<String> },
+    /// A markdown link to a file of the repository.
+    Path {
+        path: String,
+        fragment: Option<Fragment>,
+        #[serde(skip)]
+        route_like: bool,
+    },
+    /// `<!-- driftcheck:code src/net.rs::Client::retry -->`.
+    Anchor { path: String, symbol: Option<Vec<String>> },
+}
+
+/// Parses one markdown file. Never fails: markdown has no syntax errors.
+pub fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
+    parse::parse(path, source, repository)
+}

@@ -1,0 +1,433 @@
+//! The markdown event walk that turns pulldown-cmark events into sections,
+//! clauses and references.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+use super::directive::{parse_directives, Directive};
+use super::shape::symbol_segments;
+use super::slug::{slugify, SlugCounter};
+use super::target::{repo_path, RepoSlug};
+use super::{Clause, Reference, ReferenceKind, Section, SpecFile};
+use crate::text::LineIndex;
+
+pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    let mut builder = Builder::new(path, &source, repository);
+    for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
+        builder.event(event, range);
+    }
+    let Builder { sections, clauses, .. } = builder;
+    SpecFile { path: path.to_string(), source, sections, clauses }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClauseKind {
+    Paragraph,
+    Item,
+    Row,
+}
+
+/// A clause whose end has not been seen yet.
+struct OpenClause {
+    kind: ClauseKind,
+    start: usize,
+    ordinal: usize,
+    text: String,
+    references: Vec<Reference>,
+    id: Option<String>,
+    ignores: Option<Vec<String>>,
+}
+
+/// Directives waiting for the next clause.
+#[derive(Default)]
+struct Pending {
+    id: Option<String>,
+    ignores: Option<Vec<String>>,
+    anchors: Vec<Reference>,
+}
+
+struct Heading {
+    level: u8,
+    id: Option<String>,
+    text: String,
+    start: usize,
+}
+
+struct Builder<'a> {
+    path: &'a str,
+    source: &'a str,
+    lines: LineIndex,
+    repository: Option<&'a RepoSlug>,
+    sections: Vec<Section>,
+    clauses: Vec<Clause>,
+    open: Vec<OpenClause>,
+    heading: Option<Heading>,
+    heading_path: Vec<(u8, String)>,
+    section: String,
+    ordinal: usize,
+    slugs: SlugCounter,
+    scopes: Vec<(u8, String)>,
+    pending: Pending,
+    html: Option<(usize, String)>,
+    skip_text: usize,
+    in_table_head: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(path: &'a str, source: &'a str, repository: Option<&'a RepoSlug>) -> Self {
+        Builder {
+            path,
+            source,
+            lines: LineIndex::new(source),
+            repository,
+            sections: Vec::new(),
+            clauses: Vec::new(),
+            open: Vec::new(),
+            heading: None,
+            heading_path: Vec::new(),
+            section: String::new(),
+            ordinal: 0,
+            slugs: SlugCounter::default(),
+            scopes: Vec::new(),
+            pending: Pending::default(),
+            html: None,
+            skip_text: 0,
+            in_table_head: false,
+        }
+    }
+
+    fn event(&mut self, event: Event, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(&text),
+            Event::Code(code) => self.code(&code, range),
+            Event::Html(html) => self.block_html(&html, range),
+            Event::InlineHtml(html) => self.inline_html(&html, range),
+            Event::SoftBreak | Event::HardBreak => self.text(" "),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag, range: Range<usize>) {
+        match tag {
+            Tag::Heading { level, id, .. } => {
+                self.heading = Some(Heading {
+                    level: level as u8,
+                    id: id.map(|id| id.to_string()),
+                    text: String::new(),
+                    start: range.start,
+                });
+            }
+            Tag::CodeBlock(CodeBlockKind::Fenced(_) | CodeBlockKind::Indented) | Tag::MetadataBlock(_) => {
+                self.skip_text += 1;
+            }
+            Tag::HtmlBlock => self.html = Some((range.start, String::new())),
+            Tag::Paragraph if self.open.is_empty() => self.open_clause(ClauseKind::Paragraph, range.start),
+            Tag::Item => self.open_clause(ClauseKind::Item, range.start),
+            Tag::TableHead => self.in_table_head = true,
+            Tag::TableRow => self.open_clause(ClauseKind::Row, range.start),
+            Tag::TableCell => self.text(" | "),
+            Tag::Link { dest_url, .. } => self.link(&dest_url, range),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => self.close_heading(),
+            TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => self.skip_text = self.skip_text.saturating_sub(1),
+            TagEnd::HtmlBlock => {
+                if let Some((start, html)) = self.html.take() {
+                    self.directives(&html, start, false);
+                }
+            }
+            TagEnd::Paragraph => self.close_clause(ClauseKind::Paragraph),
+            TagEnd::Item => self.close_clause(ClauseKind::Item),
+            TagEnd::TableHead => self.in_table_head = false,
+            TagEnd::TableRow => self.close_clause(ClauseKind::Row),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.skip_text > 0 || self.in_table_head {
+            return;
+        }
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(text);
+        } else if let Some(clause) = self.open.last_mut() {
+            clause.text.push_str(text);
+        }
+    }
+
+    fn code(&mut self, code: &str, range: Range<usize>) {
+        if self.heading.is_some() {
+            self.text(code);
+            return;
+        }
+        if self.in_table_head || self.open.is_empty() {
+            return;
+        }
+        self.text(&format!("`{code}`"));
+        if let Some(segments) = symbol_segments(code) {
+            self.push_reference(ReferenceKind::Symbol { segments }, code, range);
+        }
+    }
+
+    fn link(&mut self, destination: &str, range: Range<usize>) {
+        if self.heading.is_some() || self.in_table_head || self.open.is_empty() {
+            return;
+        }
+        if let Some(target) = repo_path(destination, self.path, self.repository) {
+            let kind = ReferenceKind::Path {
+                path: target.path,
+                fragment: target.fragment,
+                route_like: target.route_like,
+            };
+            self.push_reference(kind, destination, range);
+        }
+    }
+
+    fn push_reference(&mut self, kind: ReferenceKind, text: &str, range: Range<usize>) {
+        let reference = self.reference(kind, text, range);
+        if let Some(clause) = self.open.last_mut() {
+            clause.references.push(reference);
+        }
+    }
+
+    fn reference(&self, kind: ReferenceKind, text: &str, range: Range<usize>) -> Reference {
+        let (line, column) = self.lines.line_column(self.source, range.start);
+        Reference { kind, text: text.to_string(), line, column, bytes: range }
+    }
+
+    fn block_html(&mut self, html: &str, range: Range<usize>) {
+        match &mut self.html {
+            Some((_, buffer)) => buffer.push_str(html),
+            None => self.directives(html, range.start, self.open.last().is_some()),
+        }
+    }
+
+    fn inline_html(&mut self, html: &str, range: Range<usize>) {
+        self.directives(html, range.start, !self.open.is_empty());
+    }
+
+    /// Applies directives: inside a clause they apply to it, between blocks
+    /// to the next clause; `scope` always applies to the current section.
+    fn directives(&mut self, html: &str, start: usize, inside_clause: bool) {
+        for (offset, directive) in parse_directives(html) {
+            let at = start + offset;
+            match directive {
+                Directive::Scope(scope) => {
+                    let level = self.heading_path.last().map_or(0, |(level, _)| *level);
+                    self.scopes.retain(|(l, _)| *l < level);
+                    self.scopes.push((level, scope));
+                }
+                Directive::Id(id) => match self.open.last_mut().filter(|_| inside_clause) {
+                    Some(clause) => clause.id = Some(id),
+                    None => self.pending.id = Some(id),
+                },
+                Directive::Ignore(rules) => match self.open.last_mut().filter(|_| inside_clause) {
+                    Some(clause) => merge_ignores(&mut clause.ignores, rules),
+                    None => merge_ignores(&mut self.pending.ignores, rules),
+                },
+                Directive::Code { path, symbol } => {
+                    let text = match &symbol {
+                        Some(symbol) => format!("{path}::{}", symbol.join("::")),
+                        None => path.clone(),
+                    };
+                    let end = at + html.len().saturating_sub(offset);
+                    let reference = self.reference(ReferenceKind::Anchor { path, symbol }, &text, at..end);
+                    match self.open.last_mut().filter(|_| inside_clause) {
+                        Some(clause) => clause.references.push(reference),
+                        None => self.pending.anchors.push(reference),
+                    }
+                }
+            }
+        }
+    }
+
+    fn open_clause(&mut self, kind: ClauseKind, start: usize) {
+        self.ordinal += 1;
+        let pending = std::mem::take(&mut self.pending);
+        self.open.push(OpenClause {
+            kind,
+            start,
+            ordinal: self.ordinal,
+            text: String::new(),
+            references: pending.anchors,
+            id: pending.id,
+            ignores: pending.ignores,
+        });
+    }
+
+    fn close_clause(&mut self, kind: ClauseKind) {
+        if self.open.last().is_none_or(|clause| clause.kind != kind) {
+            return;
+        }
+        let Some(open) = self.open.pop() else { return };
+        let mut text = fold_whitespace(&open.text);
+        let mut id = open.id;
+        if let Some((rest, explicit)) = trailing_id(&text) {
+            id = id.or(Some(explicit.to_string()));
+            text = rest.to_string();
+        }
+        if text.is_empty() && open.references.is_empty() {
+            return;
+        }
+        let (line, column) = self.lines.line_column(self.source, open.start);
+        let end = self.source[open.start..].find('\n').map_or(self.source.len(), |n| open.start + n);
+        self.clauses.push(Clause {
+            id: id.unwrap_or_else(|| format!("{}#{}/{}", self.path, self.section, open.ordinal)),
+            path: self.path.to_string(),
+            section: self.section.clone(),
+            heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
+            hash: blake3::hash(text.as_bytes()).to_hex()[..16].to_string(),
+            normative: is_normative(&text),
+            text,
+            line,
+            column,
+            bytes: open.start..end,
+            references: open.references,
+            ignores: open.ignores,
+            scope: self.scopes.last().map(|(_, scope)| scope.clone()),
+        });
+    }
+
+    fn close_heading(&mut self) {
+        let Some(heading) = self.heading.take() else { return };
+        let title = fold_whitespace(&heading.text);
+        let slug = self.slugs.unique(heading.id.unwrap_or_else(|| slugify(&title)));
+        self.heading_path.retain(|(level, _)| *level < heading.level);
+        self.heading_path.push((heading.level, title.clone()));
+        self.scopes.retain(|(level, _)| *level < heading.level);
+        let (line, _) = self.lines.line_column(self.source, heading.start);
+        self.sections.push(Section { slug: slug.clone(), title, level: heading.level, line });
+        self.section = slug;
+        self.ordinal = 0;
+    }
+}
+
+fn merge_ignores(into: &mut Option<Vec<String>>, rules: Vec<String>) {
+    match into {
+        Some(existing) if !existing.is_empty() && !rules.is_empty() => existing.extend(rules),
+        Some(existing) if !existing.is_empty() => existing.clear(),
+        Some(_) => {}
+        None => *into = Some(rules),
+    }
+}
+
+fn fold_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `… the retry budget. {#retry-budget}` → text and `retry-budget`.
+fn trailing_id(text: &str) -> Option<(&str, &str)> {
+    let body = text.strip_suffix('}')?;
+    let open = body.rfind("{#")?;
+    let id = &body[open + 2..];
+    let valid = !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    valid.then(|| (text[..open].trim_end(), id))
+}
+
+/// RFC 2119 keywords, upper case, as whole words.
+fn is_normative(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .any(|word| matches!(word, "MUST" | "SHALL" | "SHOULD" | "REQUIRED"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, ReferenceKind};
+
+    const SPEC: &str = "\
+Intro paragraph with `parse_config()`.
+
+# Retry policy
+
+The client MUST retry with `Client::retry` up to `MAX_RETRIES` times.
+
+- first item names [the code](../src/net.rs#L10-L20)
+  - nested item with `--dry-run` and `config.toml`
+- second item {#second}
+
+<!-- driftcheck:ignore dangling-symbol -->
+<!-- driftcheck:code src/net.rs::Client::send -->
+Ignored paragraph with `OldName::gone`.
+
+```rust
+let x = NotAReference::new();
+```
+
+| Setting | Meaning |
+| --- | --- |
+| `RETRY_BUDGET` | how many retries |
+
+## Retry policy
+
+Second section with the same title.
+";
+
+    #[test]
+    fn clauses_have_ids_spans_and_references() {
+        let spec = parse("specs/net.md", SPEC.to_string(), None);
+        let ids: Vec<_> = spec.clauses.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "specs/net.md#/1",
+                "specs/net.md#retry-policy/1",
+                "specs/net.md#retry-policy/3",
+                "specs/net.md#retry-policy/2",
+                "second",
+                "specs/net.md#retry-policy/5",
+                "specs/net.md#retry-policy/6",
+                "specs/net.md#retry-policy-1/1",
+            ]
+        );
+        let must = &spec.clauses[1];
+        assert!(must.normative);
+        assert_eq!((must.line, must.column), (5, 1));
+        assert_eq!(must.heading_path, ["Retry policy"]);
+        let refs: Vec<_> = must.references.iter().map(|r| (r.text.as_str(), r.line, r.column)).collect();
+        assert_eq!(refs, [("Client::retry", 5, 28), ("MAX_RETRIES", 5, 50)]);
+        assert!(!spec.clauses[0].normative);
+    }
+
+    #[test]
+    fn links_nested_items_and_directives() {
+        let spec = parse("specs/net.md", SPEC.to_string(), None);
+        let first = spec.clauses.iter().find(|c| c.text.starts_with("first item")).unwrap();
+        assert_eq!(first.text, "first item names the code");
+        match &first.references[0].kind {
+            ReferenceKind::Path { path, .. } => assert_eq!(path, "src/net.rs"),
+            other => panic!("expected a path reference, got {other:?}"),
+        }
+        let nested = spec.clauses.iter().find(|c| c.text.starts_with("nested")).unwrap();
+        assert!(nested.references.is_empty(), "flags and file names are not references");
+        let ignored = spec.clauses.iter().find(|c| c.text.starts_with("Ignored")).unwrap();
+        assert!(ignored.ignores("dangling-symbol"));
+        assert!(!ignored.ignores("dangling-path"));
+        assert!(matches!(ignored.references[0].kind, ReferenceKind::Anchor { .. }));
+        assert_eq!(ignored.references[1].text, "OldName::gone");
+        let row = spec.clauses.iter().find(|c| c.text.contains("RETRY_BUDGET")).unwrap();
+        assert_eq!(row.references[0].text, "RETRY_BUDGET");
+        assert!(spec.clauses.iter().all(|c| !c.text.contains("NotAReference")));
+    }
+
+    #[test]
+    fn scope_applies_to_the_rest_of_the_section() {
+        let text = "# A\n<!-- driftcheck:scope src/queue/ -->\n\none `Job::run`\n\n## B\n\ntwo\n\n# C\n\nthree\n";
+        let spec = parse("README.md", text.to_string(), None);
+        let scopes: Vec<_> = spec.clauses.iter().map(|c| c.scope.as_deref()).collect();
+        assert_eq!(scopes, [Some("src/queue/"), Some("src/queue/"), None]);
+    }
+}

@@ -1,0 +1,257 @@
+//! Where a markdown link points: a file of this repository (relative,
+//! root-relative or by URL), a doc-site route, or somewhere else.
+
+use super::shape::symbol_segments;
+
+/// The part of a link after `#` that says what inside the file is meant.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Fragment {
+    /// `#L10` or `#L10-L20` (GitHub also writes `#L10C2-L20C4`).
+    Lines { start: usize, end: usize },
+    /// `#Client::retry`.
+    Symbol { segments: Vec<String> },
+}
+
+/// A link into the repository, before anyone checked that it exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoPath {
+    /// Relative to the repository root, `/`-separated, no `.`/`..`.
+    pub path: String,
+    pub fragment: Option<Fragment>,
+    /// No file extension (or `.html`): a doc-site route unless the path
+    /// really exists in the repository.
+    pub route_like: bool,
+}
+
+/// `host/owner/repo` of the repository's own web URLs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoSlug(String);
+
+impl RepoSlug {
+    /// Accepts `github.com/acme/widgets`, `https://github.com/acme/widgets.git`,
+    /// `git@github.com:acme/widgets.git` and `ssh://git@host/acme/widgets`.
+    pub fn parse(remote: &str) -> Option<RepoSlug> {
+        let remote = remote.trim();
+        let without_scheme = remote.split_once("://").map_or(remote, |(_, rest)| rest);
+        let without_user = without_scheme.rsplit_once('@').map_or(without_scheme, |(_, rest)| rest);
+        let normalised = without_user.replacen(':', "/", 1);
+        let trimmed = normalised.trim_end_matches('/').trim_end_matches(".git");
+        let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+        if parts.len() < 3 || !parts[0].contains('.') {
+            return None;
+        }
+        let host = parts[0].trim_start_matches("www.").split(':').next().unwrap_or(parts[0]);
+        Some(RepoSlug(format!("{}/{}", host, parts[1..].join("/")).to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Resolves a link destination written in `spec_path`. `None` for external
+/// links, in-page anchors and anything outside the repository.
+pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlug>) -> Option<RepoPath> {
+    let destination = destination.trim();
+    if destination.is_empty() || destination.starts_with('#') || destination.starts_with("//") {
+        return None;
+    }
+    let (path, fragment) = if has_scheme(destination) {
+        repository_url_path(destination, repository?)?
+    } else {
+        let (path, fragment) = split_fragment(destination);
+        let base = if path.starts_with('/') { "" } else { parent(spec_path) };
+        (join(base, path)?, fragment)
+    };
+    let last = path.rsplit('/').next().unwrap_or("");
+    let extension = last.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    let route_like = path.is_empty()
+        || path.ends_with('/')
+        || matches!(extension.as_deref(), None | Some("html" | "htm"));
+    Some(RepoPath {
+        path: path.trim_end_matches('/').to_string(),
+        fragment: fragment.and_then(parse_fragment),
+        route_like,
+    })
+}
+
+fn has_scheme(destination: &str) -> bool {
+    destination.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+fn split_fragment(destination: &str) -> (&str, Option<&str>) {
+    let (path, fragment) = match destination.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (destination, None),
+    };
+    (path.split('?').next().unwrap_or(path), fragment)
+}
+
+/// `https://github.com/OWNER/REPO/blob/REF/path#L1` → `path`, for this
+/// repository's own URLs on GitHub, GitLab and their look-alikes.
+fn repository_url_path<'a>(url: &'a str, repository: &RepoSlug) -> Option<(String, Option<&'a str>)> {
+    let rest = url.split_once("://")?.1;
+    let (rest, fragment) = split_fragment(rest);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let path = web_path(rest, repository).or_else(|| raw_content_path(rest, repository))?;
+    Some((join("", path)?, fragment))
+}
+
+/// `host/owner/repo/blob/REF/path`, `…/tree/REF/path`, GitLab's `/-/blob/`.
+fn web_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<&'a str> {
+    let tail = strip_prefix_ignore_case(rest, repository.as_str())?.strip_prefix('/')?;
+    let tail = tail.strip_prefix("-/").unwrap_or(tail);
+    let (kind, tail) = tail.split_once('/')?;
+    if !matches!(kind, "blob" | "tree" | "raw" | "src") {
+        return None;
+    }
+    Some(tail.split_once('/').map_or("", |(_reference, path)| path))
+}
+
+/// `raw.githubusercontent.com/OWNER/REPO/REF/path`.
+fn raw_content_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<&'a str> {
+    let tail = rest.strip_prefix("raw.githubusercontent.com/")?;
+    let owner_repo = repository.as_str().strip_prefix("github.com/")?;
+    let tail = strip_prefix_ignore_case(tail, owner_repo)?.strip_prefix('/')?;
+    Some(tail.split_once('/').map_or("", |(_reference, path)| path))
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Joins and normalises `base/relative`; `None` when it climbs out of the
+/// repository.
+fn join(base: &str, relative: &str) -> Option<String> {
+    let decoded = percent_decode(relative);
+    let mut parts: Vec<&str> = if decoded.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    let mut joined = parts.join("/");
+    if decoded.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%').then(|| text.get(i + 1..i + 3)).flatten();
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+fn parse_fragment(fragment: &str) -> Option<Fragment> {
+    if let Some(lines) = parse_line_range(fragment) {
+        return Some(lines);
+    }
+    symbol_segments(fragment).map(|segments| Fragment::Symbol { segments })
+}
+
+/// `L10`, `L10-L20`, `L10-20`, `L10C3-L20C1`.
+fn parse_line_range(fragment: &str) -> Option<Fragment> {
+    let number = |part: &str| -> Option<usize> {
+        let part = part.strip_prefix('L').unwrap_or(part);
+        let digits = part.split('C').next()?;
+        digits.parse().ok().filter(|&n| n > 0)
+    };
+    let rest = fragment.strip_prefix('L')?;
+    let (start, end) = match rest.split_once('-') {
+        Some((start, end)) => (number(start)?, number(end)?),
+        None => (number(rest)?, number(rest)?),
+    };
+    Some(Fragment::Lines { start: start.min(end), end: start.max(end) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slug() -> RepoSlug {
+        RepoSlug::parse("github.com/acme/widgets").unwrap()
+    }
+
+    fn resolve(destination: &str) -> Option<RepoPath> {
+        repo_path(destination, "docs/design/net.md", Some(&slug()))
+    }
+
+    #[test]
+    fn parses_remotes() {
+        for remote in [
+            "git@github.com:acme/widgets.git",
+            "https://github.com/acme/widgets.git",
+            "ssh://git@github.com/acme/widgets",
+            "https://www.github.com/Acme/Widgets/",
+        ] {
+            assert_eq!(RepoSlug::parse(remote), Some(slug()), "{remote}");
+        }
+        assert_eq!(RepoSlug::parse("/srv/git/widgets"), None);
+    }
+
+    #[test]
+    fn relative_and_root_relative_links() {
+        let link = resolve("../../src/net.rs#L10-L20").unwrap();
+        assert_eq!(link.path, "src/net.rs");
+        assert_eq!(link.fragment, Some(Fragment::Lines { start: 10, end: 20 }));
+        assert!(!link.route_like);
+        assert_eq!(resolve("/src/net.rs#Client::retry").unwrap().fragment,
+            Some(Fragment::Symbol { segments: vec!["Client".into(), "retry".into()] }));
+        assert_eq!(resolve("./retry%20policy.md").unwrap().path, "docs/design/retry policy.md");
+        assert_eq!(resolve("../../../outside.rs"), None);
+    }
+
+    #[test]
+    fn repository_urls_are_paths() {
+        let link = resolve("https://github.com/acme/widgets/blob/main/src/net.rs#L12").unwrap();
+        assert_eq!((link.path.as_str(), link.fragment), ("src/net.rs", Some(Fragment::Lines { start: 12, end: 12 })));
+        assert_eq!(resolve("https://github.com/acme/widgets/tree/main/src/").unwrap().path, "src");
+        let gitlab = repo_path("https://gitlab.com/acme/widgets/-/blob/v1.2/lib/a.py", "README.md",
+            RepoSlug::parse("gitlab.com/acme/widgets").as_ref()).unwrap();
+        assert_eq!(gitlab.path, "lib/a.py");
+        assert_eq!(resolve("https://github.com/acme/widgets/issues/12"), None);
+        assert_eq!(resolve("https://github.com/other/repo/blob/main/src/net.rs"), None);
+        assert_eq!(resolve("https://docs.rs/tokio"), None);
+    }
+
+    #[test]
+    fn routes_and_anchors() {
+        assert!(resolve("/guide/config").unwrap().route_like);
+        assert!(resolve("../api/").unwrap().route_like);
+        assert!(resolve("intro.html").unwrap().route_like);
+        assert_eq!(resolve("#retry-policy"), None);
+        assert_eq!(resolve("mailto:team@acme.dev"), None);
+    }
+}
