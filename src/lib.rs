@@ -1,6 +1,60 @@
 //! driftcheck keeps specs and code from drifting apart.
+//!
+//! Data flows one way: [`config`] → [`discover`] → [`spec`] and [`code`]
+//! (parse) → [`index`] → [`link`] → [`check`] → [`report`]. The [`engine`]
+//! runs the pipeline; [`cli`] is the only caller that talks to the user.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
+pub mod cli;
 pub mod code;
+pub mod config;
+pub mod discover;
+pub mod engine;
+pub mod fsutil;
+pub mod index;
+mod init;
+pub mod link;
+pub mod report;
+pub mod rule;
 pub mod spec;
 pub mod text;
+pub mod workspace;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use cli::ExitStatus;
+
+/// Errors that end a run with exit status 2.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    #[diagnostic(code(driftcheck::usage))]
+    Usage(String),
+    #[error("{0}")]
+    #[diagnostic(code(driftcheck::io))]
+    Io(#[from] io::Error),
+}
+
+/// Runs driftcheck with the process arguments; what `main` calls.
+pub fn run() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli::execute(cli) {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(Error::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            let report = miette::Report::new(error);
+            #[allow(clippy::print_stderr)] // the edge where errors meet the user
+            {
+                let _ = writeln!(io::stderr(), "{report:?}");
+            }
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}

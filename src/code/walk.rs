@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use tree_sitter::{Node, Parser};
 
 use super::{CodeFile, Definition, Language, ParseProblem, SpecAnchor, Symbol};
+use crate::spec::shape::is_distinctive;
 use crate::text::{identifier_words, line_column};
 
 /// A comment seen during the walk; only the ones carrying a directive matter.
@@ -115,7 +116,14 @@ impl Walker<'_> {
             return false;
         }
         if node.child_count() == 0 {
-            self.tokens.extend(identifier_words(node_text(node, self.source)).map(str::to_string));
+            let words = identifier_words(node_text(node, self.source));
+            if in_string(node) {
+                // Prose inside strings ("will retry") must not keep a renamed
+                // `retry` alive; names such as "ACME_API_TOKEN" still count.
+                self.tokens.extend(words.filter(|w| is_distinctive(w)).map(str::to_string));
+            } else {
+                self.tokens.extend(words.map(str::to_string));
+            }
             return false;
         }
         if let Some(definition) = self.language.definition(node, self.source) {
@@ -150,6 +158,11 @@ impl Walker<'_> {
             ignores: Vec::new(),
         });
     }
+}
+
+fn in_string(node: Node) -> bool {
+    let stringy = |n: Node| n.kind().contains("string") || n.kind().contains("char");
+    stringy(node) || node.parent().is_some_and(stringy)
 }
 
 pub(super) fn is_comment(node: Node) -> bool {

@@ -105,7 +105,7 @@ pub fn is_identifier(word: &str) -> bool {
 /// A single identifier that can only be a name in code: snake_case with an
 /// underscore, SCREAMING_CASE, or CamelCase with two humps. Plain words
 /// (`retry`, `JSON`, `true`) are prose.
-fn is_distinctive(word: &str) -> bool {
+pub fn is_distinctive(word: &str) -> bool {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     if letters == 0 {
         return false;

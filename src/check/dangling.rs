@@ -1,0 +1,86 @@
+//! `dangling-symbol` and `dangling-path`: spec references to code that is
+//! not there.
+
+use super::{Finding, Label, SpecSide};
+use crate::link::{LinkGraph, Problem};
+use crate::rule::Rule;
+use crate::spec::{Clause, Reference, ReferenceKind};
+use crate::workspace::Workspace;
+
+pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
+    graph
+        .unresolved
+        .iter()
+        .map(|unresolved| {
+            let spec = &workspace.specs[unresolved.spec];
+            let clause = &spec.clauses[unresolved.clause];
+            let reference = &clause.references[unresolved.reference];
+            let mut finding = finding_for(reference, &unresolved.problem);
+            finding.spec = Some(SpecSide {
+                path: spec.path.clone(),
+                line: reference.line,
+                column: reference.column,
+                clause: clause.id.clone(),
+            });
+            finding.label = Some(Label {
+                path: spec.path.clone(),
+                bytes: reference.bytes.clone(),
+                text: label_text(&unresolved.problem),
+            });
+            finding.section = clause.section.clone();
+            finding.suppressed_by = clause.ignores.clone();
+            finding.reference = Some(reference_text(reference, clause));
+            finding
+        })
+        .collect()
+}
+
+fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
+    let shown = match &reference.kind {
+        ReferenceKind::Path { path, .. } | ReferenceKind::Anchor { path, symbol: None } => path.clone(),
+        _ => reference.text.clone(),
+    };
+    match problem {
+        Problem::MissingSymbol { suggestion, file } => {
+            let message = match file {
+                Some(file) => format!("`{}` is not defined in {file}", symbol_part(reference)),
+                None => format!("`{shown}` names no symbol defined in the code"),
+            };
+            let mut finding = Finding::new(Rule::DanglingSymbol, message);
+            finding.suggestion = suggestion.clone();
+            finding
+        }
+        Problem::MissingPath => Finding::new(Rule::DanglingPath, format!("link to `{shown}`, which does not exist")),
+        Problem::MissingLines { available } => {
+            let lines = match &reference.kind {
+                ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Lines { start, end }), .. } => {
+                    if start == end { format!("line {start}") } else { format!("lines {start}-{end}") }
+                }
+                _ => "a line range".to_string(),
+            };
+            Finding::new(Rule::DanglingPath, format!("link to {lines} of `{shown}`, which has {available} lines"))
+        }
+    }
+}
+
+/// The symbol part of a reference, for messages about one file.
+fn symbol_part(reference: &Reference) -> String {
+    match &reference.kind {
+        ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Symbol { segments }), .. } => segments.join("::"),
+        ReferenceKind::Anchor { symbol: Some(symbol), .. } => symbol.join("::"),
+        _ => reference.text.clone(),
+    }
+}
+
+fn label_text(problem: &Problem) -> String {
+    match problem {
+        Problem::MissingSymbol { .. } => "not defined".to_string(),
+        Problem::MissingPath => "no such file".to_string(),
+        Problem::MissingLines { available } => format!("the file has {available} lines"),
+    }
+}
+
+/// The `reference` field: the code span or link target as written.
+fn reference_text(reference: &Reference, _clause: &Clause) -> String {
+    reference.text.clone()
+}

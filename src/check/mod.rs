@@ -1,0 +1,148 @@
+//! Checks turn the link graph into findings. Each rule family is a file;
+//! checks emit default severities, and [`run`] applies configuration,
+//! suppressions and fingerprints once, afterwards.
+
+mod dangling;
+mod parse_error;
+mod spec_ref;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::index::CodeIndex;
+use crate::link::LinkGraph;
+use crate::rule::{Rule, Severity};
+use crate::workspace::Workspace;
+
+/// Where in a spec a finding is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpecSide {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub clause: String,
+}
+
+/// Where in the code a finding is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeSide {
+    pub path: String,
+    pub line: usize,
+    pub symbol: Option<String>,
+}
+
+/// The span a human report underlines: a file and byte range in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub path: String,
+    pub bytes: Range<usize>,
+    pub text: String,
+}
+
+/// One piece of drift.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub spec: Option<SpecSide>,
+    pub code: Option<CodeSide>,
+    pub reference: Option<String>,
+    pub suggestion: Option<String>,
+    pub confidence: f64,
+    pub fingerprint: String,
+    #[serde(skip)]
+    pub label: Option<Label>,
+    /// Section slug, for a fingerprint that survives edits elsewhere.
+    #[serde(skip)]
+    pub section: String,
+    /// Rules the clause or symbol silences.
+    #[serde(skip)]
+    pub suppressed_by: Option<Vec<String>>,
+}
+
+impl Finding {
+    pub fn new(rule: Rule, message: String) -> Finding {
+        Finding {
+            rule,
+            severity: rule.default_severity(),
+            message,
+            spec: None,
+            code: None,
+            reference: None,
+            suggestion: None,
+            confidence: 1.0,
+            fingerprint: String::new(),
+            label: None,
+            section: String::new(),
+            suppressed_by: None,
+        }
+    }
+
+    fn is_suppressed(&self) -> bool {
+        self.suppressed_by
+            .as_ref()
+            .is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == self.rule.id()))
+    }
+
+    /// Paths the finding is on (spec side first).
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.spec.iter().map(|s| s.path.as_str()).chain(self.code.iter().map(|c| c.path.as_str()))
+    }
+}
+
+/// Runs every deterministic check; findings come back sorted by location,
+/// with configured severities, without suppressed or disabled ones.
+pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(dangling::check(workspace, graph));
+    findings.extend(spec_ref::check(workspace, index, graph));
+    findings.extend(parse_error::check(index));
+    finish(workspace, findings)
+}
+
+fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|finding| !finding.is_suppressed())
+        .filter_map(|mut finding| {
+            finding.severity = workspace.config.severity(finding.rule);
+            (finding.severity != Severity::Off).then_some(finding)
+        })
+        .collect();
+    findings.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    assign_fingerprints(&mut findings);
+    findings
+}
+
+fn sort_key(finding: &Finding) -> (String, usize, usize, Rule) {
+    match (&finding.spec, &finding.code) {
+        (Some(spec), _) => (spec.path.clone(), spec.line, spec.column, finding.rule),
+        (None, Some(code)) => (code.path.clone(), code.line, 0, finding.rule),
+        (None, None) => (String::new(), 0, 0, finding.rule),
+    }
+}
+
+/// Fingerprints come from identity, never from line numbers: rule, spec
+/// file and section, reference, code path and symbol, and an occurrence
+/// counter for repeats of the same reference in one section.
+fn assign_fingerprints(findings: &mut [Finding]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let identity = [
+            finding.rule.id(),
+            finding.spec.as_ref().map_or("", |s| s.path.as_str()),
+            &finding.section,
+            finding.reference.as_deref().unwrap_or(""),
+            finding.code.as_ref().map_or("", |c| c.path.as_str()),
+            finding.code.as_ref().and_then(|c| c.symbol.as_deref()).unwrap_or(""),
+        ]
+        .join("\u{1f}");
+        let occurrence = seen.entry(identity.clone()).or_insert(0);
+        *occurrence += 1;
+        let keyed = format!("{identity}\u{1f}{occurrence}");
+        finding.fingerprint = blake3::hash(keyed.as_bytes()).to_hex()[..16].to_string();
+    }
+}

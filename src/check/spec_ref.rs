@@ -1,0 +1,45 @@
+//! `dangling-spec-ref`: code comments pointing at spec text that is gone.
+
+use super::{CodeSide, Finding, Label};
+use crate::index::CodeIndex;
+use crate::link::{LinkGraph, MissingSpec};
+use crate::rule::Rule;
+use crate::workspace::Workspace;
+
+pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph) -> Vec<Finding> {
+    graph
+        .broken_anchors
+        .iter()
+        .map(|broken| {
+            let file = &index.files()[broken.file];
+            let anchor = &file.anchors[broken.anchor];
+            let spec_file = anchor.target.split('#').next().unwrap_or(&anchor.target);
+            let (message, suggestion) = match &broken.missing {
+                MissingSpec::File => (format!("`spec: {}` points at {spec_file}, which does not exist", anchor.target), None),
+                MissingSpec::Section { suggestion } => (
+                    format!("`spec: {}` names no section or clause of {spec_file}", anchor.target),
+                    suggestion.clone(),
+                ),
+            };
+            let symbol = anchor.symbol.map(|s| &file.symbols[s]);
+            let mut finding = Finding::new(Rule::DanglingSpecRef, message);
+            finding.code = Some(CodeSide {
+                path: file.path.clone(),
+                line: anchor.line,
+                symbol: symbol.map(|s| s.display.clone()),
+            });
+            finding.reference = Some(anchor.target.clone());
+            finding.suggestion = suggestion;
+            finding.suppressed_by = symbol.filter(|s| !s.ignores.is_empty()).map(|s| s.ignores.clone());
+            finding.label = Some(Label {
+                path: file.path.clone(),
+                bytes: anchor.bytes.clone(),
+                text: match broken.missing {
+                    MissingSpec::File => "no such spec file".to_string(),
+                    MissingSpec::Section { .. } => "no such section".to_string(),
+                },
+            });
+            finding
+        })
+        .collect()
+}

@@ -1,0 +1,255 @@
+//! Command-line interface: argument parsing, locating the repository and
+//! its configuration, and running one command. The only place (with
+//! `report`) that writes to stdout.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config};
+use crate::engine::{self, Analysis};
+use crate::report::{self, Format, Style};
+use crate::rule::{Rule, Severity};
+use crate::{init, Error};
+
+const ABOUT: &str = "Keep specs and code from drifting apart";
+
+const LONG_ABOUT: &str = "\
+driftcheck links the clauses of your markdown specs, design docs and READMEs to the
+code they talk about (functions, types, constants, files, line ranges) and reports
+where the two no longer agree: renamed symbols, moved files, comments pointing at
+spec sections that are gone, files that no longer parse.
+
+Run it in a pre-commit hook, as a CI step, or from your editor on one file.";
+
+const CHECK_AFTER_HELP: &str = "\
+Exit status: 0 nothing at or above --fail-on, 1 drift found, 2 usage, config or I/O error.
+
+Examples:
+  driftcheck check                         check the whole repository
+  driftcheck check docs/api.md             report only findings on that spec
+  driftcheck check --format json -o r.json machine-readable report v1
+  driftcheck check --fail-on warning       fail on warnings too";
+
+#[derive(Debug, Parser)]
+#[command(name = "driftcheck", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check specs against code and report drift
+    #[command(after_help = CHECK_AFTER_HELP)]
+    Check(CheckArgs),
+    /// Print the link graph: each clause and the code it links to, resolved or not
+    Links(LinksArgs),
+    /// Print the documentation of a rule (or all rules with --list)
+    Explain(ExplainArgs),
+    /// Write a driftcheck.toml with the globs detected in this repository
+    Init(InitArgs),
+}
+
+/// Options every analysing command shares.
+#[derive(Debug, Args)]
+struct Common {
+    /// Configuration file [default: the nearest driftcheck.toml up to the repository root]
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+    /// Worker threads for parsing and indexing [default: one per core]
+    #[arg(long, short = 'j', value_name = "N", global = true)]
+    jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Only report findings on these spec or code files or directories
+    #[arg(value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Make no network request (no LLM pass); the default without an [llm] provider
+    #[arg(long)]
+    offline: bool,
+    /// Lowest severity that makes the exit status 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    fail_on: FailOn,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct LinksArgs {
+    /// Only show clauses of these spec files or directories
+    #[arg(value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// Rule id, e.g. dangling-symbol
+    #[arg(value_name = "RULE", required_unless_present = "list")]
+    rule: Option<String>,
+    /// List every rule with its default severity
+    #[arg(long)]
+    list: bool,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Overwrite an existing driftcheck.toml
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// The process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above `--fail-on`.
+    Clean = 0,
+    /// Drift found.
+    Drift = 1,
+    /// Usage, configuration or I/O error.
+    Error = 2,
+}
+
+pub fn execute(cli: Cli) -> Result<ExitStatus, Error> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Links(args) => links(args),
+        Command::Explain(args) => explain(args),
+        Command::Init(args) => init::run(&std::env::current_dir()?, args.force),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
+    let config = load_config(&args.common)?;
+    let scope = relative_paths(&config.root, &args.paths)?;
+    let analysis = engine::analyse(config, &scope, args.common.jobs)?;
+    let style = Style { color: args.output.is_none() && color_wanted() };
+    write_output(args.output.as_deref(), |out| {
+        report::write(args.format, &analysis.report(), style, out)
+    })?;
+    let threshold = args.fail_on.threshold();
+    let failing = analysis.findings.iter().any(|f| threshold.is_some_and(|t| f.severity >= t));
+    Ok(if failing { ExitStatus::Drift } else { ExitStatus::Clean })
+}
+
+fn links(args: LinksArgs) -> Result<ExitStatus, Error> {
+    let config = load_config(&args.common)?;
+    let scope = relative_paths(&config.root, &args.paths)?;
+    let analysis: Analysis = engine::analyse(config, &[], args.common.jobs)?;
+    let mut clauses = analysis.link_view();
+    if !scope.is_empty() {
+        clauses.retain(|clause| scope.iter().any(|s| crate::index::in_scope(&clause.path, s)));
+    }
+    write_output(None, |out| report::links::write(args.format, &clauses, out))?;
+    Ok(ExitStatus::Clean)
+}
+
+fn explain(args: ExplainArgs) -> Result<ExitStatus, Error> {
+    let mut out = io::stdout().lock();
+    if args.list {
+        for rule in Rule::ALL {
+            writeln!(out, "{:<22} {:<8} {}", rule.id(), rule.default_severity(), rule.summary())?;
+        }
+        return Ok(ExitStatus::Clean);
+    }
+    let id = args.rule.unwrap_or_default();
+    let rule: Rule = id.parse().map_err(Error::Usage)?;
+    write!(out, "{}", rule.documentation())?;
+    Ok(ExitStatus::Clean)
+}
+
+/// `--config FILE`, else the nearest driftcheck.toml, else defaults rooted
+/// at the git work tree (or the current directory).
+fn load_config(common: &Common) -> Result<Config, Error> {
+    let cwd = std::env::current_dir()?;
+    if let Some(file) = &common.config {
+        if !file.is_file() {
+            return Err(Error::Usage(format!("config file {} does not exist", file.display())));
+        }
+        return Ok(Config::load(file)?);
+    }
+    match config::find(&cwd) {
+        Some(file) => Ok(Config::load(&file)?),
+        None => Ok(Config::defaults(repository_root(&cwd))),
+    }
+}
+
+fn repository_root(cwd: &Path) -> PathBuf {
+    git2::Repository::discover(cwd)
+        .ok()
+        .and_then(|repository| repository.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| cwd.to_path_buf())
+}
+
+/// PATHS arguments, made relative to the root with `/`.
+fn relative_paths(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> {
+    let cwd = std::env::current_dir()?;
+    let root = root.canonicalize()?;
+    paths
+        .iter()
+        .map(|path| {
+            let absolute = cwd.join(path);
+            let absolute = absolute.canonicalize().map_err(|_| {
+                Error::Usage(format!("{} does not exist", path.display()))
+            })?;
+            crate::discover::relative(&root, &absolute)
+                .or_else(|| (absolute == root).then(String::new))
+                .ok_or_else(|| Error::Usage(format!("{} is outside the repository at {}", path.display(), root.display())))
+        })
+        .collect()
+}
+
+fn color_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+}
+
+/// Writes to a file (atomically: temp file + rename) or to stdout.
+fn write_output(file: Option<&Path>, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    match file {
+        Some(path) => {
+            let mut buffer = Vec::new();
+            render(&mut buffer)?;
+            crate::fsutil::write_atomically(path, &buffer)?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            render(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}

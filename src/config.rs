@@ -1,0 +1,291 @@
+//! `driftcheck.toml`: what is a spec, what is code, what to skip, and how
+//! loud each rule is. Every mistake in the file is reported at its line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::rule::{Rule, Severity};
+
+pub const FILE_NAME: &str = "driftcheck.toml";
+pub const DEFAULT_SPECS: &[&str] = &["specs/**/*.md", "docs/**/*.md", "*.md"];
+pub const DEFAULT_CODE: &[&str] = &["**"];
+
+/// A configuration error, rendered by miette with the offending line.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ConfigError {
+    #[error("{message}")]
+    #[diagnostic(code(driftcheck::config))]
+    Invalid {
+        message: String,
+        #[source_code]
+        text: NamedSource<String>,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(driftcheck::io))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The LLM provider settings (`[llm]`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LlmConfig {
+    pub provider: Spanned<String>,
+    pub model: Option<String>,
+    pub base_url: Option<String>,
+    pub api_key_env: Option<String>,
+    pub max_calls: Option<usize>,
+    pub concurrency: Option<usize>,
+    pub timeout_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    specs: Option<Vec<Spanned<String>>>,
+    code: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    repository: Option<String>,
+    max_file_size: Option<u64>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    llm: Option<LlmConfig>,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Directory the configuration applies to (where `driftcheck.toml` is).
+    pub root: PathBuf,
+    /// The file it was read from, if any.
+    pub file: Option<PathBuf>,
+    pub specs: Vec<String>,
+    pub code: Vec<String>,
+    pub ignore: Vec<String>,
+    pub spec_globs: GlobSet,
+    pub code_globs: GlobSet,
+    pub ignore_globs: GlobSet,
+    pub repository: Option<String>,
+    pub max_file_size: u64,
+    pub severities: HashMap<Rule, Severity>,
+    pub llm: Option<LlmConfig>,
+}
+
+impl Config {
+    /// Defaults for a repository without a configuration file.
+    pub fn defaults(root: PathBuf) -> Config {
+        let strings = |globs: &[&str]| globs.iter().map(|g| g.to_string()).collect::<Vec<_>>();
+        Config {
+            root,
+            file: None,
+            spec_globs: build_globs(DEFAULT_SPECS),
+            code_globs: build_globs(DEFAULT_CODE),
+            ignore_globs: GlobSet::empty(),
+            specs: strings(DEFAULT_SPECS),
+            code: strings(DEFAULT_CODE),
+            ignore: Vec::new(),
+            repository: None,
+            max_file_size: 1024 * 1024,
+            severities: HashMap::new(),
+            llm: None,
+        }
+    }
+
+    /// Reads and validates a configuration file.
+    pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|source| ConfigError::Read { path: file.display().to_string(), source })?;
+        let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        let mut config = Config::parse(&text, &file.display().to_string(), root)?;
+        config.file = Some(file.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses configuration text; `name` is used in error messages.
+    pub fn parse(text: &str, name: &str, root: PathBuf) -> Result<Config, ConfigError> {
+        let invalid = |message: String, span: Range<usize>, label: &str, help: Option<String>| ConfigError::Invalid {
+            message,
+            text: NamedSource::new(name, text.to_string()),
+            span: span.into(),
+            label: label.to_string(),
+            help,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let span = error.span().unwrap_or(0..0);
+            invalid(
+                format!("invalid {name}: {}", error.message().trim()),
+                span,
+                "here",
+                Some("see `driftcheck init` for a commented example".to_string()),
+            )
+        })?;
+        let mut config = Config::defaults(root);
+        let globs = |list: Option<Vec<Spanned<String>>>, default: &[String]| -> Result<(Vec<String>, GlobSet), ConfigError> {
+            let Some(list) = list else {
+                let set = build_globs(&default.iter().map(String::as_str).collect::<Vec<_>>());
+                return Ok((default.to_vec(), set));
+            };
+            let mut builder = GlobSetBuilder::new();
+            for glob in &list {
+                let parsed = glob_matcher(glob.get_ref()).map_err(|error| {
+                    invalid(format!("invalid glob `{}`", glob.get_ref()), glob.span(), "this glob", Some(error.to_string()))
+                })?;
+                builder.add(parsed);
+            }
+            let set = builder.build().map_err(|error| invalid(error.to_string(), 0..0, "here", None))?;
+            Ok((list.into_iter().map(Spanned::into_inner).collect(), set))
+        };
+        (config.specs, config.spec_globs) = globs(raw.specs, &config.specs)?;
+        (config.code, config.code_globs) = globs(raw.code, &config.code)?;
+        (config.ignore, config.ignore_globs) = globs(raw.ignore, &[])?;
+        config.repository = raw.repository;
+        if let Some(size) = raw.max_file_size {
+            config.max_file_size = size;
+        }
+        for (rule, severity) in raw.rules {
+            let parsed_rule: Rule = rule
+                .get_ref()
+                .parse()
+                .map_err(|message| invalid(message, rule.span(), "unknown rule", Some("run `driftcheck explain --list`".into())))?;
+            let parsed_severity: Severity = severity
+                .get_ref()
+                .parse()
+                .map_err(|message| invalid(message, severity.span(), "bad severity", None))?;
+            config.severities.insert(parsed_rule, parsed_severity);
+        }
+        if let Some(llm) = &raw.llm {
+            if !matches!(llm.provider.get_ref().as_str(), "openai" | "anthropic") {
+                return Err(invalid(
+                    format!("unknown LLM provider `{}`", llm.provider.get_ref()),
+                    llm.provider.span(),
+                    "provider",
+                    Some("expected `openai` (any OpenAI-compatible endpoint) or `anthropic`".into()),
+                ));
+            }
+        }
+        config.llm = raw.llm;
+        Ok(config)
+    }
+
+    pub fn severity(&self, rule: Rule) -> Severity {
+        self.severities.get(&rule).copied().unwrap_or_else(|| rule.default_severity())
+    }
+
+    pub fn is_ignored(&self, path: &str) -> bool {
+        self.ignore_globs.is_match(path)
+    }
+}
+
+/// Globs match `/`-separated paths relative to the root; `*` stays inside
+/// one directory, `**` crosses them, like `.gitignore`.
+fn glob_matcher(glob: &str) -> Result<Glob, globset::Error> {
+    let glob = glob.trim_start_matches("./");
+    let glob = if glob.ends_with('/') { format!("{glob}**") } else { glob.to_string() };
+    globset::GlobBuilder::new(&glob).literal_separator(true).build()
+}
+
+fn build_globs(globs: &[&str]) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        if let Ok(glob) = glob_matcher(glob) {
+            builder.add(glob);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Finds the configuration for a start directory: the nearest
+/// `driftcheck.toml` up to the repository root.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    for directory in start.ancestors() {
+        let candidate = directory.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if directory.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "driftcheck.toml", PathBuf::from("."))
+    }
+
+    fn error_line(text: &str) -> (String, usize) {
+        match parse(text) {
+            Err(ConfigError::Invalid { message, span, .. }) => {
+                let line = text[..span.offset()].matches('\n').count() + 1;
+                (message, line)
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_the_documented_example() {
+        let config = parse(
+            r#"
+specs = ["specs/**/*.md", "docs/**/*.md"]
+code = ["src/**", "crates/**"]
+ignore = ["fixtures/**"]
+repository = "github.com/acme/widgets"
+[rules]
+signature-mismatch = "error"
+[llm]
+provider = "openai"
+model = "gpt-4.1-mini"
+base_url = "https://api.openai.com/v1"
+api_key_env = "OPENAI_API_KEY"
+max_calls = 50
+concurrency = 4
+"#,
+        )
+        .unwrap();
+        assert!(config.spec_globs.is_match("docs/guide/intro.md"));
+        assert!(!config.spec_globs.is_match("README.md"));
+        assert!(config.code_globs.is_match("crates/a/src/lib.rs"));
+        assert!(config.is_ignored("fixtures/go/main.go"));
+        assert_eq!(config.severity(Rule::SignatureMismatch), Severity::Error);
+        assert_eq!(config.severity(Rule::DanglingPath), Severity::Error);
+        assert_eq!(config.llm.unwrap().max_calls, Some(50));
+    }
+
+    #[test]
+    fn star_stays_in_one_directory() {
+        let config = parse("").unwrap();
+        assert!(config.spec_globs.is_match("README.md"));
+        assert!(!config.spec_globs.is_match("src/notes.md"));
+        assert!(config.spec_globs.is_match("specs/a/b.md"));
+    }
+
+    #[test]
+    fn errors_point_at_the_line() {
+        assert_eq!(error_line("specs = [\"a/**\"]\nunknown_key = 1\n").1, 2);
+        assert!(error_line("specs = [\"a/**\"]\nunknown_key = 1\n").0.contains("unknown field"));
+        assert_eq!(error_line("specs = [\n  \"ok/**\",\n  \"bad/[\",\n]\n"), ("invalid glob `bad/[`".into(), 3));
+        assert_eq!(error_line("[rules]\n\ndangling-path = \"loud\"\n").1, 3);
+        assert_eq!(error_line("[rules]\nno-such-rule = \"error\"\n").1, 2);
+        assert_eq!(error_line("[llm]\nprovider = \"gemini\"\n").1, 2);
+    }
+}

@@ -1,0 +1,113 @@
+//! Finds the spec and code files of a repository: `.gitignore`-aware walk,
+//! config globs, size and binary limits. Reads nothing but names.
+
+use std::path::Path;
+
+use ignore::WalkBuilder;
+
+use crate::config::Config;
+
+/// What a discovered file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Spec,
+    Code,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Relative to the root, `/`-separated.
+    pub path: String,
+    pub role: Role,
+    pub size: u64,
+}
+
+/// Something driftcheck skipped and the user may want to know about.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+/// Files that are never worth reading: binaries, lock files, minified
+/// bundles, driftcheck's own state.
+const SKIPPED_SUFFIXES: &[&str] = &[
+    ".png", ".jpg", ".jpeg", ".gif", ".ico", ".bmp", ".webp", ".svg", ".pdf", ".zip", ".gz", ".tgz", ".bz2",
+    ".xz", ".zst", ".tar", ".7z", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg",
+    ".mov", ".avi", ".webm", ".wasm", ".jar", ".war", ".class", ".exe", ".dll", ".so", ".dylib", ".a", ".o",
+    ".obj", ".pyc", ".pyo", ".bin", ".dat", ".db", ".sqlite", ".lock", ".sum", ".min.js", ".min.css",
+    ".map", ".snap", ".pb", ".onnx", ".parquet", ".npy", ".pkl", ".keystore", ".jks", ".p12",
+    "package-lock.json", "pnpm-lock.yaml", "npm-shrinkwrap.json",
+];
+
+/// Walks `config.root` and classifies every file.
+pub fn discover(config: &Config) -> (Vec<Candidate>, Vec<Note>) {
+    let mut candidates = Vec::new();
+    let mut notes = Vec::new();
+    let walker = WalkBuilder::new(&config.root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                notes.push(Note { path: String::new(), message: error.to_string() });
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Some(path) = relative(&config.root, entry.path()) else { continue };
+        let Some(role) = classify(config, &path) else { continue };
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        candidates.push(Candidate { path, role, size });
+    }
+    (candidates, notes)
+}
+
+/// Spec, code, or neither, by the config's globs.
+pub fn classify(config: &Config, path: &str) -> Option<Role> {
+    if config.is_ignored(path) || path.starts_with(".driftcheck/") || path == "driftcheck.lock" {
+        return None;
+    }
+    let markdown = path.ends_with(".md") || path.ends_with(".markdown");
+    if markdown {
+        return config.spec_globs.is_match(path).then_some(Role::Spec);
+    }
+    let lower = path.to_ascii_lowercase();
+    if SKIPPED_SUFFIXES.iter().any(|suffix| lower.ends_with(suffix)) {
+        return None;
+    }
+    config.code_globs.is_match(path).then_some(Role::Code)
+}
+
+/// `root/src/a.rs` → `src/a.rs`.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Reads a discovered file as text, or says why not.
+pub fn read_text(root: &Path, candidate: &Candidate, max_size: u64) -> Result<String, Note> {
+    let note = |message: String| Note { path: candidate.path.clone(), message };
+    if candidate.size > max_size {
+        return Err(note(format!("skipped: {} bytes is over the {max_size}-byte limit (`max_file_size`)", candidate.size)));
+    }
+    let bytes = std::fs::read(root.join(&candidate.path)).map_err(|error| note(format!("skipped: {error}")))?;
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(note("skipped: binary file".to_string()));
+    }
+    String::from_utf8(bytes).map_err(|_| note("skipped: not valid UTF-8".to_string()))
+}

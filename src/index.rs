@@ -1,0 +1,224 @@
+//! The code index: symbols by name, qualified-path matching, the token set
+//! for the "still used somewhere" guard, and name suggestions.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::code::{CodeFile, Symbol};
+
+/// A symbol's position in the index: file and symbol ordinal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SymbolId {
+    pub file: usize,
+    pub symbol: usize,
+}
+
+/// How many symbols one reference may link to before it is too vague to be
+/// useful (`new`, `run`).
+const MAX_TARGETS: usize = 8;
+
+pub struct CodeIndex<'w> {
+    files: &'w [CodeFile],
+    by_name: HashMap<&'w str, Vec<SymbolId>>,
+    by_path: HashMap<&'w str, usize>,
+    modules: HashMap<&'w str, Vec<usize>>,
+    tokens: HashSet<&'w str>,
+}
+
+impl<'w> CodeIndex<'w> {
+    pub fn new(files: &'w [CodeFile]) -> Self {
+        let mut by_name: HashMap<&str, Vec<SymbolId>> = HashMap::new();
+        let mut by_path = HashMap::new();
+        let mut modules: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut tokens = HashSet::new();
+        for (file_index, file) in files.iter().enumerate() {
+            by_path.insert(file.path.as_str(), file_index);
+            if let Some(last) = file.module.last() {
+                modules.entry(last.as_str()).or_default().push(file_index);
+            }
+            for (symbol_index, symbol) in file.symbols.iter().enumerate() {
+                let id = SymbolId { file: file_index, symbol: symbol_index };
+                by_name.entry(symbol.name.as_str()).or_default().push(id);
+            }
+            tokens.extend(file.tokens.iter().map(String::as_str));
+        }
+        CodeIndex { files, by_name, by_path, modules, tokens }
+    }
+
+    pub fn files(&self) -> &'w [CodeFile] {
+        self.files
+    }
+
+    pub fn symbol(&self, id: SymbolId) -> &'w Symbol {
+        &self.files[id.file].symbols[id.symbol]
+    }
+
+    pub fn file_of(&self, id: SymbolId) -> &'w CodeFile {
+        &self.files[id.file]
+    }
+
+    pub fn file_index(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn symbol_count(&self) -> usize {
+        self.files.iter().map(|f| f.symbols.len()).sum()
+    }
+
+    /// True when an identifier occurs anywhere in the code.
+    pub fn has_token(&self, word: &str) -> bool {
+        self.tokens.contains(word)
+    }
+
+    /// True when the segments match the end of a symbol's module-qualified path.
+    fn matches(&self, id: SymbolId, segments: &[String]) -> bool {
+        let file = &self.files[id.file];
+        let symbol = &file.symbols[id.symbol];
+        let full = file.module.iter().chain(symbol.qualified.iter());
+        let full: Vec<&String> = full.collect();
+        full.len() >= segments.len() && full[full.len() - segments.len()..].iter().zip(segments).all(|(a, b)| *a == b)
+    }
+
+    /// Symbols a reference names, optionally only under a path prefix. A
+    /// leading segment that matches nothing (a crate or package name) is
+    /// dropped while two segments remain.
+    pub fn resolve(&self, segments: &[String], scope: Option<&str>) -> Vec<SymbolId> {
+        let mut segments = segments;
+        loop {
+            let found = self.resolve_exact(segments, scope);
+            if !found.is_empty() || segments.len() <= 2 {
+                return found;
+            }
+            segments = &segments[1..];
+        }
+    }
+
+    fn resolve_exact(&self, segments: &[String], scope: Option<&str>) -> Vec<SymbolId> {
+        let Some(name) = segments.last() else { return Vec::new() };
+        let Some(candidates) = self.by_name.get(name.as_str()) else { return Vec::new() };
+        candidates
+            .iter()
+            .copied()
+            .filter(|id| scope.is_none_or(|scope| in_scope(&self.files[id.file].path, scope)))
+            .filter(|id| self.matches(*id, segments))
+            .take(MAX_TARGETS)
+            .collect()
+    }
+
+    /// Symbols in one file matching the segments.
+    pub fn resolve_in_file(&self, file: usize, segments: &[String]) -> Vec<SymbolId> {
+        (0..self.files[file].symbols.len())
+            .map(|symbol| SymbolId { file, symbol })
+            .filter(|id| {
+                let qualified = &self.symbol(*id).qualified;
+                qualified.len() >= segments.len() && qualified[qualified.len() - segments.len()..] == *segments
+            })
+            .collect()
+    }
+
+    /// True when the segments name a type, module or other container of
+    /// this code base (so a missing member of it is really missing).
+    pub fn owner_is_ours(&self, owner: &[String]) -> bool {
+        if !self.resolve(owner, None).is_empty() {
+            return true;
+        }
+        let Some(last) = owner.last() else { return false };
+        self.modules.get(last.as_str()).is_some_and(|files| {
+            files.iter().any(|&f| {
+                let module = &self.files[f].module;
+                module.len() >= owner.len() && module[module.len() - owner.len()..] == *owner
+            })
+        })
+    }
+
+    /// The existing symbol whose name is nearest to a missing reference,
+    /// preferring members of the same owner, displayed qualified.
+    pub fn suggest(&self, segments: &[String], within_file: Option<usize>) -> Option<String> {
+        let name = segments.last()?;
+        let owner = &segments[..segments.len() - 1];
+        let owner_members: Vec<SymbolId> = if owner.is_empty() {
+            Vec::new()
+        } else {
+            self.members_of(owner)
+        };
+        let pool: Vec<SymbolId> = match within_file {
+            Some(file) => (0..self.files[file].symbols.len()).map(|symbol| SymbolId { file, symbol }).collect(),
+            None if !owner_members.is_empty() => owner_members,
+            None => self.by_name.values().flatten().copied().collect(),
+        };
+        let best = pool
+            .into_iter()
+            .map(|id| (similarity(name, &self.symbol(id).name), id))
+            .filter(|(score, _)| *score >= 0.75)
+            .max_by(|(a, ida), (b, idb)| a.total_cmp(b).then_with(|| idb.cmp(ida)))?;
+        Some(self.symbol(best.1).display.clone())
+    }
+
+    fn members_of(&self, owner: &[String]) -> Vec<SymbolId> {
+        let owners = self.resolve(owner, None);
+        let mut members = Vec::new();
+        for owner_id in owners {
+            let owner_symbol = self.symbol(owner_id);
+            let file = &self.files[owner_id.file];
+            for (index, symbol) in file.symbols.iter().enumerate() {
+                if symbol.qualified.len() == owner_symbol.qualified.len() + 1
+                    && symbol.qualified.starts_with(&owner_symbol.qualified)
+                {
+                    members.push(SymbolId { file: owner_id.file, symbol: index });
+                }
+            }
+        }
+        members
+    }
+}
+
+/// `scope` is a directory (`src/net/`) or file prefix.
+pub fn in_scope(path: &str, scope: &str) -> bool {
+    let scope = scope.trim_end_matches('/');
+    scope.is_empty() || path == scope || path.strip_prefix(scope).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// How alike two names are, 0..1: Jaro-Winkler, with renames that keep the
+/// old name as a prefix or suffix (`retry` → `retry_with_backoff`) scored high.
+fn similarity(missing: &str, candidate: &str) -> f64 {
+    if missing == candidate {
+        return 0.0;
+    }
+    let (a, b) = (missing.to_lowercase(), candidate.to_lowercase());
+    let score = strsim::jaro_winkler(&a, &b);
+    let extends = a.len() >= 3 && (b.starts_with(&a) || b.ends_with(&a) || a.starts_with(&b) && b.len() >= 3);
+    if extends {
+        score.max(0.9)
+    } else {
+        score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::index_file;
+
+    fn strings(parts: &[&str]) -> Vec<String> {
+        parts.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn resolves_by_qualified_suffix_and_suggests() {
+        let files = vec![
+            index_file("src/net/mod.rs", "pub struct Client; impl Client { pub fn retry_with_backoff(&self) {} pub fn send(&self) {} }".into()),
+            index_file("src/config.rs", "pub fn load_config() {} pub const MAX_RETRIES: u32 = 3;".into()),
+        ];
+        let index = CodeIndex::new(&files);
+        assert_eq!(index.resolve(&strings(&["Client", "send"]), None).len(), 1);
+        assert_eq!(index.resolve(&strings(&["net", "Client", "send"]), None).len(), 1);
+        assert_eq!(index.resolve(&strings(&["mycrate", "net", "Client", "send"]), None).len(), 1);
+        assert_eq!(index.resolve(&strings(&["config", "MAX_RETRIES"]), None).len(), 1);
+        assert!(index.resolve(&strings(&["Client", "retry"]), None).is_empty());
+        assert!(index.resolve(&strings(&["Client", "send"]), Some("src/config.rs")).is_empty());
+        assert_eq!(index.suggest(&strings(&["Client", "retry"]), None).as_deref(), Some("Client::retry_with_backoff"));
+        assert_eq!(index.suggest(&strings(&["parse_config"]), None).as_deref(), Some("load_config"));
+        assert!(index.owner_is_ours(&strings(&["Client"])));
+        assert!(index.owner_is_ours(&strings(&["net"])));
+        assert!(!index.owner_is_ours(&strings(&["json"])));
+    }
+}

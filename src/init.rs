@@ -1,0 +1,84 @@
+//! `driftcheck init`: a commented driftcheck.toml with what this repository
+//! actually has.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use crate::cli::ExitStatus;
+use crate::config::FILE_NAME;
+use crate::Error;
+
+/// Directories that usually hold code, in the order they are listed.
+const CODE_DIRS: &[&str] = &[
+    "src", "lib", "crates", "packages", "pkg", "cmd", "internal", "app", "apps", "server", "client", "api", "core",
+];
+
+pub fn run(directory: &Path, force: bool) -> Result<ExitStatus, Error> {
+    let file = directory.join(FILE_NAME);
+    if file.exists() && !force {
+        return Err(Error::Usage(format!("{} already exists; pass --force to overwrite it", file.display())));
+    }
+    let text = render(directory);
+    crate::fsutil::write_atomically(&file, text.as_bytes())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "wrote {}:\n\n{text}", file.display())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn render(directory: &Path) -> String {
+    let specs = detected_specs(directory);
+    let code = detected_code(directory);
+    let languages = detected_languages(directory);
+    let quote = |globs: &[String]| globs.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ");
+    let mut text = String::from("# driftcheck configuration: https://github.com/driftcheck/driftcheck\n\n");
+    text.push_str("# Markdown files whose clauses are checked against the code.\n");
+    text.push_str(&format!("specs = [{}]\n\n", quote(&specs)));
+    text.push_str("# Files indexed for symbols");
+    if !languages.is_empty() {
+        text.push_str(&format!(" (found: {})", languages.join(", ")));
+    }
+    text.push_str(". Files without a grammar still count as uses of names.\n");
+    text.push_str(&format!("code = [{}]\n\n", quote(&code)));
+    text.push_str("# Paths never read (in addition to .gitignore).\nignore = []\n\n");
+    text.push_str("# Repository whose web URLs (…/blob/main/src/x.rs) count as links to files here.\n");
+    text.push_str("# Default: the `origin` git remote.\n# repository = \"github.com/OWNER/REPO\"\n\n");
+    text.push_str("# Severity per rule: error, warning, info or off. `driftcheck explain --list` lists them.\n[rules]\n");
+    text.push_str("# unlinked-requirement = \"warning\"\n");
+    text
+}
+
+fn detected_specs(directory: &Path) -> Vec<String> {
+    let mut globs = Vec::new();
+    for dir in ["specs", "spec", "docs", "doc", "design", "rfcs", "adr"] {
+        if directory.join(dir).is_dir() {
+            globs.push(format!("{dir}/**/*.md"));
+        }
+    }
+    globs.push("*.md".to_string());
+    globs
+}
+
+fn detected_code(directory: &Path) -> Vec<String> {
+    let globs: Vec<String> =
+        CODE_DIRS.iter().filter(|dir| directory.join(dir).is_dir()).map(|dir| format!("{dir}/**")).collect();
+    if globs.is_empty() {
+        vec!["**".to_string()]
+    } else {
+        globs
+    }
+}
+
+/// Languages with a grammar, by number of files (most first).
+fn detected_languages(directory: &Path) -> Vec<&'static str> {
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for entry in ignore::WalkBuilder::new(directory).build().flatten().take(50_000) {
+        let path = entry.path().to_string_lossy();
+        if let Some((language, _)) = crate::code::language_for(&path) {
+            *counts.entry(language.name()).or_default() += 1;
+        }
+    }
+    let mut sorted: Vec<_> = counts.into_iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    sorted.into_iter().map(|(name, _)| name).collect()
+}

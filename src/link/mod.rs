@@ -1,0 +1,359 @@
+//! The linker: resolves every spec reference and every code-side `spec:`
+//! anchor into links, and records the ones that do not hold.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::code::SpecAnchor;
+use crate::index::{CodeIndex, SymbolId};
+use crate::spec::{self, Clause, Fragment, Reference, ReferenceKind, SpecFile};
+use crate::workspace::Workspace;
+
+mod view;
+pub use view::{ClauseLinks, LinkEntry, UnresolvedEntry};
+
+/// What a link points at in the code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Symbol(SymbolId),
+    /// A whole file or directory, or a line range of one.
+    File { path: String, lines: Option<(usize, usize)> },
+}
+
+/// Which side made the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The clause's reference with this index.
+    Reference(usize),
+    /// A `spec:` comment: code file index and anchor index.
+    CodeAnchor { file: usize, anchor: usize },
+}
+
+/// A clause linked to a piece of code.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub spec: usize,
+    pub clause: usize,
+    pub origin: Origin,
+    pub target: Target,
+}
+
+/// Why a reference does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "problem")]
+pub enum Problem {
+    MissingSymbol { suggestion: Option<String>, file: Option<String> },
+    MissingPath,
+    MissingLines { available: usize },
+}
+
+/// A spec reference that names code that is not there.
+#[derive(Debug, Clone)]
+pub struct Unresolved {
+    pub spec: usize,
+    pub clause: usize,
+    pub reference: usize,
+    pub problem: Problem,
+}
+
+/// A `spec:` comment whose target does not exist.
+#[derive(Debug, Clone)]
+pub struct BrokenAnchor {
+    pub file: usize,
+    pub anchor: usize,
+    pub missing: MissingSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MissingSpec {
+    File,
+    Section { suggestion: Option<String> },
+}
+
+/// The link graph of a workspace.
+#[derive(Debug, Default)]
+pub struct LinkGraph {
+    pub links: Vec<Link>,
+    pub unresolved: Vec<Unresolved>,
+    pub broken_anchors: Vec<BrokenAnchor>,
+}
+
+impl LinkGraph {
+    /// Links of one clause.
+    pub fn links_of(&self, spec: usize, clause: usize) -> impl Iterator<Item = &Link> {
+        self.links.iter().filter(move |link| link.spec == spec && link.clause == clause)
+    }
+}
+
+/// How one reference resolved.
+enum Resolution {
+    Linked(Vec<Target>),
+    /// Not this repository's code (an external API, a doc-site route).
+    Elsewhere,
+    Broken(Problem),
+}
+
+pub fn link(workspace: &Workspace, index: &CodeIndex) -> LinkGraph {
+    let mut graph = LinkGraph::default();
+    let files = FileFacts::new(&workspace.root, index);
+    for (spec_index, spec) in workspace.specs.iter().enumerate() {
+        for (clause_index, clause) in spec.clauses.iter().enumerate() {
+            for (reference_index, reference) in clause.references.iter().enumerate() {
+                match resolve(reference, clause, index, &files) {
+                    Resolution::Linked(targets) => graph.links.extend(targets.into_iter().map(|target| Link {
+                        spec: spec_index,
+                        clause: clause_index,
+                        origin: Origin::Reference(reference_index),
+                        target,
+                    })),
+                    Resolution::Elsewhere => {}
+                    Resolution::Broken(problem) => graph.unresolved.push(Unresolved {
+                        spec: spec_index,
+                        clause: clause_index,
+                        reference: reference_index,
+                        problem,
+                    }),
+                }
+            }
+        }
+    }
+    link_code_anchors(workspace, index, &mut graph);
+    graph
+}
+
+fn resolve(reference: &Reference, clause: &Clause, index: &CodeIndex, files: &FileFacts) -> Resolution {
+    match &reference.kind {
+        ReferenceKind::Symbol { segments } => resolve_symbol(segments, clause.scope.as_deref(), index),
+        ReferenceKind::Path { path, fragment, route_like } => {
+            resolve_path(path, fragment.as_ref(), *route_like, index, files)
+        }
+        ReferenceKind::Anchor { path, symbol } => resolve_anchor(path, symbol.as_deref(), index, files),
+    }
+}
+
+/// A code span. Precision first: a name that is not defined but still occurs
+/// as a token somewhere is a use of something (std, a dependency, an env
+/// var), not drift.
+fn resolve_symbol(segments: &[String], scope: Option<&str>, index: &CodeIndex) -> Resolution {
+    let found = index.resolve(segments, scope);
+    if !found.is_empty() {
+        return Resolution::Linked(found.into_iter().map(Target::Symbol).collect());
+    }
+    let Some(name) = segments.last() else { return Resolution::Elsewhere };
+    if index.has_token(name) {
+        return Resolution::Elsewhere;
+    }
+    let owner = &segments[..segments.len() - 1];
+    let missing = owner.is_empty()
+        || scope.is_some()
+        || index.owner_is_ours(owner)
+        || (owner.iter().all(|segment| !index.has_token(segment)) && looks_like_type(&owner[0]));
+    if !missing {
+        return Resolution::Elsewhere;
+    }
+    Resolution::Broken(Problem::MissingSymbol { suggestion: index.suggest(segments, None), file: None })
+}
+
+/// `OldQueue` in `OldQueue.push`: a type-like owner nobody mentions any more.
+fn looks_like_type(segment: &str) -> bool {
+    segment.chars().next().is_some_and(char::is_uppercase) && segment.chars().any(char::is_lowercase)
+}
+
+fn resolve_path(
+    path: &str,
+    fragment: Option<&Fragment>,
+    route_like: bool,
+    index: &CodeIndex,
+    files: &FileFacts,
+) -> Resolution {
+    let Some(kind) = files.kind(path) else {
+        return if route_like { Resolution::Elsewhere } else { Resolution::Broken(Problem::MissingPath) };
+    };
+    let whole = Target::File { path: path.to_string(), lines: None };
+    match fragment {
+        _ if kind == PathKind::Directory => Resolution::Linked(vec![whole]),
+        Some(Fragment::Lines { start, end }) => match files.line_count(path) {
+            Some(available) if *end > available => Resolution::Broken(Problem::MissingLines { available }),
+            _ => Resolution::Linked(vec![Target::File { path: path.to_string(), lines: Some((*start, *end)) }]),
+        },
+        Some(Fragment::Symbol { segments }) => match index.file_index(path) {
+            Some(file) => symbol_in_file(file, path, segments, index, true),
+            None => Resolution::Linked(vec![whole]),
+        },
+        None => Resolution::Linked(vec![whole]),
+    }
+}
+
+/// `<!-- driftcheck:code path::Symbol -->`: explicit, so no token guard.
+fn resolve_anchor(path: &str, symbol: Option<&[String]>, index: &CodeIndex, files: &FileFacts) -> Resolution {
+    if files.kind(path).is_none() {
+        return Resolution::Broken(Problem::MissingPath);
+    }
+    match (symbol, index.file_index(path)) {
+        (Some(segments), Some(file)) if !segments.is_empty() => symbol_in_file(file, path, segments, index, false),
+        _ => Resolution::Linked(vec![Target::File { path: path.to_string(), lines: None }]),
+    }
+}
+
+fn symbol_in_file(file: usize, path: &str, segments: &[String], index: &CodeIndex, guard: bool) -> Resolution {
+    let found = index.resolve_in_file(file, segments);
+    if !found.is_empty() {
+        return Resolution::Linked(found.into_iter().map(Target::Symbol).collect());
+    }
+    let still_used = segments.last().is_some_and(|name| index.files()[file].tokens.contains(name));
+    if guard && still_used {
+        return Resolution::Linked(vec![Target::File { path: path.to_string(), lines: None }]);
+    }
+    Resolution::Broken(Problem::MissingSymbol {
+        suggestion: index.suggest(segments, Some(file)),
+        file: Some(path.to_string()),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathKind {
+    File,
+    Directory,
+}
+
+/// Existence and length of repository paths, from the index where it has
+/// the file and from disk otherwise.
+struct FileFacts<'a> {
+    root: &'a Path,
+    index: &'a CodeIndex<'a>,
+}
+
+impl<'a> FileFacts<'a> {
+    fn new(root: &'a Path, index: &'a CodeIndex<'a>) -> Self {
+        FileFacts { root, index }
+    }
+
+    fn kind(&self, path: &str) -> Option<PathKind> {
+        if self.index.file_index(path).is_some() {
+            return Some(PathKind::File);
+        }
+        let metadata = std::fs::metadata(self.root.join(path)).ok()?;
+        Some(if metadata.is_dir() { PathKind::Directory } else { PathKind::File })
+    }
+
+    fn line_count(&self, path: &str) -> Option<usize> {
+        let count = |text: &str| text.lines().count();
+        match self.index.file_index(path) {
+            Some(file) => Some(count(&self.index.files()[file].source)),
+            None => std::fs::read_to_string(self.root.join(path)).ok().map(|text| count(&text)),
+        }
+    }
+}
+
+/// Resolves `spec: path.md#fragment` comments to clauses.
+fn link_code_anchors(workspace: &Workspace, index: &CodeIndex, graph: &mut LinkGraph) {
+    let by_path: HashMap<&str, usize> =
+        workspace.specs.iter().enumerate().map(|(i, spec)| (spec.path.as_str(), i)).collect();
+    let mut unparsed: HashMap<String, Option<SpecFile>> = HashMap::new();
+    for (file_index, file) in index.files().iter().enumerate() {
+        for (anchor_index, anchor) in file.anchors.iter().enumerate() {
+            let (path, fragment) = anchor.target.split_once('#').unwrap_or((&anchor.target, ""));
+            let Some(spec_path) = spec_location(path, &file.path, workspace, &by_path) else {
+                graph.broken_anchors.push(BrokenAnchor { file: file_index, anchor: anchor_index, missing: MissingSpec::File });
+                continue;
+            };
+            let target = anchor_target(file_index, anchor, index);
+            match by_path.get(spec_path.as_str()) {
+                Some(&spec_index) => {
+                    let spec = &workspace.specs[spec_index];
+                    match clauses_for(spec, fragment) {
+                        Ok(clauses) => graph.links.extend(clauses.into_iter().map(|clause| Link {
+                            spec: spec_index,
+                            clause,
+                            origin: Origin::CodeAnchor { file: file_index, anchor: anchor_index },
+                            target: target.clone(),
+                        })),
+                        Err(missing) => graph.broken_anchors.push(BrokenAnchor { file: file_index, anchor: anchor_index, missing }),
+                    }
+                }
+                None => {
+                    // A markdown file outside the `specs` globs: check the
+                    // anchor against it, but it has no clauses to link.
+                    let spec = unparsed.entry(spec_path.clone()).or_insert_with(|| {
+                        std::fs::read_to_string(workspace.root.join(&spec_path))
+                            .ok()
+                            .map(|text| spec::parse(&spec_path, text, workspace.repository.as_ref()))
+                    });
+                    let result = match spec {
+                        Some(spec) => clauses_for(spec, fragment).map(|_| ()),
+                        None => Err(MissingSpec::File),
+                    };
+                    if let Err(missing) = result {
+                        graph.broken_anchors.push(BrokenAnchor { file: file_index, anchor: anchor_index, missing });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn anchor_target(file: usize, anchor: &SpecAnchor, index: &CodeIndex) -> Target {
+    match anchor.symbol {
+        Some(symbol) => Target::Symbol(SymbolId { file, symbol }),
+        None => Target::File { path: index.files()[file].path.clone(), lines: None },
+    }
+}
+
+/// The spec file a `spec:` target names: relative to the repository root,
+/// or to the commenting file's directory.
+fn spec_location(path: &str, code_path: &str, workspace: &Workspace, by_path: &HashMap<&str, usize>) -> Option<String> {
+    let from_root = normalise(path.trim_start_matches('/'));
+    let from_file = normalise(&format!("{}/{}", code_path.rsplit_once('/').map_or("", |(dir, _)| dir), path));
+    [from_root, from_file].into_iter().flatten().find(|candidate| {
+        by_path.contains_key(candidate.as_str()) || workspace.root.join(candidate).is_file()
+    })
+}
+
+fn normalise(path: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Clauses a fragment names: none (whole file), a section slug (every clause
+/// in it and its subsections), a clause id `slug/n`, or an explicit id.
+fn clauses_for(spec: &SpecFile, fragment: &str) -> Result<Vec<usize>, MissingSpec> {
+    if fragment.is_empty() {
+        return Ok((0..spec.clauses.len()).collect());
+    }
+    let full_id = format!("{}#{fragment}", spec.path);
+    if let Some(index) = spec.clauses.iter().position(|c| c.id == full_id || c.id == fragment) {
+        return Ok(vec![index]);
+    }
+    let Some(section) = spec.sections.iter().position(|s| s.slug == fragment) else {
+        return Err(MissingSpec::Section { suggestion: nearest_slug(spec, fragment) });
+    };
+    let slugs = section_and_children(spec, section);
+    Ok(spec.clauses.iter().enumerate().filter(|(_, c)| slugs.contains(&c.section.as_str())).map(|(i, _)| i).collect())
+}
+
+fn section_and_children(spec: &SpecFile, section: usize) -> Vec<&str> {
+    let level = spec.sections[section].level;
+    let mut slugs = vec![spec.sections[section].slug.as_str()];
+    slugs.extend(spec.sections[section + 1..].iter().take_while(|s| s.level > level).map(|s| s.slug.as_str()));
+    slugs
+}
+
+fn nearest_slug(spec: &SpecFile, fragment: &str) -> Option<String> {
+    spec.sections
+        .iter()
+        .map(|s| (strsim::jaro_winkler(fragment, &s.slug), &s.slug))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, slug)| format!("{}#{slug}", spec.path))
+}

@@ -1,0 +1,106 @@
+//! The human report: each finding as a miette diagnostic with the spec (or
+//! code) line underlined and the suggestion as help, then a summary line.
+
+use std::io::{self, Write};
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+use super::{Report, Style};
+use crate::check::Finding;
+use crate::rule::Severity;
+
+pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100);
+    for finding in report.findings {
+        write!(out, "{}", render(finding, report, &handler))?;
+    }
+    write_notes(report, out)?;
+    writeln!(out, "{}", summary_line(report))
+}
+
+fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) -> String {
+    let severity = match finding.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info | Severity::Off => miette::Severity::Advice,
+    };
+    let mut diagnostic = MietteDiagnostic::new(finding.message.clone())
+        .with_code(finding.rule.id())
+        .with_severity(severity);
+    if let Some(suggestion) = &finding.suggestion {
+        diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+    }
+    let source = finding.label.as_ref().and_then(|label| Some((label, report.sources.source(&label.path)?)));
+    let mut rendered = String::new();
+    let result = match source {
+        Some((label, text)) => {
+            let span = clamp(label.bytes.clone(), text.len());
+            diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.clone()), span));
+            let report = miette::Report::new(diagnostic).with_source_code(NamedSource::new(&label.path, text.to_string()));
+            handler.render_report(&mut rendered, report.as_ref())
+        }
+        None => {
+            let location = finding.paths().next().unwrap_or("");
+            let report = miette::Report::new(diagnostic.with_url(location.to_string()));
+            handler.render_report(&mut rendered, report.as_ref())
+        }
+    };
+    if result.is_err() {
+        rendered = format!("{}: {} [{}]\n", finding.severity, finding.message, finding.rule);
+    }
+    rendered
+}
+
+fn clamp(bytes: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {
+    let start = bytes.start.min(len);
+    start..bytes.end.clamp(start, len)
+}
+
+fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    const SHOWN: usize = 5;
+    for note in report.notes.iter().take(SHOWN) {
+        writeln!(out, "note: {}: {}", note.path, note.message)?;
+    }
+    if report.notes.len() > SHOWN {
+        writeln!(out, "note: and {} more skipped files", report.notes.len() - SHOWN)?;
+    }
+    Ok(())
+}
+
+fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let scanned = format!(
+        "{} spec {} ({} clauses), {} code {} ({} symbols), {} links",
+        s.spec_files,
+        plural(s.spec_files, "file", "files"),
+        s.clauses,
+        s.code_files,
+        plural(s.code_files, "file", "files"),
+        s.symbols,
+        s.links
+    );
+    let f = &s.findings;
+    let llm = match &s.llm.provider {
+        Some(provider) => format!(
+            "; llm {provider}: {} calls, {} cached, {} tokens in, {} out",
+            s.llm.calls, s.llm.cached, s.llm.input_tokens, s.llm.output_tokens
+        ),
+        None => String::new(),
+    };
+    if f.error + f.warning + f.info == 0 {
+        return format!("driftcheck: no drift found in {scanned}{llm}");
+    }
+    format!(
+        "driftcheck: {} {}, {} {}, {} info in {scanned}{llm}",
+        f.error,
+        plural(f.error, "error", "errors"),
+        f.warning,
+        plural(f.warning, "warning", "warnings"),
+        f.info
+    )
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}

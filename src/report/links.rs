@@ -1,0 +1,58 @@
+//! `driftcheck links`: the link graph, clause by clause.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Format;
+use crate::link::ClauseLinks;
+
+pub const SCHEMA: &str = "driftcheck/links/v1";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    clauses: &'a [ClauseLinks],
+}
+
+pub fn write(format: Format, clauses: &[ClauseLinks], out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &Document { schema: SCHEMA, clauses })?;
+            writeln!(out)
+        }
+        Format::Human => write_human(clauses, out),
+    }
+}
+
+fn write_human(clauses: &[ClauseLinks], out: &mut dyn Write) -> io::Result<()> {
+    for clause in clauses {
+        writeln!(out, "{}  ({}:{})", clause.clause, clause.path, clause.line)?;
+        for link in &clause.links {
+            let location = match (link.line, link.lines) {
+                (_, Some([start, end])) if start != end => format!("{}#L{start}-L{end}", link.path),
+                (Some(line), _) => format!("{}:{line}", link.path),
+                (None, _) => link.path.clone(),
+            };
+            let what = match (&link.symbol, link.kind) {
+                (Some(symbol), Some(kind)) => format!(" {symbol} ({kind})"),
+                _ => String::new(),
+            };
+            let via = match &link.reference {
+                Some(reference) => format!("  via `{reference}`"),
+                None => "  via spec: comment".to_string(),
+            };
+            writeln!(out, "  -> {location}{what}{via}")?;
+        }
+        for unresolved in &clause.unresolved {
+            let hint = match &unresolved.suggestion {
+                Some(suggestion) => format!(" (did you mean `{suggestion}`?)"),
+                None => String::new(),
+            };
+            writeln!(out, "  !! `{}` line {}: {}{hint}", unresolved.reference, unresolved.line, unresolved.rule)?;
+        }
+    }
+    let links: usize = clauses.iter().map(|c| c.links.len()).sum();
+    let unresolved: usize = clauses.iter().map(|c| c.unresolved.len()).sum();
+    writeln!(out, "{} clauses linked, {links} links, {unresolved} unresolved", clauses.len())
+}
