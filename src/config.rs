@@ -125,7 +125,7 @@ impl Config {
             label: label.to_string(),
             help,
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+        let parsed: RawConfig = toml::from_str(text).map_err(|error| {
             let span = error.span().unwrap_or(0..0);
             invalid(
                 format!("invalid {name}: {}", error.message().trim()),
@@ -150,14 +150,14 @@ impl Config {
             let set = builder.build().map_err(|error| invalid(error.to_string(), 0..0, "here", None))?;
             Ok((list.into_iter().map(Spanned::into_inner).collect(), set))
         };
-        (config.specs, config.spec_globs) = globs(raw.specs, &config.specs)?;
-        (config.code, config.code_globs) = globs(raw.code, &config.code)?;
-        (config.ignore, config.ignore_globs) = globs(raw.ignore, &[])?;
-        config.repository = raw.repository;
-        if let Some(size) = raw.max_file_size {
+        (config.specs, config.spec_globs) = globs(parsed.specs, &config.specs)?;
+        (config.code, config.code_globs) = globs(parsed.code, &config.code)?;
+        (config.ignore, config.ignore_globs) = globs(parsed.ignore, &[])?;
+        config.repository = parsed.repository;
+        if let Some(size) = parsed.max_file_size {
             config.max_file_size = size;
         }
-        for (rule, severity) in raw.rules {
+        for (rule, severity) in parsed.rules {
             let parsed_rule: Rule = rule
                 .get_ref()
                 .parse()
@@ -168,7 +168,7 @@ impl Config {
                 .map_err(|message| invalid(message, severity.span(), "bad severity", None))?;
             config.severities.insert(parsed_rule, parsed_severity);
         }
-        if let Some(llm) = &raw.llm {
+        if let Some(llm) = &parsed.llm {
             if !matches!(llm.provider.get_ref().as_str(), "openai" | "anthropic") {
                 return Err(invalid(
                     format!("unknown LLM provider `{}`", llm.provider.get_ref()),
@@ -178,7 +178,7 @@ impl Config {
                 ));
             }
         }
-        config.llm = raw.llm;
+        config.llm = parsed.llm;
         Ok(config)
     }
 

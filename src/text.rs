@@ -57,11 +57,13 @@ pub fn ignore_directive(comment: &str) -> Option<Vec<String>> {
 pub fn spec_anchor_targets(comment: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     for (at, _) in comment.match_indices("spec:") {
-        let boundary = comment[..at]
+        // Only a comment line that starts with `spec:` is an anchor; prose
+        // that mentions one (`see spec: …` or a backticked example) is not.
+        let line_start = comment[..at].rfind('\n').map_or(0, |n| n + 1);
+        let leads = comment[line_start..at]
             .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'));
-        if !boundary {
+            .all(|c| c.is_whitespace() || matches!(c, '/' | '*' | '#' | '-' | '!' | ';' | '%' | '<' | '\''));
+        if !leads {
             continue;
         }
         let after = &comment[at + "spec:".len()..];
@@ -108,5 +110,9 @@ mod tests {
         let comment = "// spec: specs/net.md#retry-policy. See also spec: the README";
         assert_eq!(spec_anchor_targets(comment), vec![(9, "specs/net.md#retry-policy")]);
         assert!(spec_anchor_targets("// inspec: specs/a.md").is_empty());
+        assert!(spec_anchor_targets("/// A `spec: specs/net.md` comment").is_empty());
+        assert!(spec_anchor_targets("// see spec: specs/net.md").is_empty());
+        let block = "/*\n * spec: docs/a.md#b\n */";
+        assert_eq!(spec_anchor_targets(block), vec![(12, "docs/a.md#b")]);
     }
 }
