@@ -71,14 +71,12 @@ fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let scanned = format!(
-        "{} spec {} ({} clauses), {} code {} ({} symbols), {} links",
-        s.spec_files,
-        plural(s.spec_files, "file", "files"),
-        s.clauses,
-        s.code_files,
-        plural(s.code_files, "file", "files"),
-        s.symbols,
-        s.links
+        "{} ({}), {} ({}), {}",
+        counted(s.spec_files, "spec file", "spec files"),
+        counted(s.clauses, "clause", "clauses"),
+        counted(s.code_files, "code file", "code files"),
+        counted(s.symbols, "symbol", "symbols"),
+        counted(s.links, "link", "links"),
     );
     let f = &s.findings;
     let llm = match &s.llm.provider {
@@ -99,6 +97,10 @@ fn summary_line(report: &Report) -> String {
         plural(f.warning, "warning", "warnings"),
         f.info
     )
+}
+
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", plural(count, one, many))
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
