@@ -77,13 +77,24 @@ pub fn classify(config: &Config, path: &str) -> Option<Role> {
     }
     let markdown = path.ends_with(".md") || path.ends_with(".markdown");
     if markdown {
-        return config.spec_globs.is_match(path).then_some(Role::Spec);
+        let named = config.specs.iter().any(|glob| glob.trim_start_matches("./") == path);
+        let wanted = config.spec_globs.is_match(path) && (named || !is_history(path));
+        return wanted.then_some(Role::Spec);
     }
     let lower = path.to_ascii_lowercase();
     if SKIPPED_SUFFIXES.iter().any(|suffix| lower.ends_with(suffix)) {
         return None;
     }
     config.code_globs.is_match(path).then_some(Role::Code)
+}
+
+/// Changelogs and release notes name old code on purpose; they are only
+/// specs when the configuration names them explicitly.
+fn is_history(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase().replace('-', "_");
+    matches!(stem.as_str(), "CHANGELOG" | "CHANGES" | "HISTORY" | "NEWS" | "RELEASES" | "RELEASE_NOTES" | "RELEASENOTES")
+        || path.split('/').any(|dir| matches!(dir, "changelog" | "changelogs" | "releases" | "release-notes"))
 }
 
 /// `root/src/a.rs` → `src/a.rs`.

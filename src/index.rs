@@ -104,6 +104,20 @@ impl<'w> CodeIndex<'w> {
             .collect()
     }
 
+    /// Files whose module path ends with the segments (`pkg.module`).
+    pub fn resolve_module(&self, segments: &[String], scope: Option<&str>) -> Vec<String> {
+        let Some(last) = segments.last() else { return Vec::new() };
+        let Some(files) = self.modules.get(last.as_str()) else { return Vec::new() };
+        files
+            .iter()
+            .map(|&f| &self.files[f])
+            .filter(|file| scope.is_none_or(|scope| in_scope(&file.path, scope)))
+            .filter(|file| file.module.len() >= segments.len() && file.module[file.module.len() - segments.len()..] == *segments)
+            .map(|file| file.path.clone())
+            .take(MAX_TARGETS)
+            .collect()
+    }
+
     /// Symbols in one file matching the segments.
     pub fn resolve_in_file(&self, file: usize, segments: &[String]) -> Vec<SymbolId> {
         (0..self.files[file].symbols.len())

@@ -49,8 +49,27 @@ impl Workspace {
             .into_par_iter()
             .map(|(path, text)| spec::parse(&path, text, repository.as_ref()))
             .collect();
-        let code = code_sources.into_par_iter().map(|(path, text)| code::index_file(&path, text)).collect();
+        let indexed: Vec<(CodeFile, Option<Note>)> =
+            code_sources.into_par_iter().map(|(path, text)| index_guarded(path, text)).collect();
+        let mut code = Vec::with_capacity(indexed.len());
+        for (file, note) in indexed {
+            notes.extend(note);
+            code.push(file);
+        }
         Workspace { root, config, repository, specs, code, notes }
+    }
+}
+
+/// Indexes a file; a grammar that panics on some input costs that file its
+/// symbols (it still contributes tokens), never the run.
+fn index_guarded(path: String, text: String) -> (CodeFile, Option<Note>) {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| code::index_file(&path, text.clone())));
+    match attempt {
+        Ok(file) => (file, None),
+        Err(_) => {
+            let note = Note { path: path.clone(), message: "indexed as plain text: the parser failed".to_string() };
+            (code::index_plain(&path, text), Some(note))
+        }
     }
 }
 

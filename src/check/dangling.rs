@@ -4,17 +4,23 @@
 use super::{Finding, Label, SpecSide};
 use crate::link::{LinkGraph, Problem};
 use crate::rule::Rule;
-use crate::spec::{Clause, Reference, ReferenceKind};
+use crate::spec::{Reference, ReferenceKind};
 use crate::workspace::Workspace;
 
 pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
     graph
         .unresolved
         .iter()
-        .map(|unresolved| {
+        .filter_map(|unresolved| {
             let spec = &workspace.specs[unresolved.spec];
             let clause = &spec.clauses[unresolved.clause];
             let reference = &clause.references[unresolved.reference];
+            // Old names in a changelog or a "was renamed" sentence are
+            // history; only an explicit anchor there still claims the code.
+            let explicit = matches!(reference.kind, ReferenceKind::Anchor { .. });
+            if clause.historical && !explicit {
+                return None;
+            }
             let mut finding = finding_for(reference, &unresolved.problem);
             finding.spec = Some(SpecSide {
                 path: spec.path.clone(),
@@ -29,8 +35,8 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             });
             finding.section = clause.section.clone();
             finding.suppressed_by = clause.ignores.clone();
-            finding.reference = Some(reference_text(reference, clause));
-            finding
+            finding.reference = Some(reference.text.clone());
+            Some(finding)
         })
         .collect()
 }
@@ -78,9 +84,4 @@ fn label_text(problem: &Problem) -> String {
         Problem::MissingPath => "no such file".to_string(),
         Problem::MissingLines { available } => format!("the file has {available} lines"),
     }
-}
-
-/// The `reference` field: the code span or link target as written.
-fn reference_text(reference: &Reference, _clause: &Clause) -> String {
-    reference.text.clone()
 }

@@ -224,6 +224,11 @@ pub fn language_names() -> Vec<&'static str> {
     LANGUAGES.iter().map(|language| language.name()).collect()
 }
 
+/// Indexes a file without its grammar: tokens and `spec:` comments only.
+pub fn index_plain(path: &str, source: String) -> CodeFile {
+    plain::index(path, source)
+}
+
 /// Indexes one file. Never fails: a file tree-sitter cannot fully parse is
 /// indexed as far as it got and carries a [`ParseProblem`].
 pub fn index_file(path: &str, source: String) -> CodeFile {

@@ -125,9 +125,13 @@ pub fn link(workspace: &Workspace, index: &CodeIndex) -> LinkGraph {
 
 fn resolve(reference: &Reference, clause: &Clause, index: &CodeIndex, files: &FileFacts) -> Resolution {
     match &reference.kind {
-        ReferenceKind::Symbol { segments } => resolve_symbol(segments, clause.scope.as_deref(), index),
-        ReferenceKind::Path { path, fragment, route_like } => {
-            resolve_path(path, fragment.as_ref(), *route_like, index, files)
+        ReferenceKind::Symbol { segments } => {
+            let called = reference.text.trim_end().ends_with(')');
+            resolve_symbol(segments, called, clause.scope.as_deref(), index)
+        }
+        ReferenceKind::Path { path, fragment, route_like, fallbacks } => {
+            let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
+            resolve_path(existing.unwrap_or(path), fragment.as_ref(), *route_like, index, files)
         }
         ReferenceKind::Anchor { path, symbol } => resolve_anchor(path, symbol.as_deref(), index, files),
     }
@@ -136,10 +140,14 @@ fn resolve(reference: &Reference, clause: &Clause, index: &CodeIndex, files: &Fi
 /// A code span. Precision first: a name that is not defined but still occurs
 /// as a token somewhere is a use of something (std, a dependency, an env
 /// var), not drift.
-fn resolve_symbol(segments: &[String], scope: Option<&str>, index: &CodeIndex) -> Resolution {
+fn resolve_symbol(segments: &[String], called: bool, scope: Option<&str>, index: &CodeIndex) -> Resolution {
     let found = index.resolve(segments, scope);
     if !found.is_empty() {
         return Resolution::Linked(found.into_iter().map(Target::Symbol).collect());
+    }
+    let modules = index.resolve_module(segments, scope);
+    if !modules.is_empty() {
+        return Resolution::Linked(modules.into_iter().map(|path| Target::File { path, lines: None }).collect());
     }
     let Some(name) = segments.last() else { return Resolution::Elsewhere };
     if index.has_token(name) {
@@ -153,7 +161,14 @@ fn resolve_symbol(segments: &[String], scope: Option<&str>, index: &CodeIndex) -
     if !missing {
         return Resolution::Elsewhere;
     }
-    Resolution::Broken(Problem::MissingSymbol { suggestion: index.suggest(segments, None), file: None })
+    let suggestion = index.suggest(segments, None);
+    // A lone CamelCase word (`GitHub`, `TypeError`, `PostgreSQL`) is as often
+    // a product or a library's name as ours: only a near miss of one of our
+    // names makes it drift.
+    if owner.is_empty() && !called && !name.contains('_') && suggestion.is_none() {
+        return Resolution::Elsewhere;
+    }
+    Resolution::Broken(Problem::MissingSymbol { suggestion, file: None })
 }
 
 /// `OldQueue` in `OldQueue.push`: a type-like owner nobody mentions any more.

@@ -56,6 +56,9 @@ pub struct Clause {
     pub ignores: Option<Vec<String>>,
     /// Path prefix from `<!-- driftcheck:scope … -->` for this section.
     pub scope: Option<String>,
+    /// Talks about the past (a changelog, a migration guide, "was renamed",
+    /// "no longer"): old names there are history, not drift.
+    pub historical: bool,
 }
 
 impl Clause {
@@ -88,6 +91,8 @@ pub enum ReferenceKind {
         fragment: Option<Fragment>,
         #[serde(skip)]
         route_like: bool,
+        #[serde(skip)]
+        fallbacks: Vec<String>,
     },
     /// `<!-- driftcheck:code src/net.rs::Client::retry -->`.
     Anchor { path: String, symbol: Option<Vec<String>> },

@@ -192,6 +192,7 @@ impl<'a> Builder<'a> {
                 path: target.path,
                 fragment: target.fragment,
                 route_like: target.route_like,
+                fallbacks: target.fallbacks,
             };
             self.push_reference(kind, destination, range);
         }
@@ -283,6 +284,7 @@ impl<'a> Builder<'a> {
         if text.is_empty() && open.references.is_empty() {
             return;
         }
+        let historical = is_historical(&text, &self.heading_path);
         let (line, column) = self.lines.line_column(self.source, open.start);
         let end = self.source[open.start..].find('\n').map_or(self.source.len(), |n| open.start + n);
         self.clauses.push(Clause {
@@ -299,6 +301,7 @@ impl<'a> Builder<'a> {
             references: open.references,
             ignores: open.ignores,
             scope: self.scopes.last().map(|(_, scope)| scope.clone()),
+            historical,
         });
     }
 
@@ -336,6 +339,37 @@ fn trailing_id(text: &str) -> Option<(&str, &str)> {
     let id = &body[open + 2..];
     let valid = !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
     valid.then(|| (text[..open].trim_end(), id))
+}
+
+/// Wording that places a clause in the past tense of the code base.
+const HISTORICAL_PHRASES: &[&str] = &[
+    "renamed", "deprecated", "removed", "formerly", "previously", "earlier version", "older version",
+    "used to ", "no longer", "replaced by", "replaced with", "was called", "were called", "legacy",
+    "prior to", "instead of", "superseded", "obsolete", "migrat", "upgrad", "backward compat",
+    "backwards compat", "breaking change",
+];
+
+/// Headings of sections that record history.
+const HISTORICAL_HEADINGS: &[&str] = &[
+    "changelog", "change log", "changes", "history", "release notes", "releases", "migration", "migrating",
+    "upgrading", "upgrade", "breaking", "deprecat", "what's new", "whats new", "news", "unreleased",
+];
+
+fn is_historical(text: &str, heading_path: &[(u8, String)]) -> bool {
+    let lower = text.to_lowercase();
+    HISTORICAL_PHRASES.iter().any(|phrase| lower.contains(phrase))
+        || heading_path.iter().any(|(_, title)| {
+            let title = title.to_lowercase();
+            HISTORICAL_HEADINGS.iter().any(|h| title.contains(h)) || looks_like_version(&title)
+        })
+}
+
+/// `v1.2.0`, `1.4 (2024-05-01)`, `[2.0.0] - 2023-01-01`: a release heading.
+fn looks_like_version(title: &str) -> bool {
+    let title = title.trim_start_matches(['[', 'v', ' ']);
+    let mut parts = title.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next().is_some_and(|p| !p.is_empty());
+    major && title.chars().skip_while(char::is_ascii_digit).next() == Some('.')
 }
 
 /// RFC 2119 keywords, upper case, as whole words.
@@ -421,6 +455,14 @@ Second section with the same title.
         let row = spec.clauses.iter().find(|c| c.text.contains("RETRY_BUDGET")).unwrap();
         assert_eq!(row.references[0].text, "RETRY_BUDGET");
         assert!(spec.clauses.iter().all(|c| !c.text.contains("NotAReference")));
+    }
+
+    #[test]
+    fn history_is_recognised() {
+        let text = "# API\n\n`load()` reads the file.\n\n`open()` was renamed to `load()`.\n\n## v2.1.0\n\nAdds `load()`.\n\n## Migration guide\n\nCall `load()`.\n";
+        let spec = parse("README.md", text.to_string(), None);
+        let historical: Vec<_> = spec.clauses.iter().map(|c| c.historical).collect();
+        assert_eq!(historical, [false, true, true, true]);
     }
 
     #[test]

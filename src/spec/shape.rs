@@ -41,6 +41,9 @@ pub fn symbol_segments(span: &str) -> Option<Vec<String>> {
         .skip_while(|segment| IMPLICIT_ROOTS.contains(&segment.as_str()))
         .collect();
     let last = segments.last()?;
+    if is_placeholder(&segments[0]) {
+        return None;
+    }
     if had_separator {
         if segments.len() > 1 && NOT_MEMBERS.contains(&last.to_ascii_lowercase().as_str()) {
             return None;
@@ -51,6 +54,12 @@ pub fn symbol_segments(span: &str) -> Option<Vec<String>> {
         return None;
     }
     (called || is_distinctive(last)).then_some(segments)
+}
+
+/// `YOUR_API_KEY`, `my_app`: names a reader is meant to replace.
+fn is_placeholder(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    ["your_", "my_", "example_", "foo_", "some_"].iter().any(|prefix| lower.starts_with(prefix))
 }
 
 /// Removes a final argument list: `obj.method(x, y)` → `obj.method`.
@@ -172,7 +181,7 @@ mod tests {
             "--dry-run", "-v", "src/net.rs", "src/queue/", "config.toml", "package.json", "README.md",
             "api.example.com", "cargo run --release", "npm test", "\"utf-8\"", "42", "3.5s", "true",
             "null", "retry", "JSON", "HTTP", "v1.2.3", "e.g.", "$HOME", "$API_TOKEN", "a = b",
-            "dangling-symbol", "https://x.io/a", "", "_", "x.y.", "go test ./...",
+            "dangling-symbol", "https://x.io/a", "", "_", "x.y.", "go test ./...", "YOUR_API_KEY", "my_app",
         ] {
             assert_eq!(symbol_segments(span), None, "{span:?} is not a reference");
         }

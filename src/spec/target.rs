@@ -22,6 +22,10 @@ pub struct RepoPath {
     /// No file extension (or `.html`): a doc-site route unless the path
     /// really exists in the repository.
     pub route_like: bool,
+    /// Other places a root-relative link may mean: doc sites treat `/` as
+    /// their own root (`docs/`), so `/intro.md` in `docs/guide/a.md` may be
+    /// `docs/intro.md`.
+    pub fallbacks: Vec<String>,
 }
 
 /// `host/owner/repo` of the repository's own web URLs.
@@ -57,10 +61,14 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
     if destination.is_empty() || destination.starts_with('#') || destination.starts_with("//") {
         return None;
     }
+    let mut fallbacks = Vec::new();
     let (path, fragment) = if has_scheme(destination) {
         repository_url_path(destination, repository?)?
     } else {
         let (path, fragment) = split_fragment(destination);
+        if path.starts_with('/') {
+            fallbacks = ancestors(spec_path).filter_map(|dir| join(dir, &path[1..])).collect();
+        }
         let base = if path.starts_with('/') { "" } else { parent(spec_path) };
         (join(base, path)?, fragment)
     };
@@ -73,6 +81,20 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
         path: path.trim_end_matches('/').to_string(),
         fragment: fragment.and_then(parse_fragment),
         route_like,
+        fallbacks,
+    })
+}
+
+/// `docs/guide/a.md` → `docs/guide`, `docs`.
+fn ancestors(spec_path: &str) -> impl Iterator<Item = &str> {
+    let mut current = parent(spec_path);
+    std::iter::from_fn(move || {
+        if current.is_empty() {
+            return None;
+        }
+        let this = current;
+        current = parent(current);
+        Some(this)
     })
 }
 
@@ -109,7 +131,17 @@ fn web_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<&'a str> {
     if !matches!(kind, "blob" | "tree" | "raw" | "src") {
         return None;
     }
-    Some(tail.split_once('/').map_or("", |(_reference, path)| path))
+    current_path(tail)
+}
+
+/// `REF/path` → `path`, unless REF pins a commit: a permalink shows that
+/// commit's file and lines, which later changes do not break.
+fn current_path(tail: &str) -> Option<&str> {
+    let (reference, path) = tail.split_once('/').unwrap_or((tail, ""));
+    let pinned = reference.len() >= 7
+        && reference.chars().all(|c| c.is_ascii_hexdigit())
+        && reference.chars().any(|c| c.is_ascii_digit());
+    (!pinned).then_some(path)
 }
 
 /// `raw.githubusercontent.com/OWNER/REPO/REF/path`.
@@ -117,7 +149,7 @@ fn raw_content_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<&'a str>
     let tail = rest.strip_prefix("raw.githubusercontent.com/")?;
     let owner_repo = repository.as_str().strip_prefix("github.com/")?;
     let tail = strip_prefix_ignore_case(tail, owner_repo)?.strip_prefix('/')?;
-    Some(tail.split_once('/').map_or("", |(_reference, path)| path))
+    current_path(tail)
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -231,6 +263,7 @@ mod tests {
             Some(Fragment::Symbol { segments: vec!["Client".into(), "retry".into()] }));
         assert_eq!(resolve("./retry%20policy.md").unwrap().path, "docs/design/retry policy.md");
         assert_eq!(resolve("../../../outside.rs"), None);
+        assert_eq!(resolve("/intro.md").unwrap().fallbacks, ["docs/design/intro.md", "docs/intro.md"]);
     }
 
     #[test]
@@ -244,6 +277,8 @@ mod tests {
         assert_eq!(resolve("https://github.com/acme/widgets/issues/12"), None);
         assert_eq!(resolve("https://github.com/other/repo/blob/main/src/net.rs"), None);
         assert_eq!(resolve("https://docs.rs/tokio"), None);
+        assert_eq!(resolve("https://github.com/acme/widgets/blob/3f2c9e1b7a/src/gone.rs#L3"), None, "permalink");
+        assert_eq!(resolve("https://raw.githubusercontent.com/acme/widgets/main/a/b.py").unwrap().path, "a/b.py");
     }
 
     #[test]
