@@ -91,6 +91,9 @@ pub fn classify(config: &Config, path: &str) -> Option<Role> {
 /// Changelogs and release notes name old code on purpose; they are only
 /// specs when the configuration names them explicitly.
 fn is_history(path: &str) -> bool {
+    if path.starts_with("specs/") || path.starts_with("spec/") {
+        return false;
+    }
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase().replace('-', "_");
     matches!(stem.as_str(), "CHANGELOG" | "CHANGES" | "HISTORY" | "NEWS" | "RELEASES" | "RELEASE_NOTES" | "RELEASENOTES")

@@ -341,18 +341,18 @@ fn trailing_id(text: &str) -> Option<(&str, &str)> {
     valid.then(|| (text[..open].trim_end(), id))
 }
 
-/// Wording that places a clause in the past tense of the code base.
+/// Wording that places a clause in the past of the code base.
 const HISTORICAL_PHRASES: &[&str] = &[
-    "renamed", "deprecated", "removed", "formerly", "previously", "earlier version", "older version",
-    "used to ", "no longer", "replaced by", "replaced with", "was called", "were called", "legacy",
-    "prior to", "instead of", "superseded", "obsolete", "migrat", "upgrad", "backward compat",
-    "backwards compat", "breaking change",
+    "renamed", "formerly", "previously", "earlier version", "older version", "in older releases",
+    "used to be", "no longer", "replaced by", "was called", "were called", "superseded", "obsolete",
+    "backward compat", "backwards compat", "prior to version", "before version",
 ];
 
-/// Headings of sections that record history.
+/// Headings of sections that record history (the whole title, or its start).
 const HISTORICAL_HEADINGS: &[&str] = &[
-    "changelog", "change log", "changes", "history", "release notes", "releases", "migration", "migrating",
-    "upgrading", "upgrade", "breaking", "deprecat", "what's new", "whats new", "news", "unreleased",
+    "changelog", "change log", "changes", "history", "release notes", "release history", "migration",
+    "migrating", "upgrading", "upgrade guide", "upgrade notes", "breaking changes", "deprecated",
+    "deprecations", "what's new", "whats new", "news", "unreleased",
 ];
 
 fn is_historical(text: &str, heading_path: &[(u8, String)]) -> bool {
@@ -360,7 +360,10 @@ fn is_historical(text: &str, heading_path: &[(u8, String)]) -> bool {
     HISTORICAL_PHRASES.iter().any(|phrase| lower.contains(phrase))
         || heading_path.iter().any(|(_, title)| {
             let title = title.to_lowercase();
-            HISTORICAL_HEADINGS.iter().any(|h| title.contains(h)) || looks_like_version(&title)
+            let title = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+            HISTORICAL_HEADINGS.iter().any(|h| {
+                title == *h || title.strip_prefix(h).is_some_and(|rest| rest.starts_with([' ', ':', '(']))
+            }) || looks_like_version(title)
         })
 }
 
@@ -459,10 +462,11 @@ Second section with the same title.
 
     #[test]
     fn history_is_recognised() {
-        let text = "# API\n\n`load()` reads the file.\n\n`open()` was renamed to `load()`.\n\n## v2.1.0\n\nAdds `load()`.\n\n## Migration guide\n\nCall `load()`.\n";
+        let text = "# API\n\n`load()` reads the file.\n\n`open()` was renamed to `load()`.\n\n## v2.1.0\n\nAdds `load()`.\n\n\
+                    ## Migration guide\n\nCall `load()`.\n\n## Handling changes\n\nRemoved entries are `purged()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.historical).collect();
-        assert_eq!(historical, [false, true, true, true]);
+        assert_eq!(historical, [false, true, true, true, false]);
     }
 
     #[test]
