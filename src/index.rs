@@ -19,6 +19,9 @@ const MAX_TARGETS: usize = 8;
 pub struct CodeIndex<'w> {
     files: &'w [CodeFile],
     by_name: HashMap<&'w str, Vec<SymbolId>>,
+    /// (owner segment, name): `Client::retry` looks up `("Client", "retry")`
+    /// instead of every `retry` in the code base.
+    by_tail: HashMap<(&'w str, &'w str), Vec<SymbolId>>,
     by_path: HashMap<&'w str, usize>,
     modules: HashMap<&'w str, Vec<usize>>,
     tokens: HashSet<&'w str>,
@@ -27,6 +30,7 @@ pub struct CodeIndex<'w> {
 impl<'w> CodeIndex<'w> {
     pub fn new(files: &'w [CodeFile]) -> Self {
         let mut by_name: HashMap<&str, Vec<SymbolId>> = HashMap::new();
+        let mut by_tail: HashMap<(&str, &str), Vec<SymbolId>> = HashMap::new();
         let mut by_path = HashMap::new();
         let mut modules: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut tokens = HashSet::new();
@@ -38,10 +42,17 @@ impl<'w> CodeIndex<'w> {
             for (symbol_index, symbol) in file.symbols.iter().enumerate() {
                 let id = SymbolId { file: file_index, symbol: symbol_index };
                 by_name.entry(symbol.name.as_str()).or_default().push(id);
+                let owner = match symbol.qualified.len() {
+                    0 | 1 => file.module.last(),
+                    n => symbol.qualified.get(n - 2),
+                };
+                if let Some(owner) = owner {
+                    by_tail.entry((owner.as_str(), symbol.name.as_str())).or_default().push(id);
+                }
             }
             tokens.extend(file.tokens.iter().map(String::as_str));
         }
-        CodeIndex { files, by_name, by_path, modules, tokens }
+        CodeIndex { files, by_name, by_tail, by_path, modules, tokens }
     }
 
     pub fn files(&self) -> &'w [CodeFile] {
@@ -93,8 +104,12 @@ impl<'w> CodeIndex<'w> {
     }
 
     fn resolve_exact(&self, segments: &[String], scope: Option<&str>) -> Vec<SymbolId> {
-        let Some(name) = segments.last() else { return Vec::new() };
-        let Some(candidates) = self.by_name.get(name.as_str()) else { return Vec::new() };
+        let candidates = match segments {
+            [] => None,
+            [name] => self.by_name.get(name.as_str()),
+            [.., owner, name] => self.by_tail.get(&(owner.as_str(), name.as_str())),
+        };
+        let Some(candidates) = candidates else { return Vec::new() };
         candidates
             .iter()
             .copied()

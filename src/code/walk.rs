@@ -43,6 +43,7 @@ pub(super) fn index(
         comments: Vec::new(),
         tokens: HashSet::new(),
         problem: None,
+        string_depth: None,
     };
     walker.walk(root);
     let Walker { mut symbols, comments, tokens, problem, .. } = walker;
@@ -68,6 +69,8 @@ struct Walker<'a> {
     comments: Vec<Comment>,
     tokens: HashSet<String>,
     problem: Option<ParseProblem>,
+    /// Depth of the string literal the walk is inside, if any.
+    string_depth: Option<usize>,
 }
 
 impl Walker<'_> {
@@ -115,9 +118,15 @@ impl Walker<'_> {
             }
             return false;
         }
+        if self.string_depth.is_some_and(|d| depth <= d) {
+            self.string_depth = None;
+        }
+        if self.string_depth.is_none() && is_string(node) {
+            self.string_depth = Some(depth);
+        }
         if node.child_count() == 0 {
             let words = identifier_words(node_text(node, self.source));
-            if in_string(node) {
+            if self.string_depth.is_some() {
                 // Prose inside strings ("will retry") must not keep a renamed
                 // `retry` alive; names such as "ACME_API_TOKEN" still count.
                 self.tokens.extend(words.filter(|w| is_distinctive(w)).map(str::to_string));
@@ -160,9 +169,9 @@ impl Walker<'_> {
     }
 }
 
-fn in_string(node: Node) -> bool {
-    let stringy = |n: Node| n.kind().contains("string") || n.kind().contains("char");
-    stringy(node) || node.parent().is_some_and(stringy)
+fn is_string(node: Node) -> bool {
+    let kind = node.kind();
+    (kind.contains("string") || kind.contains("char")) && !kind.contains("interpolation") && !kind.contains("substitution")
 }
 
 pub(super) fn is_comment(node: Node) -> bool {
