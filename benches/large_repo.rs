@@ -79,7 +79,7 @@ fn rust_file(n: usize) -> String {
     let mut text = format!("//! Module {n}.\nuse std::collections::HashMap;\n\npub const LIMIT_{n}: usize = {n};\n\n");
     let _ = write!(text, "pub struct Service{n} {{\n    pub name: String,\n    cache: HashMap<String, u64>,\n}}\n\n");
     let _ = write!(text, "pub enum State{n} {{ Idle, Running {{ since: u64 }}, Failed(String) }}\n\n");
-    let _ = write!(text, "impl Service{n} {{\n");
+    let _ = writeln!(text, "impl Service{n} {{");
     for m in 0..12 {
         let _ = write!(
             text,
@@ -91,7 +91,9 @@ fn rust_file(n: usize) -> String {
 }
 
 fn python_file(n: usize) -> String {
-    let mut text = format!("\"\"\"Module {n}.\"\"\"\nimport json\n\nMAX_ITEMS_{n} = {n}\n\n\nclass Worker{n}:\n    timeout = 30\n\n");
+    let mut text = format!(
+        "\"\"\"Module {n}.\"\"\"\nimport json\n\nMAX_ITEMS_{n} = {n}\n\n\nclass Worker{n}:\n    timeout = 30\n\n"
+    );
     for m in 0..10 {
         let _ = write!(text, "    def process_{m}(self, payload, retries=3):\n        data = json.dumps(payload)\n        return len(data) + retries * {m}\n\n");
     }
@@ -108,9 +110,15 @@ fn typescript_file(n: usize) -> String {
 }
 
 fn go_file(n: usize) -> String {
-    let mut text = format!("package p{}\n\nimport \"context\"\n\nconst MaxConns{n} = {n}\n\ntype Pool{n} struct {{\n\tSize int\n}}\n\n", n % 10);
+    let mut text = format!(
+        "package p{}\n\nimport \"context\"\n\nconst MaxConns{n} = {n}\n\ntype Pool{n} struct {{\n\tSize int\n}}\n\n",
+        n % 10
+    );
     for m in 0..8 {
-        let _ = write!(text, "func (p *Pool{n}) Acquire{m}(ctx context.Context, n int) int {{\n\treturn p.Size + n + {m}\n}}\n\n");
+        let _ = write!(
+            text,
+            "func (p *Pool{n}) Acquire{m}(ctx context.Context, n int) int {{\n\treturn p.Size + n + {m}\n}}\n\n"
+        );
     }
     text
 }

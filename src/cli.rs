@@ -157,9 +157,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let scope = relative_paths(&config.root, &args.paths)?;
     let analysis = engine::analyse(config, &scope, args.common.jobs)?;
     let style = Style { color: args.output.is_none() && color_wanted() };
-    write_output(args.output.as_deref(), |out| {
-        report::write(args.format, &analysis.report(), style, out)
-    })?;
+    write_output(args.output.as_deref(), |out| report::write(args.format, &analysis.report(), style, out))?;
     let threshold = args.fail_on.threshold();
     let failing = analysis.findings.iter().any(|f| threshold.is_some_and(|t| f.severity >= t));
     Ok(if failing { ExitStatus::Drift } else { ExitStatus::Clean })
@@ -222,12 +220,11 @@ fn relative_paths(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> 
         .iter()
         .map(|path| {
             let absolute = cwd.join(path);
-            let absolute = absolute.canonicalize().map_err(|_| {
-                Error::Usage(format!("{} does not exist", path.display()))
-            })?;
-            crate::discover::relative(&root, &absolute)
-                .or_else(|| (absolute == root).then(String::new))
-                .ok_or_else(|| Error::Usage(format!("{} is outside the repository at {}", path.display(), root.display())))
+            let absolute =
+                absolute.canonicalize().map_err(|_| Error::Usage(format!("{} does not exist", path.display())))?;
+            crate::discover::relative(&root, &absolute).or_else(|| (absolute == root).then(String::new)).ok_or_else(
+                || Error::Usage(format!("{} is outside the repository at {}", path.display(), root.display())),
+            )
         })
         .collect()
 }

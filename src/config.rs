@@ -135,21 +135,27 @@ impl Config {
             )
         })?;
         let mut config = Config::defaults(root);
-        let globs = |list: Option<Vec<Spanned<String>>>, default: &[String]| -> Result<(Vec<String>, GlobSet), ConfigError> {
-            let Some(list) = list else {
-                let set = build_globs(&default.iter().map(String::as_str).collect::<Vec<_>>());
-                return Ok((default.to_vec(), set));
+        let globs =
+            |list: Option<Vec<Spanned<String>>>, default: &[String]| -> Result<(Vec<String>, GlobSet), ConfigError> {
+                let Some(list) = list else {
+                    let set = build_globs(&default.iter().map(String::as_str).collect::<Vec<_>>());
+                    return Ok((default.to_vec(), set));
+                };
+                let mut builder = GlobSetBuilder::new();
+                for glob in &list {
+                    let parsed = glob_matcher(glob.get_ref()).map_err(|error| {
+                        invalid(
+                            format!("invalid glob `{}`", glob.get_ref()),
+                            glob.span(),
+                            "this glob",
+                            Some(error.to_string()),
+                        )
+                    })?;
+                    builder.add(parsed);
+                }
+                let set = builder.build().map_err(|error| invalid(error.to_string(), 0..0, "here", None))?;
+                Ok((list.into_iter().map(Spanned::into_inner).collect(), set))
             };
-            let mut builder = GlobSetBuilder::new();
-            for glob in &list {
-                let parsed = glob_matcher(glob.get_ref()).map_err(|error| {
-                    invalid(format!("invalid glob `{}`", glob.get_ref()), glob.span(), "this glob", Some(error.to_string()))
-                })?;
-                builder.add(parsed);
-            }
-            let set = builder.build().map_err(|error| invalid(error.to_string(), 0..0, "here", None))?;
-            Ok((list.into_iter().map(Spanned::into_inner).collect(), set))
-        };
         (config.specs, config.spec_globs) = globs(parsed.specs, &config.specs)?;
         (config.code, config.code_globs) = globs(parsed.code, &config.code)?;
         (config.ignore, config.ignore_globs) = globs(parsed.ignore, &[])?;
@@ -158,10 +164,9 @@ impl Config {
             config.max_file_size = size;
         }
         for (rule, severity) in parsed.rules {
-            let parsed_rule: Rule = rule
-                .get_ref()
-                .parse()
-                .map_err(|message| invalid(message, rule.span(), "unknown rule", Some("run `driftcheck explain --list`".into())))?;
+            let parsed_rule: Rule = rule.get_ref().parse().map_err(|message| {
+                invalid(message, rule.span(), "unknown rule", Some("run `driftcheck explain --list`".into()))
+            })?;
             let parsed_severity: Severity = severity
                 .get_ref()
                 .parse()

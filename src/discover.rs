@@ -32,12 +32,69 @@ pub struct Note {
 /// Files that are never worth reading: binaries, lock files, minified
 /// bundles, driftcheck's own state.
 const SKIPPED_SUFFIXES: &[&str] = &[
-    ".png", ".jpg", ".jpeg", ".gif", ".ico", ".bmp", ".webp", ".svg", ".pdf", ".zip", ".gz", ".tgz", ".bz2",
-    ".xz", ".zst", ".tar", ".7z", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg",
-    ".mov", ".avi", ".webm", ".wasm", ".jar", ".war", ".class", ".exe", ".dll", ".so", ".dylib", ".a", ".o",
-    ".obj", ".pyc", ".pyo", ".bin", ".dat", ".db", ".sqlite", ".lock", ".sum", ".min.js", ".min.css",
-    ".map", ".snap", ".pb", ".onnx", ".parquet", ".npy", ".pkl", ".keystore", ".jks", ".p12",
-    "package-lock.json", "pnpm-lock.yaml", "npm-shrinkwrap.json",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".ico",
+    ".bmp",
+    ".webp",
+    ".svg",
+    ".pdf",
+    ".zip",
+    ".gz",
+    ".tgz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".tar",
+    ".7z",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".eot",
+    ".mp3",
+    ".mp4",
+    ".wav",
+    ".ogg",
+    ".mov",
+    ".avi",
+    ".webm",
+    ".wasm",
+    ".jar",
+    ".war",
+    ".class",
+    ".exe",
+    ".dll",
+    ".so",
+    ".dylib",
+    ".a",
+    ".o",
+    ".obj",
+    ".pyc",
+    ".pyo",
+    ".bin",
+    ".dat",
+    ".db",
+    ".sqlite",
+    ".lock",
+    ".sum",
+    ".min.js",
+    ".min.css",
+    ".map",
+    ".snap",
+    ".pb",
+    ".onnx",
+    ".parquet",
+    ".npy",
+    ".pkl",
+    ".keystore",
+    ".jks",
+    ".p12",
+    "package-lock.json",
+    "pnpm-lock.yaml",
+    "npm-shrinkwrap.json",
 ];
 
 /// Walks `config.root` and classifies every file.
@@ -96,8 +153,10 @@ fn is_history(path: &str) -> bool {
     }
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase().replace('-', "_");
-    matches!(stem.as_str(), "CHANGELOG" | "CHANGES" | "HISTORY" | "NEWS" | "RELEASES" | "RELEASE_NOTES" | "RELEASENOTES")
-        || path.split('/').any(|dir| matches!(dir, "changelog" | "changelogs" | "releases" | "release-notes"))
+    matches!(
+        stem.as_str(),
+        "CHANGELOG" | "CHANGES" | "HISTORY" | "NEWS" | "RELEASES" | "RELEASE_NOTES" | "RELEASENOTES"
+    ) || path.split('/').any(|dir| matches!(dir, "changelog" | "changelogs" | "releases" | "release-notes"))
 }
 
 /// `root/src/a.rs` → `src/a.rs`.
@@ -117,7 +176,10 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 pub fn read_text(root: &Path, candidate: &Candidate, max_size: u64) -> Result<String, Note> {
     let note = |message: String| Note { path: candidate.path.clone(), message };
     if candidate.size > max_size {
-        return Err(note(format!("skipped: {} bytes is over the {max_size}-byte limit (`max_file_size`)", candidate.size)));
+        return Err(note(format!(
+            "skipped: {} bytes is over the {max_size}-byte limit (`max_file_size`)",
+            candidate.size
+        )));
     }
     let bytes = std::fs::read(root.join(&candidate.path)).map_err(|error| note(format!("skipped: {error}")))?;
     if bytes.iter().take(8192).any(|&b| b == 0) {

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::code::{CodeFile, Symbol};
+use crate::code::{CodeFile, Symbol, SymbolKind};
 
 /// A symbol's position in the index: file and symbol ordinal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -127,7 +127,9 @@ impl<'w> CodeIndex<'w> {
             .iter()
             .map(|&f| &self.files[f])
             .filter(|file| scope.is_none_or(|scope| in_scope(&file.path, scope)))
-            .filter(|file| file.module.len() >= segments.len() && file.module[file.module.len() - segments.len()..] == *segments)
+            .filter(|file| {
+                file.module.len() >= segments.len() && file.module[file.module.len() - segments.len()..] == *segments
+            })
             .map(|file| file.path.clone())
             .take(MAX_TARGETS)
             .collect()
@@ -161,23 +163,21 @@ impl<'w> CodeIndex<'w> {
 
     /// The existing symbol whose name is nearest to a missing reference,
     /// preferring members of the same owner, displayed qualified.
-    pub fn suggest(&self, segments: &[String], within_file: Option<usize>) -> Option<String> {
+    pub fn suggest(&self, segments: &[String], callable: bool, within_file: Option<usize>) -> Option<String> {
         let name = segments.last()?;
         let owner = &segments[..segments.len() - 1];
-        let owner_members: Vec<SymbolId> = if owner.is_empty() {
-            Vec::new()
-        } else {
-            self.members_of(owner)
-        };
-        let pool: Vec<SymbolId> = match within_file {
-            Some(file) => (0..self.files[file].symbols.len()).map(|symbol| SymbolId { file, symbol }).collect(),
-            None if !owner_members.is_empty() => owner_members,
-            None => self.by_name.values().flatten().copied().collect(),
+        let owner_members: Vec<SymbolId> = if owner.is_empty() { Vec::new() } else { self.members_of(owner) };
+        // The narrower the pool, the likelier a loose match is the rename.
+        let (pool, threshold): (Vec<SymbolId>, f64) = match within_file {
+            Some(file) => ((0..self.files[file].symbols.len()).map(|symbol| SymbolId { file, symbol }).collect(), 0.45),
+            None if !owner_members.is_empty() => (owner_members, 0.4),
+            None => (self.by_name.values().flatten().copied().collect(), 0.5),
         };
         let best = pool
             .into_iter()
+            .filter(|id| !callable || matches!(self.symbol(*id).kind, SymbolKind::Function | SymbolKind::Method))
             .map(|id| (similarity(name, &self.symbol(id).name), id))
-            .filter(|(score, _)| *score >= 0.75)
+            .filter(|(score, _)| *score >= threshold)
             .max_by(|(a, ida), (b, idb)| a.total_cmp(b).then_with(|| idb.cmp(ida)))?;
         Some(self.symbol(best.1).display.clone())
     }
@@ -206,20 +206,46 @@ pub fn in_scope(path: &str, scope: &str) -> bool {
     scope.is_empty() || path == scope || path.strip_prefix(scope).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// How alike two names are, 0..1: Jaro-Winkler, with renames that keep the
-/// old name as a prefix or suffix (`retry` → `retry_with_backoff`) scored high.
+/// How alike two names are, 0..1: half the share of words they have in
+/// common (`parse_config` / `load_config` share `config`), half Jaro-Winkler
+/// on the whole name, plus a bonus when the candidate keeps every word of
+/// the missing name (`retry` → `retry_with_backoff`).
 fn similarity(missing: &str, candidate: &str) -> f64 {
     if missing == candidate {
         return 0.0;
     }
-    let (a, b) = (missing.to_lowercase(), candidate.to_lowercase());
-    let score = strsim::jaro_winkler(&a, &b);
-    let extends = a.len() >= 3 && (b.starts_with(&a) || b.ends_with(&a) || a.starts_with(&b) && b.len() >= 3);
-    if extends {
-        score.max(0.9)
-    } else {
-        score
+    let (a, b) = (words(missing), words(candidate));
+    let shared = a.iter().filter(|w| b.contains(w)).count();
+    let union = a.len() + b.len() - shared;
+    let jaccard = if union == 0 { 0.0 } else { shared as f64 / union as f64 };
+    let shape = strsim::jaro_winkler(&missing.to_lowercase(), &candidate.to_lowercase());
+    let extends = shared == a.len() && !a.is_empty();
+    0.5 * jaccard + 0.5 * shape + if extends { 0.15 } else { 0.0 }
+}
+
+/// Lower-case words of an identifier: `NewInventoryServer` → new, inventory,
+/// server; `MAX_RETRIES` → max, retries.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            words.push(std::mem::take(&mut current));
+            continue;
+        }
+        let boundary = c.is_uppercase()
+            && i > 0
+            && (chars[i - 1].is_lowercase()
+                || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
+        if boundary {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
     }
+    words.push(current);
+    words.retain(|w| !w.is_empty());
+    words
 }
 
 #[cfg(test)]
@@ -234,7 +260,10 @@ mod tests {
     #[test]
     fn resolves_by_qualified_suffix_and_suggests() {
         let files = vec![
-            index_file("src/net/mod.rs", "pub struct Client; impl Client { pub fn retry_with_backoff(&self) {} pub fn send(&self) {} }".into()),
+            index_file(
+                "src/net/mod.rs",
+                "pub struct Client; impl Client { pub fn retry_with_backoff(&self) {} pub fn send(&self) {} }".into(),
+            ),
             index_file("src/config.rs", "pub fn load_config() {} pub const MAX_RETRIES: u32 = 3;".into()),
         ];
         let index = CodeIndex::new(&files);
@@ -244,9 +273,15 @@ mod tests {
         assert_eq!(index.resolve(&strings(&["config", "MAX_RETRIES"]), None).len(), 1);
         assert!(index.resolve(&strings(&["Client", "retry"]), None).is_empty());
         assert!(index.resolve(&strings(&["Client", "send"]), Some("src/config.rs")).is_empty());
-        assert_eq!(index.suggest(&strings(&["Client", "retry"]), None).as_deref(), Some("Client::retry_with_backoff"));
-        assert_eq!(index.suggest(&strings(&["parse_config"]), None).as_deref(), Some("load_config"));
+        assert_eq!(
+            index.suggest(&strings(&["Client", "retry"]), true, None).as_deref(),
+            Some("Client::retry_with_backoff")
+        );
+        assert_eq!(index.suggest(&strings(&["parse_config"]), true, None).as_deref(), Some("load_config"));
         assert!(index.owner_is_ours(&strings(&["Client"])));
+        assert_eq!(super::words("NewInventoryServer"), ["new", "inventory", "server"]);
+        assert_eq!(super::words("JSONParser"), ["json", "parser"]);
+        assert_eq!(super::words("MAX_RETRIES"), ["max", "retries"]);
         assert!(index.owner_is_ours(&strings(&["net"])));
         assert!(!index.owner_is_ours(&strings(&["json"])));
     }

@@ -10,9 +10,8 @@ use crate::config::FILE_NAME;
 use crate::Error;
 
 /// Directories that usually hold code, in the order they are listed.
-const CODE_DIRS: &[&str] = &[
-    "src", "lib", "crates", "packages", "pkg", "cmd", "internal", "app", "apps", "server", "client", "api", "core",
-];
+const CODE_DIRS: &[&str] =
+    &["src", "lib", "crates", "packages", "pkg", "cmd", "internal", "app", "apps", "server", "client", "api", "core"];
 
 pub fn run(directory: &Path, force: bool) -> Result<ExitStatus, Error> {
     let file = directory.join(FILE_NAME);
@@ -43,7 +42,9 @@ fn render(directory: &Path) -> String {
     text.push_str("# Paths never read (in addition to .gitignore).\nignore = []\n\n");
     text.push_str("# Repository whose web URLs (…/blob/main/src/x.rs) count as links to files here.\n");
     text.push_str("# Default: the `origin` git remote.\n# repository = \"github.com/OWNER/REPO\"\n\n");
-    text.push_str("# Severity per rule: error, warning, info or off. `driftcheck explain --list` lists them.\n[rules]\n");
+    text.push_str(
+        "# Severity per rule: error, warning, info or off. `driftcheck explain --list` lists them.\n[rules]\n",
+    );
     text.push_str("# unlinked-requirement = \"warning\"\n");
     text
 }

@@ -4,6 +4,9 @@
 //! (parse) → [`index`] → [`link`] → [`check`] → [`report`]. The [`engine`]
 //! runs the pipeline; [`cli`] is the only caller that talks to the user.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+// Errors carry their source text for miette; one is built per failed run,
+// so their size never matters.
+#![allow(clippy::result_large_err)]
 
 pub mod check;
 pub mod cli;

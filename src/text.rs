@@ -68,7 +68,7 @@ pub fn spec_anchor_targets(comment: &str) -> Vec<(usize, &str)> {
         }
         let after = &comment[at + "spec:".len()..];
         let skipped = after.len() - after.trim_start().len();
-        let target = after.trim_start().split_whitespace().next().unwrap_or("");
+        let target = after.split_whitespace().next().unwrap_or("");
         let target = target.trim_end_matches(['.', ',', ';', ')', '"', '\'', '`', '*', '/']);
         let file = target.split('#').next().unwrap_or("");
         if file.ends_with(".md") || file.ends_with(".markdown") {

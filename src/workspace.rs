@@ -45,10 +45,8 @@ impl Workspace {
                 (Err(note), _) => notes.push(note),
             }
         }
-        let specs = spec_sources
-            .into_par_iter()
-            .map(|(path, text)| spec::parse(&path, text, repository.as_ref()))
-            .collect();
+        let specs =
+            spec_sources.into_par_iter().map(|(path, text)| spec::parse(&path, text, repository.as_ref())).collect();
         let indexed: Vec<(CodeFile, Option<Note>)> =
             code_sources.into_par_iter().map(|(path, text)| index_guarded(path, text)).collect();
         let mut code = Vec::with_capacity(indexed.len());

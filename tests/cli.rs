@@ -48,10 +48,8 @@ fn clean_repository_exits_zero() {
 
 #[test]
 fn renamed_symbol_is_reported_with_suggestion_and_exit_one() {
-    let dir = repo(&[
-        ("src/net.rs", CODE),
-        ("specs/net.md", "# Retry policy\n\nFailures go through `Client::retry`.\n"),
-    ]);
+    let dir =
+        repo(&[("src/net.rs", CODE), ("specs/net.md", "# Retry policy\n\nFailures go through `Client::retry`.\n")]);
     let (code, report) = json(dir.path(), &[]);
     assert_eq!(code, 1);
     let finding = &report["findings"][0];
@@ -121,11 +119,8 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn paths_narrow_the_report() {
-    let dir = repo(&[
-        ("src/net.rs", CODE),
-        ("specs/a.md", "Calls `gone_one()`.\n"),
-        ("specs/b.md", "Calls `gone_two()`.\n"),
-    ]);
+    let dir =
+        repo(&[("src/net.rs", CODE), ("specs/a.md", "Calls `gone_one()`.\n"), ("specs/b.md", "Calls `gone_two()`.\n")]);
     let (code, report) = json(dir.path(), &["specs/b.md"]);
     assert_eq!(code, 1);
     let findings = report["findings"].as_array().expect("findings");
@@ -138,30 +133,40 @@ fn paths_narrow_the_report() {
 #[test]
 fn output_file_gets_the_report() {
     let dir = repo(&[("src/net.rs", CODE), ("README.md", "Calls `gone_function()`.\n")]);
-    let output = driftcheck(dir.path()).args(["check", "--format", "json", "--output", "report.json"]).output().expect("run");
+    let output =
+        driftcheck(dir.path()).args(["check", "--format", "json", "--output", "report.json"]).output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
-    let report: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).expect("report")).expect("json");
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).expect("report")).expect("json");
     assert_eq!(report["findings"][0]["reference"], "gone_function()");
 }
 
 #[test]
 fn human_report_underlines_the_reference_and_summarises() {
-    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", "# Retry policy\n\nFailures go through `Client::retry`.\n")]);
+    let dir =
+        repo(&[("src/net.rs", CODE), ("specs/net.md", "# Retry policy\n\nFailures go through `Client::retry`.\n")]);
     let output = driftcheck(dir.path()).arg("check").output().expect("run");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(!stdout.contains('\u{1b}'), "NO_COLOR output has no escape codes");
     assert!(stdout.contains("dangling-symbol"));
     assert!(stdout.contains("specs/net.md:3:21"));
     assert!(stdout.contains("did you mean `Client::retry_with_backoff`?"));
-    assert!(stdout.trim_end().ends_with(
-        "driftcheck: 1 error, 0 warnings, 0 info in 1 spec file (1 clause), 1 code file (3 symbols), 0 links"
-    ), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with(
+            "driftcheck: 1 error, 0 warnings, 0 info in 1 spec file (1 clause), 1 code file (3 symbols), 0 links"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn binary_huge_and_non_utf8_files_are_skipped_with_a_note() {
-    let dir = repo(&[("src/net.rs", CODE), ("README.md", "`Client::retry_with_backoff`\n"), ("driftcheck.toml", "max_file_size = 2000\n")]);
+    let dir = repo(&[
+        ("src/net.rs", CODE),
+        ("README.md", "`Client::retry_with_backoff`\n"),
+        ("driftcheck.toml", "max_file_size = 2000\n"),
+    ]);
     fs::write(dir.path().join("src/blob.dat2"), [0u8, 159, 146, 150]).expect("write");
     fs::write(dir.path().join("src/latin1.txt"), [b'c', b'a', b'f', 0xe9]).expect("write");
     fs::write(dir.path().join("src/huge.rs"), "// x\n".repeat(1000)).expect("write");
@@ -209,7 +214,11 @@ fn severity_can_be_configured_per_rule() {
     assert_eq!(code, 0);
     assert_eq!(report["findings"][0]["severity"], "warning");
     assert_eq!(report["summary"]["findings"]["warning"], 1);
-    let off = repo(&[("src/net.rs", CODE), ("README.md", "Calls `gone_function()`.\n"), ("driftcheck.toml", "[rules]\ndangling-symbol = \"off\"\n")]);
+    let off = repo(&[
+        ("src/net.rs", CODE),
+        ("README.md", "Calls `gone_function()`.\n"),
+        ("driftcheck.toml", "[rules]\ndangling-symbol = \"off\"\n"),
+    ]);
     let (_, report) = json(off.path(), &[]);
     assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
 }
@@ -228,7 +237,8 @@ fn explain_prints_rule_documentation() {
 
 #[test]
 fn init_writes_detected_config_once() {
-    let dir = repo(&[("src/lib.rs", "pub fn a() {}\n"), ("app/main.py", "def b():\n    pass\n"), ("docs/x.md", "# X\n")]);
+    let dir =
+        repo(&[("src/lib.rs", "pub fn a() {}\n"), ("app/main.py", "def b():\n    pass\n"), ("docs/x.md", "# X\n")]);
     driftcheck(dir.path()).arg("init").assert().code(0);
     let text = fs::read_to_string(dir.path().join("driftcheck.toml")).expect("config");
     assert!(text.contains("specs = [\"docs/**/*.md\", \"*.md\"]"), "{text}");
@@ -243,7 +253,10 @@ fn init_writes_detected_config_once() {
 fn links_lists_resolved_and_unresolved_references() {
     let dir = repo(&[
         ("src/net.rs", "// spec: specs/net.md#retry-policy\npub fn retry_with_backoff() {}\n"),
-        ("specs/net.md", "# Retry policy\n\nSee `retry_with_backoff()` and `gone_function()` in [net](../src/net.rs#L1-L2).\n"),
+        (
+            "specs/net.md",
+            "# Retry policy\n\nSee `retry_with_backoff()` and `gone_function()` in [net](../src/net.rs#L1-L2).\n",
+        ),
     ]);
     let output = driftcheck(dir.path()).args(["links", "--format", "json"]).output().expect("run");
     assert_eq!(output.status.code(), Some(0));
@@ -251,7 +264,8 @@ fn links_lists_resolved_and_unresolved_references() {
     assert_eq!(listing["schema"], "driftcheck/links/v1");
     let clause = &listing["clauses"][0];
     assert_eq!(clause["clause"], "specs/net.md#retry-policy/1");
-    let origins: Vec<_> = clause["links"].as_array().expect("links").iter().map(|l| l["origin"].as_str().unwrap_or("")).collect();
+    let origins: Vec<_> =
+        clause["links"].as_array().expect("links").iter().map(|l| l["origin"].as_str().unwrap_or("")).collect();
     assert_eq!(origins, ["spec", "spec", "code"]);
     assert_eq!(clause["links"][0]["symbol"], "retry_with_backoff");
     assert_eq!(clause["links"][1]["lines"], serde_json::json!([1, 2]));

@@ -25,9 +25,8 @@ fn run_json(dir: &Path) -> (i32, Value) {
         .args(["check", "--format", "json"])
         .output()
         .expect("run driftcheck");
-    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!("not JSON ({error}): {}", String::from_utf8_lossy(&output.stderr))
-    });
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("not JSON ({error}): {}", String::from_utf8_lossy(&output.stderr)));
     (output.status.code().expect("exit code"), report)
 }
 

@@ -60,7 +60,11 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
         Problem::MissingLines { available } => {
             let lines = match &reference.kind {
                 ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Lines { start, end }), .. } => {
-                    if start == end { format!("line {start}") } else { format!("lines {start}-{end}") }
+                    if start == end {
+                        format!("line {start}")
+                    } else {
+                        format!("lines {start}-{end}")
+                    }
                 }
                 _ => "a line range".to_string(),
             };

@@ -82,9 +82,7 @@ impl Finding {
     }
 
     fn is_suppressed(&self) -> bool {
-        self.suppressed_by
-            .as_ref()
-            .is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == self.rule.id()))
+        self.suppressed_by.as_ref().is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == self.rule.id()))
     }
 
     /// Paths the finding is on (spec side first).
@@ -112,7 +110,7 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
             (finding.severity != Severity::Off).then_some(finding)
         })
         .collect();
-    findings.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    findings.sort_by_key(sort_key);
     assign_fingerprints(&mut findings);
     findings
 }

@@ -15,11 +15,12 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
             let anchor = &file.anchors[broken.anchor];
             let spec_file = anchor.target.split('#').next().unwrap_or(&anchor.target);
             let (message, suggestion) = match &broken.missing {
-                MissingSpec::File => (format!("`spec: {}` points at {spec_file}, which does not exist", anchor.target), None),
-                MissingSpec::Section { suggestion } => (
-                    format!("`spec: {}` names no section or clause of {spec_file}", anchor.target),
-                    suggestion.clone(),
-                ),
+                MissingSpec::File => {
+                    (format!("`spec: {}` points at {spec_file}, which does not exist", anchor.target), None)
+                }
+                MissingSpec::Section { suggestion } => {
+                    (format!("`spec: {}` names no section or clause of {spec_file}", anchor.target), suggestion.clone())
+                }
             };
             let symbol = anchor.symbol.map(|s| &file.symbols[s]);
             let mut finding = Finding::new(Rule::DanglingSpecRef, message);

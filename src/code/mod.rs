@@ -19,14 +19,8 @@ pub use walk::normalised_hash;
 
 /// The languages driftcheck parses with tree-sitter. Adding one is a file in
 /// this module and a line here.
-static LANGUAGES: &[&dyn Language] = &[
-    &rust::Rust,
-    &python::Python,
-    &typescript::TypeScript,
-    &javascript::JavaScript,
-    &go::Go,
-    &java::Java,
-];
+static LANGUAGES: &[&dyn Language] =
+    &[&rust::Rust, &python::Python, &typescript::TypeScript, &javascript::JavaScript, &go::Go, &java::Java];
 
 /// What a grammar contributes: which files it owns, how a file path becomes a
 /// module path, and which syntax nodes define symbols.
@@ -69,10 +63,7 @@ impl Definition {
             name: name.into(),
             kind,
             is_symbol: true,
-            is_container: matches!(
-                kind,
-                SymbolKind::Type | SymbolKind::Enum | SymbolKind::Trait | SymbolKind::Module
-            ),
+            is_container: matches!(kind, SymbolKind::Type | SymbolKind::Enum | SymbolKind::Trait | SymbolKind::Module),
             owner: None,
             params: Vec::new(),
             value: None,
@@ -82,11 +73,7 @@ impl Definition {
 
     /// A scope that is not itself a symbol (e.g. `impl Client { … }`).
     pub fn scope(name: impl Into<String>) -> Self {
-        Definition {
-            is_symbol: false,
-            is_container: true,
-            ..Definition::symbol(name, SymbolKind::Module)
-        }
+        Definition { is_symbol: false, is_container: true, ..Definition::symbol(name, SymbolKind::Module) }
     }
 
     pub fn with_params(mut self, params: Vec<String>) -> Self {
@@ -213,10 +200,7 @@ pub fn language_for(path: &str) -> Option<(&'static dyn Language, &str)> {
     if extension.contains('/') {
         return None;
     }
-    LANGUAGES
-        .iter()
-        .find(|language| language.extensions().contains(&extension))
-        .map(|language| (*language, extension))
+    LANGUAGES.iter().find(|language| language.extensions().contains(&extension)).map(|language| (*language, extension))
 }
 
 /// Names of the supported languages, for `init` and `--help`.
@@ -246,4 +230,22 @@ pub(crate) fn path_segments(path: &str) -> Vec<String> {
         _ => path,
     };
     without_extension.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// True when some ancestor of `node` has one of `kinds`: how languages tell
+/// local definitions (inside a function body) from module-level ones.
+fn has_ancestor(node: tree_sitter::Node, kinds: &[&str]) -> bool {
+    std::iter::successors(node.parent(), tree_sitter::Node::parent).any(|a| kinds.contains(&a.kind()))
+}
+
+/// The source text of a node's field, if the node has that field.
+fn field_text(node: tree_sitter::Node, field: &str, source: &str) -> Option<String> {
+    node.child_by_field_name(field).map(|child| walk::node_text(child, source).to_string())
+}
+
+/// A node's named children, collected so callers need no cursor.
+fn named_children(node: tree_sitter::Node) -> Vec<tree_sitter::Node> {
+    let mut cursor = node.walk();
+    let children = node.named_children(&mut cursor).collect();
+    children
 }

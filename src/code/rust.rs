@@ -77,9 +77,7 @@ fn inside_impl_or_trait(node: Node) -> bool {
 fn type_name(node: Node, source: &str) -> Option<String> {
     match node.kind() {
         "type_identifier" | "primitive_type" => Some(node_text(node, source).to_string()),
-        "generic_type" | "reference_type" | "pointer_type" => {
-            type_name(node.child_by_field_name("type")?, source)
-        }
+        "generic_type" | "reference_type" | "pointer_type" => type_name(node.child_by_field_name("type")?, source),
         "scoped_type_identifier" => type_name(node.child_by_field_name("name")?, source),
         _ => None,
     }
@@ -153,7 +151,8 @@ trait Transport { fn send(&self, bytes: &[u8]); }
 
     #[test]
     fn spec_comment_anchors_the_next_symbol() {
-        let source = "// spec: specs/net.md#retry-policy\n#[inline]\nfn retry() {}\n\n// spec: specs/x.md\n\nfn other() {}\n";
+        let source =
+            "// spec: specs/net.md#retry-policy\n#[inline]\nfn retry() {}\n\n// spec: specs/x.md\n\nfn other() {}\n";
         let file = index_file("src/net.rs", source.into());
         assert_eq!(file.anchors.len(), 2);
         assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy");

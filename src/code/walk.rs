@@ -16,17 +16,9 @@ struct Comment {
     text: String,
 }
 
-pub(super) fn index(
-    language: &dyn Language,
-    extension: &str,
-    path: &str,
-    source: String,
-) -> CodeFile {
+pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source: String) -> CodeFile {
     let mut parser = Parser::new();
-    let tree = parser
-        .set_language(&language.grammar(extension))
-        .ok()
-        .and_then(|()| parser.parse(&source, None));
+    let tree = parser.set_language(&language.grammar(extension)).ok().and_then(|()| parser.parse(&source, None));
     let Some(tree) = tree else {
         // The grammar refused the file outright: keep its tokens so that
         // references into it are never falsely dangling.
@@ -110,11 +102,7 @@ impl Walker<'_> {
         if is_comment(node) {
             let text = node_text(node, self.source);
             if text.contains("driftcheck:") || text.contains("spec:") {
-                self.comments.push(Comment {
-                    start: node.start_byte(),
-                    end: node.end_byte(),
-                    text: text.to_string(),
-                });
+                self.comments.push(Comment { start: node.start_byte(), end: node.end_byte(), text: text.to_string() });
             }
             return false;
         }
@@ -124,7 +112,8 @@ impl Walker<'_> {
         if self.string_depth.is_none() && is_string(node) {
             self.string_depth = Some(depth);
         }
-        if node.child_count() == 0 {
+        let leaf = node.child_count() == 0;
+        if leaf {
             let words = identifier_words(node_text(node, self.source));
             if self.string_depth.is_some() {
                 // Prose inside strings ("will retry") must not keep a renamed
@@ -133,7 +122,6 @@ impl Walker<'_> {
             } else {
                 self.tokens.extend(words.map(str::to_string));
             }
-            return false;
         }
         if let Some(definition) = self.language.definition(node, self.source) {
             let enclosing = scopes.last().map(|(_, path)| path.clone()).unwrap_or_default();
@@ -146,7 +134,7 @@ impl Walker<'_> {
                 scopes.push((depth, qualified));
             }
         }
-        true
+        !leaf
     }
 
     fn push_symbol(&mut self, node: Node, definition: &Definition, qualified: Vec<String>) {
@@ -171,7 +159,9 @@ impl Walker<'_> {
 
 fn is_string(node: Node) -> bool {
     let kind = node.kind();
-    (kind.contains("string") || kind.contains("char")) && !kind.contains("interpolation") && !kind.contains("substitution")
+    (kind.contains("string") || kind.contains("char"))
+        && !kind.contains("interpolation")
+        && !kind.contains("substitution")
 }
 
 pub(super) fn is_comment(node: Node) -> bool {
@@ -259,8 +249,7 @@ fn following_symbol(source: &str, after: usize, symbols: &[Symbol]) -> Option<us
     lines.pop(); // the symbol's own line, up to its first byte
     let attached = lines.iter().all(|line| {
         let line = line.trim_start();
-        !line.is_empty()
-            && ["#[", "#!", "@", "//", "#", "/*", "*", "--"].iter().any(|p| line.starts_with(p))
+        !line.is_empty() && ["#[", "#!", "@", "//", "#", "/*", "*", "--"].iter().any(|p| line.starts_with(p))
     });
     attached.then_some(index)
 }

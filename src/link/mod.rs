@@ -19,7 +19,10 @@ pub use view::{ClauseLinks, LinkEntry, UnresolvedEntry};
 pub enum Target {
     Symbol(SymbolId),
     /// A whole file or directory, or a line range of one.
-    File { path: String, lines: Option<(usize, usize)> },
+    File {
+        path: String,
+        lines: Option<(usize, usize)>,
+    },
 }
 
 /// Which side made the link.
@@ -161,7 +164,7 @@ fn resolve_symbol(segments: &[String], called: bool, scope: Option<&str>, index:
     if !missing {
         return Resolution::Elsewhere;
     }
-    let suggestion = index.suggest(segments, None);
+    let suggestion = index.suggest(segments, called, None);
     // A lone CamelCase word (`GitHub`, `TypeError`, `PostgreSQL`) is as often
     // a product or a library's name as ours: only a near miss of one of our
     // names makes it drift.
@@ -222,7 +225,7 @@ fn symbol_in_file(file: usize, path: &str, segments: &[String], index: &CodeInde
         return Resolution::Linked(vec![Target::File { path: path.to_string(), lines: None }]);
     }
     Resolution::Broken(Problem::MissingSymbol {
-        suggestion: index.suggest(segments, Some(file)),
+        suggestion: index.suggest(segments, false, Some(file)),
         file: Some(path.to_string()),
     })
 }
@@ -271,7 +274,11 @@ fn link_code_anchors(workspace: &Workspace, index: &CodeIndex, graph: &mut LinkG
         for (anchor_index, anchor) in file.anchors.iter().enumerate() {
             let (path, fragment) = anchor.target.split_once('#').unwrap_or((&anchor.target, ""));
             let Some(spec_path) = spec_location(path, &file.path, workspace, &by_path) else {
-                graph.broken_anchors.push(BrokenAnchor { file: file_index, anchor: anchor_index, missing: MissingSpec::File });
+                graph.broken_anchors.push(BrokenAnchor {
+                    file: file_index,
+                    anchor: anchor_index,
+                    missing: MissingSpec::File,
+                });
                 continue;
             };
             let target = anchor_target(file_index, anchor, index);
@@ -285,7 +292,9 @@ fn link_code_anchors(workspace: &Workspace, index: &CodeIndex, graph: &mut LinkG
                             origin: Origin::CodeAnchor { file: file_index, anchor: anchor_index },
                             target: target.clone(),
                         })),
-                        Err(missing) => graph.broken_anchors.push(BrokenAnchor { file: file_index, anchor: anchor_index, missing }),
+                        Err(missing) => {
+                            graph.broken_anchors.push(BrokenAnchor { file: file_index, anchor: anchor_index, missing })
+                        }
                     }
                 }
                 None => {
@@ -321,9 +330,10 @@ fn anchor_target(file: usize, anchor: &SpecAnchor, index: &CodeIndex) -> Target 
 fn spec_location(path: &str, code_path: &str, workspace: &Workspace, by_path: &HashMap<&str, usize>) -> Option<String> {
     let from_root = normalise(path.trim_start_matches('/'));
     let from_file = normalise(&format!("{}/{}", code_path.rsplit_once('/').map_or("", |(dir, _)| dir), path));
-    [from_root, from_file].into_iter().flatten().find(|candidate| {
-        by_path.contains_key(candidate.as_str()) || workspace.root.join(candidate).is_file()
-    })
+    [from_root, from_file]
+        .into_iter()
+        .flatten()
+        .find(|candidate| by_path.contains_key(candidate.as_str()) || workspace.root.join(candidate).is_file())
 }
 
 fn normalise(path: &str) -> Option<String> {

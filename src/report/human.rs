@@ -25,9 +25,8 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) 
         Severity::Warning => miette::Severity::Warning,
         Severity::Info | Severity::Off => miette::Severity::Advice,
     };
-    let mut diagnostic = MietteDiagnostic::new(finding.message.clone())
-        .with_code(finding.rule.id())
-        .with_severity(severity);
+    let mut diagnostic =
+        MietteDiagnostic::new(finding.message.clone()).with_code(finding.rule.id()).with_severity(severity);
     if let Some(suggestion) = &finding.suggestion {
         diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
     }
@@ -37,7 +36,8 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) 
         Some((label, text)) => {
             let span = clamp(label.bytes.clone(), text.len());
             diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.clone()), span));
-            let report = miette::Report::new(diagnostic).with_source_code(NamedSource::new(&label.path, text.to_string()));
+            let report =
+                miette::Report::new(diagnostic).with_source_code(NamedSource::new(&label.path, text.to_string()));
             handler.render_report(&mut rendered, report.as_ref())
         }
         None => {
@@ -104,5 +104,9 @@ fn counted(count: usize, one: &str, many: &str) -> String {
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 { one } else { many }
+    if count == 1 {
+        one
+    } else {
+        many
+    }
 }

@@ -56,12 +56,7 @@ fn code_target(argument: &str) -> Directive {
         Some((path, symbol)) => Directive::Code {
             path: path.to_string(),
             symbol: Some(
-                symbol
-                    .replace("::", ".")
-                    .split(['.', '#'])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                symbol.replace("::", ".").split(['.', '#']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
             ),
         },
         None => Directive::Code { path: argument.to_string(), symbol: None },

@@ -343,17 +343,44 @@ fn trailing_id(text: &str) -> Option<(&str, &str)> {
 
 /// Wording that places a clause in the past of the code base.
 const HISTORICAL_PHRASES: &[&str] = &[
-    "renamed", "formerly", "previously", "earlier version", "older version", "in older releases",
-    "used to be", "no longer", "replaced by", "was called", "were called", "superseded", "obsolete",
-    "backward compat", "backwards compat", "prior to version", "before version",
+    "renamed",
+    "formerly",
+    "previously",
+    "earlier version",
+    "older version",
+    "in older releases",
+    "used to be",
+    "no longer",
+    "replaced by",
+    "was called",
+    "were called",
+    "superseded",
+    "obsolete",
+    "backward compat",
+    "backwards compat",
+    "prior to version",
+    "before version",
 ];
 
-/// Headings of sections that record history (the whole title, or its start).
+/// Headings of sections that record history, matched as the whole title.
 const HISTORICAL_HEADINGS: &[&str] = &[
-    "changelog", "change log", "changes", "history", "release notes", "release history", "migration",
-    "migrating", "upgrading", "upgrade guide", "upgrade notes", "breaking changes", "deprecated",
-    "deprecations", "what's new", "whats new", "news", "unreleased",
+    "changelog",
+    "change log",
+    "changes",
+    "history",
+    "release notes",
+    "release history",
+    "breaking changes",
+    "deprecated",
+    "deprecations",
+    "what's new",
+    "whats new",
+    "news",
+    "unreleased",
 ];
+
+/// Heading openings of migration guides ("Migrating from 1.x").
+const MIGRATION_HEADINGS: &[&str] = &["migrating ", "migration ", "upgrading ", "upgrade "];
 
 fn is_historical(text: &str, heading_path: &[(u8, String)]) -> bool {
     let lower = text.to_lowercase();
@@ -361,9 +388,10 @@ fn is_historical(text: &str, heading_path: &[(u8, String)]) -> bool {
         || heading_path.iter().any(|(_, title)| {
             let title = title.to_lowercase();
             let title = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
-            HISTORICAL_HEADINGS.iter().any(|h| {
-                title == *h || title.strip_prefix(h).is_some_and(|rest| rest.starts_with([' ', ':', '(']))
-            }) || looks_like_version(title)
+            HISTORICAL_HEADINGS.contains(&title)
+                || MIGRATION_HEADINGS.iter().any(|h| title.starts_with(h))
+                || matches!(title, "migration" | "migrating" | "upgrading")
+                || looks_like_version(title)
         })
 }
 
@@ -372,13 +400,12 @@ fn looks_like_version(title: &str) -> bool {
     let title = title.trim_start_matches(['[', 'v', ' ']);
     let mut parts = title.split(|c: char| !c.is_ascii_digit());
     let major = parts.next().is_some_and(|p| !p.is_empty());
-    major && title.chars().skip_while(char::is_ascii_digit).next() == Some('.')
+    major && title.chars().find(|c| !c.is_ascii_digit()) == Some('.')
 }
 
 /// RFC 2119 keywords, upper case, as whole words.
 fn is_normative(text: &str) -> bool {
-    text.split(|c: char| !c.is_ascii_alphabetic())
-        .any(|word| matches!(word, "MUST" | "SHALL" | "SHOULD" | "REQUIRED"))
+    text.split(|c: char| !c.is_ascii_alphabetic()).any(|word| matches!(word, "MUST" | "SHALL" | "SHOULD" | "REQUIRED"))
 }
 
 #[cfg(test)]
@@ -462,8 +489,9 @@ Second section with the same title.
 
     #[test]
     fn history_is_recognised() {
-        let text = "# API\n\n`load()` reads the file.\n\n`open()` was renamed to `load()`.\n\n## v2.1.0\n\nAdds `load()`.\n\n\
-                    ## Migration guide\n\nCall `load()`.\n\n## Handling changes\n\nRemoved entries are `purged()`.\n";
+        let text =
+            "# API\n\n`load()` reads the file.\n\n`open()` was renamed to `load()`.\n\n## v2.1.0\n\nAdds `load()`.\n\n\
+                    ## Migration guide\n\nCall `load()`.\n\n## Changelog format\n\nRemoved entries are `purged()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.historical).collect();
         assert_eq!(historical, [false, true, true, true, false]);

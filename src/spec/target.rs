@@ -74,9 +74,8 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
     };
     let last = path.rsplit('/').next().unwrap_or("");
     let extension = last.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
-    let route_like = path.is_empty()
-        || path.ends_with('/')
-        || matches!(extension.as_deref(), None | Some("html" | "htm"));
+    let route_like =
+        path.is_empty() || path.ends_with('/') || matches!(extension.as_deref(), None | Some("html" | "htm"));
     Some(RepoPath {
         path: path.trim_end_matches('/').to_string(),
         fragment: fragment.and_then(parse_fragment),
@@ -100,8 +99,7 @@ fn ancestors(spec_path: &str) -> impl Iterator<Item = &str> {
 
 fn has_scheme(destination: &str) -> bool {
     destination.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     })
 }
 
@@ -165,11 +163,8 @@ fn parent(path: &str) -> &str {
 /// repository.
 fn join(base: &str, relative: &str) -> Option<String> {
     let decoded = percent_decode(relative);
-    let mut parts: Vec<&str> = if decoded.starts_with('/') {
-        Vec::new()
-    } else {
-        base.split('/').filter(|p| !p.is_empty()).collect()
-    };
+    let mut parts: Vec<&str> =
+        if decoded.starts_with('/') { Vec::new() } else { base.split('/').filter(|p| !p.is_empty()).collect() };
     for part in decoded.split('/') {
         match part {
             "" | "." => {}
@@ -259,8 +254,10 @@ mod tests {
         assert_eq!(link.path, "src/net.rs");
         assert_eq!(link.fragment, Some(Fragment::Lines { start: 10, end: 20 }));
         assert!(!link.route_like);
-        assert_eq!(resolve("/src/net.rs#Client::retry").unwrap().fragment,
-            Some(Fragment::Symbol { segments: vec!["Client".into(), "retry".into()] }));
+        assert_eq!(
+            resolve("/src/net.rs#Client::retry").unwrap().fragment,
+            Some(Fragment::Symbol { segments: vec!["Client".into(), "retry".into()] })
+        );
         assert_eq!(resolve("./retry%20policy.md").unwrap().path, "docs/design/retry policy.md");
         assert_eq!(resolve("../../../outside.rs"), None);
         assert_eq!(resolve("/intro.md").unwrap().fallbacks, ["docs/design/intro.md", "docs/intro.md"]);
@@ -271,8 +268,12 @@ mod tests {
         let link = resolve("https://github.com/acme/widgets/blob/main/src/net.rs#L12").unwrap();
         assert_eq!((link.path.as_str(), link.fragment), ("src/net.rs", Some(Fragment::Lines { start: 12, end: 12 })));
         assert_eq!(resolve("https://github.com/acme/widgets/tree/main/src/").unwrap().path, "src");
-        let gitlab = repo_path("https://gitlab.com/acme/widgets/-/blob/v1.2/lib/a.py", "README.md",
-            RepoSlug::parse("gitlab.com/acme/widgets").as_ref()).unwrap();
+        let gitlab = repo_path(
+            "https://gitlab.com/acme/widgets/-/blob/v1.2/lib/a.py",
+            "README.md",
+            RepoSlug::parse("gitlab.com/acme/widgets").as_ref(),
+        )
+        .unwrap();
         assert_eq!(gitlab.path, "lib/a.py");
         assert_eq!(resolve("https://github.com/acme/widgets/issues/12"), None);
         assert_eq!(resolve("https://github.com/other/repo/blob/main/src/net.rs"), None);
