@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config};
-use crate::engine::{self, Analysis};
+use crate::accept::Selection;
+use crate::engine::{self, Content, Options};
 use crate::report::{self, Format, Style};
 use crate::rule::{Rule, Severity};
 use crate::{init, Error};
@@ -32,6 +33,16 @@ Examples:
   driftcheck check --format json -o r.json machine-readable report v1
   driftcheck check --fail-on warning       fail on warnings too";
 
+const ACCEPT_AFTER_HELP: &str = "\
+Once driftcheck.lock exists, `check` reports every link whose code or clause changed since it
+was accepted (stale-link, with a diff), and links not yet accepted as info.
+
+Examples:
+  driftcheck accept --all                            accept every current link
+  driftcheck accept specs/net.md                     the links of one spec
+  driftcheck accept 'specs/net.md#retry-policy'      the links of one section
+  driftcheck accept src/net.rs                       the links to one code file";
+
 #[derive(Debug, Parser)]
 #[command(name = "driftcheck", version, about = ABOUT, long_about = LONG_ABOUT)]
 pub struct Cli {
@@ -46,6 +57,9 @@ enum Command {
     Check(CheckArgs),
     /// Print the link graph: each clause and the code it links to, resolved or not
     Links(LinksArgs),
+    /// Record the current state of links as reviewed in driftcheck.lock
+    #[command(after_help = ACCEPT_AFTER_HELP)]
+    Accept(AcceptArgs),
     /// Print the documentation of a rule (or all rules with --list)
     Explain(ExplainArgs),
     /// Write a driftcheck.toml with the globs detected in this repository
@@ -80,6 +94,12 @@ struct CheckArgs {
     /// Lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     fail_on: FailOn,
+    /// Check the content staged in the git index, not the working tree (pre-commit hooks)
+    #[arg(long, conflicts_with = "base")]
+    staged: bool,
+    /// Report only findings new since REV, or on clauses or code changed since REV (pull requests)
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -92,6 +112,18 @@ struct LinksArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct AcceptArgs {
+    /// Clause ids (or section ids such as specs/net.md#retry-policy), spec paths or code paths
+    #[arg(value_name = "CLAUSE|PATH", required_unless_present = "all", conflicts_with = "all")]
+    targets: Vec<String>,
+    /// Accept every current link, and drop lock entries whose link no longer exists
+    #[arg(long)]
+    all: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -147,6 +179,7 @@ pub fn execute(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Links(args) => links(args),
+        Command::Accept(args) => accept(args),
         Command::Explain(args) => explain(args),
         Command::Init(args) => init::run(&std::env::current_dir()?, args.force),
     }
@@ -155,7 +188,9 @@ pub fn execute(cli: Cli) -> Result<ExitStatus, Error> {
 fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let config = load_config(&args.common)?;
     let scope = relative_paths(&config.root, &args.paths)?;
-    let analysis = engine::analyse(config, &scope, args.common.jobs)?;
+    let content = if args.staged { Content::Staged } else { Content::WorkTree };
+    let options = Options { scope, jobs: args.common.jobs, content, base: args.base };
+    let analysis = engine::analyse(config, &options)?;
     let style = Style { color: args.output.is_none() && color_wanted() };
     write_output(args.output.as_deref(), |out| report::write(args.format, &analysis.report(), style, out))?;
     let threshold = args.fail_on.threshold();
@@ -166,12 +201,51 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
 fn links(args: LinksArgs) -> Result<ExitStatus, Error> {
     let config = load_config(&args.common)?;
     let scope = relative_paths(&config.root, &args.paths)?;
-    let analysis: Analysis = engine::analyse(config, &[], args.common.jobs)?;
+    let analysis = engine::analyse(config, &Options { jobs: args.common.jobs, ..Options::default() })?;
     let mut clauses = analysis.link_view();
     if !scope.is_empty() {
         clauses.retain(|clause| scope.iter().any(|s| crate::index::in_scope(&clause.path, s)));
     }
     write_output(None, |out| report::links::write(args.format, &clauses, out))?;
+    Ok(ExitStatus::Clean)
+}
+
+fn accept(args: AcceptArgs) -> Result<ExitStatus, Error> {
+    let config = load_config(&args.common)?;
+    let root = config.root.clone();
+    let selection = if args.all {
+        Selection::All
+    } else {
+        // Paths given relative to the current directory become root-relative;
+        // clause ids are root-relative already.
+        let targets = args
+            .targets
+            .iter()
+            .map(|target| match target.contains('#') {
+                true => Ok(target.clone()),
+                false => relative_paths(&root, &[PathBuf::from(target)]).map(|mut p| p.remove(0)),
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Selection::Matching(targets)
+    };
+    let analysis = engine::analyse(config, &Options { jobs: args.common.jobs, ..Options::default() })?;
+    let accepted = crate::accept::accept(&root, &analysis, &selection)?;
+    let mut out = io::stdout().lock();
+    for (clause, anchor) in &accepted.added {
+        writeln!(out, "accepted {clause} -> {anchor} (new)")?;
+    }
+    for (clause, anchor) in &accepted.updated {
+        writeln!(out, "accepted {clause} -> {anchor} (changed)")?;
+    }
+    writeln!(
+        out,
+        "driftcheck.lock: {} new, {} changed, {} unchanged, {} removed; {} links recorded",
+        accepted.added.len(),
+        accepted.updated.len(),
+        accepted.unchanged,
+        accepted.removed,
+        accepted.total
+    )?;
     Ok(ExitStatus::Clean)
 }
 

@@ -1,60 +1,128 @@
 //! One analysis pass, in the pipeline's order: discover and parse
 //! (workspace) → index → link → check. Commands call this, then report.
 
-use crate::check::{self, Finding};
+use std::collections::HashSet;
+
+use crate::check::{self, Finding, Review};
 use crate::config::Config;
+use crate::git::Repo;
+use crate::history::History;
 use crate::index::{in_scope, CodeIndex};
-use crate::link::{self, ClauseLinks, LinkGraph};
+use crate::link::{self, ClauseLinks, LinkGraph, LinkState};
+use crate::lock::{self, Lock};
 use crate::report::{Report, Sources, Summary};
 use crate::workspace::Workspace;
 use crate::Error;
+
+/// Which content to analyse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Content {
+    /// Files as they are on disk.
+    #[default]
+    WorkTree,
+    /// What `git commit` would record now (`--staged`).
+    Staged,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Root-relative paths that narrow the findings, not the analysis.
+    pub scope: Vec<String>,
+    pub jobs: Option<usize>,
+    pub content: Content,
+    /// Only findings new since this revision, or on lines changed since it.
+    pub base: Option<String>,
+}
 
 /// The result of analysing a repository.
 pub struct Analysis {
     pub workspace: Workspace,
     pub graph: LinkGraph,
+    pub states: Vec<LinkState>,
+    pub lock: Option<Lock>,
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Holds a materialised index alive while the analysis is used.
+    _staged: Option<tempfile::TempDir>,
 }
 
-/// Analyses the repository `config` describes. `scope` (root-relative paths)
-/// narrows the findings, not the analysis: references are still resolved
-/// against the whole code base.
-pub fn analyse(config: Config, scope: &[String], jobs: Option<usize>) -> Result<Analysis, Error> {
+pub fn analyse(config: Config, options: &Options) -> Result<Analysis, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
+        .num_threads(options.jobs.unwrap_or(0))
         .build()
-        .map_err(|error| Error::Usage(format!("cannot start {} worker threads: {error}", jobs.unwrap_or(0))))?;
-    pool.install(|| {
-        let workspace = Workspace::load(config);
-        let index = CodeIndex::new(&workspace.code);
-        let graph = link::link(&workspace, &index);
-        let mut findings = check::run(&workspace, &index, &graph);
-        if !scope.is_empty() {
-            findings.retain(|finding| finding.paths().any(|path| scope.iter().any(|s| in_scope(path, s))));
+        .map_err(|error| Error::Usage(format!("cannot start worker threads: {error}")))?;
+    pool.install(|| analyse_in_pool(config, options))
+}
+
+fn analyse_in_pool(config: Config, options: &Options) -> Result<Analysis, Error> {
+    let history = History::open(&config.root);
+    let (config_for_content, staged) = match options.content {
+        Content::WorkTree => (config.clone(), None),
+        Content::Staged => {
+            let repo = Repo::open(&config.root, "--staged")?;
+            let directory = tempfile::TempDir::new()?;
+            repo.write_index(&config, directory.path())?;
+            let mut staged_config = config.clone();
+            staged_config.root = directory.path().to_path_buf();
+            (staged_config, Some(directory))
         }
-        let mut summary = Summary {
-            spec_files: workspace.specs.len(),
-            clauses: workspace.specs.iter().map(|s| s.clauses.len()).sum(),
-            code_files: workspace.code.len(),
-            symbols: index.symbol_count(),
-            links: graph.links.len(),
-            ..Summary::default()
-        };
-        summary.count(&findings);
-        drop(index);
-        Ok(Analysis { workspace, graph, findings, summary })
-    })
+    };
+    let mut analysis = run(config_for_content, &history)?;
+    analysis._staged = staged;
+    if let Some(base) = &options.base {
+        keep_new_since(&mut analysis, &config, base, &history)?;
+    }
+    if !options.scope.is_empty() {
+        analysis.findings.retain(|finding| finding.paths().any(|path| options.scope.iter().any(|s| in_scope(path, s))));
+    }
+    analysis.summary.count(&analysis.findings);
+    Ok(analysis)
+}
+
+/// The pipeline proper, on whatever directory `config.root` names.
+fn run(config: Config, history: &History) -> Result<Analysis, Error> {
+    let lock = Lock::read(&config.root.join(lock::FILE_NAME))?;
+    let workspace = Workspace::load(config);
+    let index = CodeIndex::new(&workspace.code);
+    let graph = link::link(&workspace, &index);
+    let states = graph.states(&workspace, &index);
+    let review = Review { lock: lock.as_ref(), states: &states, history };
+    let findings = check::run(&workspace, &index, &graph, &review);
+    let summary = Summary {
+        spec_files: workspace.specs.len(),
+        clauses: workspace.specs.iter().map(|s| s.clauses.len()).sum(),
+        code_files: workspace.code.len(),
+        symbols: index.symbol_count(),
+        links: graph.links.len(),
+        ..Summary::default()
+    };
+    drop(index);
+    Ok(Analysis { workspace, graph, states, lock, findings, summary, _staged: None })
+}
+
+/// `--base REV`: keeps findings that did not exist at REV, and findings on
+/// clauses or code that changed since REV.
+fn keep_new_since(analysis: &mut Analysis, config: &Config, base: &str, history: &History) -> Result<(), Error> {
+    let repo = Repo::open(&config.root, "--base")?;
+    let tree = repo.tree(base)?;
+    let changed = repo.changed_since(&tree)?;
+    let directory = tempfile::TempDir::new()?;
+    repo.write_tree(config, &tree, directory.path())?;
+    let mut base_config = config.clone();
+    base_config.root = directory.path().to_path_buf();
+    let before = run(base_config, history)?;
+    let old: HashSet<&str> = before.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    analysis.findings.retain(|finding| {
+        let spec_changed = finding.spec.as_ref().zip(finding.spec_lines).is_some_and(|(s, (a, b))| changed.touches(&s.path, a, b));
+        let code_changed = finding.code.as_ref().zip(finding.code_lines).is_some_and(|(c, (a, b))| changed.touches(&c.path, a, b));
+        !old.contains(finding.fingerprint.as_str()) || spec_changed || code_changed
+    });
+    Ok(())
 }
 
 impl Analysis {
     pub fn report(&self) -> Report<'_> {
-        Report {
-            summary: self.summary.clone(),
-            findings: &self.findings,
-            notes: &self.workspace.notes,
-            sources: &self.workspace,
-        }
+        Report { summary: self.summary.clone(), findings: &self.findings, notes: &self.workspace.notes, sources: &self.workspace }
     }
 
     pub fn link_view(&self) -> Vec<ClauseLinks> {

@@ -8,6 +8,7 @@
 // so their size never matters.
 #![allow(clippy::result_large_err)]
 
+mod accept;
 pub mod check;
 pub mod cli;
 pub mod code;
@@ -15,9 +16,12 @@ pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod fsutil;
+pub mod git;
+pub mod history;
 pub mod index;
 mod init;
 pub mod link;
+pub mod lock;
 pub mod report;
 pub mod rule;
 pub mod spec;
@@ -37,6 +41,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Lock(#[from] lock::LockError),
     #[error("{0}")]
     #[diagnostic(code(driftcheck::usage))]
     Usage(String),

@@ -34,6 +34,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
                 text: label_text(&unresolved.problem),
             });
             finding.section = clause.section.clone();
+            finding.spec_lines = Some((clause.line, clause.end_line));
             finding.suppressed_by = clause.ignores.clone();
             finding.reference = Some(reference.text.clone());
             Some(finding)

@@ -5,6 +5,7 @@
 mod dangling;
 mod parse_error;
 mod spec_ref;
+mod stale;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -12,7 +13,9 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::index::CodeIndex;
-use crate::link::LinkGraph;
+use crate::history::History;
+use crate::link::{LinkGraph, LinkState};
+use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
 use crate::workspace::Workspace;
 
@@ -61,6 +64,18 @@ pub struct Finding {
     /// Rules the clause or symbol silences.
     #[serde(skip)]
     pub suppressed_by: Option<Vec<String>>,
+    /// What to do about it, for the human report (names go in `suggestion`).
+    #[serde(skip)]
+    pub help: Option<String>,
+    /// Extra text for the human report, e.g. a stale link's diff.
+    #[serde(skip)]
+    pub detail: Option<String>,
+    /// Lines (first, last) of the clause and of the code the finding is
+    /// about, for `--base` to tell whether they changed.
+    #[serde(skip)]
+    pub spec_lines: Option<(usize, usize)>,
+    #[serde(skip)]
+    pub code_lines: Option<(usize, usize)>,
 }
 
 impl Finding {
@@ -78,6 +93,10 @@ impl Finding {
             label: None,
             section: String::new(),
             suppressed_by: None,
+            help: None,
+            detail: None,
+            spec_lines: None,
+            code_lines: None,
         }
     }
 
@@ -91,13 +110,24 @@ impl Finding {
     }
 }
 
+/// What the lock-based check needs: the lock (if the repository has one),
+/// the current link states and where to find accepted code.
+pub struct Review<'a> {
+    pub lock: Option<&'a Lock>,
+    pub states: &'a [LinkState],
+    pub history: &'a History,
+}
+
 /// Runs every deterministic check; findings come back sorted by location,
 /// with configured severities, without suppressed or disabled ones.
-pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph) -> Vec<Finding> {
+pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: &Review) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(dangling::check(workspace, graph));
     findings.extend(spec_ref::check(workspace, index, graph));
     findings.extend(parse_error::check(index));
+    if let Some(lock) = review.lock {
+        findings.extend(stale::check(workspace, review.states, lock, review.history));
+    }
     finish(workspace, findings)
 }
 
@@ -106,7 +136,14 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
         .into_iter()
         .filter(|finding| !finding.is_suppressed())
         .filter_map(|mut finding| {
-            finding.severity = workspace.config.severity(finding.rule);
+            let configured = workspace.config.severity(finding.rule);
+            // A check may demote one finding below its rule's default (an
+            // unreviewed link is info); configuration can lower it further.
+            finding.severity = if finding.severity < finding.rule.default_severity() {
+                finding.severity.min(configured)
+            } else {
+                configured
+            };
             (finding.severity != Severity::Off).then_some(finding)
         })
         .collect();

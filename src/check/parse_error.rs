@@ -20,6 +20,7 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
                 ),
             );
             finding.code = Some(CodeSide { path: file.path.clone(), line: problem.line, symbol: None });
+            finding.code_lines = Some((problem.line, problem.line));
             finding.label = Some(Label {
                 path: file.path.clone(),
                 bytes: problem.bytes.clone(),

@@ -11,7 +11,9 @@ use crate::index::{CodeIndex, SymbolId};
 use crate::spec::{self, Clause, Fragment, Reference, ReferenceKind, SpecFile};
 use crate::workspace::Workspace;
 
+mod state;
 mod view;
+pub use state::{anchor_key, text_hash, LinkState};
 pub use view::{ClauseLinks, LinkEntry, UnresolvedEntry};
 
 /// What a link points at in the code.

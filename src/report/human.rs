@@ -12,8 +12,22 @@ use crate::rule::Severity;
 pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100);
-    for finding in report.findings {
+    for finding in report.findings.iter().filter(|f| f.severity > Severity::Info) {
         write!(out, "{}", render(finding, report, &handler))?;
+        if let Some(detail) = &finding.detail {
+            for line in detail.lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+    }
+    // Info findings (unreviewed links) can be many: one line each.
+    for finding in report.findings.iter().filter(|f| f.severity == Severity::Info) {
+        let location = match (&finding.spec, &finding.code) {
+            (Some(spec), _) => format!("{}:{}:{}", spec.path, spec.line, spec.column),
+            (None, Some(code)) => format!("{}:{}", code.path, code.line),
+            (None, None) => String::new(),
+        };
+        writeln!(out, "info[{}] {location}: {}", finding.rule, finding.message)?;
     }
     write_notes(report, out)?;
     writeln!(out, "{}", summary_line(report))
@@ -27,8 +41,13 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) 
     };
     let mut diagnostic =
         MietteDiagnostic::new(finding.message.clone()).with_code(finding.rule.id()).with_severity(severity);
-    if let Some(suggestion) = &finding.suggestion {
-        diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+    let help = match (&finding.suggestion, &finding.help) {
+        (Some(suggestion), _) => Some(format!("did you mean `{suggestion}`?")),
+        (None, Some(help)) => Some(help.clone()),
+        (None, None) => None,
+    };
+    if let Some(help) = help {
+        diagnostic = diagnostic.with_help(help);
     }
     let source = finding.label.as_ref().and_then(|label| Some((label, report.sources.source(&label.path)?)));
     let mut rendered = String::new();

@@ -46,6 +46,8 @@ pub struct Clause {
     pub hash: String,
     pub line: usize,
     pub column: usize,
+    /// Last line of the clause (a list item includes its nested items).
+    pub end_line: usize,
     #[serde(skip)]
     pub bytes: Range<usize>,
     /// Uses an RFC 2119 keyword (MUST, SHALL, SHOULD, REQUIRED).

@@ -107,7 +107,7 @@ impl<'a> Builder<'a> {
     fn event(&mut self, event: Event, range: Range<usize>) {
         match event {
             Event::Start(tag) => self.start(tag, range),
-            Event::End(tag) => self.end(tag),
+            Event::End(tag) => self.end(tag, range),
             Event::Text(text) => self.text(&text),
             Event::Code(code) => self.code(&code, range),
             Event::Html(html) => self.block_html(&html, range),
@@ -141,7 +141,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn end(&mut self, tag: TagEnd) {
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
             TagEnd::Heading(_) => self.close_heading(),
             TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => self.skip_text = self.skip_text.saturating_sub(1),
@@ -150,10 +150,10 @@ impl<'a> Builder<'a> {
                     self.directives(&html, start, false);
                 }
             }
-            TagEnd::Paragraph => self.close_clause(ClauseKind::Paragraph),
-            TagEnd::Item => self.close_clause(ClauseKind::Item),
+            TagEnd::Paragraph => self.close_clause(ClauseKind::Paragraph, range.end),
+            TagEnd::Item => self.close_clause(ClauseKind::Item, range.end),
             TagEnd::TableHead => self.in_table_head = false,
-            TagEnd::TableRow => self.close_clause(ClauseKind::Row),
+            TagEnd::TableRow => self.close_clause(ClauseKind::Row, range.end),
             _ => {}
         }
     }
@@ -270,7 +270,7 @@ impl<'a> Builder<'a> {
         });
     }
 
-    fn close_clause(&mut self, kind: ClauseKind) {
+    fn close_clause(&mut self, kind: ClauseKind, end_offset: usize) {
         if self.open.last().is_none_or(|clause| clause.kind != kind) {
             return;
         }
@@ -286,6 +286,7 @@ impl<'a> Builder<'a> {
         }
         let historical = is_historical(&text, &self.heading_path);
         let (line, column) = self.lines.line_column(self.source, open.start);
+        let (end_line, _) = self.lines.line_column(self.source, end_offset.saturating_sub(1).max(open.start));
         let end = self.source[open.start..].find('\n').map_or(self.source.len(), |n| open.start + n);
         self.clauses.push(Clause {
             id: id.unwrap_or_else(|| format!("{}#{}/{}", self.path, self.section, open.ordinal)),
@@ -297,6 +298,7 @@ impl<'a> Builder<'a> {
             text,
             line,
             column,
+            end_line,
             bytes: open.start..end,
             references: open.references,
             ignores: open.ignores,

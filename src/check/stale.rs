@@ -1,0 +1,98 @@
+//! `stale-link`: a link whose code or clause changed since it was accepted
+//! into `driftcheck.lock`, shown with a diff of the code side.
+
+use std::collections::HashSet;
+
+use similar::TextDiff;
+
+use super::{CodeSide, Finding, Label, SpecSide};
+use crate::history::History;
+use crate::link::LinkState;
+use crate::lock::Lock;
+use crate::rule::{Rule, Severity};
+use crate::workspace::Workspace;
+
+pub(super) fn check(workspace: &Workspace, states: &[LinkState], lock: &Lock, history: &History) -> Vec<Finding> {
+    let anchors_now: HashSet<(&str, &str)> = states.iter().map(|s| (s.clause_id.as_str(), s.anchor.as_str())).collect();
+    states
+        .iter()
+        .filter_map(|state| match lock.get(&state.clause_id, &state.anchor) {
+            Some(entry) if entry.code_hash == state.code_hash && entry.clause_hash == state.clause_hash => None,
+            Some(entry) => {
+                let code_changed = entry.code_hash != state.code_hash;
+                let clause_changed = entry.clause_hash != state.clause_hash;
+                let diff = code_changed
+                    .then(|| history.accepted_text(&state.anchor, &entry.code_hash))
+                    .flatten()
+                    .map(|old| unified_diff(&old, &state.code_text, &state.anchor));
+                Some(stale(workspace, state, code_changed, clause_changed, diff))
+            }
+            None if moved(lock, state, &anchors_now) => None,
+            None => Some(unreviewed(workspace, state)),
+        })
+        .collect()
+}
+
+/// The anchored code moved (another file or name) without changing: the
+/// clause has an entry with the same code hash whose anchor is gone.
+fn moved(lock: &Lock, state: &LinkState, anchors_now: &HashSet<(&str, &str)>) -> bool {
+    lock.of_clause(&state.clause_id).any(|entry| {
+        entry.code_hash == state.code_hash
+            && entry.clause_hash == state.clause_hash
+            && !anchors_now.contains(&(entry.clause.as_str(), entry.anchor.as_str()))
+    })
+}
+
+fn stale(
+    workspace: &Workspace,
+    state: &LinkState,
+    code_changed: bool,
+    clause_changed: bool,
+    diff: Option<String>,
+) -> Finding {
+    let what = state.symbol.as_deref().map_or_else(|| state.anchor.clone(), |s| format!("`{s}`"));
+    let message = match (code_changed, clause_changed) {
+        (true, true) => format!("both the clause and {what} changed since the link was accepted"),
+        (true, false) => format!("{what} changed since the link was accepted"),
+        _ => format!("the clause changed since its link to {what} was accepted"),
+    };
+    let mut finding = base(workspace, state, Rule::StaleLink, message);
+    finding.detail = diff;
+    finding.help = Some(format!("review the change, then run `driftcheck accept {}`", state.clause_id));
+    finding
+}
+
+fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
+    let what = state.symbol.as_deref().unwrap_or(&state.anchor);
+    let mut finding =
+        base(workspace, state, Rule::StaleLink, format!("unreviewed link to `{what}`: it is not in driftcheck.lock yet"));
+    finding.severity = Severity::Info;
+    finding.help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
+    finding
+}
+
+fn base(workspace: &Workspace, state: &LinkState, rule: Rule, message: String) -> Finding {
+    let spec = &workspace.specs[state.spec];
+    let clause = &spec.clauses[state.clause];
+    let mut finding = Finding::new(rule, message);
+    finding.spec =
+        Some(SpecSide { path: spec.path.clone(), line: clause.line, column: clause.column, clause: clause.id.clone() });
+    finding.code = Some(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() });
+    finding.reference = Some(state.anchor.clone());
+    finding.section = clause.section.clone();
+    finding.spec_lines = Some((clause.line, clause.end_line));
+    finding.code_lines = Some((state.code_line, state.code_end_line));
+    finding.suppressed_by = clause.ignores.clone();
+    finding.label = Some(Label { path: spec.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+    finding
+}
+
+/// `similar`'s unified diff of the accepted and current code.
+pub fn unified_diff(old: &str, new: &str, anchor: &str) -> String {
+    let (old, new) = (format!("{}\n", old.trim_end_matches('\n')), format!("{}\n", new.trim_end_matches('\n')));
+    TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{anchor} (accepted)"), &format!("{anchor} (now)"))
+        .to_string()
+}

@@ -1,0 +1,158 @@
+//! Git access for `--staged` and `--base`: materialising the index or a
+//! revision's tree as a directory the normal pipeline can read, and the
+//! lines that changed since a revision.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use git2::{DiffOptions, ObjectType, Repository, Tree, TreeWalkMode, TreeWalkResult};
+
+use crate::config::Config;
+use crate::discover::{classify, relative};
+use crate::Error;
+
+/// The repository a root belongs to, and the root's path inside it.
+pub struct Repo {
+    repository: Repository,
+    /// `""` when the root is the top of the work tree.
+    prefix: String,
+}
+
+/// Changed line ranges (1-based, inclusive, new side) per root-relative path.
+#[derive(Debug, Default)]
+pub struct ChangedLines {
+    files: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl ChangedLines {
+    /// True when any line of `start..=end` in `path` changed (or the file is new).
+    pub fn touches(&self, path: &str, start: usize, end: usize) -> bool {
+        self.files.get(path).is_some_and(|ranges| ranges.iter().any(|&(a, b)| a <= end && start <= b))
+    }
+}
+
+impl Repo {
+    pub fn open(root: &Path, flag: &str) -> Result<Repo, Error> {
+        let repository = Repository::discover(root).map_err(|_| {
+            Error::Usage(format!("{flag} needs a git repository, and {} is not inside one", root.display()))
+        })?;
+        let workdir = repository
+            .workdir()
+            .ok_or_else(|| Error::Usage(format!("{flag} needs a work tree; this is a bare repository")))?;
+        let root = root.canonicalize()?;
+        let workdir = workdir.canonicalize()?;
+        let prefix = relative(&workdir, &root).unwrap_or_default();
+        Ok(Repo { repository, prefix })
+    }
+
+    fn inside_root<'p>(&self, path: &'p str) -> Option<&'p str> {
+        if self.prefix.is_empty() {
+            return Some(path);
+        }
+        path.strip_prefix(&self.prefix).and_then(|rest| rest.strip_prefix('/'))
+    }
+
+    /// Writes the staged content of every file under the root into `target`.
+    /// Files that are neither spec nor code are written empty: only their
+    /// existence matters to links.
+    pub fn write_index(&self, config: &Config, target: &Path) -> Result<(), Error> {
+        let index = self.repository.index().map_err(git_error)?;
+        for entry in index.iter() {
+            let path = String::from_utf8_lossy(&entry.path).into_owned();
+            let Some(relative) = self.inside_root(&path) else { continue };
+            let is_file = matches!(entry.mode & 0o170000, 0o100000);
+            if !is_file {
+                continue;
+            }
+            let content = match classify(config, relative) {
+                Some(_) => self.repository.find_blob(entry.id).map(|b| b.content().to_vec()).unwrap_or_default(),
+                None if relative == crate::lock::FILE_NAME => {
+                    self.repository.find_blob(entry.id).map(|b| b.content().to_vec()).unwrap_or_default()
+                }
+                None => Vec::new(),
+            };
+            write_file(target, relative, &content)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves REV to a tree, with advice when it cannot.
+    pub fn tree(&self, rev: &str) -> Result<Tree<'_>, Error> {
+        let object = self.repository.revparse_single(rev).map_err(|error| {
+            Error::Usage(format!(
+                "--base {rev} does not name a commit in this repository ({}). In a shallow or single-branch \
+                 clone, fetch it first, e.g. `git fetch --depth=100 origin {rev}` (GitHub Actions: \
+                 `actions/checkout` with `fetch-depth: 0`)",
+                error.message()
+            ))
+        })?;
+        object.peel_to_tree().map_err(git_error)
+    }
+
+    /// Writes a revision's files under the root into `target`.
+    pub fn write_tree(&self, config: &Config, tree: &Tree, target: &Path) -> Result<(), Error> {
+        let mut failure = None;
+        tree.walk(TreeWalkMode::PreOrder, |directory, entry| {
+            if entry.kind() != Some(ObjectType::Blob) || entry.filemode() & 0o170000 != 0o100000 {
+                return TreeWalkResult::Ok;
+            }
+            let path = format!("{directory}{}", entry.name().unwrap_or(""));
+            let Some(relative) = self.inside_root(&path) else { return TreeWalkResult::Ok };
+            let wanted = classify(config, relative).is_some() || relative == crate::lock::FILE_NAME;
+            let content = if wanted {
+                self.repository.find_blob(entry.id()).map(|b| b.content().to_vec()).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            match write_file(target, relative, &content) {
+                Ok(()) => TreeWalkResult::Ok,
+                Err(error) => {
+                    failure = Some(error);
+                    TreeWalkResult::Abort
+                }
+            }
+        })
+        .map_err(git_error)?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Lines of the work tree (staged or not) that differ from `tree`.
+    pub fn changed_since(&self, tree: &Tree) -> Result<ChangedLines, Error> {
+        let mut options = DiffOptions::new();
+        options.include_untracked(true).recurse_untracked_dirs(true).context_lines(0);
+        let diff = self.repository.diff_tree_to_workdir_with_index(Some(tree), Some(&mut options)).map_err(git_error)?;
+        let mut changed = ChangedLines::default();
+        for (index, delta) in diff.deltas().enumerate() {
+            let Some(path) = delta.new_file().path().and_then(|p| p.to_str()).and_then(|p| self.inside_root(p)) else {
+                continue;
+            };
+            let ranges = changed.files.entry(path.to_string()).or_default();
+            if matches!(delta.status(), git2::Delta::Added | git2::Delta::Untracked) {
+                ranges.push((1, usize::MAX));
+                continue;
+            }
+            let Ok(Some(patch)) = git2::Patch::from_diff(&diff, index) else { continue };
+            for hunk_index in 0..patch.num_hunks() {
+                let Ok((hunk, _)) = patch.hunk(hunk_index) else { continue };
+                let start = (hunk.new_start() as usize).max(1);
+                // A pure deletion has no new lines: mark the line it was at.
+                let end = start + (hunk.new_lines() as usize).max(1) - 1;
+                ranges.push((start, end));
+            }
+        }
+        Ok(changed)
+    }
+}
+
+fn write_file(target: &Path, relative: &str, content: &[u8]) -> Result<(), Error> {
+    let path: PathBuf = target.join(relative);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, content)?;
+    Ok(())
+}
+
+fn git_error(error: git2::Error) -> Error {
+    Error::Usage(format!("git: {}", error.message()))
+}

@@ -1,0 +1,236 @@
+//! The lock and git workflow, end to end on real temporary git repositories:
+//! accept → format-only edit → body change → staged-only change → --base →
+//! accept again → corrupt lock → concurrent accepts → moved symbol.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command as Process, Output};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const CODE: &str = "/// Doubles the budget.\npub fn retry_budget(attempts: u32) -> u32 {\n    attempts * 2\n}\n";
+const SPEC: &str = "# Retry policy\n\nThe budget is `retry_budget()`: twice the attempts.\n";
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Process::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let full = dir.join(path);
+    fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+    fs::write(full, text).expect("write");
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("driftcheck").expect("binary").current_dir(dir).env("NO_COLOR", "1").args(args).output().expect("run")
+}
+
+fn check_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    let output = run(dir, &args);
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("JSON expected; stderr: {}", String::from_utf8_lossy(&output.stderr)));
+    (output.status.code().expect("code"), report)
+}
+
+fn rules(report: &Value) -> Vec<String> {
+    report["findings"].as_array().expect("findings").iter().map(|f| f["rule"].as_str().unwrap_or("").to_string()).collect()
+}
+
+fn repository() -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    write(dir.path(), "src/budget.rs", CODE);
+    write(dir.path(), "specs/retry.md", SPEC);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "initial"]);
+    dir
+}
+
+fn accept_all(dir: &Path) -> String {
+    let output = run(dir, &["accept", "--all"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn lock_workflow() {
+    let repo = repository();
+    let dir = repo.path();
+
+    // Without a lock nothing is stale or unreviewed.
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!((code, rules(&report)), (0, vec![]));
+    assert_eq!(report["summary"]["links"], 1);
+
+    // Accept records one link.
+    let printed = accept_all(dir);
+    assert!(printed.contains("accepted specs/retry.md#retry-policy/1 -> src/budget.rs::retry_budget (new)"), "{printed}");
+    assert!(printed.contains("1 new, 0 changed, 0 unchanged, 0 removed; 1 links recorded"), "{printed}");
+    let lock = fs::read_to_string(dir.join("driftcheck.lock")).expect("lock written");
+    let entries: Vec<&str> = lock.lines().filter(|l| !l.starts_with('#') && !l.starts_with("version")).collect();
+    assert_eq!(entries.len(), 1);
+    assert!(entries[0].starts_with("specs/retry.md#retry-policy/1\t"));
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "accept"]);
+    assert_eq!(check_json(dir, &[]).0, 0);
+
+    // Formatting and comments are not drift.
+    write(dir, "src/budget.rs", "/// Doubles the budget, always.\npub fn retry_budget(attempts: u32) -> u32\n{\n    // twice\n    attempts   *   2\n}\n");
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!((code, rules(&report)), (0, vec![]));
+
+    // A body change is a stale link, with the code location and a diff.
+    write(dir, "src/budget.rs", &CODE.replace("attempts * 2", "attempts * 3"));
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "stale-link");
+    assert_eq!(finding["spec"]["clause"], "specs/retry.md#retry-policy/1");
+    assert_eq!(finding["code"]["path"], "src/budget.rs");
+    assert_eq!(finding["code"]["symbol"], "retry_budget");
+    let human = String::from_utf8_lossy(&run(dir, &["check"]).stdout).into_owned();
+    assert!(human.contains("-    attempts * 2") && human.contains("+    attempts * 3"), "{human}");
+    // The diff comes from git history when the local cache is gone.
+    fs::remove_dir_all(dir.join(".driftcheck/cache")).expect("cache existed");
+    let human = String::from_utf8_lossy(&run(dir, &["check"]).stdout).into_owned();
+    assert!(human.contains("-    attempts * 2") && human.contains("+    attempts * 3"), "{human}");
+
+    // Only the staged content matters to --staged.
+    git(dir, &["add", "src/budget.rs"]);
+    write(dir, "src/budget.rs", CODE);
+    assert_eq!(check_json(dir, &[]).0, 0, "the working tree is back to the accepted code");
+    let (code, report) = check_json(dir, &["--staged"]);
+    assert_eq!((code, rules(&report)), (1, vec!["stale-link".to_string()]));
+    git(dir, &["reset", "-q", "src/budget.rs"]);
+    assert_eq!(check_json(dir, &["--staged"]).0, 0);
+
+    // Accepting again makes the changed body the reviewed state.
+    write(dir, "src/budget.rs", &CODE.replace("attempts * 2", "attempts * 3"));
+    let printed = String::from_utf8_lossy(&run(dir, &["accept", "specs/retry.md"]).stdout).into_owned();
+    assert!(printed.contains("(changed)"), "{printed}");
+    assert_eq!(check_json(dir, &[]).0, 0);
+
+    // A new, unaccepted link is info, not an error.
+    write(dir, "src/budget.rs", &format!("{}\npub fn reset_budget() {{}}\n", CODE.replace("attempts * 2", "attempts * 3")));
+    write(dir, "specs/retry.md", &format!("{SPEC}\nCall `reset_budget()` after a success.\n"));
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["findings"][0]["rule"], "stale-link");
+    assert_eq!(report["findings"][0]["severity"], "info");
+    assert_eq!(check_json(dir, &["--fail-on", "info"]).0, 1);
+}
+
+#[test]
+fn base_reports_only_what_changed_since_the_revision() {
+    let repo = repository();
+    let dir = repo.path();
+    write(dir, "docs/old.md", "Untouched drift: `long_gone_function()`.\n");
+    accept_all(dir);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "base state"]);
+    git(dir, &["checkout", "-q", "-b", "feature"]);
+    write(dir, "src/budget.rs", &CODE.replace("attempts * 2", "attempts + 1"));
+    write(dir, "specs/new.md", "Calls `missing_helper()`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "feature"]);
+
+    let (code, all) = check_json(dir, &[]);
+    assert_eq!(code, 1);
+    let mut everything = rules(&all);
+    everything.sort();
+    assert_eq!(everything, ["dangling-symbol", "dangling-symbol", "stale-link"]);
+
+    let (code, since) = check_json(dir, &["--base", "main"]);
+    assert_eq!(code, 1);
+    let references: Vec<&str> = since["findings"].as_array().expect("findings").iter().map(|f| f["reference"].as_str().unwrap_or("")).collect();
+    assert_eq!(references, ["missing_helper()", "src/budget.rs::retry_budget"], "the untouched drift in docs/old.md is not reported");
+
+    let output = run(dir, &["check", "--base", "no-such-branch"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--base no-such-branch") && stderr.contains("git fetch"), "{stderr}");
+}
+
+#[test]
+fn corrupt_or_conflicted_lock_is_an_error_at_its_line() {
+    let repo = repository();
+    let dir = repo.path();
+    accept_all(dir);
+    let lock = fs::read_to_string(dir.join("driftcheck.lock")).expect("lock");
+    let line_count = lock.lines().count();
+    fs::write(dir.join("driftcheck.lock"), format!("{lock}this line is not an entry\n")).expect("write");
+    let output = run(dir, &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("driftcheck.lock line {} is not a lock entry", line_count + 1)), "{stderr}");
+    assert!(output.stdout.is_empty());
+
+    fs::write(dir.join("driftcheck.lock"), format!("{lock}<<<<<<< HEAD\n=======\n>>>>>>> other\n")).expect("write");
+    let output = run(dir, &["accept", "--all"]);
+    assert_eq!(output.status.code(), Some(2), "accept refuses to overwrite a conflicted lock");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unresolved merge conflict"));
+    assert!(fs::read_to_string(dir.join("driftcheck.lock")).expect("lock").contains("<<<<<<<"), "nothing was written");
+}
+
+#[test]
+fn concurrent_accepts_leave_a_valid_lock() {
+    let repo = repository();
+    let dir = repo.path();
+    let mut spec = String::from("# Budgets\n\n");
+    let mut code = String::new();
+    for n in 0..40 {
+        spec.push_str(&format!("- `budget_{n}()` is the budget number {n}.\n"));
+        code.push_str(&format!("pub fn budget_{n}() -> u32 {{ {n} }}\n"));
+    }
+    write(dir, "specs/budgets.md", &spec);
+    write(dir, "src/budgets.rs", &code);
+    let binary = assert_cmd::cargo::cargo_bin("driftcheck");
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            let target = if i % 2 == 0 { "specs/budgets.md" } else { "specs/retry.md" };
+            Process::new(&binary).args(["accept", target]).current_dir(dir).spawn().expect("spawn")
+        })
+        .collect();
+    for child in children {
+        assert!(child.wait_with_output().expect("wait").status.success());
+    }
+    let lock = fs::read_to_string(dir.join("driftcheck.lock")).expect("lock");
+    let entries = lock.lines().filter(|l| !l.starts_with('#') && !l.starts_with("version")).count();
+    assert_eq!(entries, 41, "both selections are recorded, each once:\n{lock}");
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!((code, rules(&report)), (0, vec![]));
+    let leftovers = dir.read_dir().expect("dir").flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"));
+    assert_eq!(leftovers.count(), 0, "no temporary files left behind");
+}
+
+#[test]
+fn a_symbol_moved_unchanged_is_followed() {
+    let repo = repository();
+    let dir = repo.path();
+    accept_all(dir);
+    fs::remove_file(dir.join("src/budget.rs")).expect("remove");
+    write(dir, "src/policy/budget.rs", CODE);
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!((code, rules(&report)), (0, vec![]), "{report}");
+}
+
+#[test]
+fn git_options_outside_a_repository_are_usage_errors() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "README.md", "# Demo\n");
+    let output = run(dir.path(), &["check", "--staged"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--staged needs a git repository"));
+    assert_eq!(run(dir.path(), &["check", "--base", "main"]).status.code(), Some(2));
+    assert_eq!(run(dir.path(), &["check"]).status.code(), Some(0), "everything else works outside git");
+}
