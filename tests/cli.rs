@@ -275,3 +275,16 @@ fn links_lists_resolved_and_unresolved_references() {
     assert!(text.contains("-> src/net.rs:2 retry_with_backoff (function)  via `retry_with_backoff()`"), "{text}");
     assert!(text.contains("!! `gone_function()` line 3: dangling-symbol"), "{text}");
 }
+
+#[test]
+fn instance_calls_link_to_the_type_they_are_named_after() {
+    let dir = repo(&[
+        ("src/queue.py", "class JobQueue:\n    def push(self, job):\n        pass\n\nclass Codec:\n    def dumps(self, value):\n        pass\n"),
+        ("README.md", "Call `queue.push(job)` to enqueue; payloads use `json.dumps`.\n"),
+    ]);
+    let output = driftcheck(dir.path()).args(["links", "--format", "json"]).output().expect("run");
+    let listing: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let links = listing["clauses"][0]["links"].as_array().expect("links");
+    let symbols: Vec<_> = links.iter().map(|l| l["symbol"].as_str().unwrap_or("")).collect();
+    assert_eq!(symbols, ["JobQueue.push"], "json.dumps must not link to Codec.dumps");
+}

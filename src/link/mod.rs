@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::code::SpecAnchor;
+use crate::code::{SpecAnchor, SymbolKind};
+use crate::lock::Lock;
 use crate::index::{CodeIndex, SymbolId};
 use crate::spec::{self, Clause, Fragment, Reference, ReferenceKind, SpecFile};
 use crate::workspace::Workspace;
@@ -100,13 +101,19 @@ enum Resolution {
     Broken(Problem),
 }
 
-pub fn link(workspace: &Workspace, index: &CodeIndex) -> LinkGraph {
+/// Links every reference and code-side anchor. The lock, when there is one,
+/// lets an explicit anchor follow its symbol to a new file or name.
+pub fn link(workspace: &Workspace, index: &CodeIndex, lock: Option<&Lock>) -> LinkGraph {
     let mut graph = LinkGraph::default();
     let files = FileFacts::new(&workspace.root, index);
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
-                match resolve(reference, clause, index, &files) {
+                let resolution = match resolve(reference, clause, index, &files) {
+                    Resolution::Broken(problem) => follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem)),
+                    resolution => resolution,
+                };
+                match resolution {
                     Resolution::Linked(targets) => graph.links.extend(targets.into_iter().map(|target| Link {
                         spec: spec_index,
                         clause: clause_index,
@@ -142,6 +149,26 @@ fn resolve(reference: &Reference, clause: &Clause, index: &CodeIndex, files: &Fi
     }
 }
 
+/// An explicit anchor that no longer resolves, whose accepted code (same
+/// name, same body hash) now lives elsewhere: the code moved, it did not
+/// change, so the link follows it.
+fn follow_moved(reference: &Reference, clause: &Clause, index: &CodeIndex, lock: Option<&Lock>) -> Option<Resolution> {
+    let ReferenceKind::Anchor { path, symbol: Some(symbol) } = &reference.kind else { return None };
+    let name = symbol.last()?;
+    let accepted: Vec<&str> = lock?
+        .of_clause(&clause.id)
+        .filter(|entry| entry.anchor.split_once("::").is_some_and(|(p, _)| p == path))
+        .map(|entry| entry.code_hash.as_str())
+        .collect();
+    let moved: Vec<Target> = index
+        .resolve(std::slice::from_ref(name), None)
+        .into_iter()
+        .filter(|id| accepted.contains(&index.symbol(*id).body_hash.as_str()))
+        .map(Target::Symbol)
+        .collect();
+    (!moved.is_empty()).then_some(Resolution::Linked(moved))
+}
+
 /// A code span. Precision first: a name that is not defined but still occurs
 /// as a token somewhere is a use of something (std, a dependency, an env
 /// var), not drift.
@@ -155,10 +182,13 @@ fn resolve_symbol(segments: &[String], called: bool, scope: Option<&str>, index:
         return Resolution::Linked(modules.into_iter().map(|path| Target::File { path, lines: None }).collect());
     }
     let Some(name) = segments.last() else { return Resolution::Elsewhere };
+    let owner = &segments[..segments.len() - 1];
+    if let Some(members) = instance_members(owner, name, scope, index) {
+        return Resolution::Linked(members);
+    }
     if index.has_token(name) {
         return Resolution::Elsewhere;
     }
-    let owner = &segments[..segments.len() - 1];
     let missing = owner.is_empty()
         || scope.is_some()
         || index.owner_is_ours(owner)
@@ -174,6 +204,30 @@ fn resolve_symbol(segments: &[String], called: bool, scope: Option<&str>, index:
         return Resolution::Elsewhere;
     }
     Resolution::Broken(Problem::MissingSymbol { suggestion, file: None })
+}
+
+/// `client.retry(3)`: a lower-case owner that names nothing of ours is a
+/// variable. Link the members of that name whose type the variable is named
+/// after (`client` → `Client`, `queue` → `JobQueue`), never `json.dumps` to
+/// some unrelated `dumps` method.
+fn instance_members(owner: &[String], name: &str, scope: Option<&str>, index: &CodeIndex) -> Option<Vec<Target>> {
+    let [variable] = owner else { return None };
+    let lower = variable.chars().next().is_some_and(char::is_lowercase);
+    if !lower || !index.resolve(owner, scope).is_empty() {
+        return None;
+    }
+    let members: Vec<Target> = index
+        .resolve(&[name.to_string()], scope)
+        .into_iter()
+        .filter(|id| matches!(index.symbol(*id).kind, SymbolKind::Method | SymbolKind::Field))
+        .filter(|id| {
+            let qualified = &index.symbol(*id).qualified;
+            let owner_type = qualified.len().checked_sub(2).and_then(|i| qualified.get(i));
+            owner_type.is_some_and(|t| t.to_lowercase().ends_with(&variable.to_lowercase()))
+        })
+        .map(Target::Symbol)
+        .collect();
+    (!members.is_empty()).then_some(members)
 }
 
 /// `OldQueue` in `OldQueue.push`: a type-like owner nobody mentions any more.
