@@ -18,7 +18,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             // Old names in a changelog or a "was renamed" sentence are
             // history; only an explicit anchor there still claims the code.
             let explicit = matches!(reference.kind, ReferenceKind::Anchor { .. });
-            if clause.historical && !explicit {
+            if (clause.historical || reference.historical) && !explicit {
                 return None;
             }
             let mut finding = finding_for(reference, &unresolved.problem);

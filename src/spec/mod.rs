@@ -2,11 +2,13 @@
 //! rows) carrying the references they make to code.
 
 mod directive;
+mod examples;
 mod parse;
 pub mod shape;
 pub mod slug;
 pub mod target;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -21,6 +23,8 @@ pub struct SpecFile {
     pub source: String,
     pub sections: Vec<Section>,
     pub clauses: Vec<Clause>,
+    /// Names the file's own code examples declare.
+    pub example_names: HashSet<String>,
 }
 
 /// A heading and the slug anchors and clause ids are built from.
@@ -58,8 +62,8 @@ pub struct Clause {
     pub ignores: Option<Vec<String>>,
     /// Path prefix from `<!-- driftcheck:scope … -->` for this section.
     pub scope: Option<String>,
-    /// Talks about the past (a changelog, a migration guide, "was renamed",
-    /// "no longer"): old names there are history, not drift.
+    /// Sits in a section that records history (a changelog, release notes,
+    /// a migration guide): old names and paths there are not drift.
     pub historical: bool,
 }
 
@@ -76,6 +80,14 @@ pub struct Reference {
     pub kind: ReferenceKind,
     /// The reference as written in the spec.
     pub text: String,
+    /// Written as `[`Name`]` (an intra-doc or autoref link to an API page):
+    /// worth linking, but not worth reporting when it names nothing here.
+    #[serde(skip)]
+    pub soft: bool,
+    /// Named as history (`` `open()` was renamed to … ``, "formerly `X`"):
+    /// an old name on purpose, not drift.
+    #[serde(skip)]
+    pub historical: bool,
     pub line: usize,
     pub column: usize,
     #[serde(skip)]

@@ -5,7 +5,10 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
+use std::collections::HashSet;
+
 use super::directive::{parse_directives, Directive};
+use super::examples::declared_names;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
@@ -24,8 +27,8 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
     for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
         builder.event(event, range);
     }
-    let Builder { sections, clauses, .. } = builder;
-    SpecFile { path: path.to_string(), source, sections, clauses }
+    let Builder { sections, clauses, example_names, .. } = builder;
+    SpecFile { path: path.to_string(), source, sections, clauses, example_names }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +81,11 @@ struct Builder<'a> {
     pending: Pending,
     html: Option<(usize, String)>,
     skip_text: usize,
+    in_code_block: bool,
     in_table_head: bool,
+    /// For each open link: does it point into the repository?
+    links: Vec<bool>,
+    example_names: HashSet<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -100,7 +107,10 @@ impl<'a> Builder<'a> {
             pending: Pending::default(),
             html: None,
             skip_text: 0,
+            in_code_block: false,
             in_table_head: false,
+            links: Vec::new(),
+            example_names: HashSet::new(),
         }
     }
 
@@ -127,9 +137,11 @@ impl<'a> Builder<'a> {
                     start: range.start,
                 });
             }
-            Tag::CodeBlock(CodeBlockKind::Fenced(_) | CodeBlockKind::Indented) | Tag::MetadataBlock(_) => {
+            Tag::CodeBlock(CodeBlockKind::Fenced(_) | CodeBlockKind::Indented) => {
                 self.skip_text += 1;
+                self.in_code_block = true;
             }
+            Tag::MetadataBlock(_) => self.skip_text += 1,
             Tag::HtmlBlock => self.html = Some((range.start, String::new())),
             Tag::Paragraph if self.open.is_empty() => self.open_clause(ClauseKind::Paragraph, range.start),
             Tag::Item => self.open_clause(ClauseKind::Item, range.start),
@@ -144,7 +156,13 @@ impl<'a> Builder<'a> {
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
             TagEnd::Heading(_) => self.close_heading(),
-            TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => self.skip_text = self.skip_text.saturating_sub(1),
+            TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => {
+                self.skip_text = self.skip_text.saturating_sub(1);
+                self.in_code_block = false;
+            }
+            TagEnd::Link => {
+                self.links.pop();
+            }
             TagEnd::HtmlBlock => {
                 if let Some((start, html)) = self.html.take() {
                     self.directives(&html, start, false);
@@ -159,6 +177,9 @@ impl<'a> Builder<'a> {
     }
 
     fn text(&mut self, text: &str) {
+        if self.in_code_block {
+            text.lines().for_each(|line| declared_names(line, &mut self.example_names));
+        }
         if self.skip_text > 0 || self.in_table_head {
             return;
         }
@@ -178,16 +199,27 @@ impl<'a> Builder<'a> {
             return;
         }
         self.text(&format!("`{code}`"));
+        // The text of a link to somewhere else (`[`RegexSet`](https://docs.rs/…)`)
+        // names that other thing.
+        if self.links.last().is_some_and(|into_repository| !into_repository) {
+            return;
+        }
         if let Some(segments) = symbol_segments(code) {
+            let soft = self.source[..range.start].ends_with('[') && self.source[range.end..].starts_with(']');
             self.push_reference(ReferenceKind::Symbol { segments }, code, range);
+            if let Some(reference) = self.open.last_mut().and_then(|c| c.references.last_mut()) {
+                reference.soft = soft;
+            }
         }
     }
 
     fn link(&mut self, destination: &str, range: Range<usize>) {
+        let target = repo_path(destination, self.path, self.repository);
+        self.links.push(target.as_ref().is_some_and(|t| !t.route_like));
         if self.heading.is_some() || self.in_table_head || self.open.is_empty() {
             return;
         }
-        if let Some(target) = repo_path(destination, self.path, self.repository) {
+        if let Some(target) = target {
             let kind = ReferenceKind::Path {
                 path: target.path,
                 fragment: target.fragment,
@@ -207,7 +239,7 @@ impl<'a> Builder<'a> {
 
     fn reference(&self, kind: ReferenceKind, text: &str, range: Range<usize>) -> Reference {
         let (line, column) = self.lines.line_column(self.source, range.start);
-        Reference { kind, text: text.to_string(), line, column, bytes: range }
+        Reference { kind, text: text.to_string(), soft: false, historical: false, line, column, bytes: range }
     }
 
     fn block_html(&mut self, html: &str, range: Range<usize>) {
@@ -230,6 +262,10 @@ impl<'a> Builder<'a> {
                 Directive::Scope(scope) => {
                     let level = self.heading_path.last().map_or(0, |(level, _)| *level);
                     self.scopes.retain(|(l, _)| *l < level);
+                    // The whole section is scoped, also what came before the comment.
+                    for clause in self.clauses.iter_mut().rev().take_while(|c| c.section == self.section) {
+                        clause.scope = Some(scope.clone());
+                    }
                     self.scopes.push((level, scope));
                 }
                 Directive::Id(id) => match self.open.last_mut().filter(|_| inside_clause) {
@@ -284,23 +320,31 @@ impl<'a> Builder<'a> {
         if text.is_empty() && open.references.is_empty() {
             return;
         }
-        let historical = is_historical(&text, &self.heading_path);
+        let historical = in_history_section(&self.heading_path);
+        let normative = is_normative(&text);
+        let end = end_offset.clamp(open.start, self.source.len());
+        let mut references = open.references;
+        if !normative {
+            mark_old_names(self.source.get(open.start..end).unwrap_or(""), open.start, &mut references);
+        }
         let (line, column) = self.lines.line_column(self.source, open.start);
-        let (end_line, _) = self.lines.line_column(self.source, end_offset.saturating_sub(1).max(open.start));
-        let end = self.source[open.start..].find('\n').map_or(self.source.len(), |n| open.start + n);
+        let (end_line, _) = self.lines.line_column(self.source, end.saturating_sub(1).max(open.start));
         self.clauses.push(Clause {
-            id: id.unwrap_or_else(|| format!("{}#{}/{}", self.path, self.section, open.ordinal)),
+            id: match id {
+                Some(id) => format!("{}#{id}", self.path),
+                None => format!("{}#{}/{}", self.path, self.section, open.ordinal),
+            },
             path: self.path.to_string(),
             section: self.section.clone(),
             heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
             hash: blake3::hash(text.as_bytes()).to_hex()[..16].to_string(),
-            normative: is_normative(&text),
+            normative,
             text,
             line,
             column,
             end_line,
             bytes: open.start..end,
-            references: open.references,
+            references,
             ignores: open.ignores,
             scope: self.scopes.last().map(|(_, scope)| scope.clone()),
             historical,
@@ -343,58 +387,70 @@ fn trailing_id(text: &str) -> Option<(&str, &str)> {
     valid.then(|| (text[..open].trim_end(), id))
 }
 
-/// Wording that places a clause in the past of the code base.
-const HISTORICAL_PHRASES: &[&str] = &[
-    "renamed",
-    "formerly",
-    "previously",
-    "earlier version",
-    "older version",
-    "in older releases",
-    "used to be",
-    "no longer",
-    "replaced by",
-    "was called",
-    "were called",
-    "superseded",
-    "obsolete",
-    "backward compat",
-    "backwards compat",
-    "prior to version",
-    "before version",
+/// Phrases after which the old name follows: "formerly `X`".
+const OLD_NAME_FOLLOWS: &[&str] = &[
+    "formerly", "previously called", "previously named", "was called", "were called", "used to be called",
+    "earlier versions", "older versions", "in older releases", "prior to version", "before version",
 ];
+
+/// Phrases before which the old name stands: "`X` was renamed to `Y`".
+const OLD_NAME_PRECEDES: &[&str] = &[
+    "was renamed", "were renamed", "has been renamed", "have been renamed", "is renamed", "was replaced",
+    "were replaced", "has been replaced", "was removed", "were removed", "has been removed", "have been removed",
+    "no longer exists", "no longer exist", "is deprecated", "are deprecated", "was deprecated", "is obsolete",
+    "is superseded", "was superseded",
+];
+
+/// How far (in bytes) a history phrase reaches to the name it is about.
+const PHRASE_REACH: usize = 100;
+
+/// Marks the code span a history phrase is about as an old name: the
+/// nearest span after "formerly", the nearest before "was renamed".
+fn mark_old_names(text: &str, offset: usize, references: &mut [Reference]) {
+    let lower = text.to_ascii_lowercase();
+    let spans: Vec<(usize, usize)> = references
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.kind, ReferenceKind::Symbol { .. }))
+        .map(|(i, r)| (i, r.bytes.start.saturating_sub(offset)))
+        .collect();
+    for phrase in OLD_NAME_FOLLOWS {
+        for (at, _) in lower.match_indices(phrase) {
+            let end = at + phrase.len();
+            let next = spans.iter().filter(|(_, s)| *s >= end && s - end <= PHRASE_REACH).min_by_key(|(_, s)| *s);
+            if let Some(&(index, _)) = next {
+                references[index].historical = true;
+            }
+        }
+    }
+    for phrase in OLD_NAME_PRECEDES {
+        for (at, _) in lower.match_indices(phrase) {
+            let previous = spans.iter().filter(|(_, s)| *s < at && at - s <= PHRASE_REACH).max_by_key(|(_, s)| *s);
+            if let Some(&(index, _)) = previous {
+                references[index].historical = true;
+            }
+        }
+    }
+}
 
 /// Headings of sections that record history, matched as the whole title.
 const HISTORICAL_HEADINGS: &[&str] = &[
-    "changelog",
-    "change log",
-    "changes",
-    "history",
-    "release notes",
-    "release history",
-    "breaking changes",
-    "deprecated",
-    "deprecations",
-    "what's new",
-    "whats new",
-    "news",
-    "unreleased",
+    "changelog", "change log", "changes", "history", "release notes", "release history", "breaking changes",
+    "deprecated", "deprecations", "what's new", "whats new", "news", "unreleased",
 ];
 
 /// Heading openings of migration guides ("Migrating from 1.x").
 const MIGRATION_HEADINGS: &[&str] = &["migrating ", "migration ", "upgrading ", "upgrade "];
 
-fn is_historical(text: &str, heading_path: &[(u8, String)]) -> bool {
-    let lower = text.to_lowercase();
-    HISTORICAL_PHRASES.iter().any(|phrase| lower.contains(phrase))
-        || heading_path.iter().any(|(_, title)| {
-            let title = title.to_lowercase();
-            let title = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
-            HISTORICAL_HEADINGS.contains(&title)
-                || MIGRATION_HEADINGS.iter().any(|h| title.starts_with(h))
-                || matches!(title, "migration" | "migrating" | "upgrading")
-                || looks_like_version(title)
-        })
+fn in_history_section(heading_path: &[(u8, String)]) -> bool {
+    heading_path.iter().any(|(_, title)| {
+        let title = title.to_lowercase();
+        let trimmed = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+        HISTORICAL_HEADINGS.contains(&trimmed)
+            || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
+            || matches!(trimmed, "migration" | "migrating" | "upgrading")
+            || looks_like_version(&title)
+    })
 }
 
 /// `v1.2.0`, `1.4 (2024-05-01)`, `[2.0.0] - 2023-01-01`: a release heading.
@@ -453,7 +509,7 @@ Second section with the same title.
                 "specs/net.md#retry-policy/1",
                 "specs/net.md#retry-policy/3",
                 "specs/net.md#retry-policy/2",
-                "second",
+                "specs/net.md#second",
                 "specs/net.md#retry-policy/5",
                 "specs/net.md#retry-policy/6",
                 "specs/net.md#retry-policy-1/1",
@@ -490,9 +546,19 @@ Second section with the same title.
     }
 
     #[test]
+    fn old_names_are_recognised_only_where_the_phrase_points() {
+        let text = "`open()` was renamed to `load()`.\n\nFormerly `read_all()`; now `read()`.\n\n\
+                    The socket is no longer busy after `send_request()`.\n\nThe parser MUST reject `x_y()`, which was removed.\n";
+        let spec = parse("README.md", text.to_string(), None);
+        let marks: Vec<Vec<bool>> =
+            spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
+        assert_eq!(marks, [vec![true, false], vec![true, false], vec![false], vec![false]]);
+    }
+
+    #[test]
     fn history_is_recognised() {
         let text =
-            "# API\n\n`load()` reads the file.\n\n`open()` was renamed to `load()`.\n\n## v2.1.0\n\nAdds `load()`.\n\n\
+            "# API\n\n`load()` reads the file.\n\n## v2.1.0\n\nAdds `load()`.\n\n## 1.4 (2024-05-01)\n\nFixes.\n\n\
                     ## Migration guide\n\nCall `load()`.\n\n## Changelog format\n\nRemoved entries are `purged()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.historical).collect();
@@ -501,9 +567,9 @@ Second section with the same title.
 
     #[test]
     fn scope_applies_to_the_rest_of_the_section() {
-        let text = "# A\n<!-- driftcheck:scope src/queue/ -->\n\none `Job::run`\n\n## B\n\ntwo\n\n# C\n\nthree\n";
+        let text = "# A\n\nzero\n\n<!-- driftcheck:scope src/queue/ -->\n\none `Job::run`\n\n## B\n\ntwo\n\n# C\n\nthree\n";
         let spec = parse("README.md", text.to_string(), None);
         let scopes: Vec<_> = spec.clauses.iter().map(|c| c.scope.as_deref()).collect();
-        assert_eq!(scopes, [Some("src/queue/"), Some("src/queue/"), None]);
+        assert_eq!(scopes, [Some("src/queue/"), Some("src/queue/"), Some("src/queue/"), None]);
     }
 }
