@@ -25,6 +25,7 @@ pub struct CodeIndex<'w> {
     by_path: HashMap<&'w str, usize>,
     modules: HashMap<&'w str, Vec<usize>>,
     tokens: HashSet<&'w str>,
+    tokens_lower: HashSet<String>,
 }
 
 impl<'w> CodeIndex<'w> {
@@ -52,7 +53,8 @@ impl<'w> CodeIndex<'w> {
             }
             tokens.extend(file.tokens.iter().map(String::as_str));
         }
-        CodeIndex { files, by_name, by_tail, by_path, modules, tokens }
+        let tokens_lower = tokens.iter().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();
+        CodeIndex { files, by_name, by_tail, by_path, modules, tokens, tokens_lower }
     }
 
     pub fn files(&self) -> &'w [CodeFile] {
@@ -73,6 +75,13 @@ impl<'w> CodeIndex<'w> {
 
     pub fn symbol_count(&self) -> usize {
         self.files.iter().map(|f| f.symbols.len()).sum()
+    }
+
+    /// True when a word occurs in the code in any letter case: `NO_COLOR`
+    /// read as `"no_color"`, a setting documented as `max_retries` read
+    /// from `MAX_RETRIES`.
+    pub fn has_token_ignoring_case(&self, word: &str) -> bool {
+        self.tokens_lower.contains(&word.to_lowercase())
     }
 
     /// True when an identifier occurs anywhere in the code.
@@ -115,8 +124,48 @@ impl<'w> CodeIndex<'w> {
             .copied()
             .filter(|id| scope.is_none_or(|scope| in_scope(&self.files[id.file].path, scope)))
             .filter(|id| self.matches(*id, segments))
-            .take(MAX_TARGETS)
             .collect()
+    }
+
+    /// Of several matches, the ones a reader means: callables for a call
+    /// (`name()`), non-test code over test code. `None` when more than
+    /// [`MAX_TARGETS`] remain: the name is too common to mean one thing.
+    pub fn prefer(&self, found: Vec<SymbolId>, called: bool) -> Option<Vec<SymbolId>> {
+        let mut found = found;
+        let callable = |id: &SymbolId| {
+            matches!(self.symbol(*id).kind, SymbolKind::Function | SymbolKind::Method | SymbolKind::Type | SymbolKind::Variant)
+        };
+        if called && found.iter().any(callable) {
+            found.retain(callable);
+        }
+        if found.iter().any(|id| !is_test_path(&self.files[id.file].path)) {
+            found.retain(|id| !is_test_path(&self.files[id.file].path));
+        }
+        (found.len() <= MAX_TARGETS).then_some(found)
+    }
+
+    /// Types (and traits, enums) of ours the segments name.
+    pub fn owner_types(&self, owner: &[String]) -> Vec<SymbolId> {
+        self.resolve(owner, None)
+            .into_iter()
+            .filter(|id| matches!(self.symbol(*id).kind, SymbolKind::Type | SymbolKind::Enum | SymbolKind::Trait))
+            .collect()
+    }
+
+    /// Whether `name` may still be a member of these types though no symbol
+    /// says so: the types' own files use the word, or a type they mention
+    /// (a base class, a trait) defines it.
+    pub fn member_may_exist(&self, owners: &[SymbolId], name: &str) -> bool {
+        let related_definitions: Vec<&Symbol> = self
+            .by_name
+            .get(name)
+            .map(|ids| ids.iter().map(|id| self.symbol(*id)).filter(|s| s.qualified.len() >= 2).collect())
+            .unwrap_or_default();
+        owners.iter().any(|owner| {
+            let tokens = &self.files[owner.file].tokens;
+            tokens.contains(name)
+                || related_definitions.iter().any(|s| tokens.contains(&s.qualified[s.qualified.len() - 2]))
+        })
     }
 
     /// Files whose module path ends with the segments (`pkg.module`).
@@ -149,9 +198,11 @@ impl<'w> CodeIndex<'w> {
     /// True when the segments name a type, module or other container of
     /// this code base (so a missing member of it is really missing).
     pub fn owner_is_ours(&self, owner: &[String]) -> bool {
-        if !self.resolve(owner, None).is_empty() {
-            return true;
-        }
+        !self.resolve(owner, None).is_empty() || self.is_module(owner)
+    }
+
+    /// True when the segments end a module path of ours (`net`, `pkg.net`).
+    pub fn is_module(&self, owner: &[String]) -> bool {
         let Some(last) = owner.last() else { return false };
         self.modules.get(last.as_str()).is_some_and(|files| {
             files.iter().any(|&f| {
@@ -168,11 +219,19 @@ impl<'w> CodeIndex<'w> {
         let owner = &segments[..segments.len() - 1];
         let owner_members: Vec<SymbolId> = if owner.is_empty() { Vec::new() } else { self.members_of(owner) };
         // The narrower the pool, the likelier a loose match is the rename.
-        let (pool, threshold): (Vec<SymbolId>, f64) = match within_file {
+        let (mut pool, threshold): (Vec<SymbolId>, f64) = match within_file {
             Some(file) => ((0..self.files[file].symbols.len()).map(|symbol| SymbolId { file, symbol }).collect(), 0.45),
             None if !owner_members.is_empty() => (owner_members, 0.4),
             None => (self.by_name.values().flatten().copied().collect(), 0.5),
         };
+        if pool.iter().any(|id| !is_test_path(&self.files[id.file].path)) {
+            pool.retain(|id| !is_test_path(&self.files[id.file].path));
+        }
+        // An environment-variable-shaped name is only ever a constant.
+        let screaming = name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if screaming {
+            pool.retain(|id| matches!(self.symbol(*id).kind, SymbolKind::Constant | SymbolKind::Variant));
+        }
         let best = pool
             .into_iter()
             .filter(|id| !callable || matches!(self.symbol(*id).kind, SymbolKind::Function | SymbolKind::Method))
@@ -198,6 +257,26 @@ impl<'w> CodeIndex<'w> {
         }
         members
     }
+}
+
+/// Test code: a reference that also matches library code means the
+/// library code.
+pub fn is_test_path(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let file = segments.next_back().unwrap_or(path);
+    let in_test_dir = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| matches!(dir, "test" | "tests" | "__tests__" | "testdata" | "testing" | "spec" | "specs" | "e2e"));
+    let stem = file.split('.').next().unwrap_or(file);
+    in_test_dir
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("Test")
+        || stem.ends_with("Tests")
+        || file.contains(".test.")
+        || file.contains(".spec.")
 }
 
 /// `scope` is a directory (`src/net/`) or file prefix.

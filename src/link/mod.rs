@@ -12,6 +12,7 @@ use crate::index::{CodeIndex, SymbolId};
 use crate::spec::{self, Clause, Fragment, Reference, ReferenceKind, SpecFile};
 use crate::workspace::Workspace;
 
+mod external;
 mod state;
 mod view;
 pub use state::{anchor_key, text_hash, LinkState};
@@ -109,7 +110,7 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, lock: Option<&Lock>) -> Li
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
-                let resolution = match resolve(reference, clause, index, &files) {
+                let resolution = match resolve(reference, clause, spec, index, &files) {
                     Resolution::Broken(problem) => follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem)),
                     resolution => resolution,
                 };
@@ -135,12 +136,9 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, lock: Option<&Lock>) -> Li
     graph
 }
 
-fn resolve(reference: &Reference, clause: &Clause, index: &CodeIndex, files: &FileFacts) -> Resolution {
+fn resolve(reference: &Reference, clause: &Clause, spec: &SpecFile, index: &CodeIndex, files: &FileFacts) -> Resolution {
     match &reference.kind {
-        ReferenceKind::Symbol { segments } => {
-            let called = reference.text.trim_end().ends_with(')');
-            resolve_symbol(segments, called, clause.scope.as_deref(), index)
-        }
+        ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, spec, index),
         ReferenceKind::Path { path, fragment, route_like, fallbacks } => {
             let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
             resolve_path(existing.unwrap_or(path), fragment.as_ref(), *route_like, index, files)
@@ -169,13 +167,21 @@ fn follow_moved(reference: &Reference, clause: &Clause, index: &CodeIndex, lock:
     (!moved.is_empty()).then_some(Resolution::Linked(moved))
 }
 
-/// A code span. Precision first: a name that is not defined but still occurs
-/// as a token somewhere is a use of something (std, a dependency, an env
-/// var), not drift.
-fn resolve_symbol(segments: &[String], called: bool, scope: Option<&str>, index: &CodeIndex) -> Resolution {
+/// A code span. Precision first: only a name that is clearly about this
+/// code base and clearly gone is reported. A name still used as a token
+/// somewhere is a use of something (std, a dependency, an env var); a lone
+/// name is only reported as a near miss of one of ours (or a snake_case call,
+/// `parse_config()`, which nothing else could be); a member only when its
+/// owner is our own type or module.
+fn resolve_symbol(reference: &Reference, segments: &[String], clause: &Clause, spec: &SpecFile, index: &CodeIndex) -> Resolution {
+    let scope = clause.scope.as_deref();
+    let called = reference.text.trim_end().ends_with(')');
     let found = index.resolve(segments, scope);
     if !found.is_empty() {
-        return Resolution::Linked(found.into_iter().map(Target::Symbol).collect());
+        return match index.prefer(found, called) {
+            Some(chosen) => Resolution::Linked(chosen.into_iter().map(Target::Symbol).collect()),
+            None => Resolution::Elsewhere,
+        };
     }
     let modules = index.resolve_module(segments, scope);
     if !modules.is_empty() {
@@ -186,24 +192,41 @@ fn resolve_symbol(segments: &[String], called: bool, scope: Option<&str>, index:
     if let Some(members) = instance_members(owner, name, scope, index) {
         return Resolution::Linked(members);
     }
-    if index.has_token(name) {
+    let from_example = segments.first().is_some_and(|first| spec.example_names.contains(first));
+    if reference.soft || from_example || external::is_well_known(name) {
         return Resolution::Elsewhere;
     }
-    let missing = owner.is_empty()
-        || scope.is_some()
-        || index.owner_is_ours(owner)
-        || (owner.iter().all(|segment| !index.has_token(segment)) && looks_like_type(&owner[0]));
+    let missing = if owner.is_empty() {
+        lone_name_missing(name, called, clause, index)
+    } else {
+        member_missing(owner, name, index)
+    };
     if !missing {
         return Resolution::Elsewhere;
     }
     let suggestion = index.suggest(segments, called, None);
-    // A lone CamelCase word (`GitHub`, `TypeError`, `PostgreSQL`) is as often
-    // a product or a library's name as ours: only a near miss of one of our
-    // names makes it drift.
-    if owner.is_empty() && !called && !name.contains('_') && suggestion.is_none() {
+    if owner.is_empty() && suggestion.is_none() && !is_snake_call(name, called) {
         return Resolution::Elsewhere;
     }
     Resolution::Broken(Problem::MissingSymbol { suggestion, file: None })
+}
+
+fn lone_name_missing(name: &str, called: bool, clause: &Clause, index: &CodeIndex) -> bool {
+    let environment = external::is_screaming(name) && external::is_environment_clause(&clause.text);
+    !index.has_token(name) && !environment && (called || !index.has_token_ignoring_case(name))
+}
+
+/// `parse_config()`: a call of a snake_case name can only be code.
+fn is_snake_call(name: &str, called: bool) -> bool {
+    called && name.contains('_') && !name.chars().any(char::is_uppercase)
+}
+
+fn member_missing(owner: &[String], name: &str, index: &CodeIndex) -> bool {
+    let types = index.owner_types(owner);
+    if !types.is_empty() {
+        return !index.member_may_exist(&types, name);
+    }
+    (index.is_module(owner) || !index.resolve(owner, None).is_empty()) && !index.has_token(name)
 }
 
 /// `client.retry(3)`: a lower-case owner that names nothing of ours is a
@@ -230,10 +253,6 @@ fn instance_members(owner: &[String], name: &str, scope: Option<&str>, index: &C
     (!members.is_empty()).then_some(members)
 }
 
-/// `OldQueue` in `OldQueue.push`: a type-like owner nobody mentions any more.
-fn looks_like_type(segment: &str) -> bool {
-    segment.chars().next().is_some_and(char::is_uppercase) && segment.chars().any(char::is_lowercase)
-}
 
 fn resolve_path(
     path: &str,
