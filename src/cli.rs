@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{self, Config};
 use crate::accept::Selection;
+use crate::config::{self, Config};
 use crate::engine::{self, Content, Options};
 use crate::report::{self, Format, Style};
 use crate::rule::{Rule, Severity};

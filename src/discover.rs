@@ -1,6 +1,7 @@
 //! Finds the spec and code files of a repository: `.gitignore`-aware walk,
 //! config globs, size and binary limits. Reads nothing but names.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use ignore::WalkBuilder;
@@ -97,12 +98,24 @@ const SKIPPED_SUFFIXES: &[&str] = &[
     "npm-shrinkwrap.json",
 ];
 
+/// What a walk of the root found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files to read, as specs or code.
+    pub candidates: Vec<Candidate>,
+    /// Every file of the repository (not git-ignored), read or not: what
+    /// links may point at. Hidden files count (`.github/workflows/ci.yml`).
+    pub paths: HashSet<String>,
+    pub notes: Vec<Note>,
+}
+
 /// Walks `config.root` and classifies every file.
-pub fn discover(config: &Config) -> (Vec<Candidate>, Vec<Note>) {
-    let mut candidates = Vec::new();
-    let mut notes = Vec::new();
+pub fn discover(config: &Config) -> Discovered {
+    let mut found = Discovered::default();
+    let (candidates, notes) = (&mut found.candidates, &mut found.notes);
     let walker = WalkBuilder::new(&config.root)
-        .hidden(true)
+        .hidden(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
@@ -120,16 +133,21 @@ pub fn discover(config: &Config) -> (Vec<Candidate>, Vec<Note>) {
             continue;
         }
         let Some(path) = relative(&config.root, entry.path()) else { continue };
+        found.paths.insert(path.clone());
         let Some(role) = classify(config, &path) else { continue };
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         candidates.push(Candidate { path, role, size });
     }
-    (candidates, notes)
+    found
 }
 
 /// Spec, code, or neither, by the config's globs.
 pub fn classify(config: &Config, path: &str) -> Option<Role> {
-    if config.is_ignored(path) || path.starts_with(".driftcheck/") || path == "driftcheck.lock" {
+    if config.is_ignored(path)
+        || path.starts_with(".driftcheck/")
+        || path == "driftcheck.lock"
+        || path.starts_with(".git/")
+    {
         return None;
     }
     let markdown = path.ends_with(".md") || path.ends_with(".markdown");
@@ -182,7 +200,10 @@ pub fn read_text(root: &Path, candidate: &Candidate, max_size: u64) -> Result<St
         )));
     }
     let bytes = std::fs::read(root.join(&candidate.path)).map_err(|error| note(format!("skipped: {error}")))?;
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    // NUL bytes, or terminal escapes and other control bytes near the start
+    // (captured coloured output): not text anyone links to by name.
+    let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c);
+    if bytes.iter().take(8192).any(|&b| b == 0) || bytes.iter().take(1024).any(control) {
         return Err(note("skipped: binary file".to_string()));
     }
     String::from_utf8(bytes).map_err(|_| note("skipped: not valid UTF-8".to_string()))

@@ -113,8 +113,10 @@ fn keep_new_since(analysis: &mut Analysis, config: &Config, base: &str, history:
     let before = run(base_config, history)?;
     let old: HashSet<&str> = before.findings.iter().map(|f| f.fingerprint.as_str()).collect();
     analysis.findings.retain(|finding| {
-        let spec_changed = finding.spec.as_ref().zip(finding.spec_lines).is_some_and(|(s, (a, b))| changed.touches(&s.path, a, b));
-        let code_changed = finding.code.as_ref().zip(finding.code_lines).is_some_and(|(c, (a, b))| changed.touches(&c.path, a, b));
+        let spec_changed =
+            finding.spec.as_ref().zip(finding.spec_lines).is_some_and(|(s, (a, b))| changed.touches(&s.path, a, b));
+        let code_changed =
+            finding.code.as_ref().zip(finding.code_lines).is_some_and(|(c, (a, b))| changed.touches(&c.path, a, b));
         !old.contains(finding.fingerprint.as_str()) || spec_changed || code_changed
     });
     Ok(())
@@ -122,7 +124,12 @@ fn keep_new_since(analysis: &mut Analysis, config: &Config, base: &str, history:
 
 impl Analysis {
     pub fn report(&self) -> Report<'_> {
-        Report { summary: self.summary.clone(), findings: &self.findings, notes: &self.workspace.notes, sources: &self.workspace }
+        Report {
+            summary: self.summary.clone(),
+            findings: &self.findings,
+            notes: &self.workspace.notes,
+            sources: &self.workspace,
+        }
     }
 
     pub fn link_view(&self) -> Vec<ClauseLinks> {

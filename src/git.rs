@@ -120,7 +120,8 @@ impl Repo {
     pub fn changed_since(&self, tree: &Tree) -> Result<ChangedLines, Error> {
         let mut options = DiffOptions::new();
         options.include_untracked(true).recurse_untracked_dirs(true).context_lines(0);
-        let diff = self.repository.diff_tree_to_workdir_with_index(Some(tree), Some(&mut options)).map_err(git_error)?;
+        let diff =
+            self.repository.diff_tree_to_workdir_with_index(Some(tree), Some(&mut options)).map_err(git_error)?;
         let mut changed = ChangedLines::default();
         for (index, delta) in diff.deltas().enumerate() {
             let Some(path) = delta.new_file().path().and_then(|p| p.to_str()).and_then(|p| self.inside_root(p)) else {

@@ -105,7 +105,8 @@ fn select(path: &str, text: &str, selector: &Selector, code_hash: &str) -> Optio
                 .map(str::to_string)
         }
         Selector::Lines(start, end) => {
-            let lines: Vec<&str> = text.lines().skip(start.saturating_sub(1)).take(end.saturating_sub(*start) + 1).collect();
+            let lines: Vec<&str> =
+                text.lines().skip(start.saturating_sub(1)).take(end.saturating_sub(*start) + 1).collect();
             let joined = lines.join("\n");
             (text_hash(&joined) == code_hash).then_some(joined)
         }

@@ -133,7 +133,10 @@ impl<'w> CodeIndex<'w> {
     pub fn prefer(&self, found: Vec<SymbolId>, called: bool) -> Option<Vec<SymbolId>> {
         let mut found = found;
         let callable = |id: &SymbolId| {
-            matches!(self.symbol(*id).kind, SymbolKind::Function | SymbolKind::Method | SymbolKind::Type | SymbolKind::Variant)
+            matches!(
+                self.symbol(*id).kind,
+                SymbolKind::Function | SymbolKind::Method | SymbolKind::Type | SymbolKind::Variant
+            )
         };
         if called && found.iter().any(callable) {
             found.retain(callable);
@@ -264,11 +267,10 @@ impl<'w> CodeIndex<'w> {
 pub fn is_test_path(path: &str) -> bool {
     let mut segments = path.split('/');
     let file = segments.next_back().unwrap_or(path);
-    let in_test_dir = path
-        .split('/')
-        .rev()
-        .skip(1)
-        .any(|dir| matches!(dir, "test" | "tests" | "__tests__" | "testdata" | "testing" | "spec" | "specs" | "e2e"));
+    let in_test_dir =
+        path.split('/').rev().skip(1).any(|dir| {
+            matches!(dir, "test" | "tests" | "__tests__" | "testdata" | "testing" | "spec" | "specs" | "e2e")
+        });
     let stem = file.split('.').next().unwrap_or(file);
     in_test_dir
         || stem.starts_with("test_")

@@ -109,7 +109,11 @@ impl Lock {
                     ))
                 }
                 [clause, clause_hash, anchor, code_hash]
-                    if version_seen && is_hash(clause_hash) && is_hash(code_hash) && !clause.is_empty() && !anchor.is_empty() =>
+                    if version_seen
+                        && is_hash(clause_hash)
+                        && is_hash(code_hash)
+                        && !clause.is_empty()
+                        && !anchor.is_empty() =>
                 {
                     let entry = Entry {
                         clause: clause.to_string(),
@@ -155,7 +159,10 @@ impl Lock {
 
     /// Entries of one clause.
     pub fn of_clause<'a>(&'a self, clause: &'a str) -> impl Iterator<Item = &'a Entry> {
-        self.entries.range((clause.to_string(), String::new())..).map(|(_, e)| e).take_while(move |e| e.clause == clause)
+        self.entries
+            .range((clause.to_string(), String::new())..)
+            .map(|(_, e)| e)
+            .take_while(move |e| e.clause == clause)
     }
 
     pub fn remove_clause(&mut self, clause: &str) {
@@ -212,7 +219,10 @@ mod tests {
         lock.insert(entry("specs/a.md#y/2", "src/a.rs::A::run"));
         let text = lock.render();
         let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-        assert_eq!(lines, ["version\t1", "specs/a.md#y/2\taa11\tsrc/a.rs::A::run\tbb22", "specs/b.md#x/1\taa11\tsrc/b.rs::B\tbb22"]);
+        assert_eq!(
+            lines,
+            ["version\t1", "specs/a.md#y/2\taa11\tsrc/a.rs::A::run\tbb22", "specs/b.md#x/1\taa11\tsrc/b.rs::B\tbb22"]
+        );
         assert_eq!(Lock::parse(&text, "driftcheck.lock").unwrap(), lock);
         assert_eq!(lock.of_clause("specs/a.md#y/2").count(), 1);
     }

@@ -1,7 +1,8 @@
 //! Loads a repository: discovers files, then reads and parses specs and
 //! indexes code in parallel.
 
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -18,6 +19,10 @@ pub struct Workspace {
     pub specs: Vec<SpecFile>,
     pub code: Vec<CodeFile>,
     pub notes: Vec<Note>,
+    /// Every file of the repository, read or not (see [`discover::Discovered`]).
+    pub paths: HashSet<String>,
+    /// Every directory that holds one of `paths`.
+    pub dirs: HashSet<String>,
 }
 
 impl Workspace {
@@ -28,7 +33,8 @@ impl Workspace {
             .as_deref()
             .and_then(RepoSlug::parse)
             .or_else(|| git_remote(&root).as_deref().and_then(RepoSlug::parse));
-        let (candidates, mut notes) = discover::discover(&config);
+        let discovered = discover::discover(&config);
+        let (candidates, mut notes, paths) = (discovered.candidates, discovered.notes, discovered.paths);
         let loaded: Vec<(Candidate, Result<String, Note>)> = candidates
             .into_par_iter()
             .map(|candidate| {
@@ -45,30 +51,77 @@ impl Workspace {
                 (Err(note), _) => notes.push(note),
             }
         }
-        let specs =
+        let mut specs: Vec<SpecFile> =
             spec_sources.into_par_iter().map(|(path, text)| spec::parse(&path, text, repository.as_ref())).collect();
+        retire_old_versions(&mut specs);
+        if specs.is_empty() {
+            let message =
+                format!("no spec files matched `specs` ({}) under {}", config.specs.join(", "), root.display());
+            notes.push(Note { path: String::new(), message });
+        }
         let indexed: Vec<(CodeFile, Option<Note>)> =
-            code_sources.into_par_iter().map(|(path, text)| index_guarded(path, text)).collect();
+            code_sources.into_par_iter().map(|(path, text)| index_guarded(&root, path, text)).collect();
         let mut code = Vec::with_capacity(indexed.len());
         for (file, note) in indexed {
             notes.extend(note);
             code.push(file);
         }
-        Workspace { root, config, repository, specs, code, notes }
+        let dirs = paths.iter().flat_map(|path| ancestors(path)).map(str::to_string).collect();
+        Workspace { root, config, repository, specs, code, notes, paths, dirs }
     }
 }
 
 /// Indexes a file; a grammar that panics on some input costs that file its
-/// symbols (it still contributes tokens), never the run.
-fn index_guarded(path: String, text: String) -> (CodeFile, Option<Note>) {
-    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| code::index_file(&path, text.clone())));
+/// symbols (it still contributes tokens, re-read from disk), never the run.
+fn index_guarded(root: &Path, path: String, text: String) -> (CodeFile, Option<Note>) {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| code::index_file(&path, text)));
     match attempt {
         Ok(file) => (file, None),
         Err(_) => {
+            let text = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
             let note = Note { path: path.clone(), message: "indexed as plain text: the parser failed".to_string() };
             (code::index_plain(&path, text), Some(note))
         }
     }
+}
+
+/// `docs/v1/…` beside `docs/v3/…`: the docs of older major versions describe
+/// older code on purpose. Their clauses are treated as history.
+fn retire_old_versions(specs: &mut [SpecFile]) {
+    let mut newest: HashMap<String, u32> = HashMap::new();
+    for spec in specs.iter() {
+        if let Some((prefix, version)) = version_directory(&spec.path) {
+            let entry = newest.entry(prefix).or_insert(version);
+            *entry = (*entry).max(version);
+        }
+    }
+    for spec in specs.iter_mut() {
+        let Some((prefix, version)) = version_directory(&spec.path) else { continue };
+        if newest.get(&prefix).is_some_and(|&latest| version < latest) {
+            spec.clauses.iter_mut().for_each(|clause| clause.historical = true);
+        }
+    }
+}
+
+/// `docs/v2/guide.md` → (`docs/`, 2); also `version-2`, `v2.x`.
+fn version_directory(path: &str) -> Option<(String, u32)> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let (_, directories) = segments.split_last()?;
+    let mut prefix = String::new();
+    for segment in directories {
+        let digits = segment.strip_prefix("version-").or_else(|| segment.strip_prefix('v'));
+        if let Some(number) = digits.and_then(|d| d.trim_end_matches(".x").parse::<u32>().ok()) {
+            return Some((prefix, number));
+        }
+        prefix.push_str(segment);
+        prefix.push('/');
+    }
+    None
+}
+
+/// `a/b/c.md` → `a/b`, `a`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
 /// URL of the `origin` remote (or the first remote) of the repository the

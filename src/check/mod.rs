@@ -12,8 +12,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::index::CodeIndex;
 use crate::history::History;
+use crate::index::CodeIndex;
 use crate::link::{LinkGraph, LinkState};
 use crate::lock::Lock;
 use crate::rule::{Rule, Severity};

@@ -64,8 +64,12 @@ fn stale(
 
 fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
     let what = state.symbol.as_deref().unwrap_or(&state.anchor);
-    let mut finding =
-        base(workspace, state, Rule::StaleLink, format!("unreviewed link to `{what}`: it is not in driftcheck.lock yet"));
+    let mut finding = base(
+        workspace,
+        state,
+        Rule::StaleLink,
+        format!("unreviewed link to `{what}`: it is not in driftcheck.lock yet"),
+    );
     finding.severity = Severity::Info;
     finding.help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
     finding
@@ -77,13 +81,15 @@ fn base(workspace: &Workspace, state: &LinkState, rule: Rule, message: String) -
     let mut finding = Finding::new(rule, message);
     finding.spec =
         Some(SpecSide { path: spec.path.clone(), line: clause.line, column: clause.column, clause: clause.id.clone() });
-    finding.code = Some(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() });
+    finding.code =
+        Some(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() });
     finding.reference = Some(state.anchor.clone());
     finding.section = clause.section.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
     finding.code_lines = Some((state.code_line, state.code_end_line));
     finding.suppressed_by = clause.ignores.clone();
-    finding.label = Some(Label { path: spec.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+    finding.label =
+        Some(Label { path: spec.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
     finding
 }
 

@@ -1,14 +1,14 @@
 //! The linker: resolves every spec reference and every code-side `spec:`
 //! anchor into links, and records the ones that do not hold.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::code::{SpecAnchor, SymbolKind};
-use crate::lock::Lock;
 use crate::index::{CodeIndex, SymbolId};
+use crate::lock::Lock;
+use crate::spec::target::join;
 use crate::spec::{self, Clause, Fragment, Reference, ReferenceKind, SpecFile};
 use crate::workspace::Workspace;
 
@@ -106,12 +106,14 @@ enum Resolution {
 /// lets an explicit anchor follow its symbol to a new file or name.
 pub fn link(workspace: &Workspace, index: &CodeIndex, lock: Option<&Lock>) -> LinkGraph {
     let mut graph = LinkGraph::default();
-    let files = FileFacts::new(&workspace.root, index);
+    let files = FileFacts::new(workspace, index);
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
                 let resolution = match resolve(reference, clause, spec, index, &files) {
-                    Resolution::Broken(problem) => follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem)),
+                    Resolution::Broken(problem) => {
+                        follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem))
+                    }
                     resolution => resolution,
                 };
                 match resolution {
@@ -136,7 +138,13 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, lock: Option<&Lock>) -> Li
     graph
 }
 
-fn resolve(reference: &Reference, clause: &Clause, spec: &SpecFile, index: &CodeIndex, files: &FileFacts) -> Resolution {
+fn resolve(
+    reference: &Reference,
+    clause: &Clause,
+    spec: &SpecFile,
+    index: &CodeIndex,
+    files: &FileFacts,
+) -> Resolution {
     match &reference.kind {
         ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, spec, index),
         ReferenceKind::Path { path, fragment, route_like, fallbacks } => {
@@ -173,7 +181,13 @@ fn follow_moved(reference: &Reference, clause: &Clause, index: &CodeIndex, lock:
 /// name is only reported as a near miss of one of ours (or a snake_case call,
 /// `parse_config()`, which nothing else could be); a member only when its
 /// owner is our own type or module.
-fn resolve_symbol(reference: &Reference, segments: &[String], clause: &Clause, spec: &SpecFile, index: &CodeIndex) -> Resolution {
+fn resolve_symbol(
+    reference: &Reference,
+    segments: &[String],
+    clause: &Clause,
+    spec: &SpecFile,
+    index: &CodeIndex,
+) -> Resolution {
     let scope = clause.scope.as_deref();
     let called = reference.text.trim_end().ends_with(')');
     let found = index.resolve(segments, scope);
@@ -253,7 +267,6 @@ fn instance_members(owner: &[String], name: &str, scope: Option<&str>, index: &C
     (!members.is_empty()).then_some(members)
 }
 
-
 fn resolve_path(
     path: &str,
     fragment: Option<&Fragment>,
@@ -262,7 +275,11 @@ fn resolve_path(
     files: &FileFacts,
 ) -> Resolution {
     let Some(kind) = files.kind(path) else {
-        return if route_like { Resolution::Elsewhere } else { Resolution::Broken(Problem::MissingPath) };
+        return if files.is_route(path, route_like, fragment) {
+            Resolution::Elsewhere
+        } else {
+            Resolution::Broken(Problem::MissingPath)
+        };
     };
     let whole = Target::File { path: path.to_string(), lines: None };
     match fragment {
@@ -314,29 +331,80 @@ enum PathKind {
 /// Existence and length of repository paths, from the index where it has
 /// the file and from disk otherwise.
 struct FileFacts<'a> {
-    root: &'a Path,
+    workspace: &'a Workspace,
     index: &'a CodeIndex<'a>,
+    /// Directories that hold indexed code (not the root): an extension-less
+    /// link into one is a missing code directory, not a doc-site route.
+    code_dirs: HashSet<&'a str>,
+    /// The repository builds a doc site (mkdocs, Docusaurus, VitePress,
+    /// Hugo, Sphinx, Jekyll): its `.md` links may name generated pages.
+    doc_site: bool,
 }
 
+/// Files that configure a documentation site generator.
+const DOC_SITE_CONFIGS: &[&str] = &[
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "docusaurus.config.js",
+    "docusaurus.config.ts",
+    "docs/.vitepress/config.ts",
+    "docs/.vitepress/config.js",
+    "docs/.vitepress/config.mts",
+    ".vitepress/config.ts",
+    "hugo.toml",
+    "hugo.yaml",
+    "docs/conf.py",
+    "doc/conf.py",
+    "_config.yml",
+    "docs/_config.yml",
+    "antora.yml",
+    "docs/mkdocs.yml",
+];
+
 impl<'a> FileFacts<'a> {
-    fn new(root: &'a Path, index: &'a CodeIndex<'a>) -> Self {
-        FileFacts { root, index }
+    fn new(workspace: &'a Workspace, index: &'a CodeIndex<'a>) -> Self {
+        let code_dirs = index
+            .files()
+            .iter()
+            .filter(|file| file.language.is_some())
+            .flat_map(|file| file.path.match_indices('/').map(|(at, _)| &file.path[..at]))
+            .collect();
+        let doc_site = DOC_SITE_CONFIGS.iter().any(|config| workspace.paths.contains(*config));
+        FileFacts { workspace, index, code_dirs, doc_site }
     }
 
     fn kind(&self, path: &str) -> Option<PathKind> {
-        if self.index.file_index(path).is_some() {
+        if self.index.file_index(path).is_some() || self.workspace.paths.contains(path) {
             return Some(PathKind::File);
         }
-        let metadata = std::fs::metadata(self.root.join(path)).ok()?;
-        Some(if metadata.is_dir() { PathKind::Directory } else { PathKind::File })
+        (path.is_empty() || self.workspace.dirs.contains(path)).then_some(PathKind::Directory)
     }
 
+    /// Lines of a file; `None` when it is too large to read (then any range
+    /// is believed).
     fn line_count(&self, path: &str) -> Option<usize> {
         let count = |text: &str| text.lines().count();
-        match self.index.file_index(path) {
-            Some(file) => Some(count(&self.index.files()[file].source)),
-            None => std::fs::read_to_string(self.root.join(path)).ok().map(|text| count(&text)),
+        if let Some(file) = self.index.file_index(path) {
+            return Some(count(&self.index.files()[file].source));
         }
+        let full = self.workspace.root.join(path);
+        let size = std::fs::metadata(&full).ok()?.len();
+        if size > self.workspace.config.max_file_size {
+            return None;
+        }
+        std::fs::read(&full).ok().map(|bytes| count(&String::from_utf8_lossy(&bytes)))
+    }
+
+    /// A link to a missing path that is not worth reporting: a doc-site
+    /// route, or a page the doc site generates.
+    fn is_route(&self, path: &str, route_like: bool, fragment: Option<&Fragment>) -> bool {
+        if route_like {
+            let parent = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            return parent.is_empty() || !self.code_dirs.contains(parent);
+        }
+        let markdown = path.ends_with(".md") || path.ends_with(".mdx");
+        let api_page = matches!(fragment, Some(Fragment::Symbol { segments }) if segments.len() > 1);
+        markdown && (self.doc_site || api_page)
     }
 }
 
@@ -403,26 +471,12 @@ fn anchor_target(file: usize, anchor: &SpecAnchor, index: &CodeIndex) -> Target 
 /// The spec file a `spec:` target names: relative to the repository root,
 /// or to the commenting file's directory.
 fn spec_location(path: &str, code_path: &str, workspace: &Workspace, by_path: &HashMap<&str, usize>) -> Option<String> {
-    let from_root = normalise(path.trim_start_matches('/'));
-    let from_file = normalise(&format!("{}/{}", code_path.rsplit_once('/').map_or("", |(dir, _)| dir), path));
+    let from_root = join("", path.trim_start_matches('/'));
+    let from_file = join(code_path.rsplit_once('/').map_or("", |(dir, _)| dir), path);
     [from_root, from_file]
         .into_iter()
         .flatten()
-        .find(|candidate| by_path.contains_key(candidate.as_str()) || workspace.root.join(candidate).is_file())
-}
-
-fn normalise(path: &str) -> Option<String> {
-    let mut parts = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
+        .find(|candidate| by_path.contains_key(candidate.as_str()) || workspace.paths.contains(candidate.as_str()))
 }
 
 /// Clauses a fragment names: none (whole file), a section slug (every clause

@@ -8,8 +8,31 @@ use crate::text::identifier_words;
 
 /// Words after which the next identifier is being declared.
 const DECLARING: &[&str] = &[
-    "def", "class", "fn", "func", "function", "let", "const", "var", "val", "type", "struct", "enum", "interface",
-    "trait", "record", "mod", "module", "import", "from", "use", "as", "static", "export", "extends", "implements",
+    "def",
+    "class",
+    "fn",
+    "func",
+    "function",
+    "let",
+    "const",
+    "var",
+    "val",
+    "type",
+    "struct",
+    "enum",
+    "interface",
+    "trait",
+    "record",
+    "mod",
+    "module",
+    "import",
+    "from",
+    "use",
+    "as",
+    "static",
+    "export",
+    "extends",
+    "implements",
 ];
 
 /// Words that may stand between a declaring word and the name.
@@ -28,7 +51,8 @@ pub fn declared_names(line: &str, names: &mut HashSet<String>) {
     }
     if let Some(first) = words.first() {
         let rest = line[line.find(first).map_or(0, |at| at + first.len())..].trim_start();
-        let assigns = (rest.starts_with('=') && !rest.starts_with("==")) || rest.starts_with(":=") || rest.starts_with(':');
+        let assigns =
+            (rest.starts_with('=') && !rest.starts_with("==")) || rest.starts_with(":=") || rest.starts_with(':');
         if assigns && line.starts_with(first) {
             names.insert(first.to_string());
         }
@@ -104,7 +128,10 @@ mod tests {
     fn finds_declarations_in_several_languages() {
         assert_eq!(names("def log(event_name, info=None):\n    pass"), ["event_name", "info", "log"]);
         assert_eq!(names("# let layer_one = Layer::new();\nlet mut count = 0;"), ["count", "layer_one"]);
-        assert_eq!(names("class Settings(BaseSettings):\n    auth_key: str\n    api_key = 'x'"), ["Settings", "api_key", "auth_key"]);
+        assert_eq!(
+            names("class Settings(BaseSettings):\n    auth_key: str\n    api_key = 'x'"),
+            ["Settings", "api_key", "auth_key"]
+        );
         assert_eq!(names("Type fooType = new TypeToken<Foo>() {}.getType();"), ["fooType"]);
         assert_eq!(names("const { data, status } = await client.get(url);"), ["data", "status"]);
         assert_eq!(names("func (c *Client) Fetch(ctx context.Context) error {"), ["Fetch", "c", "ctx"]);

@@ -389,16 +389,41 @@ fn trailing_id(text: &str) -> Option<(&str, &str)> {
 
 /// Phrases after which the old name follows: "formerly `X`".
 const OLD_NAME_FOLLOWS: &[&str] = &[
-    "formerly", "previously called", "previously named", "was called", "were called", "used to be called",
-    "earlier versions", "older versions", "in older releases", "prior to version", "before version",
+    "formerly",
+    "previously called",
+    "previously named",
+    "was called",
+    "were called",
+    "used to be called",
+    "earlier versions",
+    "older versions",
+    "in older releases",
+    "prior to version",
+    "before version",
 ];
 
 /// Phrases before which the old name stands: "`X` was renamed to `Y`".
 const OLD_NAME_PRECEDES: &[&str] = &[
-    "was renamed", "were renamed", "has been renamed", "have been renamed", "is renamed", "was replaced",
-    "were replaced", "has been replaced", "was removed", "were removed", "has been removed", "have been removed",
-    "no longer exists", "no longer exist", "is deprecated", "are deprecated", "was deprecated", "is obsolete",
-    "is superseded", "was superseded",
+    "was renamed",
+    "were renamed",
+    "has been renamed",
+    "have been renamed",
+    "is renamed",
+    "was replaced",
+    "were replaced",
+    "has been replaced",
+    "was removed",
+    "were removed",
+    "has been removed",
+    "have been removed",
+    "no longer exists",
+    "no longer exist",
+    "is deprecated",
+    "are deprecated",
+    "was deprecated",
+    "is obsolete",
+    "is superseded",
+    "was superseded",
 ];
 
 /// How far (in bytes) a history phrase reaches to the name it is about.
@@ -435,8 +460,19 @@ fn mark_old_names(text: &str, offset: usize, references: &mut [Reference]) {
 
 /// Headings of sections that record history, matched as the whole title.
 const HISTORICAL_HEADINGS: &[&str] = &[
-    "changelog", "change log", "changes", "history", "release notes", "release history", "breaking changes",
-    "deprecated", "deprecations", "what's new", "whats new", "news", "unreleased",
+    "changelog",
+    "change log",
+    "changes",
+    "history",
+    "release notes",
+    "release history",
+    "breaking changes",
+    "deprecated",
+    "deprecations",
+    "what's new",
+    "whats new",
+    "news",
+    "unreleased",
 ];
 
 /// Heading openings of migration guides ("Migrating from 1.x").
@@ -567,7 +603,8 @@ Second section with the same title.
 
     #[test]
     fn scope_applies_to_the_rest_of_the_section() {
-        let text = "# A\n\nzero\n\n<!-- driftcheck:scope src/queue/ -->\n\none `Job::run`\n\n## B\n\ntwo\n\n# C\n\nthree\n";
+        let text =
+            "# A\n\nzero\n\n<!-- driftcheck:scope src/queue/ -->\n\none `Job::run`\n\n## B\n\ntwo\n\n# C\n\nthree\n";
         let spec = parse("README.md", text.to_string(), None);
         let scopes: Vec<_> = spec.clauses.iter().map(|c| c.scope.as_deref()).collect();
         assert_eq!(scopes, [Some("src/queue/"), Some("src/queue/"), Some("src/queue/"), None]);

@@ -61,6 +61,10 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
     if destination.is_empty() || destination.starts_with('#') || destination.starts_with("//") {
         return None;
     }
+    // `[Jane](jane@example.com)`: an address without `mailto:`, not a file.
+    if destination.contains('@') && !destination.contains('/') {
+        return None;
+    }
     let mut fallbacks = Vec::new();
     let (path, fragment) = if has_scheme(destination) {
         repository_url_path(destination, repository?)?
@@ -161,7 +165,7 @@ fn parent(path: &str) -> &str {
 
 /// Joins and normalises `base/relative`; `None` when it climbs out of the
 /// repository.
-fn join(base: &str, relative: &str) -> Option<String> {
+pub(crate) fn join(base: &str, relative: &str) -> Option<String> {
     let decoded = percent_decode(relative);
     let mut parts: Vec<&str> =
         if decoded.starts_with('/') { Vec::new() } else { base.split('/').filter(|p| !p.is_empty()).collect() };
@@ -289,5 +293,6 @@ mod tests {
         assert!(resolve("intro.html").unwrap().route_like);
         assert_eq!(resolve("#retry-policy"), None);
         assert_eq!(resolve("mailto:team@acme.dev"), None);
+        assert_eq!(resolve("team@acme.dev"), None);
     }
 }
