@@ -181,7 +181,11 @@ pub fn execute(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Links(args) => links(args),
         Command::Accept(args) => accept(args),
         Command::Explain(args) => explain(args),
-        Command::Init(args) => init::run(&std::env::current_dir()?, args.force),
+        Command::Init(args) => {
+            let (file, text) = init::run(&std::env::current_dir()?, args.force)?;
+            writeln!(io::stdout().lock(), "wrote {}:\n\n{text}", file.display())?;
+            Ok(ExitStatus::Clean)
+        }
     }
 }
 
@@ -192,10 +196,14 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let options = Options { scope, jobs: args.common.jobs, content, base: args.base };
     let analysis = engine::analyse(config, &options)?;
     let style = Style { color: args.output.is_none() && color_wanted() };
-    write_output(args.output.as_deref(), |out| report::write(args.format, &analysis.report(), style, out))?;
     let threshold = args.fail_on.threshold();
     let failing = analysis.findings.iter().any(|f| threshold.is_some_and(|t| f.severity >= t));
-    Ok(if failing { ExitStatus::Drift } else { ExitStatus::Clean })
+    let status = if failing { ExitStatus::Drift } else { ExitStatus::Clean };
+    match write_output(args.output.as_deref(), |out| report::write(args.format, &analysis.report(), style, out)) {
+        // `driftcheck check | head`: the reader left, the verdict stands.
+        Err(Error::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => Ok(status),
+        result => result.map(|()| status),
+    }
 }
 
 fn links(args: LinksArgs) -> Result<ExitStatus, Error> {

@@ -3,6 +3,22 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+/// Gives the temporary file the replaced file's permissions, or the usual
+/// ones for a new file: a temporary file is private to its owner, which a
+/// config or a report is not.
+fn keep_permissions(file: &std::fs::File, path: &Path) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(existing) => file.set_permissions(existing.permissions()),
+        #[cfg(unix)]
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o644))
+        }
+        #[cfg(not(unix))]
+        Err(_) => Ok(()),
+    }
+}
+
 /// Writes `bytes` to a temporary file beside `path`, then renames it over
 /// `path`, so readers see the old content or the new, never a mix.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -12,6 +28,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     };
     let mut file = tempfile::NamedTempFile::new_in(directory)?;
     file.write_all(bytes)?;
+    keep_permissions(file.as_file(), path)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|error| error.error)?;
     Ok(())

@@ -148,27 +148,46 @@ impl<'w> CodeIndex<'w> {
     }
 
     /// Types (and traits, enums) of ours the segments name.
-    pub fn owner_types(&self, owner: &[String]) -> Vec<SymbolId> {
-        self.resolve(owner, None)
+    pub fn owner_types(&self, owner: &[String], scope: Option<&str>) -> Vec<SymbolId> {
+        self.resolve(owner, scope)
             .into_iter()
             .filter(|id| matches!(self.symbol(*id).kind, SymbolKind::Type | SymbolKind::Enum | SymbolKind::Trait))
             .collect()
     }
 
     /// Whether `name` may still be a member of these types though no symbol
-    /// says so: the types' own files use the word, or a type they mention
-    /// (a base class, a trait) defines it.
+    /// says so: the type's definition or its members use the word, or a
+    /// type they mention (a base class, a trait) defines it.
     pub fn member_may_exist(&self, owners: &[SymbolId], name: &str) -> bool {
-        let related_definitions: Vec<&Symbol> = self
+        let related: Vec<&str> = self
             .by_name
             .get(name)
-            .map(|ids| ids.iter().map(|id| self.symbol(*id)).filter(|s| s.qualified.len() >= 2).collect())
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| &self.symbol(*id).qualified)
+                    .filter(|q| q.len() >= 2)
+                    .map(|q| q[q.len() - 2].as_str())
+                    .collect()
+            })
             .unwrap_or_default();
         owners.iter().any(|owner| {
-            let tokens = &self.files[owner.file].tokens;
-            tokens.contains(name)
-                || related_definitions.iter().any(|s| tokens.contains(&s.qualified[s.qualified.len() - 2]))
+            let own_name = self.symbol(*owner).name.as_str();
+            let words = self.words_of_type(*owner);
+            words.contains(name) || related.iter().any(|t| *t != own_name && words.contains(t))
         })
+    }
+
+    /// Identifier words of a type's definition and of its members' (a Rust
+    /// struct and its impl blocks, a Go struct and its methods).
+    fn words_of_type(&self, owner: SymbolId) -> HashSet<&'w str> {
+        let file = &self.files[owner.file];
+        let qualified = &file.symbols[owner.symbol].qualified;
+        file.symbols
+            .iter()
+            .filter(|s| s.qualified.starts_with(qualified))
+            .filter_map(|s| file.source.get(s.bytes.clone()))
+            .flat_map(crate::text::identifier_words)
+            .collect()
     }
 
     /// Files whose module path ends with the segments (`pkg.module`).

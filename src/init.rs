@@ -2,27 +2,24 @@
 //! actually has.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::cli::ExitStatus;
 use crate::config::FILE_NAME;
 use crate::Error;
 
-/// Directories that usually hold code, in the order they are listed.
-const CODE_DIRS: &[&str] =
-    &["src", "lib", "crates", "packages", "pkg", "cmd", "internal", "app", "apps", "server", "client", "api", "core"];
+/// Directories that hold other people's code or generated files: their
+/// names still count as uses, but nobody documents them here.
+const VENDORED: &[&str] = &["vendor", "third_party", "third-party", "external", "dist", "build"];
 
-pub fn run(directory: &Path, force: bool) -> Result<ExitStatus, Error> {
+/// Writes the configuration; returns its path and text for the caller to show.
+pub fn run(directory: &Path, force: bool) -> Result<(PathBuf, String), Error> {
     let file = directory.join(FILE_NAME);
     if file.exists() && !force {
         return Err(Error::Usage(format!("{} already exists; pass --force to overwrite it", file.display())));
     }
     let text = render(directory);
     crate::fsutil::write_atomically(&file, text.as_bytes())?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "wrote {}:\n\n{text}", file.display())?;
-    Ok(ExitStatus::Clean)
+    Ok((file, text))
 }
 
 fn render(directory: &Path) -> String {
@@ -39,7 +36,8 @@ fn render(directory: &Path) -> String {
     }
     text.push_str(". Files without a grammar still count as uses of names.\n");
     text.push_str(&format!("code = [{}]\n\n", quote(&code)));
-    text.push_str("# Paths never read (in addition to .gitignore).\nignore = []\n\n");
+    text.push_str("# Paths never read (in addition to .gitignore).\n");
+    text.push_str(&format!("ignore = [{}]\n\n", quote(&detected_vendored(directory))));
     text.push_str("# Repository whose web URLs (…/blob/main/src/x.rs) count as links to files here.\n");
     text.push_str("# Default: the `origin` git remote.\n# repository = \"github.com/OWNER/REPO\"\n\n");
     text.push_str(
@@ -60,14 +58,14 @@ fn detected_specs(directory: &Path) -> Vec<String> {
     globs
 }
 
-fn detected_code(directory: &Path) -> Vec<String> {
-    let globs: Vec<String> =
-        CODE_DIRS.iter().filter(|dir| directory.join(dir).is_dir()).map(|dir| format!("{dir}/**")).collect();
-    if globs.is_empty() {
-        vec!["**".to_string()]
-    } else {
-        globs
-    }
+/// Everything is code by default: a file outside the listed directories
+/// would otherwise make references into it look dangling.
+fn detected_code(_directory: &Path) -> Vec<String> {
+    vec!["**".to_string()]
+}
+
+fn detected_vendored(directory: &Path) -> Vec<String> {
+    VENDORED.iter().filter(|dir| directory.join(dir).is_dir()).map(|dir| format!("{dir}/**")).collect()
 }
 
 /// Languages with a grammar, by number of files (most first).

@@ -53,6 +53,21 @@ pub fn ignore_directive(comment: &str) -> Option<Vec<String>> {
     )
 }
 
+/// Whether a `driftcheck:ignore` list silences a rule (empty = every rule).
+pub fn suppresses(ignores: Option<&Vec<String>>, rule: &str) -> bool {
+    ignores.is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == rule))
+}
+
+/// Adds one directive's rules to a list; "all rules" absorbs any other.
+pub fn merge_ignores(into: &mut Option<Vec<String>>, rules: Vec<String>) {
+    match into {
+        Some(existing) if existing.is_empty() => {}
+        Some(_) if rules.is_empty() => *into = Some(Vec::new()),
+        Some(existing) => existing.extend(rules),
+        None => *into = Some(rules),
+    }
+}
+
 /// `spec: path.md#fragment` targets in a comment, with their byte offsets.
 pub fn spec_anchor_targets(comment: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();

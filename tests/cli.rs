@@ -121,6 +121,9 @@ fn usage_errors_exit_two() {
 fn paths_narrow_the_report() {
     let dir =
         repo(&[("src/net.rs", CODE), ("specs/a.md", "Calls `gone_one()`.\n"), ("specs/b.md", "Calls `gone_two()`.\n")]);
+    std::process::Command::new("git").arg("init").arg("-q").current_dir(dir.path()).status().expect("git init");
+    let (code, report) = json(&dir.path().join("src"), &[]);
+    assert_eq!((code, report["summary"]["spec_files"].as_u64()), (1, Some(2)), "the root is the git work tree");
     let (code, report) = json(dir.path(), &["specs/b.md"]);
     assert_eq!(code, 1);
     let findings = report["findings"].as_array().expect("findings");
@@ -237,13 +240,24 @@ fn explain_prints_rule_documentation() {
 
 #[test]
 fn init_writes_detected_config_once() {
-    let dir =
-        repo(&[("src/lib.rs", "pub fn a() {}\n"), ("app/main.py", "def b():\n    pass\n"), ("docs/x.md", "# X\n")]);
+    let dir = repo(&[
+        ("src/lib.rs", "pub fn a() {}\n"),
+        ("app/main.py", "def b():\n    pass\n"),
+        ("docs/x.md", "# X\n"),
+        ("vendor/dep.go", "package dep\n"),
+    ]);
     driftcheck(dir.path()).arg("init").assert().code(0);
     let text = fs::read_to_string(dir.path().join("driftcheck.toml")).expect("config");
     assert!(text.contains("specs = [\"docs/**/*.md\", \"*.md\"]"), "{text}");
-    assert!(text.contains("code = [\"src/**\", \"app/**\"]"), "{text}");
-    assert!(text.contains("found: python, rust") || text.contains("found: rust, python"), "{text}");
+    assert!(text.contains("code = [\"**\"]"), "{text}");
+    assert!(text.contains("ignore = [\"vendor/**\"]"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.path().join("driftcheck.toml")).expect("config").permissions().mode();
+        assert_eq!(mode & 0o777, 0o644, "a written config is readable by others, like any new file");
+    }
+    assert!(text.contains("(found: go, python, rust)"), "{text}");
     driftcheck(dir.path()).arg("check").assert().code(0);
     driftcheck(dir.path()).arg("init").assert().code(2);
     driftcheck(dir.path()).args(["init", "--force"]).assert().code(0);
@@ -287,4 +301,219 @@ fn instance_calls_link_to_the_type_they_are_named_after() {
     let links = listing["clauses"][0]["links"].as_array().expect("links");
     let symbols: Vec<_> = links.iter().map(|l| l["symbol"].as_str().unwrap_or("")).collect();
     assert_eq!(symbols, ["JobQueue.push"], "json.dumps must not link to Codec.dumps");
+}
+
+#[test]
+fn ordinary_readme_content_is_not_drift() {
+    let readme = "Set `RUST_LOG`, `HTTPS_PROXY` or `NO_COLOR` as usual; the token comes from the `APP_TOKEN` environment variable.\n\n\
+        Builds for `x86_64` and `aarch64`. Keys are `snake_case`; see `default_features`.\n\n\
+        In JavaScript this is `Promise.allSettled()` or `Date.now()`; in Python `len()` and `iter()`; `Path.resolve()`.\n\n\
+        It raises `MemoryError`, like `HashMap::with_capacity` never does. See [`RegexSet`](https://docs.rs/regex).\n\n\
+        ```python\ndef handler(event_name, payload):\n    auth_key = load()\n```\n\n\
+        The handler receives `event_name` and stores `auth_key`.\n\n\
+        Contact [the team](team@example.com).\n";
+    let main = "use std::collections::HashMap;\nfn main() {\n    let _m: HashMap<u8, u8> = HashMap::new();\n    let _k = std::env::var(\"APP_TOKEN\");\n}\n";
+    let dir = repo(&[("src/main.rs", main), ("README.md", readme)]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!((code, report["findings"].clone()), (0, serde_json::json!([])));
+}
+
+#[test]
+fn a_renamed_method_is_found_even_if_its_old_name_is_used_elsewhere() {
+    let code = "pub struct Client;\nimpl Client {\n    pub fn retry_with_backoff(&self) {}\n}\npub struct Policy {\n    pub retry: bool,\n}\n";
+    let dir = repo(&[("src/net.rs", code), ("README.md", "Failures go through `Client::retry`.\n")]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["findings"][0]["suggestion"], "Client::retry_with_backoff");
+}
+
+#[test]
+fn code_and_scope_directives_resolve_where_they_point() {
+    let spec = "# Queue\n\nJobs run through `Job::run_job`.\n\n<!-- driftcheck:scope src/queue/ -->\n\n\
+        Cancelling is `Job::cancel_job`.\n\n\
+        <!-- driftcheck:code src/queue/job.rs::Job::run_job -->\nA job runs once.\n\n\
+        <!-- driftcheck:code src/queue/gone.rs::Job -->\nGone.\n";
+    let dir = repo(&[
+        ("src/queue/job.rs", "pub struct Job;\nimpl Job {\n    pub fn run_job(&self) {}\n}\n"),
+        ("src/other/job.rs", "pub struct Job;\nimpl Job {\n    pub fn cancel_job(&self) {}\n}\n"),
+        ("specs/queue.md", spec),
+    ]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap_or("").to_string(), f["reference"].as_str().unwrap_or("").to_string()))
+        .collect();
+    let expected = [
+        ("dangling-symbol".to_string(), "Job::cancel_job".to_string()),
+        ("dangling-path".to_string(), "src/queue/gone.rs::Job".to_string()),
+    ];
+    assert_eq!(found, expected, "the scope covers the whole section, also the clause before the comment");
+    let links = driftcheck(dir.path()).args(["links", "--format", "json"]).output().expect("run");
+    let listing: Value = serde_json::from_slice(&links.stdout).expect("json");
+    let clauses = listing["clauses"].as_array().expect("clauses");
+    let anchored = clauses.iter().find(|c| c["text"] == "A job runs once.").expect("anchored clause");
+    assert_eq!(anchored["links"][0]["path"], "src/queue/job.rs");
+    assert_eq!(anchored["links"][0]["symbol"], "Job::run_job");
+}
+
+#[test]
+fn line_ranges_are_checked_against_the_file_length() {
+    let readme =
+        "[all](src/net.rs#L1-L5) and [one past](src/net.rs#L5-L6) and [dir](src/oldmod/) and [site](/guide/intro).\n";
+    let dir = repo(&[("src/net.rs", CODE), ("README.md", readme)]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let references: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["reference"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        references,
+        ["src/net.rs#L5-L6", "src/oldmod/"],
+        "a missing directory under src/ is drift; a site route is not"
+    );
+}
+
+#[test]
+fn a_bare_ignore_above_a_symbol_silences_every_rule() {
+    let dir = repo(&[("src/net.rs", "// driftcheck:ignore\n// spec: specs/gone.md#x\npub fn send() {}\n")]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!((code, report["findings"].clone()), (0, serde_json::json!([])));
+}
+
+/// The JSON report v1, field by field, as a consumer reads it: a renamed,
+/// missing or unexpected field fails to deserialise.
+mod report_v1 {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Report {
+        pub schema: String,
+        pub tool: Tool,
+        pub summary: Summary,
+        pub findings: Vec<Finding>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Tool {
+        pub name: String,
+        pub version: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Summary {
+        pub spec_files: u64,
+        pub clauses: u64,
+        pub code_files: u64,
+        pub symbols: u64,
+        pub links: u64,
+        pub findings: Counts,
+        pub llm: Llm,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Counts {
+        pub error: u64,
+        pub warning: u64,
+        pub info: u64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Llm {
+        pub provider: Option<String>,
+        pub calls: u64,
+        pub cached: u64,
+        pub input_tokens: u64,
+        pub output_tokens: u64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Finding {
+        pub rule: String,
+        pub severity: String,
+        pub message: String,
+        pub spec: Option<Spec>,
+        pub code: Option<Code>,
+        pub reference: Option<String>,
+        pub suggestion: Option<String>,
+        pub confidence: f64,
+        pub fingerprint: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Spec {
+        pub path: String,
+        pub line: u64,
+        pub column: u64,
+        pub clause: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Code {
+        pub path: String,
+        pub line: u64,
+        pub symbol: Option<String>,
+    }
+}
+
+#[test]
+fn json_report_matches_schema_v1() {
+    let dir = repo(&[
+        ("src/net.rs", "// spec: specs/gone.md#x\npub fn send() {}\n"),
+        ("specs/net.md", "# Net\n\nCalls `send_all()` and [old](../src/old.rs).\n"),
+    ]);
+    let output = driftcheck(dir.path()).args(["check", "--format", "json"]).output().expect("run");
+    let report: report_v1::Report = serde_json::from_slice(&output.stdout).expect("report v1");
+    assert_eq!(report.schema, "driftcheck/report/v1");
+    assert_eq!((report.tool.name.as_str(), report.tool.version.as_str()), ("driftcheck", env!("CARGO_PKG_VERSION")));
+    assert_eq!((report.summary.spec_files, report.summary.code_files, report.summary.clauses), (1, 1, 1));
+    let counts = &report.summary.findings;
+    assert_eq!((counts.error, counts.warning, counts.info), (3, 0, 0));
+    let llm = &report.summary.llm;
+    assert_eq!(
+        (llm.provider.as_deref(), llm.calls, llm.cached, llm.input_tokens, llm.output_tokens),
+        (None, 0, 0, 0, 0)
+    );
+    assert_eq!((report.summary.symbols, report.summary.links), (1, 0));
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["dangling-symbol", "dangling-path", "dangling-spec-ref"]);
+    let spec_ref = &report.findings[2];
+    assert!(spec_ref.spec.is_none());
+    let code = spec_ref.code.as_ref().expect("code side");
+    assert_eq!((code.path.as_str(), code.line, code.symbol.as_deref()), ("src/net.rs", 1, Some("send")));
+    let symbol = &report.findings[0];
+    let spec = symbol.spec.as_ref().expect("spec side");
+    assert_eq!(
+        (spec.path.as_str(), spec.line, spec.column, spec.clause.as_str()),
+        ("specs/net.md", 3, 7, "specs/net.md#net/1")
+    );
+    assert_eq!(symbol.suggestion.as_deref(), Some("send"));
+    assert!(report.findings.iter().all(|f| f.severity == "error" && f.confidence == 1.0 && f.fingerprint.len() == 16));
+    assert!(report.findings.iter().all(|f| !f.message.is_empty() && f.reference.is_some()));
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_exit_status() {
+    let dir = repo(&[("src/net.rs", CODE), ("README.md", "Calls `gone_function()`.\n")]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("driftcheck"))
+        .arg("check")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    assert_eq!(child.wait().expect("wait").code(), Some(1));
 }

@@ -30,7 +30,13 @@ fn write(dir: &Path, path: &str, text: &str) {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("driftcheck").expect("binary").current_dir(dir).env("NO_COLOR", "1").args(args).output().expect("run")
+    Command::cargo_bin("driftcheck")
+        .expect("binary")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run")
 }
 
 fn check_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
@@ -43,7 +49,12 @@ fn check_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
 }
 
 fn rules(report: &Value) -> Vec<String> {
-    report["findings"].as_array().expect("findings").iter().map(|f| f["rule"].as_str().unwrap_or("").to_string()).collect()
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 fn repository() -> TempDir {
@@ -74,7 +85,10 @@ fn lock_workflow() {
 
     // Accept records one link.
     let printed = accept_all(dir);
-    assert!(printed.contains("accepted specs/retry.md#retry-policy/1 -> src/budget.rs::retry_budget (new)"), "{printed}");
+    assert!(
+        printed.contains("accepted specs/retry.md#retry-policy/1 -> src/budget.rs::retry_budget (new)"),
+        "{printed}"
+    );
     assert!(printed.contains("1 new, 0 changed, 0 unchanged, 0 removed; 1 links recorded"), "{printed}");
     let lock = fs::read_to_string(dir.join("driftcheck.lock")).expect("lock written");
     let entries: Vec<&str> = lock.lines().filter(|l| !l.starts_with('#') && !l.starts_with("version")).collect();
@@ -121,7 +135,11 @@ fn lock_workflow() {
     assert_eq!(check_json(dir, &[]).0, 0);
 
     // A new, unaccepted link is info, not an error.
-    write(dir, "src/budget.rs", &format!("{}\npub fn reset_budget() {{}}\n", CODE.replace("attempts * 2", "attempts * 3")));
+    write(
+        dir,
+        "src/budget.rs",
+        &format!("{}\npub fn reset_budget() {{}}\n", CODE.replace("attempts * 2", "attempts * 3")),
+    );
     write(dir, "specs/retry.md", &format!("{SPEC}\nCall `reset_budget()` after a success.\n"));
     let (code, report) = check_json(dir, &[]);
     assert_eq!(code, 0);
@@ -152,8 +170,13 @@ fn base_reports_only_what_changed_since_the_revision() {
 
     let (code, since) = check_json(dir, &["--base", "main"]);
     assert_eq!(code, 1);
-    let references: Vec<&str> = since["findings"].as_array().expect("findings").iter().map(|f| f["reference"].as_str().unwrap_or("")).collect();
-    assert_eq!(references, ["missing_helper()", "src/budget.rs::retry_budget"], "the untouched drift in docs/old.md is not reported");
+    let references: Vec<&str> =
+        since["findings"].as_array().expect("findings").iter().map(|f| f["reference"].as_str().unwrap_or("")).collect();
+    assert_eq!(
+        references,
+        ["missing_helper()", "src/budget.rs::retry_budget"],
+        "the untouched drift in docs/old.md is not reported"
+    );
 
     let output = run(dir, &["check", "--base", "no-such-branch"]);
     assert_eq!(output.status.code(), Some(2));
@@ -209,7 +232,8 @@ fn concurrent_accepts_leave_a_valid_lock() {
     assert_eq!(entries, 41, "both selections are recorded, each once:\n{lock}");
     let (code, report) = check_json(dir, &[]);
     assert_eq!((code, rules(&report)), (0, vec![]));
-    let leftovers = dir.read_dir().expect("dir").flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"));
+    let leftovers =
+        dir.read_dir().expect("dir").flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"));
     assert_eq!(leftovers.count(), 0, "no temporary files left behind");
 }
 

@@ -101,7 +101,7 @@ impl Finding {
     }
 
     fn is_suppressed(&self) -> bool {
-        self.suppressed_by.as_ref().is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == self.rule.id()))
+        crate::text::suppresses(self.suppressed_by.as_ref(), self.rule.id())
     }
 
     /// Paths the finding is on (spec side first).

@@ -32,7 +32,7 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
             finding.reference = Some(anchor.target.clone());
             finding.code_lines = Some((anchor.line, symbol.map_or(anchor.line, |s| s.end_line)));
             finding.suggestion = suggestion;
-            finding.suppressed_by = symbol.filter(|s| !s.ignores.is_empty()).map(|s| s.ignores.clone());
+            finding.suppressed_by = symbol.and_then(|s| s.ignores.clone());
             finding.label = Some(Label {
                 path: file.path.clone(),
                 bytes: anchor.bytes.clone(),

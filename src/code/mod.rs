@@ -152,9 +152,10 @@ pub struct Symbol {
     /// reformatting is not drift.
     pub body_hash: String,
     pub public: bool,
-    /// Rules suppressed by a `driftcheck:ignore` comment right before it.
+    /// Rules suppressed by a `driftcheck:ignore` comment right before it;
+    /// an empty list means every rule.
     #[serde(skip)]
-    pub ignores: Vec<String>,
+    pub ignores: Option<Vec<String>>,
 }
 
 /// A `spec: specs/net.md#retry-policy` comment in code.

@@ -152,7 +152,7 @@ impl Walker<'_> {
             value: definition.value.clone(),
             body_hash: normalised_hash(node, self.source),
             public: definition.public,
-            ignores: Vec::new(),
+            ignores: None,
         });
     }
 }
@@ -218,7 +218,7 @@ fn attach_comments(source: &str, comments: &[Comment], symbols: &mut [Symbol]) -
         let target = following_symbol(source, comment.end, symbols);
         if let Some(rules) = crate::text::ignore_directive(&comment.text) {
             if let Some(index) = target {
-                symbols[index].ignores.extend(rules);
+                crate::text::merge_ignores(&mut symbols[index].ignores, rules);
             }
         }
         for (offset, spec) in crate::text::spec_anchor_targets(&comment.text) {

@@ -213,7 +213,7 @@ fn resolve_symbol(
     let missing = if owner.is_empty() {
         lone_name_missing(name, called, clause, index)
     } else {
-        member_missing(owner, name, index)
+        member_missing(owner, name, scope, index)
     };
     if !missing {
         return Resolution::Elsewhere;
@@ -235,8 +235,8 @@ fn is_snake_call(name: &str, called: bool) -> bool {
     called && name.contains('_') && !name.chars().any(char::is_uppercase)
 }
 
-fn member_missing(owner: &[String], name: &str, index: &CodeIndex) -> bool {
-    let types = index.owner_types(owner);
+fn member_missing(owner: &[String], name: &str, scope: Option<&str>, index: &CodeIndex) -> bool {
+    let types = index.owner_types(owner, scope);
     if !types.is_empty() {
         return !index.member_may_exist(&types, name);
     }

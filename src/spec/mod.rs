@@ -69,7 +69,7 @@ pub struct Clause {
 
 impl Clause {
     pub fn ignores(&self, rule: &str) -> bool {
-        self.ignores.as_ref().is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == rule))
+        crate::text::suppresses(self.ignores.as_ref(), rule)
     }
 }
 

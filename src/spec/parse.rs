@@ -273,8 +273,8 @@ impl<'a> Builder<'a> {
                     None => self.pending.id = Some(id),
                 },
                 Directive::Ignore(rules) => match self.open.last_mut().filter(|_| inside_clause) {
-                    Some(clause) => merge_ignores(&mut clause.ignores, rules),
-                    None => merge_ignores(&mut self.pending.ignores, rules),
+                    Some(clause) => crate::text::merge_ignores(&mut clause.ignores, rules),
+                    None => crate::text::merge_ignores(&mut self.pending.ignores, rules),
                 },
                 Directive::Code { path, symbol } => {
                     let text = match &symbol {
@@ -362,15 +362,6 @@ impl<'a> Builder<'a> {
         self.sections.push(Section { slug: slug.clone(), title, level: heading.level, line });
         self.section = slug;
         self.ordinal = 0;
-    }
-}
-
-fn merge_ignores(into: &mut Option<Vec<String>>, rules: Vec<String>) {
-    match into {
-        Some(existing) if !existing.is_empty() && !rules.is_empty() => existing.extend(rules),
-        Some(existing) if !existing.is_empty() => existing.clear(),
-        Some(_) => {}
-        None => *into = Some(rules),
     }
 }
 

@@ -37,9 +37,17 @@ impl RepoSlug {
     /// `git@github.com:acme/widgets.git` and `ssh://git@host/acme/widgets`.
     pub fn parse(remote: &str) -> Option<RepoSlug> {
         let remote = remote.trim();
-        let without_scheme = remote.split_once("://").map_or(remote, |(_, rest)| rest);
-        let without_user = without_scheme.rsplit_once('@').map_or(without_scheme, |(_, rest)| rest);
-        let normalised = without_user.replacen(':', "/", 1);
+        let (scheme, without_scheme) = remote.split_once("://").map_or((None, remote), |(s, rest)| (Some(s), rest));
+        let without_user = without_scheme.split_once('@').map_or(without_scheme, |(_, rest)| rest);
+        let normalised = match scheme {
+            // `https://host:8443/acme/w`: the colon starts a port.
+            Some(_) => match without_user.split_once('/') {
+                Some((host, path)) => format!("{}/{path}", host.split(':').next().unwrap_or(host)),
+                None => without_user.to_string(),
+            },
+            // `git@host:acme/w.git`: the colon separates host and path.
+            None => without_user.replacen(':', "/", 1),
+        };
         let trimmed = normalised.trim_end_matches('/').trim_end_matches(".git");
         let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
         if parts.len() < 3 || !parts[0].contains('.') {
@@ -246,6 +254,8 @@ mod tests {
             "https://github.com/acme/widgets.git",
             "ssh://git@github.com/acme/widgets",
             "https://www.github.com/Acme/Widgets/",
+            "https://github.com:443/acme/widgets",
+            "ssh://git@github.com:22/acme/widgets.git",
         ] {
             assert_eq!(RepoSlug::parse(remote), Some(slug()), "{remote}");
         }
