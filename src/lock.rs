@@ -1,13 +1,14 @@
 //! `driftcheck.lock`: the reviewed state of every link, committed with the
 //! code. A link whose clause or code hash differs from its entry is stale.
 //!
-//! The file is plain text, one link per line, sorted, tab-separated — so
-//! merges conflict only when both sides reviewed the same link:
+//! The file is plain text, one link per line, sorted, fields separated by
+//! tabs (shown as spaces here) — so merges conflict only when both sides
+//! reviewed the same link:
 //!
 //! ```text
 //! # driftcheck.lock — …
-//! version	1
-//! specs/net.md#retry-policy/2	9f2c4a1b0d3e5f67	src/net.rs::Client::retry	3a4b5c6d7e8f9012
+//! version    1
+//! specs/net.md#retry-policy/2    9f2c4a1b0d3e5f67    src/net.rs::Client::retry    3a4b5c6d7e8f9012
 //! ```
 
 use std::collections::BTreeMap;

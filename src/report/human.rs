@@ -79,7 +79,10 @@ fn clamp(bytes: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {
 fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     const SHOWN: usize = 5;
     for note in report.notes.iter().take(SHOWN) {
-        writeln!(out, "note: {}: {}", note.path, note.message)?;
+        match note.path.as_str() {
+            "" => writeln!(out, "note: {}", note.message)?,
+            path => writeln!(out, "note: {path}: {}", note.message)?,
+        }
     }
     if report.notes.len() > SHOWN {
         writeln!(out, "note: and {} more skipped files", report.notes.len() - SHOWN)?;
