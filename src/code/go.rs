@@ -292,23 +292,6 @@ func (p Pair[K, V]) key() K { return p.Key }
     }
 
     #[test]
-    fn spec_comment_anchors_the_next_symbol() {
-        let source = "package net\n\n// spec: specs/net.md#retry-policy\nfunc Retry() {}\n";
-        let file = index_file("net/retry.go", source.into());
-        assert_eq!(file.anchors.len(), 1);
-        assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy");
-        assert_eq!(file.anchors[0].symbol, Some(0));
-        assert_eq!(file.symbols[0].name, "Retry");
-    }
-
-    #[test]
-    fn broken_file_is_indexed_as_far_as_it_goes() {
-        let file = index_file("a/a.go", "package a\n\nfunc Good() {}\n\nfunc broken( {\n".into());
-        assert!(file.parse_problem.is_some());
-        assert!(file.symbols.iter().any(|s| s.name == "Good"));
-    }
-
-    #[test]
     fn first_of_several_names_is_a_symbol() {
         let source = "package p\n\nconst A, b = 1, 2\n\ntype Point struct {\n\tX, Y int\n}\n";
         let file = index_file("p/p.go", source.into());

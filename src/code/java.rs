@@ -301,22 +301,4 @@ public record Point(int x, int y) {
         assert_eq!(index_file("src/app/Main.java", "class Main {}".into()).module, ["src", "app"]);
         assert_eq!(index_file("Main.java", "package app;".into()).module, ["app"]);
     }
-
-    #[test]
-    fn spec_comment_anchors_the_next_symbol() {
-        let source =
-            "class A {\n    // spec: specs/net.md#retry-policy\n    @Override\n    public void retry() {}\n}\n";
-        let file = index_file("A.java", source.into());
-        assert_eq!(file.anchors.len(), 1);
-        assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy");
-        assert_eq!(file.anchors[0].symbol, Some(1));
-        assert_eq!(file.symbols[1].display, "A.retry");
-    }
-
-    #[test]
-    fn broken_file_is_indexed_as_far_as_it_goes() {
-        let file = index_file("A.java", "class A {\n    void good() {}\n    void broken( {\n}\n".into());
-        assert!(file.parse_problem.is_some());
-        assert!(file.symbols.iter().any(|s| s.display == "A.good"));
-    }
 }

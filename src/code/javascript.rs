@@ -365,22 +365,4 @@ export { ids };
             [("fs", false), ("load", true), ("internal", false), ("Store", true), ("LIMIT", true), ("helper", true)]
         );
     }
-
-    #[test]
-    fn spec_comment_anchors_the_next_symbol() {
-        let source = "/** spec: specs/net.md#retry-policy */\nexport function retry(times) {}\n\n// spec: specs/x.md\n\nconst y = 1;\n";
-        let file = index_file("src/net.mjs", source.into());
-        assert_eq!(file.anchors.len(), 2);
-        assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy");
-        assert_eq!(file.anchors[0].symbol, Some(0));
-        assert_eq!(file.symbols[0].name, "retry");
-        assert_eq!(file.anchors[1].symbol, None, "a blank line detaches the comment");
-    }
-
-    #[test]
-    fn broken_file_is_indexed_as_far_as_it_goes() {
-        let file = index_file("src/a.jsx", "function good() {}\nfunction broken( {\n".into());
-        assert!(file.parse_problem.is_some());
-        assert!(file.symbols.iter().any(|s| s.name == "good"));
-    }
 }

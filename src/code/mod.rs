@@ -250,3 +250,57 @@ fn named_children(node: tree_sitter::Node) -> Vec<tree_sitter::Node> {
     let children = node.named_children(&mut cursor).collect();
     children
 }
+
+#[cfg(test)]
+mod tests {
+    use super::index_file;
+
+    /// Every language: a `spec:` comment in its comment syntax anchors the
+    /// symbol right below it (through attributes and decorators).
+    #[test]
+    fn spec_comments_anchor_the_next_symbol_in_every_language() {
+        let cases = [
+            ("src/net.rs", "// spec: specs/net.md#retry-policy\n#[inline]\nfn retry() {}\n", "retry"),
+            ("net.py", "# spec: specs/net.md#retry-policy\n@retry\ndef retry():\n    pass\n", "retry"),
+            ("src/net.ts", "// spec: specs/net.md#retry-policy\n@injectable()\nexport class Retry {}\n", "Retry"),
+            ("src/net.mjs", "/** spec: specs/net.md#retry-policy */\nexport function retry(times) {}\n", "retry"),
+            ("net/retry.go", "package net\n\n// spec: specs/net.md#retry-policy\nfunc Retry() {}\n", "Retry"),
+            (
+                "A.java",
+                "class A {\n    // spec: specs/net.md#retry-policy\n    @Override\n    public void retry() {}\n}\n",
+                "A.retry",
+            ),
+        ];
+        for (path, source, expected) in cases {
+            let file = index_file(path, source.into());
+            assert_eq!(file.anchors.len(), 1, "{path}");
+            assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy", "{path}");
+            let symbol = file.anchors[0].symbol.map(|s| file.symbols[s].display.as_str());
+            assert_eq!(symbol, Some(expected), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_blank_line_detaches_a_spec_comment() {
+        let file = index_file("src/a.js", "// spec: specs/x.md\n\nconst y = 1;\n".into());
+        assert_eq!(file.anchors[0].symbol, None);
+    }
+
+    /// Every language: a file with a syntax error keeps the symbols before it.
+    #[test]
+    fn broken_files_are_indexed_as_far_as_they_go() {
+        let cases = [
+            ("src/a.rs", "fn good() {}\nfn broken( {\n", "good"),
+            ("a.py", "def good():\n    pass\n\ndef broken(:\n    pass\n", "good"),
+            ("src/a.ts", "export function good(): void {}\nfunction broken( {\n", "good"),
+            ("src/a.jsx", "function good() {}\nfunction broken( {\n", "good"),
+            ("a/a.go", "package a\n\nfunc Good() {}\n\nfunc broken( {\n", "Good"),
+            ("A.java", "class A {\n    void good() {}\n    void broken( {\n}\n", "A.good"),
+        ];
+        for (path, source, expected) in cases {
+            let file = index_file(path, source.into());
+            assert!(file.parse_problem.is_some(), "{path}");
+            assert!(file.symbols.iter().any(|s| s.display == expected), "{path}");
+        }
+    }
+}

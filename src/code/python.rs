@@ -281,21 +281,4 @@ async def fetch(session, /, url: str, *rest: int, **extra: str): ...
         assert_eq!(index_file("src/pkg/__init__.py", String::new()).module, ["src", "pkg"]);
         assert_eq!(index_file("stubs/api.pyi", String::new()).module, ["stubs", "api"]);
     }
-
-    #[test]
-    fn spec_comment_anchors_the_next_symbol() {
-        let source = "# spec: specs/net.md#retry-policy\n@retry\ndef retry():\n    pass\n";
-        let file = index_file("net.py", source.into());
-        assert_eq!(file.anchors.len(), 1);
-        assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy");
-        assert_eq!(file.anchors[0].symbol, Some(0));
-        assert_eq!(file.symbols[0].name, "retry");
-    }
-
-    #[test]
-    fn broken_file_is_indexed_as_far_as_it_goes() {
-        let file = index_file("a.py", "def good():\n    pass\n\ndef broken(:\n    pass\n".into());
-        assert!(file.parse_problem.is_some());
-        assert!(file.symbols.iter().any(|s| s.name == "good"));
-    }
 }

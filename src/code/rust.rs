@@ -148,23 +148,4 @@ trait Transport { fn send(&self, bytes: &[u8]); }
         assert_eq!(a.symbols[0].body_hash, b.symbols[0].body_hash);
         assert_ne!(a.symbols[0].body_hash, c.symbols[0].body_hash);
     }
-
-    #[test]
-    fn spec_comment_anchors_the_next_symbol() {
-        let source =
-            "// spec: specs/net.md#retry-policy\n#[inline]\nfn retry() {}\n\n// spec: specs/x.md\n\nfn other() {}\n";
-        let file = index_file("src/net.rs", source.into());
-        assert_eq!(file.anchors.len(), 2);
-        assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy");
-        assert_eq!(file.anchors[0].symbol, Some(0));
-        assert_eq!((file.anchors[0].line, file.anchors[0].column), (1, 10));
-        assert_eq!(file.anchors[1].symbol, None, "a blank line detaches the comment");
-    }
-
-    #[test]
-    fn broken_file_is_indexed_as_far_as_it_goes() {
-        let file = index_file("src/a.rs", "fn good() {}\nfn broken( {\n".into());
-        assert!(file.parse_problem.is_some());
-        assert!(file.symbols.iter().any(|s| s.name == "good"));
-    }
 }

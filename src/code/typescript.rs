@@ -271,23 +271,6 @@ declare module "ambient" {
     }
 
     #[test]
-    fn spec_comment_anchors_the_next_symbol() {
-        let source = "// spec: specs/net.md#retry-policy\n@injectable()\nexport class Retry {}\n";
-        let file = index_file("src/net.ts", source.into());
-        assert_eq!(file.anchors.len(), 1);
-        assert_eq!(file.anchors[0].target, "specs/net.md#retry-policy");
-        assert_eq!(file.anchors[0].symbol, Some(0));
-        assert_eq!(file.symbols[0].name, "Retry");
-    }
-
-    #[test]
-    fn broken_file_is_indexed_as_far_as_it_goes() {
-        let file = index_file("src/a.ts", "export function good(): void {}\nfunction broken( {\n".into());
-        assert!(file.parse_problem.is_some());
-        assert!(file.symbols.iter().any(|s| s.name == "good"));
-    }
-
-    #[test]
 
     fn bare_enum_members_are_variants() {
         let file = index_file("a.ts", "enum Color { Red, 'Dark Green', Blue = 4 }".into());
