@@ -21,7 +21,7 @@ fn main() {
     for run in 0..3 {
         let config = Config::defaults(dir.path().to_path_buf());
         let started = Instant::now();
-        let analysis = engine::analyse(config, &[], None).expect("analysis");
+        let analysis = engine::analyse(config, &engine::Options::default()).expect("analysis");
         let elapsed = started.elapsed();
         times.push(elapsed);
         let s = &analysis.summary;
