@@ -84,7 +84,8 @@ fn run(config: Config, history: &History) -> Result<Analysis, Error> {
     let lock = Lock::read(&config.root.join(lock::FILE_NAME))?;
     let workspace = Workspace::load(config);
     let index = CodeIndex::new(&workspace.code);
-    let graph = link::link(&workspace, &index, lock.as_ref());
+    let removed = history.removed_definitions(&link::unexplained_names(&workspace, &index));
+    let graph = link::link(&workspace, &index, &link::Evidence { lock: lock.as_ref(), removed });
     let states = graph.states(&workspace, &index);
     let review = Review { lock: lock.as_ref(), states: &states, history };
     let findings = check::run(&workspace, &index, &graph, &review);

@@ -1,14 +1,44 @@
-//! Finds the text of anchored code as it was when a link was accepted, so a
-//! stale link can show what changed: first from the local cache `accept`
-//! fills, then from git history (the version whose hash the lock records).
+//! What the code used to be, from git: the text of anchored code when a
+//! link was accepted (so a stale link can show a diff; the local cache
+//! `accept` fills comes first), and which names recent commits stopped
+//! defining (so a spec naming one is certainly stale).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::code::index_file;
 use crate::link::text_hash;
 
 /// How many commits back the history search looks at most.
 const MAX_COMMITS: usize = 200;
+
+/// How long the search for removed definitions may take.
+const REMOVED_BUDGET: Duration = Duration::from_secs(3);
+
+/// Words that introduce a definition of the name after them.
+const DEFINING: &[&str] = &[
+    "fn",
+    "def",
+    "function",
+    "func",
+    "class",
+    "struct",
+    "enum",
+    "interface",
+    "trait",
+    "type",
+    "const",
+    "static",
+    "let",
+    "var",
+    "val",
+    "record",
+    "macro_rules",
+];
+
+/// Words that may stand between a defining word and the name.
+const MODIFIERS: &[&str] = &["mut", "async", "pub", "export", "default", "abstract", "final", "unsafe", "extern"];
 
 pub struct History {
     cache: PathBuf,
@@ -49,6 +79,39 @@ impl History {
             return Some(text);
         }
         self.from_git(anchor, code_hash)
+    }
+
+    /// Which of `names` a recent commit (or the uncommitted change) deleted
+    /// a definition of. Bounded by commit count and time; empty outside git.
+    pub fn removed_definitions(&self, names: &HashSet<String>) -> HashSet<String> {
+        let mut found = HashSet::new();
+        let Some(repository) = self.repository.as_ref().filter(|_| !names.is_empty()) else { return found };
+        let deadline = Instant::now() + REMOVED_BUDGET;
+        let mut options = git2::DiffOptions::new();
+        options.context_lines(0);
+        let head = repository.head().ok().and_then(|head| head.peel_to_tree().ok());
+        if !self.prefix.is_empty() {
+            options.pathspec(format!("{}/", self.prefix));
+        }
+        if let Ok(diff) = repository.diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut options)) {
+            scan_removed(&diff, names, &mut found);
+        }
+        let Ok(mut walk) = repository.revwalk() else { return found };
+        if walk.push_head().is_err() {
+            return found;
+        }
+        for oid in walk.flatten().take(MAX_COMMITS) {
+            if Instant::now() > deadline || found.len() == names.len() {
+                break;
+            }
+            let Ok(commit) = repository.find_commit(oid) else { continue };
+            let (Ok(parent), Ok(tree)) = (commit.parent(0), commit.tree()) else { continue };
+            let Ok(parent_tree) = parent.tree() else { continue };
+            if let Ok(diff) = repository.diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(&mut options)) {
+                scan_removed(&diff, names, &mut found);
+            }
+        }
+        found
     }
 
     fn from_git(&self, anchor: &str, code_hash: &str) -> Option<String> {
@@ -111,5 +174,66 @@ fn select(path: &str, text: &str, selector: &Selector, code_hash: &str) -> Optio
             (text_hash(&joined) == code_hash).then_some(joined)
         }
         Selector::File => (text_hash(text) == code_hash).then(|| text.to_string()),
+    }
+}
+
+/// Adds the names among `names` that a deleted line of code defined.
+fn scan_removed(diff: &git2::Diff, names: &HashSet<String>, found: &mut HashSet<String>) {
+    let _ = diff.foreach(
+        &mut |_, _| true,
+        None,
+        None,
+        Some(&mut |delta, _, line| {
+            let is_code = delta
+                .old_file()
+                .path()
+                .and_then(|p| p.to_str())
+                .is_some_and(|p| crate::code::language_for(p).is_some());
+            if line.origin() == '-' && is_code {
+                let text = String::from_utf8_lossy(line.content());
+                found.extend(defined_names(&text).into_iter().filter(|n| names.contains(*n)).map(str::to_string));
+            }
+            true
+        }),
+    );
+}
+
+/// Names a line of code defines: `fn name`, `def name`, `class Name`,
+/// Go's `func (r *T) Name(`, `NAME = …` at the start of a line.
+fn defined_names(line: &str) -> Vec<&str> {
+    let words: Vec<&str> = crate::text::identifier_words(line).collect();
+    let trimmed = line.trim_start();
+    let receiver = trimmed.starts_with("func (");
+    let mut names = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if DEFINING.contains(word) && !(receiver && *word == "func") {
+            names.extend(words[i + 1..].iter().find(|w| !MODIFIERS.contains(w)).copied());
+        }
+    }
+    if receiver {
+        let after_receiver = trimmed.find(')').map_or("", |close| &trimmed[close + 1..]);
+        names.extend(crate::text::identifier_words(after_receiver).next());
+    }
+    if let Some(first) = words.first() {
+        let rest = trimmed.strip_prefix(first).unwrap_or("").trim_start();
+        if rest.starts_with('=') && !rest.starts_with("==") || rest.starts_with(':') && !rest.starts_with("::") {
+            names.push(first);
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defined_names;
+
+    #[test]
+    fn finds_definitions_in_removed_lines() {
+        assert_eq!(defined_names("    pub async fn connect(&self) -> Result<()> {"), ["connect"]);
+        assert_eq!(defined_names("def open_session(self, user):"), ["open_session"]);
+        assert_eq!(defined_names("func (c *Client) Dial(ctx context.Context) error {"), ["Dial"]);
+        assert_eq!(defined_names("export default class OldQueue {"), ["OldQueue"]);
+        assert_eq!(defined_names("MAX_RETRIES = 5"), ["MAX_RETRIES"]);
+        assert!(defined_names("    client.connect(addr)?;").is_empty());
     }
 }

@@ -84,6 +84,11 @@ impl<'w> CodeIndex<'w> {
         self.tokens_lower.contains(&word.to_lowercase())
     }
 
+    /// True when some symbol has this name.
+    pub fn defines(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
     /// True when an identifier occurs anywhere in the code.
     pub fn has_token(&self, word: &str) -> bool {
         self.tokens.contains(word)

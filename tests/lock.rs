@@ -258,3 +258,27 @@ fn git_options_outside_a_repository_are_usage_errors() {
     assert_eq!(run(dir.path(), &["check", "--base", "main"]).status.code(), Some(2));
     assert_eq!(run(dir.path(), &["check"]).status.code(), Some(0), "everything else works outside git");
 }
+
+#[test]
+fn a_name_a_commit_stopped_defining_is_reported_whatever_its_shape() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/net.rs", "pub fn connect() {}\npub fn send() {}\n");
+    write(dir, "README.md", "Call `connect()` first, then `send()`. Unrelated: `iter()`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    assert_eq!(check_json(dir, &[]).0, 0);
+    // `connect` becomes `open`: no similar name is left, but history knows.
+    write(dir, "src/net.rs", "pub fn open() {}\npub fn send() {}\n");
+    git(dir, &["commit", "-q", "-am", "rename connect to open"]);
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1);
+    let references: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["reference"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(references, ["connect()"], "`iter()` was never ours and stays silent");
+}

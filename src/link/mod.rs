@@ -102,15 +102,40 @@ enum Resolution {
     Broken(Problem),
 }
 
-/// Links every reference and code-side anchor. The lock, when there is one,
-/// lets an explicit anchor follow its symbol to a new file or name.
-pub fn link(workspace: &Workspace, index: &CodeIndex, lock: Option<&Lock>) -> LinkGraph {
+/// What the linker knows besides the code as it is now.
+#[derive(Default)]
+pub struct Evidence<'a> {
+    /// Lets an explicit anchor follow its symbol to a new file or name.
+    pub lock: Option<&'a Lock>,
+    /// Names recent commits stopped defining: a spec naming one is stale
+    /// for certain, whatever its shape.
+    pub removed: HashSet<String>,
+}
+
+/// Names of code spans that neither resolve nor occur in the code: the only
+/// ones whose history is worth a look.
+pub fn unexplained_names(workspace: &Workspace, index: &CodeIndex) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for reference in workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references) {
+        let ReferenceKind::Symbol { segments } = &reference.kind else { continue };
+        for name in segments.first().into_iter().chain(segments.last()) {
+            if !index.defines(name) && !index.has_token(name) {
+                names.insert(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// Links every reference and code-side anchor.
+pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> LinkGraph {
+    let lock = evidence.lock;
     let mut graph = LinkGraph::default();
     let files = FileFacts::new(workspace, index);
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
-                let resolution = match resolve(reference, clause, spec, index, &files) {
+                let resolution = match resolve(reference, clause, spec, index, &files, evidence) {
                     Resolution::Broken(problem) => {
                         follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem))
                     }
@@ -144,9 +169,10 @@ fn resolve(
     spec: &SpecFile,
     index: &CodeIndex,
     files: &FileFacts,
+    evidence: &Evidence,
 ) -> Resolution {
     match &reference.kind {
-        ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, spec, index),
+        ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, spec, index, evidence),
         ReferenceKind::Path { path, fragment, route_like, fallbacks } => {
             let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
             resolve_path(existing.unwrap_or(path), fragment.as_ref(), *route_like, index, files)
@@ -187,6 +213,7 @@ fn resolve_symbol(
     clause: &Clause,
     spec: &SpecFile,
     index: &CodeIndex,
+    evidence: &Evidence,
 ) -> Resolution {
     let scope = clause.scope.as_deref();
     let called = reference.text.trim_end().ends_with(')');
@@ -210,16 +237,18 @@ fn resolve_symbol(
     if reference.soft || from_example || external::is_well_known(name) {
         return Resolution::Elsewhere;
     }
+    // A name a recent commit stopped defining was ours, whatever its shape.
+    let removed = [owner.first(), Some(name)].into_iter().flatten().any(|n| evidence.removed.contains(n));
     let missing = if owner.is_empty() {
         lone_name_missing(name, called, clause, index)
     } else {
-        member_missing(owner, name, scope, index)
+        member_missing(owner, name, scope, index) || removed
     };
     if !missing {
         return Resolution::Elsewhere;
     }
     let suggestion = index.suggest(segments, called, None);
-    if owner.is_empty() && suggestion.is_none() && !is_snake_call(name, called) {
+    if owner.is_empty() && suggestion.is_none() && !is_snake_call(name, called) && !removed {
         return Resolution::Elsewhere;
     }
     Resolution::Broken(Problem::MissingSymbol { suggestion, file: None })
