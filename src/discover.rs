@@ -115,6 +115,7 @@ pub fn discover(config: &Config) -> Discovered {
     let (candidates, notes) = (&mut found.candidates, &mut found.notes);
     let walker = WalkBuilder::new(&config.root)
         .hidden(false)
+        .ignore(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .git_ignore(true)
         .git_exclude(true)

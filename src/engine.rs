@@ -84,8 +84,13 @@ fn run(config: Config, history: &History) -> Result<Analysis, Error> {
     let lock = Lock::read(&config.root.join(lock::FILE_NAME))?;
     let workspace = Workspace::load(config);
     let index = CodeIndex::new(&workspace.code);
-    let removed = history.removed_definitions(&link::unexplained_names(&workspace, &index));
-    let graph = link::link(&workspace, &index, &link::Evidence { lock: lock.as_ref(), removed });
+    let evidence = link::Evidence {
+        lock: lock.as_ref(),
+        removed: history.removed_definitions(&link::unexplained_names(&workspace, &index)),
+        removed_paths: history.removed_paths(&link::missing_paths(&workspace, &index)),
+        languages: workspace.languages(),
+    };
+    let graph = link::link(&workspace, &index, &evidence);
     let states = graph.states(&workspace, &index);
     let review = Review { lock: lock.as_ref(), states: &states, history };
     let findings = check::run(&workspace, &index, &graph, &review);

@@ -114,6 +114,34 @@ impl History {
         found
     }
 
+    /// Which of `paths` (root-relative) existed in a recent commit.
+    pub fn removed_paths(&self, paths: &HashSet<String>) -> HashSet<String> {
+        let mut found = HashSet::new();
+        let Some(repository) = self.repository.as_ref().filter(|_| !paths.is_empty()) else { return found };
+        let deadline = Instant::now() + REMOVED_BUDGET;
+        let Ok(mut walk) = repository.revwalk() else { return found };
+        if walk.push_head().is_err() {
+            return found;
+        }
+        for oid in walk.flatten().take(MAX_COMMITS) {
+            if Instant::now() > deadline || found.len() == paths.len() {
+                break;
+            }
+            let Ok(tree) = repository.find_commit(oid).and_then(|commit| commit.tree()) else { continue };
+            let existed: Vec<&String> = paths
+                .iter()
+                .filter(|p| !found.contains(*p))
+                .filter(|p| {
+                    let in_repository =
+                        if self.prefix.is_empty() { p.to_string() } else { format!("{}/{p}", self.prefix) };
+                    tree.get_path(Path::new(&in_repository)).is_ok()
+                })
+                .collect();
+            found.extend(existed.into_iter().cloned());
+        }
+        found
+    }
+
     fn from_git(&self, anchor: &str, code_hash: &str) -> Option<String> {
         let repository = self.repository.as_ref()?;
         let (path, selector) = split_anchor(anchor);

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::code::{CodeFile, Symbol, SymbolKind};
+use crate::text::name_words;
 
 /// A symbol's position in the index: file and symbol ordinal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -319,38 +320,13 @@ fn similarity(missing: &str, candidate: &str) -> f64 {
     if missing == candidate {
         return 0.0;
     }
-    let (a, b) = (words(missing), words(candidate));
+    let (a, b) = (name_words(missing), name_words(candidate));
     let shared = a.iter().filter(|w| b.contains(w)).count();
     let union = a.len() + b.len() - shared;
     let jaccard = if union == 0 { 0.0 } else { shared as f64 / union as f64 };
     let shape = strsim::jaro_winkler(&missing.to_lowercase(), &candidate.to_lowercase());
     let extends = shared == a.len() && !a.is_empty();
     0.5 * jaccard + 0.5 * shape + if extends { 0.15 } else { 0.0 }
-}
-
-/// Lower-case words of an identifier: `NewInventoryServer` → new, inventory,
-/// server; `MAX_RETRIES` → max, retries.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            words.push(std::mem::take(&mut current));
-            continue;
-        }
-        let boundary = c.is_uppercase()
-            && i > 0
-            && (chars[i - 1].is_lowercase()
-                || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
-        if boundary {
-            words.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_lowercase());
-    }
-    words.push(current);
-    words.retain(|w| !w.is_empty());
-    words
 }
 
 #[cfg(test)]
@@ -384,9 +360,9 @@ mod tests {
         );
         assert_eq!(index.suggest(&strings(&["parse_config"]), true, None).as_deref(), Some("load_config"));
         assert!(index.owner_is_ours(&strings(&["Client"])));
-        assert_eq!(super::words("NewInventoryServer"), ["new", "inventory", "server"]);
-        assert_eq!(super::words("JSONParser"), ["json", "parser"]);
-        assert_eq!(super::words("MAX_RETRIES"), ["max", "retries"]);
+        assert_eq!(crate::text::name_words("NewInventoryServer"), ["new", "inventory", "server"]);
+        assert_eq!(crate::text::name_words("JSONParser"), ["json", "parser"]);
+        assert_eq!(crate::text::name_words("MAX_RETRIES"), ["max", "retries"]);
         assert!(index.owner_is_ours(&strings(&["net"])));
         assert!(!index.owner_is_ours(&strings(&["json"])));
     }

@@ -93,6 +93,31 @@ pub fn spec_anchor_targets(comment: &str) -> Vec<(usize, &str)> {
     found
 }
 
+/// Lower-case words of an identifier: `NewInventoryServer` → new, inventory,
+/// server; `MAX_RETRIES` → max, retries.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            words.push(std::mem::take(&mut current));
+            continue;
+        }
+        let boundary = c.is_uppercase()
+            && i > 0
+            && (chars[i - 1].is_lowercase()
+                || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
+        if boundary {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    words.push(current);
+    words.retain(|w| !w.is_empty());
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

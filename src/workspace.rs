@@ -71,6 +71,16 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// Languages of the indexed code, for language-specific knowledge.
+    pub fn languages(&self) -> Vec<&'static str> {
+        let mut languages: Vec<&'static str> = self.code.iter().filter_map(|f| f.language).collect();
+        languages.sort_unstable();
+        languages.dedup();
+        languages
+    }
+}
+
 /// Indexes a file; a grammar that panics on some input costs that file its
 /// symbols (it still contributes tokens, re-read from disk), never the run.
 fn index_guarded(root: &Path, path: String, text: String) -> (CodeFile, Option<Note>) {

@@ -282,3 +282,45 @@ fn a_name_a_commit_stopped_defining_is_reported_whatever_its_shape() {
         .collect();
     assert_eq!(references, ["connect()"], "`iter()` was never ours and stays silent");
 }
+
+#[test]
+fn a_deleted_page_is_reported_even_on_a_doc_site() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "mkdocs.yml", "site_name: demo\n");
+    write(dir, "docs/index.md", "See [HTTP/2](http2.md) and [fields](fields.md), a page the site generates.\n");
+    write(dir, "docs/http2.md", "# HTTP/2\n");
+    write(dir, "src/lib.py", "def noop():\n    pass\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    assert_eq!(check_json(dir, &[]).0, 0, "fields.md never existed: a generated page");
+    fs::remove_file(dir.join("docs/http2.md")).expect("remove");
+    git(dir, &["commit", "-q", "-am", "drop the HTTP/2 page"]);
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&report), ["dangling-path"]);
+    assert_eq!(report["findings"][0]["reference"], "http2.md");
+}
+
+#[test]
+fn own_class_named_like_a_builtin_is_followed_through_history() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "source/errors.ts", "export class TimeoutError extends Error {}\n");
+    write(
+        dir,
+        "readme.md",
+        "Requests that take too long reject with `TimeoutError`. Illustrations like `MyBaseClass` are not ours.\n",
+    );
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    assert_eq!(check_json(dir, &[]).0, 0);
+    write(dir, "source/errors.ts", "export class RequestTimeout extends Error {}\n");
+    git(dir, &["commit", "-q", "-am", "rename"]);
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["findings"][0]["reference"], "TimeoutError");
+}

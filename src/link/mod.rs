@@ -110,6 +110,11 @@ pub struct Evidence<'a> {
     /// Names recent commits stopped defining: a spec naming one is stale
     /// for certain, whatever its shape.
     pub removed: HashSet<String>,
+    /// Paths recent commits deleted: a link to one is broken even where
+    /// missing pages are usually generated ones.
+    pub removed_paths: HashSet<String>,
+    /// Languages the repository is written in.
+    pub languages: Vec<&'static str>,
 }
 
 /// Names of code spans that neither resolve nor occur in the code: the only
@@ -125,6 +130,20 @@ pub fn unexplained_names(workspace: &Workspace, index: &CodeIndex) -> HashSet<St
         }
     }
     names
+}
+
+/// Link targets that do not exist: the only paths whose history is worth a look.
+pub fn missing_paths(workspace: &Workspace, index: &CodeIndex) -> HashSet<String> {
+    let files = FileFacts::new(workspace, index);
+    let mut missing = HashSet::new();
+    for reference in workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references) {
+        if let ReferenceKind::Path { path, fallbacks, .. } = &reference.kind {
+            if std::iter::once(path).chain(fallbacks).all(|p| files.kind(p).is_none()) {
+                missing.insert(path.clone());
+            }
+        }
+    }
+    missing
 }
 
 /// Links every reference and code-side anchor.
@@ -175,7 +194,8 @@ fn resolve(
         ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, spec, index, evidence),
         ReferenceKind::Path { path, fragment, route_like, fallbacks } => {
             let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
-            resolve_path(existing.unwrap_or(path), fragment.as_ref(), *route_like, index, files)
+            let deleted = evidence.removed_paths.contains(path);
+            resolve_path(existing.unwrap_or(path), fragment.as_ref(), *route_like && !deleted, deleted, index, files)
         }
         ReferenceKind::Anchor { path, symbol } => resolve_anchor(path, symbol.as_deref(), index, files),
     }
@@ -233,12 +253,14 @@ fn resolve_symbol(
     if let Some(members) = instance_members(owner, name, scope, index) {
         return Resolution::Linked(members);
     }
-    let from_example = segments.first().is_some_and(|first| spec.example_names.contains(first));
-    if reference.soft || from_example || external::is_well_known(name) {
-        return Resolution::Elsewhere;
-    }
     // A name a recent commit stopped defining was ours, whatever its shape.
     let removed = [owner.first(), Some(name)].into_iter().flatten().any(|n| evidence.removed.contains(n));
+    let from_example = segments.first().is_some_and(|first| spec.example_names.contains(first));
+    let illustration = segments.iter().any(|s| external::is_placeholder(s));
+    let well_known = external::is_well_known(name, &evidence.languages);
+    if !removed && (reference.soft || from_example || illustration || well_known) {
+        return Resolution::Elsewhere;
+    }
     let missing = if owner.is_empty() {
         lone_name_missing(name, called, clause, index)
     } else {
@@ -300,11 +322,13 @@ fn resolve_path(
     path: &str,
     fragment: Option<&Fragment>,
     route_like: bool,
+    deleted: bool,
     index: &CodeIndex,
     files: &FileFacts,
 ) -> Resolution {
     let Some(kind) = files.kind(path) else {
-        return if files.is_route(path, route_like, fragment) {
+        // A path a recent commit deleted was a real file, not a generated page.
+        return if !deleted && files.is_route(path, route_like, fragment) {
             Resolution::Elsewhere
         } else {
             Resolution::Broken(Problem::MissingPath)
