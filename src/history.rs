@@ -78,7 +78,7 @@ impl History {
         if let Ok(text) = std::fs::read_to_string(self.cache.join(code_hash)) {
             return Some(text);
         }
-        self.from_git(anchor, code_hash)
+        self.accepted_in_git(anchor, code_hash)
     }
 
     /// Which of `names` a recent commit (or the uncommitted change) deleted
@@ -142,7 +142,7 @@ impl History {
         found
     }
 
-    fn from_git(&self, anchor: &str, code_hash: &str) -> Option<String> {
+    fn accepted_in_git(&self, anchor: &str, code_hash: &str) -> Option<String> {
         let repository = self.repository.as_ref()?;
         let (path, selector) = split_anchor(anchor);
         let git_path = if self.prefix.is_empty() { path.to_string() } else { format!("{}/{path}", self.prefix) };
