@@ -324,3 +324,23 @@ fn own_class_named_like_a_builtin_is_followed_through_history() {
     assert_eq!(report["findings"].as_array().map(Vec::len), Some(1));
     assert_eq!(report["findings"][0]["reference"], "TimeoutError");
 }
+
+#[test]
+fn accepted_code_that_vanishes_under_an_unchanged_clause_is_stale() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/client.ts", "export class Options {\n  beforeRetry: string[] = [];\n}\n");
+    write(dir, "readme.md", "Each `options.beforeRetry` entry runs before a retry.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    accept_all(dir);
+    write(dir, "src/client.ts", "export class Options {\n  beforeAttempt: string[] = [];\n}\n");
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(rules(&report), ["stale-link"], "the variable-qualified name alone is not drift; the lock knows it was");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "stale-link");
+    assert_eq!(finding["reference"], "src/client.ts::Options.beforeRetry");
+    assert!(finding["message"].as_str().unwrap_or("").contains("no longer exists"));
+}

@@ -7,7 +7,7 @@ mod parse_error;
 mod spec_ref;
 mod stale;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -126,7 +126,10 @@ pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: 
     findings.extend(spec_ref::check(workspace, index, graph));
     findings.extend(parse_error::check(index));
     if let Some(lock) = review.lock {
-        findings.extend(stale::check(workspace, review.states, lock, review.history));
+        // A clause whose reference no longer resolves is reported as dangling;
+        // its vanished accepted link would only say the same again.
+        let dangling: HashSet<(usize, usize)> = graph.unresolved.iter().map(|u| (u.spec, u.clause)).collect();
+        findings.extend(stale::check(workspace, review.states, lock, review.history, &dangling));
     }
     finish(workspace, findings)
 }

@@ -1,7 +1,7 @@
 //! `stale-link`: a link whose code or clause changed since it was accepted
 //! into `driftcheck.lock`, shown with a diff of the code side.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use similar::TextDiff;
 
@@ -12,7 +12,13 @@ use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
 use crate::workspace::Workspace;
 
-pub(super) fn check(workspace: &Workspace, states: &[LinkState], lock: &Lock, history: &History) -> Vec<Finding> {
+pub(super) fn check(
+    workspace: &Workspace,
+    states: &[LinkState],
+    lock: &Lock,
+    history: &History,
+    dangling: &HashSet<(usize, usize)>,
+) -> Vec<Finding> {
     let anchors_now: HashSet<(&str, &str)> = states.iter().map(|s| (s.clause_id.as_str(), s.anchor.as_str())).collect();
     states
         .iter()
@@ -30,7 +36,61 @@ pub(super) fn check(workspace: &Workspace, states: &[LinkState], lock: &Lock, hi
             None if moved(lock, state, &anchors_now) => None,
             None => Some(unreviewed(workspace, state)),
         })
+        .chain(vanished(workspace, states, lock, &anchors_now, dangling))
         .collect()
+}
+
+/// Accepted links whose code is gone while the clause still reads as it did
+/// when accepted: the code was deleted or renamed under an unchanged spec.
+/// (A changed clause is reviewed through its new links instead.)
+fn vanished<'a>(
+    workspace: &'a Workspace,
+    states: &'a [LinkState],
+    lock: &'a Lock,
+    anchors_now: &'a HashSet<(&str, &str)>,
+    dangling: &'a HashSet<(usize, usize)>,
+) -> impl Iterator<Item = Finding> + 'a {
+    let clauses: HashMap<&str, (usize, usize)> = workspace
+        .specs
+        .iter()
+        .enumerate()
+        .flat_map(|(s, spec)| spec.clauses.iter().enumerate().map(move |(c, clause)| (clause.id.as_str(), (s, c))))
+        .collect();
+    lock.entries().filter_map(move |entry| {
+        let &(spec, clause) = clauses.get(entry.clause.as_str())?;
+        let clause_ref = &workspace.specs[spec].clauses[clause];
+        let gone = !anchors_now.contains(&(entry.clause.as_str(), entry.anchor.as_str()));
+        let same_text = clause_ref.hash == entry.clause_hash;
+        let moved = states.iter().any(|s| s.clause_id == entry.clause && s.code_hash == entry.code_hash);
+        let reported = dangling.contains(&(spec, clause));
+        (gone && same_text && !moved && !reported).then(|| gone_finding(workspace, spec, clause, &entry.anchor))
+    })
+}
+
+fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str) -> Finding {
+    let spec_file = &workspace.specs[spec];
+    let clause = &spec_file.clauses[clause];
+    let (path, symbol) = match anchor.split_once("::") {
+        Some((path, symbol)) => (path, Some(symbol.to_string())),
+        None => (anchor.split('#').next().unwrap_or(anchor), None),
+    };
+    let what = symbol.as_deref().map_or_else(|| anchor.to_string(), |s| format!("`{s}`"));
+    let mut finding = Finding::new(Rule::StaleLink, format!("{what}, linked here when accepted, no longer exists"));
+    finding.spec = Some(SpecSide {
+        path: spec_file.path.clone(),
+        line: clause.line,
+        column: clause.column,
+        clause: clause.id.clone(),
+    });
+    finding.code = Some(CodeSide { path: path.to_string(), line: 1, symbol });
+    finding.reference = Some(anchor.to_string());
+    finding.section = clause.section.clone();
+    finding.suppressed_by = clause.ignores.clone();
+    finding.spec_lines = Some((clause.line, clause.end_line));
+    finding.help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
+    finding.label =
+        Some(Label { path: spec_file.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+    finding
 }
 
 /// The anchored code moved (another file or name) without changing: the
