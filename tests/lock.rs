@@ -330,17 +330,17 @@ fn accepted_code_that_vanishes_under_an_unchanged_clause_is_stale() {
     let repo = TempDir::new().expect("temp dir");
     let dir = repo.path();
     git(dir, &["init", "-q", "-b", "main"]);
-    write(dir, "src/client.ts", "export class Options {\n  beforeRetry: string[] = [];\n}\n");
-    write(dir, "readme.md", "Each `options.beforeRetry` entry runs before a retry.\n");
+    write(dir, "src/Options.java", "class Options {\n    public void beforeRetry() {}\n}\n");
+    write(dir, "readme.md", "Each `options.beforeRetry()` hook runs before a retry.\n");
     git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", "initial"]);
     accept_all(dir);
-    write(dir, "src/client.ts", "export class Options {\n  beforeAttempt: string[] = [];\n}\n");
+    write(dir, "src/Options.java", "class Options {\n    public void beforeAttempt() {}\n}\n");
     let (code, report) = check_json(dir, &[]);
     assert_eq!(code, 1, "{report}");
-    assert_eq!(rules(&report), ["stale-link"], "the variable-qualified name alone is not drift; the lock knows it was");
+    assert_eq!(rules(&report), ["stale-link"], "a call on a variable is not drift by itself; the lock knows it was linked");
     let finding = &report["findings"][0];
     assert_eq!(finding["rule"], "stale-link");
-    assert_eq!(finding["reference"], "src/client.ts::Options.beforeRetry");
+    assert_eq!(finding["reference"], "src/Options.java::Options.beforeRetry");
     assert!(finding["message"].as_str().unwrap_or("").contains("no longer exists"));
 }
