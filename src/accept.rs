@@ -1,6 +1,7 @@
 //! `driftcheck accept`: records the current state of reviewed links in
 //! `driftcheck.lock`, under a file lock, with an atomic write.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::engine::Analysis;
@@ -47,19 +48,27 @@ pub fn accept(root: &Path, analysis: &Analysis, selection: &Selection) -> Result
     };
     let _guard = Guard::acquire(root)?;
     let path = root.join(lock::FILE_NAME);
-    let mut lock = Lock::read(&path)?.unwrap_or_default();
-    let mut accepted = Accepted::default();
-    if matches!(selection, Selection::All) {
-        let before = lock.len();
-        let kept: Vec<(String, String)> = chosen.iter().map(|s| (s.clause_id.clone(), s.anchor.clone())).collect();
-        let mut fresh = Lock::default();
-        for entry in lock.entries().filter(|e| kept.contains(&(e.clause.clone(), e.anchor.clone()))) {
-            fresh.insert(entry.clone());
+    let mut lock = match (Lock::read(&path), selection) {
+        (Ok(lock), _) => lock.unwrap_or_default(),
+        // Re-reviewing everything rebuilds a lock that no longer parses
+        // (a merge conflict): nothing in it would be kept anyway.
+        (Err(crate::lock::LockError::Invalid { .. }), Selection::All) => Lock::default(),
+        (Err(error), _) => return Err(error.into()),
+    };
+    let previous = lock.clone();
+    match selection {
+        // Re-reviewing everything: the lock becomes exactly the current links.
+        Selection::All => lock = Lock::default(),
+        // A clause's accepted links are replaced as a whole when the clause
+        // (or its spec) is named: links it no longer makes leave with it.
+        Selection::Matching(selectors) if selectors.iter().all(|s| s.contains('#') || s.ends_with(".md")) => {
+            let clauses: HashSet<&str> = chosen.iter().map(|s| s.clause_id.as_str()).collect();
+            clauses.iter().for_each(|clause| lock.remove_clause(clause));
         }
-        accepted.removed = before - fresh.len();
-        lock = fresh;
+        Selection::Matching(_) => {}
     }
     let history = History::open(root);
+    let mut accepted = Accepted::default();
     for state in chosen {
         let entry = Entry {
             clause: state.clause_id.clone(),
@@ -68,7 +77,7 @@ pub fn accept(root: &Path, analysis: &Analysis, selection: &Selection) -> Result
             code_hash: state.code_hash.clone(),
         };
         let key = (state.clause_id.clone(), state.anchor.clone());
-        match lock.get(&entry.clause, &entry.anchor) {
+        match previous.get(&entry.clause, &entry.anchor) {
             Some(existing) if *existing == entry => accepted.unchanged += 1,
             Some(_) => accepted.updated.push(key),
             None => accepted.added.push(key),
@@ -77,6 +86,7 @@ pub fn accept(root: &Path, analysis: &Analysis, selection: &Selection) -> Result
         let _ = history.remember(&state.code_hash, &state.code_text);
         lock.insert(entry);
     }
+    accepted.removed = previous.entries().filter(|e| lock.get(&e.clause, &e.anchor).is_none()).count();
     accepted.total = lock.len();
     crate::fsutil::write_atomically(&path, lock.render().as_bytes())?;
     Ok(accepted)

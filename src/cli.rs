@@ -193,7 +193,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let config = load_config(&args.common)?;
     let scope = relative_paths(&config.root, &args.paths)?;
     let content = if args.staged { Content::Staged } else { Content::WorkTree };
-    let options = Options { scope, jobs: args.common.jobs, content, base: args.base };
+    let options = Options { scope, jobs: args.common.jobs, content, base: args.base, rebuild_lock: false };
     let analysis = engine::analyse(config, &options)?;
     let style = Style { color: args.output.is_none() && color_wanted() };
     let threshold = args.fail_on.threshold();
@@ -236,7 +236,8 @@ fn accept(args: AcceptArgs) -> Result<ExitStatus, Error> {
             .collect::<Result<Vec<_>, Error>>()?;
         Selection::Matching(targets)
     };
-    let analysis = engine::analyse(config, &Options { jobs: args.common.jobs, ..Options::default() })?;
+    let options = Options { jobs: args.common.jobs, rebuild_lock: args.all, ..Options::default() };
+    let analysis = engine::analyse(config, &options)?;
     let accepted = crate::accept::accept(&root, &analysis, &selection)?;
     let mut out = io::stdout().lock();
     for (clause, anchor) in &accepted.added {
@@ -301,9 +302,9 @@ fn relative_paths(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> 
     paths
         .iter()
         .map(|path| {
-            let absolute = cwd.join(path);
-            let absolute =
-                absolute.canonicalize().map_err(|_| Error::Usage(format!("{} does not exist", path.display())))?;
+            // Relative to the current directory, or else to the root.
+            let absolute = cwd.join(path).canonicalize().or_else(|_| root.join(path).canonicalize());
+            let absolute = absolute.map_err(|_| Error::Usage(format!("{} does not exist", path.display())))?;
             crate::discover::relative(&root, &absolute).or_else(|| (absolute == root).then(String::new)).ok_or_else(
                 || Error::Usage(format!("{} is outside the repository at {}", path.display(), root.display())),
             )

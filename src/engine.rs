@@ -32,6 +32,8 @@ pub struct Options {
     pub content: Content,
     /// Only findings new since this revision, or on lines changed since it.
     pub base: Option<String>,
+    /// Read past a lock that does not parse (`accept --all` rebuilds it).
+    pub rebuild_lock: bool,
 }
 
 /// The result of analysing a repository.
@@ -54,20 +56,30 @@ pub fn analyse(config: Config, options: &Options) -> Result<Analysis, Error> {
     pool.install(|| analyse_in_pool(config, options))
 }
 
-fn analyse_in_pool(config: Config, options: &Options) -> Result<Analysis, Error> {
+fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Error> {
     let history = History::open(&config.root);
+    // The staged or base content lives in a temporary directory without the
+    // repository's remote: name the repository before moving there.
+    if config.repository.is_none() {
+        config.repository = crate::workspace::git_remote(&config.root);
+    }
     let (config_for_content, staged) = match options.content {
         Content::WorkTree => (config.clone(), None),
         Content::Staged => {
             let repo = Repo::open(&config.root, "--staged")?;
             let directory = tempfile::TempDir::new()?;
-            repo.write_index(&config, directory.path())?;
+            repo.write_index(directory.path())?;
             let mut staged_config = config.clone();
             staged_config.root = directory.path().to_path_buf();
             (staged_config, Some(directory))
         }
     };
-    let mut analysis = run(config_for_content, &history)?;
+    let source = match (&staged, options.rebuild_lock) {
+        (_, true) => LockSource::Lenient,
+        (Some(_), false) => LockSource::Copy("driftcheck.lock (staged)"),
+        (None, false) => LockSource::WorkTree,
+    };
+    let mut analysis = run(config_for_content, &history, source)?;
     analysis._staged = staged;
     if let Some(base) = &options.base {
         keep_new_since(&mut analysis, &config, base, &history)?;
@@ -80,8 +92,23 @@ fn analyse_in_pool(config: Config, options: &Options) -> Result<Analysis, Error>
 }
 
 /// The pipeline proper, on whatever directory `config.root` names.
-fn run(config: Config, history: &History) -> Result<Analysis, Error> {
-    let lock = Lock::read(&config.root.join(lock::FILE_NAME))?;
+/// Which lock a run reads, and what to call it.
+enum LockSource<'a> {
+    /// The working tree's: errors stop the run.
+    WorkTree,
+    /// A temporary copy of staged or base content, under this name.
+    Copy(&'a str),
+    /// A base revision's, or one about to be rebuilt: a broken one is ignored.
+    Lenient,
+}
+
+fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis, Error> {
+    let path = config.root.join(lock::FILE_NAME);
+    let lock = match source {
+        LockSource::WorkTree => Lock::read(&path)?,
+        LockSource::Copy(name) => Lock::read_named(&path, name)?,
+        LockSource::Lenient => Lock::read(&path).ok().flatten(),
+    };
     let workspace = Workspace::load(config);
     let index = CodeIndex::new(&workspace.code);
     let evidence = link::Evidence {
@@ -113,10 +140,10 @@ fn keep_new_since(analysis: &mut Analysis, config: &Config, base: &str, history:
     let tree = repo.tree(base)?;
     let changed = repo.changed_since(&tree)?;
     let directory = tempfile::TempDir::new()?;
-    repo.write_tree(config, &tree, directory.path())?;
+    repo.write_tree(&tree, directory.path())?;
     let mut base_config = config.clone();
     base_config.root = directory.path().to_path_buf();
-    let before = run(base_config, history)?;
+    let before = run(base_config, history, LockSource::Lenient)?;
     let old: HashSet<&str> = before.findings.iter().map(|f| f.fingerprint.as_str()).collect();
     analysis.findings.retain(|finding| {
         let spec_changed =

@@ -33,3 +33,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
+
+/// Creates `.driftcheck/` (cache, guard file) with a `.gitignore` so that
+/// `git add -A` never commits local state.
+pub fn create_state_dir(directory: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(directory)?;
+    let ignore = directory.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(ignore, "# driftcheck's local state; never commit it.\n*\n")?;
+    }
+    Ok(())
+}

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{DiffOptions, ObjectType, Repository, Tree, TreeWalkMode, TreeWalkResult};
 
-use crate::config::Config;
-use crate::discover::{classify, relative};
+use crate::discover::relative;
 use crate::Error;
 
 /// The repository a root belongs to, and the root's path inside it.
@@ -52,10 +51,9 @@ impl Repo {
         path.strip_prefix(&self.prefix).and_then(|rest| rest.strip_prefix('/'))
     }
 
-    /// Writes the staged content of every file under the root into `target`.
-    /// Files that are neither spec nor code are written empty: only their
-    /// existence matters to links.
-    pub fn write_index(&self, config: &Config, target: &Path) -> Result<(), Error> {
+    /// Writes the staged content of every file under the root into `target`
+    /// (links may name any file, and line ranges need their content).
+    pub fn write_index(&self, target: &Path) -> Result<(), Error> {
         let index = self.repository.index().map_err(git_error)?;
         for entry in index.iter() {
             let path = String::from_utf8_lossy(&entry.path).into_owned();
@@ -64,13 +62,7 @@ impl Repo {
             if !is_file {
                 continue;
             }
-            let content = match classify(config, relative) {
-                Some(_) => self.repository.find_blob(entry.id).map(|b| b.content().to_vec()).unwrap_or_default(),
-                None if relative == crate::lock::FILE_NAME => {
-                    self.repository.find_blob(entry.id).map(|b| b.content().to_vec()).unwrap_or_default()
-                }
-                None => Vec::new(),
-            };
+            let content = self.repository.find_blob(entry.id).map(|b| b.content().to_vec()).unwrap_or_default();
             write_file(target, relative, &content)?;
         }
         Ok(())
@@ -80,17 +72,35 @@ impl Repo {
     pub fn tree(&self, rev: &str) -> Result<Tree<'_>, Error> {
         let object = self.repository.revparse_single(rev).map_err(|error| {
             Error::Usage(format!(
-                "--base {rev} does not name a commit in this repository ({}). In a shallow or single-branch \
-                 clone, fetch it first, e.g. `git fetch --depth=100 origin {rev}` (GitHub Actions: \
-                 `actions/checkout` with `fetch-depth: 0`)",
-                error.message()
+                "--base {rev} does not name a commit in this repository ({}). {}",
+                error.message(),
+                self.fetch_advice(rev)
             ))
         })?;
         object.peel_to_tree().map_err(git_error)
     }
 
+    /// How to get REV into this clone.
+    fn fetch_advice(&self, rev: &str) -> String {
+        let ci = "(GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
+        if let Some(branch) = rev.strip_prefix("origin/") {
+            return format!("Fetch the branch first: `git fetch origin {branch}` {ci}");
+        }
+        if rev.contains('~') || rev.contains('^') {
+            let depth = rev.rsplit(['~', '^']).next().and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);
+            if self.repository.is_shallow() {
+                return format!("This is a shallow clone: deepen it first, `git fetch --deepen={depth}` {ci}");
+            }
+            return format!("The history is shorter than that {ci}");
+        }
+        if self.repository.is_shallow() {
+            return format!("This is a shallow clone: `git fetch --unshallow`, or `git fetch origin {rev}` {ci}");
+        }
+        format!("Fetch it first: `git fetch origin {rev}` {ci}")
+    }
+
     /// Writes a revision's files under the root into `target`.
-    pub fn write_tree(&self, config: &Config, tree: &Tree, target: &Path) -> Result<(), Error> {
+    pub fn write_tree(&self, tree: &Tree, target: &Path) -> Result<(), Error> {
         let mut failure = None;
         tree.walk(TreeWalkMode::PreOrder, |directory, entry| {
             if entry.kind() != Some(ObjectType::Blob) || entry.filemode() & 0o170000 != 0o100000 {
@@ -98,12 +108,7 @@ impl Repo {
             }
             let path = format!("{directory}{}", entry.name().unwrap_or(""));
             let Some(relative) = self.inside_root(&path) else { return TreeWalkResult::Ok };
-            let wanted = classify(config, relative).is_some() || relative == crate::lock::FILE_NAME;
-            let content = if wanted {
-                self.repository.find_blob(entry.id()).map(|b| b.content().to_vec()).unwrap_or_default()
-            } else {
-                Vec::new()
-            };
+            let content = self.repository.find_blob(entry.id()).map(|b| b.content().to_vec()).unwrap_or_default();
             match write_file(target, relative, &content) {
                 Ok(()) => TreeWalkResult::Ok,
                 Err(error) => {

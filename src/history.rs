@@ -65,6 +65,9 @@ impl History {
     /// Keeps the accepted text of a code hash for later diffs. The cache is
     /// content-addressed, so concurrent writers write the same bytes.
     pub fn remember(&self, code_hash: &str, text: &str) -> std::io::Result<()> {
+        if let Some(state) = self.cache.parent().and_then(Path::parent) {
+            crate::fsutil::create_state_dir(state)?;
+        }
         std::fs::create_dir_all(&self.cache)?;
         let path = self.cache.join(code_hash);
         if path.exists() {

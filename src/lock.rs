@@ -67,8 +67,14 @@ pub enum LockError {
 impl Lock {
     /// Reads the lock at `path`; `Ok(None)` when there is none yet.
     pub fn read(path: &Path) -> Result<Option<Lock>, LockError> {
+        Lock::read_named(path, &path.display().to_string())
+    }
+
+    /// Reads a lock, naming it `name` in errors (the staged lock is read from
+    /// a temporary copy, but is `driftcheck.lock (staged)` to the user).
+    pub fn read_named(path: &Path, name: &str) -> Result<Option<Lock>, LockError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Lock::parse(&text, &path.display().to_string()).map(Some),
+            Ok(text) => Lock::parse(&text, name).map(Some),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(LockError::Io { path: path.display().to_string(), source }),
         }
@@ -82,6 +88,7 @@ impl Lock {
             span: span.into(),
             help: Some(help.to_string()),
         };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lock = Lock::default();
         let mut version_seen = false;
         let mut offset = 0;
@@ -122,6 +129,13 @@ impl Lock {
                         anchor: anchor.to_string(),
                         code_hash: code_hash.to_string(),
                     };
+                    if lock.get(clause, anchor).is_some() {
+                        return Err(invalid(
+                            format!("{name} line {} records the link {clause} -> {anchor} a second time", index + 1),
+                            span,
+                            "two branches accepted it differently: review it, then run `driftcheck accept` on the clause",
+                        ));
+                    }
                     lock.insert(entry);
                 }
                 _ => {
@@ -198,7 +212,7 @@ impl Guard {
         let directory = root.join(".driftcheck");
         let path: PathBuf = directory.join("lock.guard");
         let io_error = |source| LockError::Io { path: path.display().to_string(), source };
-        std::fs::create_dir_all(&directory).map_err(io_error)?;
+        crate::fsutil::create_state_dir(&directory).map_err(io_error)?;
         let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(io_error)?;
         file.lock().map_err(io_error)?;
         Ok(Guard { _file: file })

@@ -136,7 +136,7 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 
 /// URL of the `origin` remote (or the first remote) of the repository the
 /// root belongs to.
-fn git_remote(root: &std::path::Path) -> Option<String> {
+pub fn git_remote(root: &std::path::Path) -> Option<String> {
     let repository = git2::Repository::discover(root).ok()?;
     if let Ok(origin) = repository.find_remote("origin") {
         return origin.url().map(str::to_string);

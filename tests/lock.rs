@@ -199,10 +199,19 @@ fn corrupt_or_conflicted_lock_is_an_error_at_its_line() {
     assert!(output.stdout.is_empty());
 
     fs::write(dir.join("driftcheck.lock"), format!("{lock}<<<<<<< HEAD\n=======\n>>>>>>> other\n")).expect("write");
-    let output = run(dir, &["accept", "--all"]);
-    assert_eq!(output.status.code(), Some(2), "accept refuses to overwrite a conflicted lock");
+    let output = run(dir, &["accept", "specs/retry.md"]);
+    assert_eq!(output.status.code(), Some(2), "a partial accept refuses to overwrite a conflicted lock");
     assert!(String::from_utf8_lossy(&output.stderr).contains("unresolved merge conflict"));
     assert!(fs::read_to_string(dir.join("driftcheck.lock")).expect("lock").contains("<<<<<<<"), "nothing was written");
+    let output = run(dir, &["accept", "--all"]);
+    assert_eq!(output.status.code(), Some(0), "accept --all re-reviews everything and rebuilds it");
+    assert_eq!(fs::read_to_string(dir.join("driftcheck.lock")).expect("lock"), lock);
+
+    let duplicated = format!("{lock}{}\n", lock.lines().last().expect("an entry"));
+    fs::write(dir.join("driftcheck.lock"), duplicated).expect("write");
+    let output = run(dir, &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("a second time"));
 }
 
 #[test]
@@ -338,7 +347,11 @@ fn accepted_code_that_vanishes_under_an_unchanged_clause_is_stale() {
     write(dir, "src/Options.java", "class Options {\n    public void beforeAttempt() {}\n}\n");
     let (code, report) = check_json(dir, &[]);
     assert_eq!(code, 1, "{report}");
-    assert_eq!(rules(&report), ["stale-link"], "a call on a variable is not drift by itself; the lock knows it was linked");
+    assert_eq!(
+        rules(&report),
+        ["stale-link"],
+        "a call on a variable is not drift by itself; the lock knows it was linked"
+    );
     let finding = &report["findings"][0];
     assert_eq!(finding["rule"], "stale-link");
     assert_eq!(finding["reference"], "src/Options.java::Options.beforeRetry");

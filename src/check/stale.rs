@@ -8,7 +8,7 @@ use similar::TextDiff;
 use super::{CodeSide, Finding, Label, SpecSide};
 use crate::history::History;
 use crate::link::LinkState;
-use crate::lock::Lock;
+use crate::lock::{Entry, Lock};
 use crate::rule::{Rule, Severity};
 use crate::workspace::Workspace;
 
@@ -19,25 +19,47 @@ pub(super) fn check(
     history: &History,
     dangling: &HashSet<(usize, usize)>,
 ) -> Vec<Finding> {
-    let anchors_now: HashSet<(&str, &str)> = states.iter().map(|s| (s.clause_id.as_str(), s.anchor.as_str())).collect();
-    states
-        .iter()
-        .filter_map(|state| match lock.get(&state.clause_id, &state.anchor) {
-            Some(entry) if entry.code_hash == state.code_hash && entry.clause_hash == state.clause_hash => None,
-            Some(entry) => {
-                let code_changed = entry.code_hash != state.code_hash;
-                let clause_changed = entry.clause_hash != state.clause_hash;
-                let diff = code_changed
-                    .then(|| history.accepted_text(&state.anchor, &entry.code_hash))
-                    .flatten()
-                    .map(|old| unified_diff(&old, &state.code_text, &state.anchor));
-                Some(stale(workspace, state, code_changed, clause_changed, diff))
-            }
-            None if moved(lock, state, &anchors_now) => None,
-            None => Some(unreviewed(workspace, state)),
-        })
-        .chain(vanished(workspace, states, lock, &anchors_now, dangling))
-        .collect()
+    let mut used: HashSet<(&str, &str)> = HashSet::new();
+    let mut findings = Vec::new();
+    for state in states {
+        let Some(entry) = accepted_entry(lock, state, states) else {
+            findings.push(unreviewed(workspace, state));
+            continue;
+        };
+        used.insert((entry.clause.as_str(), entry.anchor.as_str()));
+        let code_changed = entry.code_hash != state.code_hash;
+        let clause_changed = entry.clause_hash != state.clause_hash;
+        if !code_changed && !clause_changed {
+            continue;
+        }
+        let diff = code_changed
+            .then(|| history.accepted_text(&entry.anchor, &entry.code_hash))
+            .flatten()
+            .map(|old| unified_diff(&old, &state.code_text, &state.anchor));
+        findings.push(stale(workspace, state, code_changed, clause_changed, diff));
+    }
+    findings.extend(vanished(workspace, lock, &used, dangling));
+    findings
+}
+
+/// The lock entry that recorded this link, also when the link's name
+/// changed since: its clause was renumbered (same anchor, same clause
+/// text), its code moved to another file (same clause, same symbol), or its
+/// code moved or was renamed unchanged (same clause, same code hash).
+fn accepted_entry<'l>(lock: &'l Lock, state: &'l LinkState, states: &[LinkState]) -> Option<&'l Entry> {
+    if let Some(entry) = lock.get(&state.clause_id, &state.anchor) {
+        return Some(entry);
+    }
+    let linked_now = |entry: &Entry| states.iter().any(|s| s.clause_id == entry.clause && s.anchor == entry.anchor);
+    let symbol = |anchor: &str| anchor.split_once("::").map(|(_, symbol)| symbol.to_string());
+    let renumbered =
+        lock.entries().find(|e| e.anchor == state.anchor && e.clause_hash == state.clause_hash && !linked_now(e));
+    let relocated = || {
+        lock.of_clause(&state.clause_id)
+            .find(|e| symbol(&e.anchor).is_some() && symbol(&e.anchor) == symbol(&state.anchor) && !linked_now(e))
+    };
+    let unchanged = || lock.of_clause(&state.clause_id).find(|e| e.code_hash == state.code_hash && !linked_now(e));
+    renumbered.or_else(relocated).or_else(unchanged)
 }
 
 /// Accepted links whose code is gone while the clause still reads as it did
@@ -45,9 +67,8 @@ pub(super) fn check(
 /// (A changed clause is reviewed through its new links instead.)
 fn vanished<'a>(
     workspace: &'a Workspace,
-    states: &'a [LinkState],
     lock: &'a Lock,
-    anchors_now: &'a HashSet<(&str, &str)>,
+    used: &'a HashSet<(&str, &str)>,
     dangling: &'a HashSet<(usize, usize)>,
 ) -> impl Iterator<Item = Finding> + 'a {
     let clauses: HashMap<&str, (usize, usize)> = workspace
@@ -58,12 +79,10 @@ fn vanished<'a>(
         .collect();
     lock.entries().filter_map(move |entry| {
         let &(spec, clause) = clauses.get(entry.clause.as_str())?;
-        let clause_ref = &workspace.specs[spec].clauses[clause];
-        let gone = !anchors_now.contains(&(entry.clause.as_str(), entry.anchor.as_str()));
-        let same_text = clause_ref.hash == entry.clause_hash;
-        let moved = states.iter().any(|s| s.clause_id == entry.clause && s.code_hash == entry.code_hash);
+        let gone = !used.contains(&(entry.clause.as_str(), entry.anchor.as_str()));
+        let same_text = workspace.specs[spec].clauses[clause].hash == entry.clause_hash;
         let reported = dangling.contains(&(spec, clause));
-        (gone && same_text && !moved && !reported).then(|| gone_finding(workspace, spec, clause, &entry.anchor))
+        (gone && same_text && !reported).then(|| gone_finding(workspace, spec, clause, &entry.anchor))
     })
 }
 
@@ -91,16 +110,6 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
     finding.label =
         Some(Label { path: spec_file.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
     finding
-}
-
-/// The anchored code moved (another file or name) without changing: the
-/// clause has an entry with the same code hash whose anchor is gone.
-fn moved(lock: &Lock, state: &LinkState, anchors_now: &HashSet<(&str, &str)>) -> bool {
-    lock.of_clause(&state.clause_id).any(|entry| {
-        entry.code_hash == state.code_hash
-            && entry.clause_hash == state.clause_hash
-            && !anchors_now.contains(&(entry.clause.as_str(), entry.anchor.as_str()))
-    })
 }
 
 fn stale(

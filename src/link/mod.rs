@@ -205,11 +205,13 @@ fn resolve(
 /// name, same body hash) now lives elsewhere: the code moved, it did not
 /// change, so the link follows it.
 fn follow_moved(reference: &Reference, clause: &Clause, index: &CodeIndex, lock: Option<&Lock>) -> Option<Resolution> {
-    let ReferenceKind::Anchor { path, symbol: Some(symbol) } = &reference.kind else { return None };
+    let ReferenceKind::Anchor { symbol: Some(symbol), .. } = &reference.kind else { return None };
     let name = symbol.last()?;
+    // Any path: once the moved code was accepted, the lock records its new
+    // file while the anchor in the spec still names the old one.
     let accepted: Vec<&str> = lock?
         .of_clause(&clause.id)
-        .filter(|entry| entry.anchor.split_once("::").is_some_and(|(p, _)| p == path))
+        .filter(|entry| entry.anchor.split_once("::").is_some_and(|(_, s)| s.ends_with(name.as_str())))
         .map(|entry| entry.code_hash.as_str())
         .collect();
     let moved: Vec<Target> = index
