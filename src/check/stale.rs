@@ -119,7 +119,10 @@ fn stale(
     clause_changed: bool,
     diff: Option<String>,
 ) -> Finding {
-    let what = state.symbol.as_deref().map_or_else(|| state.anchor.clone(), |s| format!("`{s}`"));
+    let what = match &state.symbol {
+        Some(symbol) => format!("`{symbol}` ({}:{})", state.code_path, state.code_line),
+        None => format!("{} (line {})", state.code_path, state.code_line),
+    };
     let message = match (code_changed, clause_changed) {
         (true, true) => format!("both the clause and {what} changed since the link was accepted"),
         (true, false) => format!("{what} changed since the link was accepted"),
@@ -140,6 +143,8 @@ fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
         format!("unreviewed link to `{what}`: it is not in driftcheck.lock yet"),
     );
     finding.severity = Severity::Info;
+    // Its own identity: accepting the link turns it into a different finding.
+    finding.section = format!("{}#unreviewed", finding.section);
     finding.help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
     finding
 }

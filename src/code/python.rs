@@ -281,4 +281,15 @@ async def fetch(session, /, url: str, *rest: int, **extra: str): ...
         assert_eq!(index_file("src/pkg/__init__.py", String::new()).module, ["src", "pkg"]);
         assert_eq!(index_file("stubs/api.pyi", String::new()).module, ["stubs", "api"]);
     }
+
+    #[test]
+    fn body_hash_sees_indentation_but_not_docstrings_or_quotes() {
+        let hash = |source: &str| index_file("m.py", source.to_string()).symbols[0].body_hash.clone();
+        let base = hash("def guard(x):\n    if x:\n        check()\n    commit('a')\n");
+        let moved = hash("def guard(x):\n    if x:\n        check()\n        commit('a')\n");
+        assert_ne!(base, moved, "moving a line into the if block changes what the code does");
+        let documented =
+            hash("def guard(x):\n    \"\"\"Guards.\"\"\"\n    if x:\n        check()\n    commit(\"a\",)\n");
+        assert_eq!(base, documented, "a docstring, double quotes and a trailing comma change nothing");
+    }
 }

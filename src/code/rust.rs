@@ -147,5 +147,8 @@ trait Transport { fn send(&self, bytes: &[u8]); }
         let c = index_file("a.rs", "fn f(x: u32) -> u32 { x + 2 }".into());
         assert_eq!(a.symbols[0].body_hash, b.symbols[0].body_hash);
         assert_ne!(a.symbols[0].body_hash, c.symbols[0].body_hash);
+        let trailing = index_file("a.rs", "fn f(x: u32) -> u32 { g(x, 1,) }".into());
+        let plain = index_file("a.rs", "fn f(x: u32) -> u32 { g(x, 1) }".into());
+        assert_eq!(trailing.symbols[0].body_hash, plain.symbols[0].body_hash);
     }
 }

@@ -173,25 +173,23 @@ pub(super) fn node_text<'s>(node: Node, source: &'s str) -> &'s str {
 }
 
 /// Hash of a node's leaf tokens, comments dropped and layout folded to one
-/// space, so that reformatting or re-commenting code is not a change.
+/// space, so that reformatting or re-commenting code is not a change. What
+/// formatters change without changing meaning is left out too: docstrings,
+/// the quote style of strings, a trailing comma before a closing bracket.
+/// Nesting is hashed (`(`/`)` around every inner node), so that moving a
+/// Python line into an `if` block is a change though no token changed.
 pub fn normalised_hash(node: Node, source: &str) -> String {
     let mut hasher = blake3::Hasher::new();
     let mut cursor = node.walk();
-    let mut first = true;
     'outer: loop {
         let current = cursor.node();
         let leaf = current.child_count() == 0;
-        if leaf && !is_comment(current) {
-            let text = node_text(current, source);
-            for word in text.split_whitespace() {
-                if !first {
-                    hasher.update(b" ");
-                }
-                hasher.update(word.as_bytes());
-                first = false;
-            }
+        let skipped = is_comment(current) || is_docstring(current);
+        if leaf && !skipped && !is_trailing_comma(current) {
+            hash_leaf(&mut hasher, node_text(current, source));
         }
-        if !leaf && !is_comment(current) && cursor.goto_first_child() {
+        if !leaf && !skipped && cursor.goto_first_child() {
+            hasher.update(b"(");
             continue;
         }
         loop {
@@ -204,9 +202,37 @@ pub fn normalised_hash(node: Node, source: &str) -> String {
             if !cursor.goto_parent() {
                 break 'outer;
             }
+            hasher.update(b")");
         }
     }
     hasher.finalize().to_hex()[..16].to_string()
+}
+
+fn hash_leaf(hasher: &mut blake3::Hasher, text: &str) {
+    // `'a'` and `"a"` are the same string to every formatter.
+    let quotes_only = !text.is_empty() && text.chars().all(|c| matches!(c, '"' | '\'' | '`'));
+    if quotes_only {
+        hasher.update(b" \"");
+        return;
+    }
+    for word in text.split_whitespace() {
+        hasher.update(b" ");
+        hasher.update(word.as_bytes());
+    }
+}
+
+/// `f(a, b,)` and `f(a, b)` are the same call.
+fn is_trailing_comma(node: Node) -> bool {
+    node.kind() == "," && node.next_sibling().is_some_and(|next| matches!(next.kind(), ")" | "]" | "}"))
+}
+
+/// A Python docstring: a string alone as the first statement of a body.
+fn is_docstring(node: Node) -> bool {
+    node.kind() == "expression_statement"
+        && node.named_child_count() == 1
+        && node.named_child(0).is_some_and(|child| child.kind() == "string")
+        && node.prev_named_sibling().is_none()
+        && node.parent().is_some_and(|parent| matches!(parent.kind(), "block" | "module"))
 }
 
 /// Attaches `driftcheck:ignore` and `spec:` comments to the symbol they sit
