@@ -517,3 +517,24 @@ fn a_closed_pipe_keeps_the_exit_status() {
     drop(child.stdout.take());
     assert_eq!(child.wait().expect("wait").code(), Some(1));
 }
+
+#[test]
+fn links_to_renamed_headings_are_broken() {
+    let guide =
+        "# Guide\n\n## Request instances\n\nText.\n\n<a name=\"legacy-anchor\"></a>\n\n## Retries (v2)\n\nMore.\n";
+    let index = "See [requests](guide.md#request-instances), [retries](guide.md#retries-v2), \
+        [old](guide.md#legacy-anchor) and [below](#usage).\n\n\
+        Gone: [instances](guide.md#requests-instances) and [here](#nothing-here).\n\n## Usage\n\nRun it.\n";
+    let dir = repo(&[("src/lib.rs", "pub fn run() {}\n"), ("docs/guide.md", guide), ("docs/index.md", index)]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let messages: Vec<&str> =
+        report["findings"].as_array().expect("findings").iter().map(|f| f["message"].as_str().unwrap_or("")).collect();
+    assert_eq!(
+        messages,
+        [
+            "link to `#requests-instances` in `docs/guide.md`, which has no such heading",
+            "link to `#nothing-here` in `docs/index.md`, which has no such heading",
+        ]
+    );
+}

@@ -58,6 +58,9 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
             finding
         }
         Problem::MissingPath => Finding::new(Rule::DanglingPath, format!("link to `{shown}`, which does not exist")),
+        Problem::MissingHeading { anchor } => {
+            Finding::new(Rule::DanglingPath, format!("link to `#{anchor}` in `{shown}`, which has no such heading"))
+        }
         Problem::MissingLines { available } => {
             let lines = match &reference.kind {
                 ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Lines { start, end }), .. } => {
@@ -88,5 +91,6 @@ fn label_text(problem: &Problem) -> String {
         Problem::MissingSymbol { .. } => "not defined".to_string(),
         Problem::MissingPath => "no such file".to_string(),
         Problem::MissingLines { available } => format!("the file has {available} lines"),
+        Problem::MissingHeading { .. } => "no such heading".to_string(),
     }
 }

@@ -54,6 +54,7 @@ pub enum Problem {
     MissingSymbol { suggestion: Option<String>, file: Option<String> },
     MissingPath,
     MissingLines { available: usize },
+    MissingHeading { anchor: String },
 }
 
 /// A spec reference that names code that is not there.
@@ -339,6 +340,12 @@ fn resolve_path(
     let whole = Target::File { path: path.to_string(), lines: None };
     match fragment {
         _ if kind == PathKind::Directory => Resolution::Linked(vec![whole]),
+        // Another document: checked, but not a link to code.
+        Some(Fragment::Heading { anchor }) => match files.has_anchor(path, anchor) {
+            false => Resolution::Broken(Problem::MissingHeading { anchor: anchor.clone() }),
+            true => Resolution::Linked(Vec::new()),
+        },
+        _ if is_markdown(path) => Resolution::Linked(Vec::new()),
         Some(Fragment::Lines { start, end }) => match files.line_count(path) {
             Some(available) if *end > available => Resolution::Broken(Problem::MissingLines { available }),
             _ => Resolution::Linked(vec![Target::File { path: path.to_string(), lines: Some((*start, *end)) }]),
@@ -457,10 +464,36 @@ impl<'a> FileFacts<'a> {
             let parent = path.rsplit_once('/').map_or("", |(dir, _)| dir);
             return parent.is_empty() || !self.code_dirs.contains(parent);
         }
-        let markdown = path.ends_with(".md") || path.ends_with(".mdx");
-        let api_page = matches!(fragment, Some(Fragment::Symbol { segments }) if segments.len() > 1);
-        markdown && (self.doc_site || api_page)
+        // `../api/pkg.md#pkg.Settings`: a page generated from the code.
+        let api_page = matches!(fragment, Some(Fragment::Heading { anchor }) if anchor.contains('.'));
+        is_markdown(path) && (self.doc_site || api_page)
     }
+
+    /// Whether a markdown file has an anchor: a heading slug, an explicit
+    /// clause id, or an HTML `id`/`name`. Compared loosely (letters and
+    /// digits only), as doc sites slug headings slightly differently. A
+    /// markdown file driftcheck did not read is believed.
+    fn has_anchor(&self, path: &str, anchor: &str) -> bool {
+        let Some(spec) = self.workspace.specs.iter().find(|s| s.path == path) else { return true };
+        let loose =
+            |text: &str| text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let wanted = loose(anchor.strip_prefix("user-content-").unwrap_or(anchor));
+        let slugs = spec.sections.iter().map(|s| s.slug.as_str());
+        let ids = spec.clauses.iter().filter_map(|c| c.id.split_once('#').map(|(_, id)| id));
+        let found = slugs.chain(ids).any(|candidate| loose(candidate) == wanted);
+        found || html_anchor(&spec.source, anchor)
+    }
+}
+
+fn is_markdown(path: &str) -> bool {
+    [".md", ".markdown", ".mdx"].iter().any(|ext| path.ends_with(ext))
+}
+
+/// `<a name="x">`, `<span id="x">`, `{#x}`: anchors written by hand.
+fn html_anchor(source: &str, anchor: &str) -> bool {
+    [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'"), format!("{{#{anchor}}}")]
+        .iter()
+        .any(|pattern| source.contains(pattern.as_str()))
 }
 
 /// Resolves `spec: path.md#fragment` comments to clauses.

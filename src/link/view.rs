@@ -63,7 +63,9 @@ impl LinkGraph {
                         let reference = &clause.references[u.reference];
                         let (rule, suggestion) = match &u.problem {
                             Problem::MissingSymbol { suggestion, .. } => ("dangling-symbol", suggestion.clone()),
-                            Problem::MissingPath | Problem::MissingLines { .. } => ("dangling-path", None),
+                            Problem::MissingPath | Problem::MissingLines { .. } | Problem::MissingHeading { .. } => {
+                                ("dangling-path", None)
+                            }
                         };
                         UnresolvedEntry { reference: reference.text.clone(), line: reference.line, rule, suggestion }
                     })

@@ -11,6 +11,8 @@ pub enum Fragment {
     Lines { start: usize, end: usize },
     /// `#Client::retry`.
     Symbol { segments: Vec<String> },
+    /// `#retry-policy` in a link to a markdown file: a heading anchor.
+    Heading { anchor: String },
 }
 
 /// A link into the repository, before anyone checked that it exists.
@@ -66,7 +68,12 @@ impl RepoSlug {
 /// links, in-page anchors and anything outside the repository.
 pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlug>) -> Option<RepoPath> {
     let destination = destination.trim();
-    if destination.is_empty() || destination.starts_with('#') || destination.starts_with("//") {
+    if let Some(anchor) = destination.strip_prefix('#') {
+        // An in-page anchor: a heading of this very file.
+        let fragment = (!anchor.is_empty()).then(|| Fragment::Heading { anchor: percent_decode(anchor) });
+        return Some(RepoPath { path: spec_path.to_string(), fragment, route_like: false, fallbacks: Vec::new() });
+    }
+    if destination.is_empty() || destination.starts_with("//") {
         return None;
     }
     // `[Jane](jane@example.com)`: an address without `mailto:`, not a file.
@@ -88,12 +95,13 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
     let extension = last.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
     let route_like =
         path.is_empty() || path.ends_with('/') || matches!(extension.as_deref(), None | Some("html" | "htm"));
-    Some(RepoPath {
-        path: path.trim_end_matches('/').to_string(),
-        fragment: fragment.and_then(parse_fragment),
-        route_like,
-        fallbacks,
-    })
+    let markdown = matches!(extension.as_deref(), Some("md" | "markdown" | "mdx"));
+    let fragment = match fragment {
+        Some(anchor) if markdown && !anchor.is_empty() => Some(Fragment::Heading { anchor: percent_decode(anchor) }),
+        Some(fragment) if !markdown => parse_fragment(fragment),
+        _ => None,
+    };
+    Some(RepoPath { path: path.trim_end_matches('/').to_string(), fragment, route_like, fallbacks })
 }
 
 /// `docs/guide/a.md` → `docs/guide`, `docs`.
@@ -301,7 +309,12 @@ mod tests {
         assert!(resolve("/guide/config").unwrap().route_like);
         assert!(resolve("../api/").unwrap().route_like);
         assert!(resolve("intro.html").unwrap().route_like);
-        assert_eq!(resolve("#retry-policy"), None);
+        let in_page = resolve("#retry-policy").unwrap();
+        assert_eq!(
+            (in_page.path.as_str(), in_page.fragment),
+            ("docs/design/net.md", Some(Fragment::Heading { anchor: "retry-policy".into() }))
+        );
+        assert_eq!(resolve("../guide.md#L10").unwrap().fragment, Some(Fragment::Heading { anchor: "L10".into() }));
         assert_eq!(resolve("mailto:team@acme.dev"), None);
         assert_eq!(resolve("team@acme.dev"), None);
     }
