@@ -130,7 +130,14 @@ pub fn discover(config: &Config) -> Discovered {
                 continue;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        let kind = entry.file_type();
+        // A symlink to a file exists for links (`docs/LICENSE -> ../LICENSE`),
+        // but is not read twice.
+        if kind.is_some_and(|t| t.is_symlink()) && entry.path().is_file() {
+            found.paths.extend(relative(&config.root, entry.path()));
+            continue;
+        }
+        if !kind.is_some_and(|t| t.is_file()) {
             continue;
         }
         let Some(path) = relative(&config.root, entry.path()) else { continue };

@@ -538,3 +538,25 @@ fn links_to_renamed_headings_are_broken() {
         ]
     );
 }
+
+#[test]
+fn doc_site_conventions_and_test_data_are_not_drift() {
+    let dir = repo(&[
+        ("src/lib.rs", "pub fn run() {}\n"),
+        ("CONTRIBUTING.md", "# Contributing\n\n## Installing for development\n\nText.\n"),
+        ("docs/contributing.md", "--8<-- \"CONTRIBUTING.md\"\n"),
+        ("docs/theme.md", "# Themes\n\n**`locale`**{ #mkdocs-locale }: the language.\n"),
+        (
+            "docs/index.md",
+            "See [installing](contributing.md#installing-for-development) and [locale](theme.md#mkdocs-locale).\n\n\
+             Run the `init_catalog` command, then put files in the `custom_theme` directory.\n",
+        ),
+        ("tests/data/broken.rs", "fn broken( {\n"),
+        ("src/snapshots.rs", "fn t() {\n    assert_eq!(out, str![[\"x\"]]);\n}\n"),
+    ]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../CONTRIBUTING.md", dir.path().join("docs/CONTRIBUTING.md")).expect("symlink");
+    fs::write(dir.path().join("docs/links.md"), "The [guide](CONTRIBUTING.md) is linked from here.\n").expect("write");
+    let (code, report) = json(dir.path(), &["--fail-on", "warning"]);
+    assert_eq!((code, report["findings"].clone()), (0, serde_json::json!([])));
+}

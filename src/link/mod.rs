@@ -259,9 +259,10 @@ fn resolve_symbol(
     // A name a recent commit stopped defining was ours, whatever its shape.
     let removed = [owner.first(), Some(name)].into_iter().flatten().any(|n| evidence.removed.contains(n));
     let from_example = segments.first().is_some_and(|first| spec.example_names.contains(first));
+    let named_thing = names_something_else(&spec.source, reference.bytes.end);
     let illustration = segments.iter().any(|s| external::is_placeholder(s));
     let well_known = external::is_well_known(name, &evidence.languages);
-    if !removed && (reference.soft || from_example || illustration || well_known) {
+    if !removed && (reference.soft || from_example || illustration || well_known || named_thing) {
         return Resolution::Elsewhere;
     }
     let missing = if owner.is_empty() {
@@ -282,6 +283,47 @@ fn resolve_symbol(
 fn lone_name_missing(name: &str, called: bool, clause: &Clause, index: &CodeIndex) -> bool {
     let environment = external::is_screaming(name) && external::is_environment_clause(&clause.text);
     !index.has_token(name) && !environment && (called || !index.has_token_ignoring_case(name))
+}
+
+/// "the `init_catalog` command", "the `custom_theme` directory": the word
+/// after a span says what it names, and it is not a symbol.
+fn names_something_else(source: &str, after: usize) -> bool {
+    const NOUNS: &[&str] = &[
+        "command",
+        "commands",
+        "subcommand",
+        "directory",
+        "directories",
+        "folder",
+        "folders",
+        "file",
+        "files",
+        "tag",
+        "tags",
+        "package",
+        "packages",
+        "library",
+        "crate",
+        "crates",
+        "gem",
+        "plugin",
+        "plugins",
+        "extension",
+        "binary",
+        "executable",
+        "script",
+        "scripts",
+        "table",
+        "column",
+        "database",
+        "repository",
+        "branch",
+        "image",
+        "container",
+    ];
+    let rest = source.get(after..).unwrap_or("");
+    let next = rest.trim_start_matches([' ', '\n']).split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    NOUNS.contains(&next.to_lowercase().as_str())
 }
 
 /// `parse_config()`: a call of a snake_case name can only be code.
@@ -475,6 +517,11 @@ impl<'a> FileFacts<'a> {
     /// markdown file driftcheck did not read is believed.
     fn has_anchor(&self, path: &str, anchor: &str) -> bool {
         let Some(spec) = self.workspace.specs.iter().find(|s| s.path == path) else { return true };
+        // A page that includes another file has headings driftcheck does not see.
+        let includes = ["--8<--", "{{#include", "{% include", ".. include::", "{{< include"];
+        if includes.iter().any(|directive| spec.source.contains(directive)) {
+            return true;
+        }
         let loose =
             |text: &str| text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
         let wanted = loose(anchor.strip_prefix("user-content-").unwrap_or(anchor));
@@ -489,11 +536,19 @@ fn is_markdown(path: &str) -> bool {
     [".md", ".markdown", ".mdx"].iter().any(|ext| path.ends_with(ext))
 }
 
-/// `<a name="x">`, `<span id="x">`, `{#x}`: anchors written by hand.
+/// `<a name="x">`, `<span id="x">`, `{#x}`, `{ #x .class }`: anchors
+/// written by hand, on headings or anywhere else.
 fn html_anchor(source: &str, anchor: &str) -> bool {
-    [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'"), format!("{{#{anchor}}}")]
-        .iter()
-        .any(|pattern| source.contains(pattern.as_str()))
+    let attributes = [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'")];
+    if attributes.iter().any(|pattern| source.contains(pattern.as_str())) {
+        return true;
+    }
+    let marker = format!("#{anchor}");
+    source.match_indices(&marker).any(|(at, _)| {
+        let before = source[..at].trim_end_matches([' ', ':']);
+        let after = source[at + marker.len()..].chars().next();
+        before.ends_with('{') && matches!(after, Some(' ' | '}' | '\t'))
+    })
 }
 
 /// Resolves `spec: path.md#fragment` comments to clauses.
