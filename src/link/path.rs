@@ -1,0 +1,188 @@
+//! Resolving links to files: existence, line ranges, symbol fragments,
+//! heading anchors, doc-site routes.
+
+use std::collections::HashSet;
+
+use super::symbol::symbol_in_file;
+use super::{Problem, Resolution, Target};
+use crate::index::CodeIndex;
+use crate::spec::Fragment;
+use crate::workspace::Workspace;
+
+pub(super) fn resolve_path(
+    path: &str,
+    fragment: Option<&Fragment>,
+    route_like: bool,
+    deleted: bool,
+    index: &CodeIndex,
+    files: &FileFacts,
+) -> Resolution {
+    let Some(kind) = files.kind(path) else {
+        // A path a recent commit deleted was a real file, not a generated page.
+        return if !deleted && files.is_route(path, route_like, fragment) {
+            Resolution::Elsewhere
+        } else {
+            Resolution::Broken(Problem::MissingPath)
+        };
+    };
+    let whole = Target::File { path: path.to_string(), lines: None };
+    match fragment {
+        _ if kind == PathKind::Directory => Resolution::Linked(vec![whole]),
+        // Another document: checked, but not a link to code.
+        Some(Fragment::Heading { anchor }) => match files.has_anchor(path, anchor) {
+            false => Resolution::Broken(Problem::MissingHeading { anchor: anchor.clone() }),
+            true => Resolution::Linked(Vec::new()),
+        },
+        _ if is_markdown(path) => Resolution::Linked(Vec::new()),
+        Some(Fragment::Lines { start, end }) => match files.line_count(path) {
+            Some(available) if *end > available => Resolution::Broken(Problem::MissingLines { available }),
+            _ => Resolution::Linked(vec![Target::File { path: path.to_string(), lines: Some((*start, *end)) }]),
+        },
+        Some(Fragment::Symbol { segments }) => match index.file_index(path) {
+            Some(file) => symbol_in_file(file, path, segments, index, true),
+            None => Resolution::Linked(vec![whole]),
+        },
+        None => Resolution::Linked(vec![whole]),
+    }
+}
+
+/// `<!-- driftcheck:code path::Symbol -->`: explicit, so no token guard.
+pub(super) fn resolve_anchor(
+    path: &str,
+    symbol: Option<&[String]>,
+    index: &CodeIndex,
+    files: &FileFacts,
+) -> Resolution {
+    if files.kind(path).is_none() {
+        return Resolution::Broken(Problem::MissingPath);
+    }
+    match (symbol, index.file_index(path)) {
+        (Some(segments), Some(file)) if !segments.is_empty() => symbol_in_file(file, path, segments, index, false),
+        _ => Resolution::Linked(vec![Target::File { path: path.to_string(), lines: None }]),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PathKind {
+    File,
+    Directory,
+}
+
+/// Existence and length of repository paths, from the index where it has
+/// the file and from disk otherwise.
+pub(super) struct FileFacts<'a> {
+    workspace: &'a Workspace,
+    index: &'a CodeIndex<'a>,
+    /// Directories that hold indexed code (not the root): an extension-less
+    /// link into one is a missing code directory, not a doc-site route.
+    code_dirs: HashSet<&'a str>,
+    /// The repository builds a doc site (mkdocs, Docusaurus, VitePress,
+    /// Hugo, Sphinx, Jekyll): its `.md` links may name generated pages.
+    doc_site: bool,
+}
+
+/// Files that configure a documentation site generator.
+const DOC_SITE_CONFIGS: &[&str] = &[
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "docusaurus.config.js",
+    "docusaurus.config.ts",
+    "docs/.vitepress/config.ts",
+    "docs/.vitepress/config.js",
+    "docs/.vitepress/config.mts",
+    ".vitepress/config.ts",
+    "hugo.toml",
+    "hugo.yaml",
+    "docs/conf.py",
+    "doc/conf.py",
+    "_config.yml",
+    "docs/_config.yml",
+    "antora.yml",
+    "docs/mkdocs.yml",
+];
+
+impl<'a> FileFacts<'a> {
+    pub(super) fn new(workspace: &'a Workspace, index: &'a CodeIndex<'a>) -> Self {
+        let code_dirs = index
+            .files()
+            .iter()
+            .filter(|file| file.language.is_some())
+            .flat_map(|file| file.path.match_indices('/').map(|(at, _)| &file.path[..at]))
+            .collect();
+        let doc_site = DOC_SITE_CONFIGS.iter().any(|config| workspace.paths.contains(*config));
+        FileFacts { workspace, index, code_dirs, doc_site }
+    }
+
+    pub(super) fn kind(&self, path: &str) -> Option<PathKind> {
+        if self.index.file_index(path).is_some() || self.workspace.paths.contains(path) {
+            return Some(PathKind::File);
+        }
+        (path.is_empty() || self.workspace.dirs.contains(path)).then_some(PathKind::Directory)
+    }
+
+    /// Lines of a file; `None` when it is too large to read (then any range
+    /// is believed).
+    fn line_count(&self, path: &str) -> Option<usize> {
+        let count = |text: &str| text.lines().count();
+        if let Some(file) = self.index.file_index(path) {
+            return Some(count(&self.index.files()[file].source));
+        }
+        let full = self.workspace.root.join(path);
+        let size = std::fs::metadata(&full).ok()?.len();
+        if size > self.workspace.config.max_file_size {
+            return None;
+        }
+        std::fs::read(&full).ok().map(|bytes| count(&String::from_utf8_lossy(&bytes)))
+    }
+
+    /// A link to a missing path that is not worth reporting: a doc-site
+    /// route, or a page the doc site generates.
+    fn is_route(&self, path: &str, route_like: bool, fragment: Option<&Fragment>) -> bool {
+        if route_like {
+            let parent = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            return parent.is_empty() || !self.code_dirs.contains(parent);
+        }
+        // `../api/pkg.md#pkg.Settings`: a page generated from the code.
+        let api_page = matches!(fragment, Some(Fragment::Heading { anchor }) if anchor.contains('.'));
+        is_markdown(path) && (self.doc_site || api_page)
+    }
+
+    /// Whether a markdown file has an anchor: a heading slug, an explicit
+    /// clause id, or an HTML `id`/`name`. Compared loosely (letters and
+    /// digits only), as doc sites slug headings slightly differently. A
+    /// markdown file driftcheck did not read is believed.
+    fn has_anchor(&self, path: &str, anchor: &str) -> bool {
+        let Some(spec) = self.workspace.specs.iter().find(|s| s.path == path) else { return true };
+        // A page that includes another file has headings driftcheck does not see.
+        let includes = ["--8<--", "{{#include", "{% include", ".. include::", "{{< include"];
+        if includes.iter().any(|directive| spec.source.contains(directive)) {
+            return true;
+        }
+        let loose =
+            |text: &str| text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let wanted = loose(anchor.strip_prefix("user-content-").unwrap_or(anchor));
+        let slugs = spec.sections.iter().map(|s| s.slug.as_str());
+        let ids = spec.clauses.iter().filter_map(|c| c.id.split_once('#').map(|(_, id)| id));
+        let found = slugs.chain(ids).any(|candidate| loose(candidate) == wanted);
+        found || html_anchor(&spec.source, anchor)
+    }
+}
+
+fn is_markdown(path: &str) -> bool {
+    [".md", ".markdown", ".mdx"].iter().any(|ext| path.ends_with(ext))
+}
+
+/// `<a name="x">`, `<span id="x">`, `{#x}`, `{ #x .class }`: anchors
+/// written by hand, on headings or anywhere else.
+fn html_anchor(source: &str, anchor: &str) -> bool {
+    let attributes = [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'")];
+    if attributes.iter().any(|pattern| source.contains(pattern.as_str())) {
+        return true;
+    }
+    let marker = format!("#{anchor}");
+    source.match_indices(&marker).any(|(at, _)| {
+        let before = source[..at].trim_end_matches([' ', ':']);
+        let after = source[at + marker.len()..].chars().next();
+        before.ends_with('{') && matches!(after, Some(' ' | '}' | '\t'))
+    })
+}
