@@ -3,6 +3,7 @@
 
 mod directive;
 mod examples;
+mod history;
 mod parse;
 pub mod shape;
 pub mod slug;

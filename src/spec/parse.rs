@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
+use super::history::{in_history_section, mark_old_names};
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
@@ -376,116 +377,6 @@ fn trailing_id(text: &str) -> Option<(&str, &str)> {
     let id = &body[open + 2..];
     let valid = !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
     valid.then(|| (text[..open].trim_end(), id))
-}
-
-/// Phrases after which the old name follows: "formerly `X`".
-const OLD_NAME_FOLLOWS: &[&str] = &[
-    "formerly",
-    "previously called",
-    "previously named",
-    "was called",
-    "were called",
-    "used to be called",
-    "earlier versions",
-    "older versions",
-    "in older releases",
-    "prior to version",
-    "before version",
-];
-
-/// Phrases before which the old name stands: "`X` was renamed to `Y`".
-const OLD_NAME_PRECEDES: &[&str] = &[
-    "was renamed",
-    "were renamed",
-    "has been renamed",
-    "have been renamed",
-    "is renamed",
-    "was replaced",
-    "were replaced",
-    "has been replaced",
-    "was removed",
-    "were removed",
-    "has been removed",
-    "have been removed",
-    "no longer exists",
-    "no longer exist",
-    "is deprecated",
-    "are deprecated",
-    "was deprecated",
-    "is obsolete",
-    "is superseded",
-    "was superseded",
-];
-
-/// How far (in bytes) a history phrase reaches to the name it is about.
-const PHRASE_REACH: usize = 100;
-
-/// Marks the code span a history phrase is about as an old name: the
-/// nearest span after "formerly", the nearest before "was renamed".
-fn mark_old_names(text: &str, offset: usize, references: &mut [Reference]) {
-    let lower = text.to_ascii_lowercase();
-    let spans: Vec<(usize, usize)> = references
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| matches!(r.kind, ReferenceKind::Symbol { .. }))
-        .map(|(i, r)| (i, r.bytes.start.saturating_sub(offset)))
-        .collect();
-    for phrase in OLD_NAME_FOLLOWS {
-        for (at, _) in lower.match_indices(phrase) {
-            let end = at + phrase.len();
-            let next = spans.iter().filter(|(_, s)| *s >= end && s - end <= PHRASE_REACH).min_by_key(|(_, s)| *s);
-            if let Some(&(index, _)) = next {
-                references[index].historical = true;
-            }
-        }
-    }
-    for phrase in OLD_NAME_PRECEDES {
-        for (at, _) in lower.match_indices(phrase) {
-            let previous = spans.iter().filter(|(_, s)| *s < at && at - s <= PHRASE_REACH).max_by_key(|(_, s)| *s);
-            if let Some(&(index, _)) = previous {
-                references[index].historical = true;
-            }
-        }
-    }
-}
-
-/// Headings of sections that record history, matched as the whole title.
-const HISTORICAL_HEADINGS: &[&str] = &[
-    "changelog",
-    "change log",
-    "changes",
-    "history",
-    "release notes",
-    "release history",
-    "breaking changes",
-    "deprecated",
-    "deprecations",
-    "what's new",
-    "whats new",
-    "news",
-    "unreleased",
-];
-
-/// Heading openings of migration guides ("Migrating from 1.x").
-const MIGRATION_HEADINGS: &[&str] = &["migrating ", "migration ", "upgrading ", "upgrade "];
-
-fn in_history_section(heading_path: &[(u8, String)]) -> bool {
-    heading_path.iter().any(|(_, title)| {
-        let title = title.to_lowercase();
-        let trimmed = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
-        HISTORICAL_HEADINGS.contains(&trimmed)
-            || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
-            || matches!(trimmed, "migration" | "migrating" | "upgrading")
-            || looks_like_version(&title)
-    })
-}
-
-/// `v1.2.0`, `1.4 (2024-05-01)`, `[2.0.0] - 2023-01-01`: a release heading.
-fn looks_like_version(title: &str) -> bool {
-    let title = title.trim_start_matches(['[', 'v', ' ']);
-    let mut parts = title.split(|c: char| !c.is_ascii_digit());
-    let major = parts.next().is_some_and(|p| !p.is_empty());
-    major && title.chars().find(|c| !c.is_ascii_digit()) == Some('.')
 }
 
 /// RFC 2119 keywords, upper case, as whole words.
