@@ -552,6 +552,7 @@ fn doc_site_conventions_and_test_data_are_not_drift() {
              Run the `init_catalog` command, then put files in the `custom_theme` directory.\n",
         ),
         ("tests/data/broken.rs", "fn broken( {\n"),
+        ("guide/src/format/example.rs", "# fn hidden() {}\nfn main() {}\n"),
         ("src/snapshots.rs", "fn t() {\n    assert_eq!(out, str![[\"x\"]]);\n}\n"),
     ]);
     #[cfg(unix)]

@@ -11,9 +11,10 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
         .iter()
         .filter_map(|file| {
             let problem = file.parse_problem.as_ref()?;
-            // Test data is often broken on purpose; and some valid syntax is
-            // newer than the bundled grammars.
-            if is_test_path(&file.path) || grammar_gap(&file.source, problem.line) {
+            // Test data and code shown in documentation (mdBook's hidden
+            // `# ` lines) are often not valid on purpose; and some valid
+            // syntax is newer than the bundled grammars.
+            if is_test_path(&file.path) || in_documentation(&file.path) || grammar_gap(&file.source, problem.line) {
                 return None;
             }
             let language = file.language.unwrap_or("its language");
@@ -45,4 +46,10 @@ fn grammar_gap(source: &str, line: usize) -> bool {
         "f64!", "usize!", "isize!",
     ];
     text.contains("export type *") || PRIMITIVES.iter().any(|p| text.contains(p))
+}
+
+/// A code file kept with the documentation, as an example for it.
+fn in_documentation(path: &str) -> bool {
+    let mut directories = path.split('/').rev().skip(1);
+    directories.any(|dir| matches!(dir, "docs" | "doc" | "documentation" | "guide" | "book"))
 }
