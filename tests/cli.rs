@@ -1,34 +1,12 @@
 //! The real binary on small temporary repositories: exit codes, formats,
 //! configuration errors, narrowing, skipped files.
 
+mod common;
+
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
+use common::{check_json as json, driftcheck, field, repo};
 use serde_json::Value;
-use tempfile::TempDir;
-
-fn repo(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().expect("temp dir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        fs::write(full, text).expect("write");
-    }
-    dir
-}
-
-fn driftcheck(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("driftcheck").expect("binary");
-    command.current_dir(dir).env("NO_COLOR", "1");
-    command
-}
-
-fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let output = driftcheck(dir).arg("check").args(["--format", "json"]).args(args).output().expect("run");
-    let value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
-    (output.status.code().expect("exit code"), value)
-}
 
 const CODE: &str = "pub struct Client;\nimpl Client {\n    pub fn retry_with_backoff(&self, attempts: u32) {}\n}\npub const MAX_RETRIES: u32 = 5;\n";
 
@@ -366,12 +344,7 @@ fn line_ranges_are_checked_against_the_file_length() {
     let dir = repo(&[("src/net.rs", CODE), ("README.md", readme)]);
     let (code, report) = json(dir.path(), &[]);
     assert_eq!(code, 1);
-    let references: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["reference"].as_str().unwrap_or(""))
-        .collect();
+    let references = field(&report, "reference");
     assert_eq!(
         references,
         ["src/net.rs#L5-L6", "src/oldmod/"],
@@ -528,8 +501,7 @@ fn links_to_renamed_headings_are_broken() {
     let dir = repo(&[("src/lib.rs", "pub fn run() {}\n"), ("docs/guide.md", guide), ("docs/index.md", index)]);
     let (code, report) = json(dir.path(), &[]);
     assert_eq!(code, 1);
-    let messages: Vec<&str> =
-        report["findings"].as_array().expect("findings").iter().map(|f| f["message"].as_str().unwrap_or("")).collect();
+    let messages = field(&report, "message");
     assert_eq!(
         messages,
         [

@@ -2,12 +2,13 @@
 //! accept → format-only edit → body change → staged-only change → --base →
 //! accept again → corrupt lock → concurrent accepts → moved symbol.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command as Process, Output};
+use std::process::Command as Process;
 
-use assert_cmd::Command;
-use serde_json::Value;
+use common::{check_json, field, run, write};
 use tempfile::TempDir;
 
 const CODE: &str = "/// Doubles the budget.\npub fn retry_budget(attempts: u32) -> u32 {\n    attempts * 2\n}\n";
@@ -21,40 +22,6 @@ fn git(dir: &Path, args: &[&str]) {
         .output()
         .expect("git runs");
     assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let full = dir.join(path);
-    fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-    fs::write(full, text).expect("write");
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("driftcheck")
-        .expect("binary")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run")
-}
-
-fn check_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
-    let mut args = vec!["check", "--format", "json"];
-    args.extend_from_slice(extra);
-    let output = run(dir, &args);
-    let report = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("JSON expected; stderr: {}", String::from_utf8_lossy(&output.stderr)));
-    (output.status.code().expect("code"), report)
-}
-
-fn rules(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
-        .collect()
 }
 
 fn repository() -> TempDir {
@@ -80,7 +47,7 @@ fn lock_workflow() {
 
     // Without a lock nothing is stale or unreviewed.
     let (code, report) = check_json(dir, &[]);
-    assert_eq!((code, rules(&report)), (0, vec![]));
+    assert_eq!((code, field(&report, "rule")), (0, vec![]));
     assert_eq!(report["summary"]["links"], 1);
 
     // Accept records one link.
@@ -101,7 +68,7 @@ fn lock_workflow() {
     // Formatting and comments are not drift.
     write(dir, "src/budget.rs", "/// Doubles the budget, always.\npub fn retry_budget(attempts: u32) -> u32\n{\n    // twice\n    attempts   *   2\n}\n");
     let (code, report) = check_json(dir, &[]);
-    assert_eq!((code, rules(&report)), (0, vec![]));
+    assert_eq!((code, field(&report, "rule")), (0, vec![]));
 
     // A body change is a stale link, with the code location and a diff.
     write(dir, "src/budget.rs", &CODE.replace("attempts * 2", "attempts * 3"));
@@ -124,7 +91,7 @@ fn lock_workflow() {
     write(dir, "src/budget.rs", CODE);
     assert_eq!(check_json(dir, &[]).0, 0, "the working tree is back to the accepted code");
     let (code, report) = check_json(dir, &["--staged"]);
-    assert_eq!((code, rules(&report)), (1, vec!["stale-link".to_string()]));
+    assert_eq!((code, field(&report, "rule")), (1, vec!["stale-link".to_string()]));
     git(dir, &["reset", "-q", "src/budget.rs"]);
     assert_eq!(check_json(dir, &["--staged"]).0, 0);
 
@@ -164,14 +131,13 @@ fn base_reports_only_what_changed_since_the_revision() {
 
     let (code, all) = check_json(dir, &[]);
     assert_eq!(code, 1);
-    let mut everything = rules(&all);
+    let mut everything = field(&all, "rule");
     everything.sort();
     assert_eq!(everything, ["dangling-symbol", "dangling-symbol", "stale-link"]);
 
     let (code, since) = check_json(dir, &["--base", "main"]);
     assert_eq!(code, 1);
-    let references: Vec<&str> =
-        since["findings"].as_array().expect("findings").iter().map(|f| f["reference"].as_str().unwrap_or("")).collect();
+    let references = field(&since, "reference");
     assert_eq!(
         references,
         ["missing_helper()", "src/budget.rs::retry_budget"],
@@ -240,7 +206,7 @@ fn concurrent_accepts_leave_a_valid_lock() {
     let entries = lock.lines().filter(|l| !l.starts_with('#') && !l.starts_with("version")).count();
     assert_eq!(entries, 41, "both selections are recorded, each once:\n{lock}");
     let (code, report) = check_json(dir, &[]);
-    assert_eq!((code, rules(&report)), (0, vec![]));
+    assert_eq!((code, field(&report, "rule")), (0, vec![]));
     let leftovers =
         dir.read_dir().expect("dir").flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"));
     assert_eq!(leftovers.count(), 0, "no temporary files left behind");
@@ -254,7 +220,7 @@ fn a_symbol_moved_unchanged_is_followed() {
     fs::remove_file(dir.join("src/budget.rs")).expect("remove");
     write(dir, "src/policy/budget.rs", CODE);
     let (code, report) = check_json(dir, &[]);
-    assert_eq!((code, rules(&report)), (0, vec![]), "{report}");
+    assert_eq!((code, field(&report, "rule")), (0, vec![]), "{report}");
 }
 
 #[test]
@@ -283,12 +249,7 @@ fn a_name_a_commit_stopped_defining_is_reported_whatever_its_shape() {
     git(dir, &["commit", "-q", "-am", "rename connect to open"]);
     let (code, report) = check_json(dir, &[]);
     assert_eq!(code, 1);
-    let references: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["reference"].as_str().unwrap_or(""))
-        .collect();
+    let references = field(&report, "reference");
     assert_eq!(references, ["connect()"], "`iter()` was never ours and stays silent");
 }
 
@@ -308,7 +269,7 @@ fn a_deleted_page_is_reported_even_on_a_doc_site() {
     git(dir, &["commit", "-q", "-am", "drop the HTTP/2 page"]);
     let (code, report) = check_json(dir, &[]);
     assert_eq!(code, 1);
-    assert_eq!(rules(&report), ["dangling-path"]);
+    assert_eq!(field(&report, "rule"), ["dangling-path"]);
     assert_eq!(report["findings"][0]["reference"], "http2.md");
 }
 
@@ -348,7 +309,7 @@ fn accepted_code_that_vanishes_under_an_unchanged_clause_is_stale() {
     let (code, report) = check_json(dir, &[]);
     assert_eq!(code, 1, "{report}");
     assert_eq!(
-        rules(&report),
+        field(&report, "rule"),
         ["stale-link"],
         "a call on a variable is not drift by itself; the lock knows it was linked"
     );

@@ -204,11 +204,6 @@ pub fn language_for(path: &str) -> Option<(&'static dyn Language, &str)> {
     LANGUAGES.iter().find(|language| language.extensions().contains(&extension)).map(|language| (*language, extension))
 }
 
-/// Names of the supported languages, for `init` and `--help`.
-pub fn language_names() -> Vec<&'static str> {
-    LANGUAGES.iter().map(|language| language.name()).collect()
-}
-
 /// Indexes a file without its grammar: tokens and `spec:` comments only.
 pub fn index_plain(path: &str, source: String) -> CodeFile {
     plain::index(path, source)
