@@ -100,8 +100,16 @@ struct CheckArgs {
     /// Report only findings new since REV, or on clauses or code changed since REV (pull requests)
     #[arg(long, value_name = "REV")]
     base: Option<String>,
+    /// Hide findings less likely to be drift than X, 0..1 [default: min_confidence in driftcheck.toml, else 0.4]
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    min_confidence: Option<f64>,
     #[command(flatten)]
     common: Common,
+}
+
+fn parse_confidence(text: &str) -> Result<f64, String> {
+    let value: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+    (0.0..=1.0).contains(&value).then_some(value).ok_or_else(|| format!("{value} is not between 0 and 1"))
 }
 
 #[derive(Debug, Args)]
@@ -190,7 +198,10 @@ pub fn execute(cli: Cli) -> Result<ExitStatus, Error> {
 }
 
 fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
-    let config = load_config(&args.common)?;
+    let mut config = load_config(&args.common)?;
+    if let Some(min) = args.min_confidence {
+        config.min_confidence = min;
+    }
     let scope = relative_paths(&config.root, &args.paths)?;
     let content = if args.staged { Content::Staged } else { Content::WorkTree };
     let options = Options { scope, jobs: args.common.jobs, content, base: args.base, rebuild_lock: false };

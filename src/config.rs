@@ -1,7 +1,7 @@
 //! `driftcheck.toml`: what is a spec, what is code, what to skip, and how
 //! loud each rule is. Every mistake in the file is reported at its line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,8 @@ use toml::Spanned;
 use crate::rule::{Rule, Severity};
 
 pub const FILE_NAME: &str = "driftcheck.toml";
-pub const DEFAULT_SPECS: &[&str] = &["specs/**/*.md", "docs/**/*.md", "*.md"];
+pub const DEFAULT_SPECS: &[&str] =
+    &["specs/**/*.md", "docs/**/*.md", "*.md", "specs/**/*.mdx", "docs/**/*.mdx", "*.mdx"];
 pub const DEFAULT_CODE: &[&str] = &["**"];
 
 /// A configuration error, rendered by miette with the offending line.
@@ -61,8 +62,11 @@ struct RawConfig {
     ignore: Option<Vec<Spanned<String>>>,
     repository: Option<String>,
     max_file_size: Option<u64>,
+    min_confidence: Option<Spanned<f64>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    gates: BTreeMap<Spanned<String>, bool>,
     llm: Option<LlmConfig>,
 }
 
@@ -82,6 +86,10 @@ pub struct Config {
     pub repository: Option<String>,
     pub max_file_size: u64,
     pub severities: HashMap<Rule, Severity>,
+    /// Findings less likely to be drift than this are not reported.
+    pub min_confidence: f64,
+    /// Gates switched off with `[gates] NAME = false`.
+    pub disabled_gates: HashSet<String>,
     pub llm: Option<LlmConfig>,
 }
 
@@ -101,6 +109,8 @@ impl Config {
             repository: None,
             max_file_size: 1024 * 1024,
             severities: HashMap::new(),
+            min_confidence: crate::link::evidence::SHOWN_CONFIDENCE,
+            disabled_gates: HashSet::new(),
             llm: None,
         }
     }
@@ -173,6 +183,32 @@ impl Config {
                 .map_err(|message| invalid(message, severity.span(), "bad severity", None))?;
             config.severities.insert(parsed_rule, parsed_severity);
         }
+        if let Some(min) = parsed.min_confidence {
+            if !(0.0..=1.0).contains(min.get_ref()) {
+                return Err(invalid(
+                    format!("min_confidence must be between 0 and 1, not {}", min.get_ref()),
+                    min.span(),
+                    "out of range",
+                    None,
+                ));
+            }
+            config.min_confidence = min.into_inner();
+        }
+        let known = crate::link::gates::names();
+        for (gate, enabled) in parsed.gates {
+            if !known.contains(gate.get_ref().as_str()) {
+                let names = known.iter().copied().collect::<Vec<_>>().join(", ");
+                return Err(invalid(
+                    format!("unknown gate `{}`", gate.get_ref()),
+                    gate.span(),
+                    "unknown gate",
+                    Some(format!("gates are: {names}")),
+                ));
+            }
+            if !enabled {
+                config.disabled_gates.insert(gate.into_inner());
+            }
+        }
         if let Some(llm) = &parsed.llm {
             if !matches!(llm.provider.get_ref().as_str(), "openai" | "anthropic") {
                 return Err(invalid(
@@ -189,6 +225,10 @@ impl Config {
 
     pub fn severity(&self, rule: Rule) -> Severity {
         self.severities.get(&rule).copied().unwrap_or_else(|| rule.default_severity())
+    }
+
+    pub fn gate_enabled(&self, gate: &str) -> bool {
+        !self.disabled_gates.contains(gate)
     }
 
     pub fn is_ignored(&self, path: &str) -> bool {
@@ -274,6 +314,25 @@ concurrency = 4
         assert_eq!(config.severity(Rule::SignatureMismatch), Severity::Error);
         assert_eq!(config.severity(Rule::DanglingPath), Severity::Error);
         assert_eq!(config.llm.unwrap().max_calls, Some(50));
+    }
+
+    #[test]
+    fn gates_can_be_switched_off_and_unknown_ones_are_errors() {
+        let config = parse("min_confidence = 0.2\n[gates]\nhypothetical = false\ndependency = true\n").unwrap();
+        assert!(!config.gate_enabled("hypothetical"));
+        assert!(config.gate_enabled("dependency"));
+        assert_eq!(config.min_confidence, 0.2);
+        let (message, line) = error_line("[gates]\nhypothetical = false\nno-such-gate = false\n");
+        assert_eq!((message.as_str(), line), ("unknown gate `no-such-gate`", 3));
+        assert_eq!(error_line("min_confidence = 1.5\n").1, 1);
+    }
+
+    #[test]
+    fn markdown_and_mdx_are_specs_by_default() {
+        let config = parse("").unwrap();
+        for path in ["docs/guide/intro.mdx", "specs/a.mdx", "README.md", "docs/a/b.md"] {
+            assert!(config.spec_globs.is_match(path), "{path}");
+        }
     }
 
     #[test]

@@ -111,11 +111,14 @@ fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis
     };
     let workspace = Workspace::load(config);
     let index = CodeIndex::new(&workspace.code);
+    let removed = history.removed();
+    let gate_enabled = |gate: &str| workspace.config.gate_enabled(gate);
     let evidence = link::Evidence {
         lock: lock.as_ref(),
-        removed: history.removed_definitions(&link::unexplained_names(&workspace, &index)),
-        removed_paths: history.removed_paths(&link::missing_paths(&workspace, &index)),
+        removed: &removed,
+        manifests: &workspace.manifests,
         languages: workspace.languages(),
+        gate_enabled: &gate_enabled,
     };
     let graph = link::link(&workspace, &index, &evidence);
     let states = graph.states(&workspace, &index);

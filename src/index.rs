@@ -2,9 +2,10 @@
 //! for the "still used somewhere" guard, and name suggestions.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::code::{CodeFile, Symbol, SymbolKind};
-use crate::text::name_words;
+use crate::text::{name_words, NameStyle};
 
 /// A symbol's position in the index: file and symbol ordinal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,6 +18,10 @@ pub struct SymbolId {
 /// useful (`new`, `run`).
 const MAX_TARGETS: usize = 8;
 
+/// Lower-case defined names (with the name as written) by first or last
+/// letter and length: one edit keeps one of the two ends.
+type SpellingBuckets<'w> = HashMap<(char, usize), Vec<(String, &'w str)>>;
+
 pub struct CodeIndex<'w> {
     files: &'w [CodeFile],
     by_name: HashMap<&'w str, Vec<SymbolId>>,
@@ -27,6 +32,11 @@ pub struct CodeIndex<'w> {
     modules: HashMap<&'w str, Vec<usize>>,
     tokens: HashSet<&'w str>,
     tokens_lower: HashSet<String>,
+    /// Defined names by (first or last letter, length), lower case, built
+    /// on the first near-miss question.
+    spelling: OnceLock<SpellingBuckets<'w>>,
+    /// How many distinct defined names are written in each style.
+    styles: OnceLock<(HashMap<NameStyle, usize>, usize)>,
 }
 
 impl<'w> CodeIndex<'w> {
@@ -55,7 +65,17 @@ impl<'w> CodeIndex<'w> {
             tokens.extend(file.tokens.iter().map(String::as_str));
         }
         let tokens_lower = tokens.iter().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();
-        CodeIndex { files, by_name, by_tail, by_path, modules, tokens, tokens_lower }
+        CodeIndex {
+            files,
+            by_name,
+            by_tail,
+            by_path,
+            modules,
+            tokens,
+            tokens_lower,
+            spelling: OnceLock::new(),
+            styles: OnceLock::new(),
+        }
     }
 
     pub fn files(&self) -> &'w [CodeFile] {
@@ -269,6 +289,73 @@ impl<'w> CodeIndex<'w> {
         Some(self.symbol(best.1).display.clone())
     }
 
+    /// A defined name one small edit from `name`: a case change
+    /// (`StopWatchApp`/`StopwatchApp`), a plural (`visitNodes`/`visitNode`,
+    /// `idsMap`/`idMap`), or one letter added, dropped, changed or swapped
+    /// in a name of five letters or more. Shown qualified; library code first.
+    pub fn near_miss(&self, name: &str) -> Option<String> {
+        let lower = name.to_lowercase();
+        let length = lower.chars().count();
+        if length < 4 {
+            return None;
+        }
+        let spelling = self.spelling.get_or_init(|| self.spelling_buckets());
+        let first = lower.chars().next()?;
+        let last = lower.chars().next_back()?;
+        let mut near: Vec<&str> = [first, last]
+            .iter()
+            .flat_map(|letter| {
+                (length.saturating_sub(2)..=length + 2).filter_map(move |len| spelling.get(&(*letter, len)))
+            })
+            .flatten()
+            .filter(|(candidate, original)| *original != name && one_edit_apart(&lower, candidate))
+            // `Vanished` and a variable `vanished` are a type and its
+            // instance; `ttl_seconds` and `TTLSeconds` one name in two styles.
+            .filter(|(_, original)| {
+                !same_but_first_letter_case(name, original) && !same_in_another_style(name, original)
+            })
+            .map(|(_, original)| *original)
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        let ids = near.iter().flat_map(|n| self.by_name.get(n).into_iter().flatten().copied());
+        let best = ids.min_by_key(|id| (is_test_path(&self.files[id.file].path), *id))?;
+        Some(self.symbol(best).display.clone())
+    }
+
+    /// True when so few of this code base's definitions are written in
+    /// `style` that a name in it is unlikely to be one of them: snake_case
+    /// in Go or Java, camelCase in Python or Rust. Needs enough names to say.
+    pub fn style_is_foreign(&self, style: NameStyle) -> bool {
+        const ENOUGH_NAMES: usize = 40;
+        const FOREIGN_SHARE: f64 = 0.01;
+        let (counts, total) = self.styles.get_or_init(|| {
+            let mut counts: HashMap<NameStyle, usize> = HashMap::new();
+            let mut total = 0;
+            for style in self.by_name.keys().filter_map(|name| NameStyle::of(name)) {
+                *counts.entry(style).or_default() += 1;
+                total += 1;
+            }
+            (counts, total)
+        });
+        let share = counts.get(&style).copied().unwrap_or(0) as f64 / (*total).max(1) as f64;
+        *total >= ENOUGH_NAMES && share < FOREIGN_SHARE
+    }
+
+    fn spelling_buckets(&self) -> SpellingBuckets<'w> {
+        let mut buckets: SpellingBuckets<'w> = HashMap::new();
+        for name in self.by_name.keys() {
+            let lower = name.to_lowercase();
+            let length = lower.chars().count();
+            let (Some(first), Some(last)) = (lower.chars().next(), lower.chars().next_back()) else { continue };
+            buckets.entry((first, length)).or_default().push((lower.clone(), name));
+            if last != first {
+                buckets.entry((last, length)).or_default().push((lower, name));
+            }
+        }
+        buckets
+    }
+
     fn members_of(&self, owner: &[String]) -> Vec<SymbolId> {
         let owners = self.resolve(owner, None);
         let mut members = Vec::new();
@@ -304,6 +391,32 @@ pub fn is_test_path(path: &str) -> bool {
         || stem.ends_with("Tests")
         || file.contains(".test.")
         || file.contains(".spec.")
+}
+
+/// Whether two lower-case names are one small edit apart (see
+/// [`CodeIndex::near_miss`]).
+fn one_edit_apart(missing: &str, defined: &str) -> bool {
+    if missing == defined {
+        return true;
+    }
+    let singular = |word: &str| {
+        word.strip_suffix("ies").map(|w| format!("{w}y")).or_else(|| word.strip_suffix('s').map(str::to_string))
+    };
+    if singular(missing).as_deref() == Some(defined) || singular(defined).as_deref() == Some(missing) {
+        return true;
+    }
+    missing.chars().count() >= 5 && strsim::damerau_levenshtein(missing, defined) == 1
+}
+
+fn same_in_another_style(a: &str, b: &str) -> bool {
+    let plain = |name: &str| name.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect::<String>();
+    a.contains('_') != b.contains('_') && plain(a) == plain(b)
+}
+
+fn same_but_first_letter_case(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (a.chars(), b.chars());
+    let first = a.next().zip(b.next()).is_some_and(|(x, y)| x.to_lowercase().eq(y.to_lowercase()));
+    first && a.eq(b)
 }
 
 /// `scope` is a directory (`src/net/`) or file prefix.
@@ -365,5 +478,28 @@ mod tests {
         assert_eq!(crate::text::name_words("MAX_RETRIES"), ["max", "retries"]);
         assert!(index.owner_is_ours(&strings(&["net"])));
         assert!(!index.owner_is_ours(&strings(&["json"])));
+    }
+
+    #[test]
+    fn near_misses_are_one_small_edit_away() {
+        let files = vec![index_file(
+            "src/app.ts",
+            "export class StopwatchApp {}\nexport function visitNode() {}\nexport const idMap = 1;\nexport function entry() {}\nexport function load() {}\n".into(),
+        )];
+        let index = CodeIndex::new(&files);
+        for (missing, expected) in [
+            ("StopWatchApp", Some("StopwatchApp")),
+            ("visitNodes", Some("visitNode")),
+            ("idsMap", Some("idMap")),
+            ("entries", Some("entry")),
+            ("visitNoed", Some("visitNode")),
+            ("lode", None),
+            ("visitAll", None),
+            ("StopwatchApp", None),
+            ("Load", None),
+            ("visit_node", None),
+        ] {
+            assert_eq!(index.near_miss(missing).as_deref(), expected, "{missing}");
+        }
     }
 }

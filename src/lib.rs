@@ -22,6 +22,7 @@ pub mod index;
 mod init;
 pub mod link;
 pub mod lock;
+pub mod manifest;
 pub mod report;
 pub mod rule;
 pub mod spec;

@@ -95,6 +95,45 @@ pub fn spec_anchor_targets(comment: &str) -> Vec<(usize, &str)> {
 
 /// Lower-case words of an identifier: `NewInventoryServer` → new, inventory,
 /// server; `MAX_RETRIES` → max, retries.
+/// How an identifier is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameStyle {
+    /// `parse_config`
+    Snake,
+    /// `MAX_RETRIES`
+    Screaming,
+    /// `parseConfig`
+    Camel,
+    /// `ParseConfig`
+    Pascal,
+}
+
+impl NameStyle {
+    /// The style of a name of two words or more; `None` for one plain word.
+    pub fn of(name: &str) -> Option<NameStyle> {
+        let name = name.trim_matches('_');
+        let letters = name.chars().filter(|c| c.is_alphabetic());
+        let (upper, lower) = letters.fold((0, 0), |(u, l), c| if c.is_uppercase() { (u + 1, l) } else { (u, l + 1) });
+        let first_upper = name.chars().next()?.is_uppercase();
+        match (name.contains('_'), upper, lower) {
+            (true, _, 0) if upper > 0 => Some(NameStyle::Screaming),
+            (true, 0, _) => Some(NameStyle::Snake),
+            (false, u, l) if u > 0 && l > 0 && !first_upper => Some(NameStyle::Camel),
+            (false, u, l) if u > 1 && l > 0 && first_upper => Some(NameStyle::Pascal),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NameStyle::Snake => "snake_case",
+            NameStyle::Screaming => "SCREAMING_CASE",
+            NameStyle::Camel => "camelCase",
+            NameStyle::Pascal => "PascalCase",
+        }
+    }
+}
+
 pub fn name_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();

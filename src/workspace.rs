@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::code::{self, CodeFile};
 use crate::config::Config;
 use crate::discover::{self, Candidate, Note, Role};
+use crate::manifest::Manifests;
 use crate::spec::{self, RepoSlug, SpecFile};
 
 /// Everything one run looks at, loaded once.
@@ -19,6 +20,8 @@ pub struct Workspace {
     pub specs: Vec<SpecFile>,
     pub code: Vec<CodeFile>,
     pub notes: Vec<Note>,
+    /// What the repository's manifests say it is and depends on.
+    pub manifests: Manifests,
     /// Every file of the repository, read or not (see [`discover::Discovered`]).
     pub paths: HashSet<String>,
     /// Every directory that holds one of `paths`.
@@ -67,7 +70,8 @@ impl Workspace {
             code.push(file);
         }
         let dirs = paths.iter().flat_map(|path| ancestors(path)).map(str::to_string).collect();
-        Workspace { root, config, repository, specs, code, notes, paths, dirs }
+        let manifests = Manifests::read(&root, &paths);
+        Workspace { root, config, repository, specs, code, notes, manifests, paths, dirs }
     }
 }
 
@@ -107,8 +111,9 @@ fn retire_old_versions(specs: &mut [SpecFile]) {
     }
     for spec in specs.iter_mut() {
         let Some((prefix, version)) = version_directory(&spec.path) else { continue };
-        if newest.get(&prefix).is_some_and(|&latest| version < latest) {
-            spec.clauses.iter_mut().for_each(|clause| clause.historical = true);
+        if let Some(latest) = newest.get(&prefix).filter(|&&latest| version < latest) {
+            let reason = format!("docs of version {version}, older than version {latest} beside them");
+            spec.clauses.iter_mut().for_each(|clause| clause.history = Some(reason.clone()));
         }
     }
 }

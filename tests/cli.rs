@@ -40,7 +40,8 @@ fn renamed_symbol_is_reported_with_suggestion_and_exit_one() {
     assert_eq!(finding["code"], Value::Null);
     assert_eq!(finding["reference"], "Client::retry");
     assert_eq!(finding["suggestion"], "Client::retry_with_backoff");
-    assert_eq!(finding["confidence"], 1.0);
+    assert_eq!(finding["confidence"], 0.85, "qualified with our own type");
+    assert_eq!(finding["evidence"], serde_json::json!([{"kind": "own-qualifier", "qualifier": "Client"}]));
     assert_eq!(finding["fingerprint"].as_str().map(str::len), Some(16));
 }
 
@@ -97,8 +98,11 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn paths_narrow_the_report() {
-    let dir =
-        repo(&[("src/net.rs", CODE), ("specs/a.md", "Calls `gone_one()`.\n"), ("specs/b.md", "Calls `gone_two()`.\n")]);
+    let dir = repo(&[
+        ("src/net.rs", CODE),
+        ("specs/a.md", "Calls `Client::gone_one()`.\n"),
+        ("specs/b.md", "Calls `Client::gone_two()`.\n"),
+    ]);
     std::process::Command::new("git").arg("init").arg("-q").current_dir(dir.path()).status().expect("git init");
     let (code, report) = json(&dir.path().join("src"), &[]);
     assert_eq!((code, report["summary"]["spec_files"].as_u64()), (1, Some(2)), "the root is the git work tree");
@@ -113,14 +117,14 @@ fn paths_narrow_the_report() {
 
 #[test]
 fn output_file_gets_the_report() {
-    let dir = repo(&[("src/net.rs", CODE), ("README.md", "Calls `gone_function()`.\n")]);
+    let dir = repo(&[("src/net.rs", CODE), ("README.md", "Calls `Client::gone_function()`.\n")]);
     let output =
         driftcheck(dir.path()).args(["check", "--format", "json", "--output", "report.json"]).output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     let report: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).expect("report")).expect("json");
-    assert_eq!(report["findings"][0]["reference"], "gone_function()");
+    assert_eq!(report["findings"][0]["reference"], "Client::gone_function()");
 }
 
 #[test]
@@ -422,6 +426,7 @@ mod report_v1 {
         pub suggestion: Option<String>,
         pub confidence: f64,
         pub fingerprint: String,
+        pub evidence: Vec<serde_json::Value>,
     }
 
     #[derive(Deserialize)]
@@ -454,7 +459,7 @@ fn json_report_matches_schema_v1() {
     assert_eq!((report.tool.name.as_str(), report.tool.version.as_str()), ("driftcheck", env!("CARGO_PKG_VERSION")));
     assert_eq!((report.summary.spec_files, report.summary.code_files, report.summary.clauses), (1, 1, 1));
     let counts = &report.summary.findings;
-    assert_eq!((counts.error, counts.warning, counts.info), (3, 0, 0));
+    assert_eq!((counts.error, counts.warning, counts.info), (2, 1, 0), "`send_all()` has no evidence either way");
     let llm = &report.summary.llm;
     assert_eq!(
         (llm.provider.as_deref(), llm.calls, llm.cached, llm.input_tokens, llm.output_tokens),
@@ -474,13 +479,15 @@ fn json_report_matches_schema_v1() {
         ("specs/net.md", 3, 7, "specs/net.md#net/1")
     );
     assert_eq!(symbol.suggestion.as_deref(), Some("send"));
-    assert!(report.findings.iter().all(|f| f.severity == "error" && f.confidence == 1.0 && f.fingerprint.len() == 16));
+    assert_eq!((symbol.severity.as_str(), symbol.confidence), ("warning", 0.5));
+    assert!(report.findings[1..].iter().all(|f| f.severity == "error" && f.confidence == 1.0));
+    assert!(report.findings.iter().all(|f| f.fingerprint.len() == 16 && f.evidence.is_empty()));
     assert!(report.findings.iter().all(|f| !f.message.is_empty() && f.reference.is_some()));
 }
 
 #[test]
 fn a_closed_pipe_keeps_the_exit_status() {
-    let dir = repo(&[("src/net.rs", CODE), ("README.md", "Calls `gone_function()`.\n")]);
+    let dir = repo(&[("src/net.rs", CODE), ("README.md", "Calls `Client::gone_function()`.\n")]);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("driftcheck"))
         .arg("check")
         .current_dir(dir.path())

@@ -2,7 +2,7 @@
 //! not there.
 
 use super::{Finding, Label, SpecSide};
-use crate::link::{LinkGraph, Problem};
+use crate::link::{evidence, LinkGraph, Problem};
 use crate::rule::Rule;
 use crate::spec::{Reference, ReferenceKind};
 use crate::workspace::Workspace;
@@ -11,17 +11,15 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
     graph
         .unresolved
         .iter()
-        .filter_map(|unresolved| {
+        .map(|unresolved| {
             let spec = &workspace.specs[unresolved.spec];
             let clause = &spec.clauses[unresolved.clause];
             let reference = &clause.references[unresolved.reference];
-            // Old names in a changelog or a "was renamed" sentence are
-            // history; only an explicit anchor there still claims the code.
-            let explicit = matches!(reference.kind, ReferenceKind::Anchor { .. });
-            if (clause.historical || reference.historical) && !explicit {
-                return None;
-            }
             let mut finding = finding_for(reference, &unresolved.problem);
+            // The evidence decides how loud it is (never louder than the rule).
+            finding.severity = finding.severity.min(evidence::severity(unresolved.confidence));
+            finding.confidence = unresolved.confidence;
+            finding.evidence = unresolved.evidence.clone();
             finding.spec = Some(SpecSide {
                 path: spec.path.clone(),
                 line: reference.line,
@@ -37,7 +35,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             finding.spec_lines = Some((clause.line, clause.end_line));
             finding.suppressed_by = clause.ignores.clone();
             finding.reference = Some(reference.text.clone());
-            Some(finding)
+            finding
         })
         .collect()
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::history::History;
 use crate::index::CodeIndex;
-use crate::link::{LinkGraph, LinkState};
+use crate::link::{Clue, LinkGraph, LinkState};
 use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
 use crate::workspace::Workspace;
@@ -56,6 +56,8 @@ pub struct Finding {
     pub suggestion: Option<String>,
     pub confidence: f64,
     pub fingerprint: String,
+    /// Why driftcheck believes this is (or is not) drift.
+    pub evidence: Vec<Clue>,
     #[serde(skip)]
     pub label: Option<Label>,
     /// Section slug, for a fingerprint that survives edits elsewhere.
@@ -90,6 +92,7 @@ impl Finding {
             suggestion: None,
             confidence: 1.0,
             fingerprint: String::new(),
+            evidence: Vec::new(),
             label: None,
             section: String::new(),
             suppressed_by: None,
@@ -128,7 +131,9 @@ pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: 
     if let Some(lock) = review.lock {
         // A clause whose reference no longer resolves is reported as dangling;
         // its vanished accepted link would only say the same again.
-        let dangling: HashSet<(usize, usize)> = graph.unresolved.iter().map(|u| (u.spec, u.clause)).collect();
+        let shown = |confidence: f64| confidence >= workspace.config.min_confidence;
+        let dangling: HashSet<(usize, usize)> =
+            graph.unresolved.iter().filter(|u| shown(u.confidence)).map(|u| (u.spec, u.clause)).collect();
         findings.extend(stale::check(workspace, review.states, lock, review.history, &dangling));
     }
     finish(workspace, findings)
@@ -138,6 +143,8 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = findings
         .into_iter()
         .filter(|finding| !finding.is_suppressed())
+        // Evidence against it: info the user asked not to see.
+        .filter(|finding| finding.confidence >= workspace.config.min_confidence)
         .filter_map(|mut finding| {
             let configured = workspace.config.severity(finding.rule);
             // A check may demote one finding below its rule's default (an

@@ -1,27 +1,30 @@
 //! The linker: resolves every spec reference and every code-side `spec:`
 //! anchor into links, and records the ones that do not hold.
 
-use std::collections::HashSet;
-
 use serde::Serialize;
 
+use crate::history::Removed;
 use crate::index::{CodeIndex, SymbolId};
 use crate::lock::Lock;
-use crate::spec::{Clause, Reference, ReferenceKind, SpecFile};
+use crate::manifest::Manifests;
+use crate::spec::{Clause, Reference, ReferenceKind};
 use crate::workspace::Workspace;
 
 mod code_anchors;
-mod external;
+pub mod evidence;
+pub mod gates;
 mod path;
 mod state;
 mod symbol;
 mod view;
 
 use code_anchors::link_code_anchors;
+pub use evidence::Clue;
+use gates::{Candidate, Outcome};
 use path::{resolve_anchor, resolve_path, FileFacts};
 pub use state::{anchor_key, text_hash, LinkState};
 use symbol::{follow_moved, resolve_symbol};
-pub use view::{ClauseLinks, LinkEntry, UnresolvedEntry};
+pub use view::{ClauseLinks, LinkEntry, SilencedEntry, UnresolvedEntry};
 
 /// What a link points at in the code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,6 +72,20 @@ pub struct Unresolved {
     pub clause: usize,
     pub reference: usize,
     pub problem: Problem,
+    /// Evidence for and against its being this repository's drift.
+    pub evidence: Vec<Clue>,
+    /// How sure driftcheck is that it is, 0..=1, from the evidence.
+    pub confidence: f64,
+}
+
+/// An unresolved reference a gate dropped: not drift, for this reason.
+#[derive(Debug, Clone)]
+pub struct Silenced {
+    pub spec: usize,
+    pub clause: usize,
+    pub reference: usize,
+    pub gate: &'static str,
+    pub reason: String,
 }
 
 /// A `spec:` comment whose target does not exist.
@@ -90,6 +107,7 @@ pub enum MissingSpec {
 pub struct LinkGraph {
     pub links: Vec<Link>,
     pub unresolved: Vec<Unresolved>,
+    pub silenced: Vec<Silenced>,
     pub broken_anchors: Vec<BrokenAnchor>,
 }
 
@@ -105,51 +123,23 @@ enum Resolution {
     Linked(Vec<Target>),
     /// Not this repository's code (an external API, a doc-site route).
     Elsewhere,
-    Broken(Problem),
+    /// Names nothing that exists, with the evidence that it was ours.
+    Broken(Problem, Vec<Clue>),
 }
 
 /// What the linker knows besides the code as it is now.
-#[derive(Default)]
 pub struct Evidence<'a> {
     /// Lets an explicit anchor follow its symbol to a new file or name.
     pub lock: Option<&'a Lock>,
-    /// Names recent commits stopped defining: a spec naming one is stale
-    /// for certain, whatever its shape.
-    pub removed: HashSet<String>,
-    /// Paths recent commits deleted: a link to one is broken even where
-    /// missing pages are usually generated ones.
-    pub removed_paths: HashSet<String>,
+    /// Definitions and files the history deleted: a spec naming one names
+    /// this repository's code.
+    pub removed: &'a Removed,
+    /// The repository's own package names and its dependencies.
+    pub manifests: &'a Manifests,
     /// Languages the repository is written in.
     pub languages: Vec<&'static str>,
-}
-
-/// Names of code spans that neither resolve nor occur in the code: the only
-/// ones whose history is worth a look.
-pub fn unexplained_names(workspace: &Workspace, index: &CodeIndex) -> HashSet<String> {
-    let mut names = HashSet::new();
-    for reference in workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references) {
-        let ReferenceKind::Symbol { segments } = &reference.kind else { continue };
-        for name in segments.first().into_iter().chain(segments.last()) {
-            if !index.defines(name) && !index.has_token(name) {
-                names.insert(name.clone());
-            }
-        }
-    }
-    names
-}
-
-/// Link targets that do not exist: the only paths whose history is worth a look.
-pub fn missing_paths(workspace: &Workspace, index: &CodeIndex) -> HashSet<String> {
-    let files = FileFacts::new(workspace, index);
-    let mut missing = HashSet::new();
-    for reference in workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references) {
-        if let ReferenceKind::Path { path, fallbacks, .. } = &reference.kind {
-            if std::iter::once(path).chain(fallbacks).all(|p| files.kind(p).is_none()) {
-                missing.insert(path.clone());
-            }
-        }
-    }
-    missing
+    /// Whether a gate is switched on (`[gates]` in the configuration).
+    pub gate_enabled: &'a dyn Fn(&str) -> bool,
 }
 
 /// Links every reference and code-side anchor.
@@ -160,12 +150,13 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
-                let resolution = match resolve(reference, clause, spec, index, &files, evidence) {
-                    Resolution::Broken(problem) => {
-                        follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem))
+                let resolution = match resolve(reference, clause, index, &files, evidence) {
+                    Resolution::Broken(problem, clues) => {
+                        follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem, clues))
                     }
                     resolution => resolution,
                 };
+                let at = (spec_index, clause_index, reference_index);
                 match resolution {
                     Resolution::Linked(targets) => graph.links.extend(targets.into_iter().map(|target| Link {
                         spec: spec_index,
@@ -174,12 +165,17 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
                         target,
                     })),
                     Resolution::Elsewhere => {}
-                    Resolution::Broken(problem) => graph.unresolved.push(Unresolved {
-                        spec: spec_index,
-                        clause: clause_index,
-                        reference: reference_index,
-                        problem,
-                    }),
+                    Resolution::Broken(problem, support) => {
+                        let candidate = Candidate {
+                            reference,
+                            segments: candidate_segments(reference),
+                            clause,
+                            spec,
+                            index,
+                            evidence,
+                        };
+                        record(&mut graph, at, &candidate, problem, support);
+                    }
                 }
             }
         }
@@ -188,20 +184,80 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
     graph
 }
 
+/// Symbol segments a gate looks at: a code span's, or a link's `#Symbol`
+/// fragment's. Explicit anchors are not gated.
+fn candidate_segments(reference: &Reference) -> &[String] {
+    match &reference.kind {
+        ReferenceKind::Symbol { segments } => segments,
+        ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Symbol { segments }), .. } => segments,
+        _ => &[],
+    }
+}
+
+/// Runs the gates over an unresolved reference and records it as
+/// unresolved (with its evidence and confidence) or as silenced.
+fn record(
+    graph: &mut LinkGraph,
+    at: (usize, usize, usize),
+    candidate: &Candidate,
+    problem: Problem,
+    support: Vec<Clue>,
+) {
+    let (spec, clause, reference) = at;
+    let explicit = matches!(candidate.reference.kind, ReferenceKind::Anchor { .. });
+    let against = match explicit {
+        true => Vec::new(),
+        false => match gates::apply(candidate, &support, candidate.evidence.gate_enabled) {
+            Outcome::Dropped { gate, reason } => {
+                graph.silenced.push(Silenced { spec, clause, reference, gate, reason });
+                return;
+            }
+            Outcome::Kept(against) => against,
+        },
+    };
+    // A code span is only code-shaped until evidence speaks; a link or an
+    // anchor names a file of this repository outright.
+    let base = match &problem {
+        Problem::MissingSymbol { file: None, .. } => evidence::NEUTRAL,
+        _ => evidence::EXPLICIT,
+    };
+    let mut clues = support;
+    clues.extend(against);
+    let confidence = evidence::confidence(base, &clues);
+    graph.unresolved.push(Unresolved { spec, clause, reference, problem, evidence: clues, confidence });
+}
+
 fn resolve(
     reference: &Reference,
     clause: &Clause,
-    spec: &SpecFile,
     index: &CodeIndex,
     files: &FileFacts,
     evidence: &Evidence,
 ) -> Resolution {
     match &reference.kind {
-        ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, spec, index, evidence),
+        ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, index, evidence),
         ReferenceKind::Path { path, fragment, route_like, fallbacks } => {
             let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
-            let deleted = evidence.removed_paths.contains(path);
-            resolve_path(existing.unwrap_or(path), fragment.as_ref(), *route_like && !deleted, deleted, index, files)
+            let deleted = evidence.removed.paths.get(path);
+            let resolution = resolve_path(
+                existing.unwrap_or(path),
+                fragment.as_ref(),
+                *route_like && deleted.is_none(),
+                deleted.is_some(),
+                index,
+                files,
+            );
+            match (resolution, deleted) {
+                (Resolution::Broken(problem, mut clues), Some(removal)) => {
+                    clues.push(Clue::Removed {
+                        name: path.clone(),
+                        commit: removal.commit.clone(),
+                        path: removal.path.clone(),
+                    });
+                    Resolution::Broken(problem, clues)
+                }
+                (resolution, _) => resolution,
+            }
         }
         ReferenceKind::Anchor { path, symbol } => resolve_anchor(path, symbol.as_deref(), index, files),
     }

@@ -22,7 +22,7 @@ pub(super) fn resolve_path(
         return if !deleted && files.is_route(path, route_like, fragment) {
             Resolution::Elsewhere
         } else {
-            Resolution::Broken(Problem::MissingPath)
+            Resolution::Broken(Problem::MissingPath, Vec::new())
         };
     };
     let whole = Target::File { path: path.to_string(), lines: None };
@@ -30,12 +30,12 @@ pub(super) fn resolve_path(
         _ if kind == PathKind::Directory => Resolution::Linked(vec![whole]),
         // Another document: checked, but not a link to code.
         Some(Fragment::Heading { anchor }) => match files.has_anchor(path, anchor) {
-            false => Resolution::Broken(Problem::MissingHeading { anchor: anchor.clone() }),
+            false => Resolution::Broken(Problem::MissingHeading { anchor: anchor.clone() }, Vec::new()),
             true => Resolution::Linked(Vec::new()),
         },
         _ if is_markdown(path) => Resolution::Linked(Vec::new()),
         Some(Fragment::Lines { start, end }) => match files.line_count(path) {
-            Some(available) if *end > available => Resolution::Broken(Problem::MissingLines { available }),
+            Some(available) if *end > available => Resolution::Broken(Problem::MissingLines { available }, Vec::new()),
             _ => Resolution::Linked(vec![Target::File { path: path.to_string(), lines: Some((*start, *end)) }]),
         },
         Some(Fragment::Symbol { segments }) => match index.file_index(path) {
@@ -54,7 +54,7 @@ pub(super) fn resolve_anchor(
     files: &FileFacts,
 ) -> Resolution {
     if files.kind(path).is_none() {
-        return Resolution::Broken(Problem::MissingPath);
+        return Resolution::Broken(Problem::MissingPath, Vec::new());
     }
     match (symbol, index.file_index(path)) {
         (Some(segments), Some(file)) if !segments.is_empty() => symbol_in_file(file, path, segments, index, false),
@@ -70,9 +70,9 @@ pub(super) enum PathKind {
 
 /// Existence and length of repository paths, from the index where it has
 /// the file and from disk otherwise.
-pub(super) struct FileFacts<'a> {
+pub(super) struct FileFacts<'a, 'w> {
     workspace: &'a Workspace,
-    index: &'a CodeIndex<'a>,
+    index: &'a CodeIndex<'w>,
     /// Directories that hold indexed code (not the root): an extension-less
     /// link into one is a missing code directory, not a doc-site route.
     code_dirs: HashSet<&'a str>,
@@ -101,8 +101,8 @@ const DOC_SITE_CONFIGS: &[&str] = &[
     "docs/mkdocs.yml",
 ];
 
-impl<'a> FileFacts<'a> {
-    pub(super) fn new(workspace: &'a Workspace, index: &'a CodeIndex<'a>) -> Self {
+impl<'a, 'w> FileFacts<'a, 'w> {
+    pub(super) fn new(workspace: &'a Workspace, index: &'a CodeIndex<'w>) -> Self {
         let code_dirs = index
             .files()
             .iter()

@@ -1,11 +1,11 @@
-//! Resolving code spans: suffix matching, the precision rules that decide
-//! whether an unresolved name is drift, and names that moved.
+//! Resolving code spans: suffix matching, the evidence an unresolved name
+//! carries, and names that moved.
 
-use super::{external, Evidence, Problem, Resolution, Target};
+use super::{Clue, Evidence, Problem, Resolution, Target};
 use crate::code::SymbolKind;
 use crate::index::CodeIndex;
 use crate::lock::Lock;
-use crate::spec::{Clause, Reference, ReferenceKind, SpecFile};
+use crate::spec::{Clause, Reference, ReferenceKind};
 
 /// An explicit anchor that no longer resolves, whose accepted code (same
 /// name, same body hash) now lives elsewhere: the code moved, it did not
@@ -34,119 +34,74 @@ pub(super) fn follow_moved(
     (!moved.is_empty()).then_some(Resolution::Linked(moved))
 }
 
-/// A code span. Precision first: only a name that is clearly about this
-/// code base and clearly gone is reported. A name still used as a token
-/// somewhere is a use of something (std, a dependency, an env var); a lone
-/// name is only reported as a near miss of one of ours (or a snake_case call,
-/// `parse_config()`, which nothing else could be); a member only when its
-/// owner is our own type or module.
+/// A code span: the symbols it names, or, when it names none, the
+/// evidence that it was this repository's (whether it is drift is for the
+/// gates and the confidence to say).
 pub(super) fn resolve_symbol(
     reference: &Reference,
     segments: &[String],
     clause: &Clause,
-    spec: &SpecFile,
     index: &CodeIndex,
     evidence: &Evidence,
 ) -> Resolution {
-    let scope = clause.scope.as_deref();
     let called = reference.text.trim_end().ends_with(')');
+    // `mycrate::Client`, `mypkg.load`: our own package qualifies nothing
+    // the index does not know.
+    let own_root = segments.len() > 1 && evidence.manifests.is_own(&segments[0]);
+    let unqualified = if own_root { &segments[1..] } else { segments };
+    let scope = clause.scope.as_deref();
+    for names in [segments, unqualified] {
+        if let Some(resolution) = resolve_in(names, scope, called, index) {
+            return resolution;
+        }
+    }
+    let clues = support(segments, scope, index, evidence);
+    let near = clues.iter().find_map(|clue| match clue {
+        Clue::NearMiss { symbol } => Some(symbol.clone()),
+        _ => None,
+    });
+    let suggestion = index.suggest(segments, called, None).or(near);
+    Resolution::Broken(Problem::MissingSymbol { suggestion, file: None }, clues)
+}
+
+/// Symbols, modules or instance members the segments name under a scope.
+fn resolve_in(segments: &[String], scope: Option<&str>, called: bool, index: &CodeIndex) -> Option<Resolution> {
     let found = index.resolve(segments, scope);
     if !found.is_empty() {
-        return match index.prefer(found, called) {
+        return Some(match index.prefer(found, called) {
             Some(chosen) => Resolution::Linked(chosen.into_iter().map(Target::Symbol).collect()),
             None => Resolution::Elsewhere,
-        };
+        });
     }
     let modules = index.resolve_module(segments, scope);
     if !modules.is_empty() {
-        return Resolution::Linked(modules.into_iter().map(|path| Target::File { path, lines: None }).collect());
+        return Some(Resolution::Linked(modules.into_iter().map(|path| Target::File { path, lines: None }).collect()));
     }
-    let Some(name) = segments.last() else { return Resolution::Elsewhere };
-    let owner = &segments[..segments.len() - 1];
-    if let Some(members) = instance_members(owner, name, scope, index) {
-        return Resolution::Linked(members);
-    }
-    // A name a recent commit stopped defining was ours, whatever its shape.
-    let removed = [owner.first(), Some(name)].into_iter().flatten().any(|n| evidence.removed.contains(n));
-    let from_example = segments.first().is_some_and(|first| spec.example_names.contains(first));
-    let named_thing = names_something_else(&spec.source, reference.bytes.end);
-    let illustration = segments.iter().any(|s| external::is_placeholder(s));
-    let well_known = external::is_well_known(name, &evidence.languages);
-    if !removed && (reference.soft || from_example || illustration || well_known || named_thing) {
-        return Resolution::Elsewhere;
-    }
-    let missing = if owner.is_empty() {
-        lone_name_missing(name, called, clause, index)
-    } else {
-        member_missing(owner, name, scope, index) || removed
-    };
-    if !missing {
-        return Resolution::Elsewhere;
-    }
-    let suggestion = index.suggest(segments, called, None);
-    if owner.is_empty() && suggestion.is_none() && !is_snake_call(name, called) && !removed {
-        return Resolution::Elsewhere;
-    }
-    Resolution::Broken(Problem::MissingSymbol { suggestion, file: None })
+    let (name, owner) = segments.split_last()?;
+    instance_members(owner, name, scope, index).map(Resolution::Linked)
 }
 
-fn lone_name_missing(name: &str, called: bool, clause: &Clause, index: &CodeIndex) -> bool {
-    let environment = external::is_screaming(name) && external::is_environment_clause(&clause.text);
-    !index.has_token(name) && !environment && (called || !index.has_token_ignoring_case(name))
-}
-
-/// "the `init_catalog` command", "the `custom_theme` directory": the word
-/// after a span says what it names, and it is not a symbol.
-fn names_something_else(source: &str, after: usize) -> bool {
-    const NOUNS: &[&str] = &[
-        "command",
-        "commands",
-        "subcommand",
-        "directory",
-        "directories",
-        "folder",
-        "folders",
-        "file",
-        "files",
-        "tag",
-        "tags",
-        "package",
-        "packages",
-        "library",
-        "crate",
-        "crates",
-        "gem",
-        "plugin",
-        "plugins",
-        "extension",
-        "binary",
-        "executable",
-        "script",
-        "scripts",
-        "table",
-        "column",
-        "database",
-        "repository",
-        "branch",
-        "image",
-        "container",
-    ];
-    let rest = source.get(after..).unwrap_or("");
-    let next = rest.trim_start_matches([' ', '\n']).split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    NOUNS.contains(&next.to_lowercase().as_str())
-}
-
-/// `parse_config()`: a call of a snake_case name can only be code.
-fn is_snake_call(name: &str, called: bool) -> bool {
-    called && name.contains('_') && !name.chars().any(char::is_uppercase)
-}
-
-fn member_missing(owner: &[String], name: &str, scope: Option<&str>, index: &CodeIndex) -> bool {
-    let types = index.owner_types(owner, scope);
-    if !types.is_empty() {
-        return !index.member_may_exist(&types, name);
+/// Evidence that an unresolved name is this repository's: deleted from
+/// its code, one edit from a name it defines, or qualified with its own
+/// type, module or package.
+fn support(segments: &[String], scope: Option<&str>, index: &CodeIndex, evidence: &Evidence) -> Vec<Clue> {
+    let mut clues = Vec::new();
+    let Some((name, owner)) = segments.split_last() else { return clues };
+    // A name still defined elsewhere (`resolve` of another type) was not
+    // removed; its deletion somewhere says nothing about this reference.
+    let removed = [Some(name), owner.first()].into_iter().flatten().filter(|n| !index.defines(n));
+    if let Some((gone, removal)) = removed.filter_map(|n| evidence.removed.names.get(n).map(|r| (n, r))).next() {
+        clues.push(Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() });
     }
-    (index.is_module(owner) || !index.resolve(owner, None).is_empty()) && !index.has_token(name)
+    if let Some(symbol) = index.near_miss(name).filter(|_| !index.defines(name)) {
+        clues.push(Clue::NearMiss { symbol });
+    }
+    if let Some(first) = owner.first().filter(|first| evidence.manifests.is_own(first)) {
+        clues.push(Clue::OwnImport { package: first.clone() });
+    } else if !owner.is_empty() && (!index.owner_types(owner, scope).is_empty() || index.is_module(owner)) {
+        clues.push(Clue::OwnQualifier { qualifier: owner.join(".") });
+    }
+    clues
 }
 
 /// `client.retry(3)`: a lower-case owner that names nothing of ours is a
@@ -188,8 +143,7 @@ pub(super) fn symbol_in_file(
     if guard && still_used {
         return Resolution::Linked(vec![Target::File { path: path.to_string(), lines: None }]);
     }
-    Resolution::Broken(Problem::MissingSymbol {
-        suggestion: index.suggest(segments, false, Some(file)),
-        file: Some(path.to_string()),
-    })
+    let problem =
+        Problem::MissingSymbol { suggestion: index.suggest(segments, false, Some(file)), file: Some(path.to_string()) };
+    Resolution::Broken(problem, Vec::new())
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{LinkGraph, Origin, Problem, Target};
+use super::{Clue, LinkGraph, Origin, Problem, Target};
 use crate::index::CodeIndex;
 use crate::workspace::Workspace;
 
@@ -16,6 +16,7 @@ pub struct ClauseLinks {
     pub text: String,
     pub links: Vec<LinkEntry>,
     pub unresolved: Vec<UnresolvedEntry>,
+    pub silenced: Vec<SilencedEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +38,17 @@ pub struct UnresolvedEntry {
     pub line: usize,
     pub rule: &'static str,
     pub suggestion: Option<String>,
+    pub confidence: f64,
+    pub evidence: Vec<Clue>,
+}
+
+/// A reference a gate dropped, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SilencedEntry {
+    pub reference: String,
+    pub line: usize,
+    pub gate: &'static str,
+    pub reason: String,
 }
 
 impl LinkGraph {
@@ -67,10 +79,31 @@ impl LinkGraph {
                                 ("dangling-path", None)
                             }
                         };
-                        UnresolvedEntry { reference: reference.text.clone(), line: reference.line, rule, suggestion }
+                        UnresolvedEntry {
+                            reference: reference.text.clone(),
+                            line: reference.line,
+                            rule,
+                            suggestion,
+                            confidence: u.confidence,
+                            evidence: u.evidence.clone(),
+                        }
                     })
                     .collect();
-                if links.is_empty() && unresolved.is_empty() {
+                let silenced: Vec<SilencedEntry> = self
+                    .silenced
+                    .iter()
+                    .filter(|s| s.spec == spec_index && s.clause == clause_index)
+                    .map(|s| {
+                        let reference = &clause.references[s.reference];
+                        SilencedEntry {
+                            reference: reference.text.clone(),
+                            line: reference.line,
+                            gate: s.gate,
+                            reason: s.reason.clone(),
+                        }
+                    })
+                    .collect();
+                if links.is_empty() && unresolved.is_empty() && silenced.is_empty() {
                     continue;
                 }
                 view.push(ClauseLinks {
@@ -81,6 +114,7 @@ impl LinkGraph {
                     text: clause.text.clone(),
                     links,
                     unresolved,
+                    silenced,
                 });
             }
         }

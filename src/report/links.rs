@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Format;
-use crate::link::ClauseLinks;
+use crate::link::{ClauseLinks, Clue};
 
 pub const SCHEMA: &str = "driftcheck/links/v1";
 
@@ -49,10 +49,39 @@ fn write_human(clauses: &[ClauseLinks], out: &mut dyn Write) -> io::Result<()> {
                 Some(suggestion) => format!(" (did you mean `{suggestion}`?)"),
                 None => String::new(),
             };
-            writeln!(out, "  !! `{}` line {}: {}{hint}", unresolved.reference, unresolved.line, unresolved.rule)?;
+            writeln!(
+                out,
+                "  !! `{}` line {}: {} (confidence {:.2}){hint}",
+                unresolved.reference, unresolved.line, unresolved.rule, unresolved.confidence
+            )?;
+            for clue in &unresolved.evidence {
+                writeln!(out, "     {}", describe(clue))?;
+            }
+        }
+        for silenced in &clause.silenced {
+            writeln!(
+                out,
+                "  -- `{}` line {}: silenced by {}: {}",
+                silenced.reference, silenced.line, silenced.gate, silenced.reason
+            )?;
         }
     }
     let links: usize = clauses.iter().map(|c| c.links.len()).sum();
     let unresolved: usize = clauses.iter().map(|c| c.unresolved.len()).sum();
-    writeln!(out, "{} clauses linked, {links} links, {unresolved} unresolved", clauses.len())
+    let silenced: usize = clauses.iter().map(|c| c.silenced.len()).sum();
+    writeln!(out, "{} clauses linked, {links} links, {unresolved} unresolved, {silenced} silenced", clauses.len())
+}
+
+/// One line of evidence, for people.
+fn describe(clue: &Clue) -> String {
+    match clue {
+        Clue::Removed { name, commit: Some(commit), path } => {
+            format!("+ removed: `{name}` was in {path} until commit {}", &commit[..commit.len().min(10)])
+        }
+        Clue::Removed { name, commit: None, path } => format!("+ removed: `{name}` was in {path} until this change"),
+        Clue::NearMiss { symbol } => format!("+ near miss of `{symbol}`"),
+        Clue::OwnQualifier { qualifier } => format!("+ qualified with our `{qualifier}`"),
+        Clue::OwnImport { package } => format!("+ qualified with our package `{package}`"),
+        Clue::Gate { gate, reason } => format!("- {gate}: {reason}"),
+    }
 }

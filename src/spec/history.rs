@@ -95,15 +95,53 @@ const HISTORICAL_HEADINGS: &[&str] = &[
 /// Heading openings of migration guides ("Migrating from 1.x").
 const MIGRATION_HEADINGS: &[&str] = &["migrating ", "migration ", "upgrading ", "upgrade "];
 
-pub(super) fn in_history_section(heading_path: &[(u8, String)]) -> bool {
-    heading_path.iter().any(|(_, title)| {
-        let title = title.to_lowercase();
-        let trimmed = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
-        HISTORICAL_HEADINGS.contains(&trimmed)
-            || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
-            || matches!(trimmed, "migration" | "migrating" | "upgrading")
-            || looks_like_version(&title)
-    })
+/// File stems of documents that record history as a whole.
+const HISTORICAL_FILES: &[&str] = &[
+    "changelog",
+    "changes",
+    "history",
+    "news",
+    "releases",
+    "release-notes",
+    "release_notes",
+    "releasenotes",
+    "migration",
+    "migrating",
+    "upgrading",
+    "upgrade",
+];
+
+/// Directories of documents about past releases.
+const HISTORICAL_DIRECTORIES: &[&str] =
+    &["blog", "blogs", "posts", "news", "changelog", "changelogs", "releases", "release-notes", "migrations"];
+
+/// Why a clause of `path` under these headings records history, if it does.
+pub(super) fn history_of(path: &str, heading_path: &[(u8, String)]) -> Option<String> {
+    let lower = path.to_lowercase();
+    // A spec about a changelog feature is a spec, not a changelog.
+    let spec_directory = lower.starts_with("specs/") || lower.starts_with("spec/");
+    let (directories, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let stem = file.split('.').next().unwrap_or(file);
+    let history_file =
+        HISTORICAL_FILES.contains(&stem) || HISTORICAL_FILES.iter().any(|h| stem.starts_with(&format!("{h}-")));
+    if history_file && !spec_directory {
+        return Some(format!("{file} records history"));
+    }
+    let directory = directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(d));
+    if let Some(directory) = directory.filter(|_| !spec_directory) {
+        return Some(format!("in {directory}/, which records history"));
+    }
+    let (_, title) = heading_path.iter().find(|(_, title)| is_history_heading(title))?;
+    Some(format!("under the heading \"{title}\", which records history"))
+}
+
+fn is_history_heading(title: &str) -> bool {
+    let title = title.to_lowercase();
+    let trimmed = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    HISTORICAL_HEADINGS.contains(&trimmed)
+        || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
+        || matches!(trimmed, "migration" | "migrating" | "upgrading")
+        || looks_like_version(&title)
 }
 
 /// `v1.2.0`, `1.4 (2024-05-01)`, `[2.0.0] - 2023-01-01`: a release heading.

@@ -63,9 +63,11 @@ pub struct Clause {
     pub ignores: Option<Vec<String>>,
     /// Path prefix from `<!-- driftcheck:scope … -->` for this section.
     pub scope: Option<String>,
-    /// Sits in a section that records history (a changelog, release notes,
-    /// a migration guide): old names and paths there are not drift.
-    pub historical: bool,
+    /// Why the clause records history (a changelog, release notes, a
+    /// migration guide, an older version's docs): old names and paths there
+    /// are not drift.
+    #[serde(skip)]
+    pub history: Option<String>,
 }
 
 impl Clause {
@@ -89,6 +91,10 @@ pub struct Reference {
     /// an old name on purpose, not drift.
     #[serde(skip)]
     pub historical: bool,
+    /// The URL of the link to another site whose text this span is
+    /// (`[`doWhile()`](https://…)`): a name, possibly of another project.
+    #[serde(skip)]
+    pub external_link: Option<String>,
     pub line: usize,
     pub column: usize,
     #[serde(skip)]

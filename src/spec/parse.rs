@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
-use super::history::{in_history_section, mark_old_names};
+use super::history::{history_of, mark_old_names};
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
@@ -63,6 +63,9 @@ struct Heading {
     id: Option<String>,
     text: String,
     start: usize,
+    end: usize,
+    /// Code spans in the heading: they become the section's clause 0.
+    references: Vec<Reference>,
 }
 
 struct Builder<'a> {
@@ -84,8 +87,9 @@ struct Builder<'a> {
     skip_text: usize,
     in_code_block: bool,
     in_table_head: bool,
-    /// For each open link: does it point into the repository?
-    links: Vec<bool>,
+    /// For each open link: its destination when it points somewhere other
+    /// than a file of the repository.
+    links: Vec<Option<String>>,
     example_names: HashSet<String>,
 }
 
@@ -136,6 +140,8 @@ impl<'a> Builder<'a> {
                     id: id.map(|id| id.to_string()),
                     text: String::new(),
                     start: range.start,
+                    end: range.end,
+                    references: Vec::new(),
                 });
             }
             Tag::CodeBlock(CodeBlockKind::Fenced(_) | CodeBlockKind::Indented) => {
@@ -192,31 +198,34 @@ impl<'a> Builder<'a> {
     }
 
     fn code(&mut self, code: &str, range: Range<usize>) {
-        if self.heading.is_some() {
+        let in_heading = self.heading.is_some();
+        if in_heading {
             self.text(code);
+        } else if self.in_table_head || self.open.is_empty() {
             return;
+        } else {
+            self.text(&format!("`{code}`"));
         }
-        if self.in_table_head || self.open.is_empty() {
-            return;
-        }
-        self.text(&format!("`{code}`"));
+        let Some(segments) = symbol_segments(code) else { return };
+        let mut reference = self.reference(ReferenceKind::Symbol { segments }, code, range.clone());
+        reference.soft = self.source[..range.start].ends_with('[') && self.source[range.end..].starts_with(']');
         // The text of a link to somewhere else (`[`RegexSet`](https://docs.rs/…)`)
-        // names that other thing.
-        if self.links.last().is_some_and(|into_repository| !into_repository) {
-            return;
-        }
-        if let Some(segments) = symbol_segments(code) {
-            let soft = self.source[..range.start].ends_with('[') && self.source[range.end..].starts_with(']');
-            self.push_reference(ReferenceKind::Symbol { segments }, code, range);
-            if let Some(reference) = self.open.last_mut().and_then(|c| c.references.last_mut()) {
-                reference.soft = soft;
+        // may name that other thing; the gates weigh it.
+        reference.external_link = self.links.last().cloned().flatten();
+        match &mut self.heading {
+            Some(heading) => heading.references.push(reference),
+            None => {
+                if let Some(clause) = self.open.last_mut() {
+                    clause.references.push(reference);
+                }
             }
         }
     }
 
     fn link(&mut self, destination: &str, range: Range<usize>) {
         let target = repo_path(destination, self.path, self.repository);
-        self.links.push(target.as_ref().is_some_and(|t| !t.route_like));
+        let into_repository = target.as_ref().is_some_and(|t| !t.route_like);
+        self.links.push((!into_repository).then(|| destination.to_string()));
         if self.heading.is_some() || self.in_table_head || self.open.is_empty() {
             return;
         }
@@ -240,7 +249,16 @@ impl<'a> Builder<'a> {
 
     fn reference(&self, kind: ReferenceKind, text: &str, range: Range<usize>) -> Reference {
         let (line, column) = self.lines.line_column(self.source, range.start);
-        Reference { kind, text: text.to_string(), soft: false, historical: false, line, column, bytes: range }
+        Reference {
+            kind,
+            text: text.to_string(),
+            soft: false,
+            historical: false,
+            external_link: None,
+            line,
+            column,
+            bytes: range,
+        }
     }
 
     fn block_html(&mut self, html: &str, range: Range<usize>) {
@@ -321,7 +339,7 @@ impl<'a> Builder<'a> {
         if text.is_empty() && open.references.is_empty() {
             return;
         }
-        let historical = in_history_section(&self.heading_path);
+        let history = history_of(self.path, &self.heading_path);
         let normative = is_normative(&text);
         let end = end_offset.clamp(open.start, self.source.len());
         let mut references = open.references;
@@ -348,21 +366,48 @@ impl<'a> Builder<'a> {
             references,
             ignores: open.ignores,
             scope: self.scopes.last().map(|(_, scope)| scope.clone()),
-            historical,
+            history,
         });
     }
 
     fn close_heading(&mut self) {
         let Some(heading) = self.heading.take() else { return };
         let title = fold_whitespace(&heading.text);
-        let slug = self.slugs.unique(heading.id.unwrap_or_else(|| slugify(&title)));
+        let slug = self.slugs.unique(heading.id.clone().unwrap_or_else(|| slugify(&title)));
         self.heading_path.retain(|(level, _)| *level < heading.level);
         self.heading_path.push((heading.level, title.clone()));
         self.scopes.retain(|(level, _)| *level < heading.level);
-        let (line, _) = self.lines.line_column(self.source, heading.start);
-        self.sections.push(Section { slug: slug.clone(), title, level: heading.level, line });
+        let (line, column) = self.lines.line_column(self.source, heading.start);
+        self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
         self.section = slug;
         self.ordinal = 0;
+        if !heading.references.is_empty() {
+            self.heading_clause(title, heading, line, column);
+        }
+    }
+
+    /// A heading that names code (`## `Client::retry()``) is a claim like
+    /// any clause: clause 0 of its own section.
+    fn heading_clause(&mut self, title: String, heading: Heading, line: usize, column: usize) {
+        let end = heading.end.clamp(heading.start, self.source.len());
+        let (end_line, _) = self.lines.line_column(self.source, end.saturating_sub(1).max(heading.start));
+        self.clauses.push(Clause {
+            id: format!("{}#{}/0", self.path, self.section),
+            path: self.path.to_string(),
+            section: self.section.clone(),
+            heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
+            hash: blake3::hash(title.as_bytes()).to_hex()[..16].to_string(),
+            normative: is_normative(&title),
+            text: title,
+            line,
+            column,
+            end_line,
+            bytes: heading.start..end,
+            references: heading.references,
+            ignores: std::mem::take(&mut self.pending.ignores),
+            scope: self.scopes.last().map(|(_, scope)| scope.clone()),
+            history: history_of(self.path, &self.heading_path),
+        });
     }
 }
 
@@ -479,7 +524,7 @@ Second section with the same title.
             "# API\n\n`load()` reads the file.\n\n## v2.1.0\n\nAdds `load()`.\n\n## 1.4 (2024-05-01)\n\nFixes.\n\n\
                     ## Migration guide\n\nCall `load()`.\n\n## Changelog format\n\nRemoved entries are `purged()`.\n";
         let spec = parse("README.md", text.to_string(), None);
-        let historical: Vec<_> = spec.clauses.iter().map(|c| c.historical).collect();
+        let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
         assert_eq!(historical, [false, true, true, true, false]);
     }
 

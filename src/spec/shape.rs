@@ -163,7 +163,7 @@ pub fn symbol_segments(span: &str) -> Option<Vec<String>> {
     let segments: Vec<String> =
         segments.into_iter().skip_while(|segment| IMPLICIT_ROOTS.contains(&segment.as_str())).collect();
     let last = segments.last()?;
-    if is_placeholder(&segments[0]) {
+    if is_placeholder(&segments[0]) || is_literal(last) {
         return None;
     }
     if had_separator {
@@ -176,6 +176,12 @@ pub fn symbol_segments(span: &str) -> Option<Vec<String>> {
         return None;
     }
     (called || is_distinctive(last)).then_some(segments)
+}
+
+/// `tRuE`, `NULL`, `None`: literals in any letter case.
+fn is_literal(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    matches!(lower.as_str(), "true" | "false" | "null" | "none" | "nil" | "undefined" | "nan" | "infinity")
 }
 
 /// `YOUR_API_KEY`, `my_app`: names a reader is meant to replace.
@@ -245,7 +251,9 @@ pub fn is_distinctive(word: &str) -> bool {
     if inner_underscore {
         return true;
     }
-    camel_humps(word) >= 2
+    // `PT30S`, `X509`, `HTTP2`: upper case and digits are a literal or an
+    // acronym, not a CamelCase name.
+    word.chars().any(char::is_lowercase) && camel_humps(word) >= 2
 }
 
 /// Counts the capitalised humps of a word: `HashMap` 2, `JSONParser` 2,
@@ -331,6 +339,10 @@ mod tests {
             "go test ./...",
             "YOUR_API_KEY",
             "my_app",
+            "tRuE",
+            "NULL",
+            "PT30S",
+            "X509",
         ] {
             assert_eq!(symbol_segments(span), None, "{span:?} is not a reference");
         }

@@ -1,0 +1,423 @@
+//! Which names the code once defined and which files once existed: every
+//! deleted definition line and deleted file of the whole history, so that a
+//! spec naming one is known to name *this* repository's code. Docs stay
+//! stale for years, so the search is not limited to recent commits.
+//!
+//! The scan is bounded in commits and bytes, never in time, so the same
+//! repository gives the same answer on any machine. Its result is cached in
+//! `.driftcheck/cache/` and brought up to date from the last cached commit;
+//! a cache that does not parse, or belongs to history that was rewritten,
+//! is rebuilt silently.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Commits the scan reads at most: the whole history of all but the very
+/// largest repositories.
+pub const MAX_COMMITS: usize = 60_000;
+
+/// Bytes of deleted code lines the scan reads at most.
+pub const MAX_BYTES: u64 = 1 << 30;
+
+/// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
+const CACHE_VERSION: &str = "driftcheck removed-definitions v1";
+
+/// Where and when a name's definition, or a file, was deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removal {
+    /// The commit that deleted it; `None` for the uncommitted change.
+    pub commit: Option<String>,
+    /// The file it was deleted from (the file itself, for paths).
+    pub path: String,
+}
+
+/// Names whose definitions, and paths that, history deleted — the newest
+/// deletion of each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// The commit the scan started from.
+    pub head: String,
+    /// How many commits were read.
+    pub commits: usize,
+    /// False when a budget stopped the scan before the root commit.
+    pub complete: bool,
+    pub names: HashMap<String, Removal>,
+    pub paths: HashMap<String, Removal>,
+}
+
+impl Removed {
+    /// Adds what an older scan found, keeping this scan's (newer) deletions.
+    fn extend_older(&mut self, older: Removed) {
+        for (name, removal) in older.names {
+            self.names.entry(name).or_insert(removal);
+        }
+        for (path, removal) in older.paths {
+            self.paths.entry(path).or_insert(removal);
+        }
+        self.commits += older.commits;
+        self.complete = older.complete;
+    }
+}
+
+/// The history index of `repository`, from the cache at `cache` when it is
+/// current, updated incrementally when HEAD moved forward, rebuilt otherwise.
+/// `prefix` limits it to the part of the work tree driftcheck checks.
+pub fn load(repository: &git2::Repository, prefix: &str, cache: &Path) -> Option<Removed> {
+    let head = repository.head().ok()?.peel_to_commit().ok()?.id();
+    let cached = read_cache(cache);
+    let removed = match cached {
+        Some(cached) if cached.head == head.to_string() => return Some(cached),
+        Some(cached) => match git2::Oid::from_str(&cached.head) {
+            Ok(old) if repository.graph_descendant_of(head, old).unwrap_or(false) => {
+                let mut newer = scan(repository, prefix, head, Some(old));
+                newer.extend_older(cached);
+                newer
+            }
+            _ => scan(repository, prefix, head, None),
+        },
+        None => scan(repository, prefix, head, None),
+    };
+    // A cache that cannot be written only costs the next run time.
+    let _ = write_cache(cache, &removed);
+    Some(removed)
+}
+
+/// Reads commits from `head` back (stopping at `stop`), newest first.
+fn scan(repository: &git2::Repository, prefix: &str, head: git2::Oid, stop: Option<git2::Oid>) -> Removed {
+    let mut removed = Removed { head: head.to_string(), complete: true, ..Removed::default() };
+    let Ok(mut walk) = repository.revwalk() else { return removed };
+    let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL);
+    if walk.push(head).is_err() || stop.is_some_and(|stop| walk.hide(stop).is_err()) {
+        return removed;
+    }
+    let mut bytes = 0u64;
+    for oid in walk.flatten() {
+        if removed.commits >= MAX_COMMITS || bytes >= MAX_BYTES {
+            removed.complete = false;
+            break;
+        }
+        removed.commits += 1;
+        let Ok(commit) = repository.find_commit(oid) else { continue };
+        // A merge's changes are its parents' commits, read on their own.
+        if commit.parent_count() != 1 {
+            continue;
+        }
+        let (Ok(parent), Ok(tree)) = (commit.parent(0).and_then(|p| p.tree()), commit.tree()) else { continue };
+        let Ok(diff) = repository.diff_tree_to_tree(Some(&parent), Some(&tree), Some(&mut diff_options(prefix))) else {
+            continue;
+        };
+        bytes += record_diff(&diff, prefix, Some(oid.to_string()), &mut removed);
+    }
+    removed
+}
+
+/// Deletions in the uncommitted change (index and work tree against HEAD).
+pub fn uncommitted(repository: &git2::Repository, prefix: &str) -> Removed {
+    let mut removed = Removed::default();
+    let head = repository.head().ok().and_then(|head| head.peel_to_tree().ok());
+    if let Ok(diff) = repository.diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut diff_options(prefix))) {
+        record_diff(&diff, prefix, None, &mut removed);
+    }
+    removed
+}
+
+fn diff_options(prefix: &str) -> git2::DiffOptions {
+    let mut options = git2::DiffOptions::new();
+    options.context_lines(0).skip_binary_check(true);
+    if !prefix.is_empty() {
+        options.pathspec(format!("{prefix}/"));
+    }
+    options
+}
+
+/// Records the deleted files and the names deleted definition lines
+/// defined; returns the bytes of code lines read.
+fn record_diff(diff: &git2::Diff, prefix: &str, commit: Option<String>, removed: &mut Removed) -> u64 {
+    let mut bytes = 0;
+    for (index, delta) in diff.deltas().enumerate() {
+        let Some(old_path) = delta.old_file().path().and_then(Path::to_str) else { continue };
+        let Some(path) = strip_prefix(old_path, prefix) else { continue };
+        let removal = || Removal { commit: commit.clone(), path: path.to_string() };
+        if delta.status() == git2::Delta::Deleted {
+            removed.paths.entry(path.to_string()).or_insert_with(removal);
+        }
+        // Test code defines mocks and fixtures (`struct Client` in a test
+        // string) whose names docs use for other things.
+        let test_code = crate::index::is_test_path(path);
+        if crate::code::language_for(path).is_none() || test_code || delta.status() == git2::Delta::Added {
+            continue;
+        }
+        let Ok(Some(patch)) = git2::Patch::from_diff(diff, index) else { continue };
+        for hunk in 0..patch.num_hunks() {
+            for line in 0..patch.num_lines_in_hunk(hunk).unwrap_or(0) {
+                let Ok(line) = patch.line_in_hunk(hunk, line) else { continue };
+                if line.origin() != '-' {
+                    continue;
+                }
+                bytes += line.content().len() as u64;
+                let text = String::from_utf8_lossy(line.content());
+                for name in defined_names(&text) {
+                    removed.names.entry(name.to_string()).or_insert_with(removal);
+                }
+            }
+        }
+    }
+    bytes
+}
+
+fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    if prefix.is_empty() {
+        return Some(path);
+    }
+    path.strip_prefix(prefix)?.strip_prefix('/')
+}
+
+pub fn cache_path(state: &Path) -> PathBuf {
+    state.join("cache").join("removed-definitions")
+}
+
+/// The cache: a version line, `head`, `commits`, `complete`, then one
+/// `name|path <TAB> kind <TAB> commit <TAB> file` line per deletion.
+fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
+    if let Some(state) = cache.parent().and_then(Path::parent) {
+        crate::fsutil::create_state_dir(state)?;
+    }
+    if let Some(directory) = cache.parent() {
+        std::fs::create_dir_all(directory)?;
+    }
+    let mut text = format!(
+        "{CACHE_VERSION}\nhead\t{}\ncommits\t{}\ncomplete\t{}\n",
+        removed.head, removed.commits, removed.complete
+    );
+    let mut lines: Vec<String> = Vec::new();
+    for (kind, map) in [("name", &removed.names), ("path", &removed.paths)] {
+        for (key, removal) in map {
+            let fields = [key.as_str(), removal.path.as_str()];
+            if fields.iter().any(|f| f.contains(['\t', '\n'])) {
+                continue;
+            }
+            let commit = removal.commit.as_deref().unwrap_or("-");
+            lines.push(format!("{kind}\t{key}\t{commit}\t{}", removal.path));
+        }
+    }
+    lines.sort_unstable();
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    crate::fsutil::write_atomically(cache, text.as_bytes())
+}
+
+fn read_cache(cache: &Path) -> Option<Removed> {
+    let text = std::fs::read_to_string(cache).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != CACHE_VERSION {
+        return None;
+    }
+    let mut field = |name: &str| lines.next()?.strip_prefix(name)?.strip_prefix('\t').map(str::to_string);
+    let head = field("head")?;
+    let commits = field("commits")?.parse().ok()?;
+    let complete = field("complete")?.parse().ok()?;
+    git2::Oid::from_str(&head).ok()?;
+    let mut removed = Removed { head, commits, complete, ..Removed::default() };
+    for line in lines {
+        let mut parts = line.split('\t');
+        let (kind, key, commit, path) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let removal = Removal { commit: (commit != "-").then(|| commit.to_string()), path: path.to_string() };
+        let map = match kind {
+            "name" => &mut removed.names,
+            "path" => &mut removed.paths,
+            _ => return None,
+        };
+        map.insert(key.to_string(), removal);
+    }
+    Some(removed)
+}
+
+/// Words that introduce a definition of the name after them.
+const DEFINING: &[&str] = &[
+    "fn",
+    "def",
+    "function",
+    "func",
+    "class",
+    "struct",
+    "enum",
+    "interface",
+    "trait",
+    "type",
+    "const",
+    "static",
+    "let",
+    "var",
+    "val",
+    "record",
+    "macro_rules",
+    "mod",
+    "module",
+    "namespace",
+];
+
+/// Defining words that, in Java-like code, stand before a type, not a name.
+const STORAGE: &[&str] = &["static", "const", "final", "let", "var", "val"];
+
+/// Words that may stand between a defining word and the name.
+const MODIFIERS: &[&str] = &["mut", "async", "pub", "export", "default", "abstract", "final", "unsafe", "extern"];
+
+/// Words that open a statement, not a method declaration: `if (x) {`.
+const STATEMENTS: &[&str] = &[
+    "if",
+    "for",
+    "while",
+    "switch",
+    "catch",
+    "return",
+    "new",
+    "else",
+    "do",
+    "try",
+    "synchronized",
+    "await",
+    "throw",
+    "yield",
+    "super",
+    "this",
+    "typeof",
+    "delete",
+    "void",
+    "case",
+    "assert",
+    "foreach",
+    "using",
+    "with",
+    "when",
+];
+
+/// Names a line of code defines: `fn name`, `def name`, `class Name`,
+/// Go's `func (r *T) Name(`, `NAME = …` at the start of a line, and
+/// method declarations without a keyword (`public Foo bar(int x) {`,
+/// `  bar(x: number): void {`).
+pub fn defined_names(line: &str) -> Vec<&str> {
+    let trimmed = line.trim_start();
+    // `"pub struct Client; …"`: code inside a string is text, not a definition.
+    let code = trimmed.split(['"', '\'', '`']).next().unwrap_or("");
+    let words: Vec<&str> = crate::text::identifier_words(code).collect();
+    let receiver = trimmed.starts_with("func (");
+    let mut names = Vec::new();
+    let (mut storage, mut other) = (false, false);
+    for (i, word) in words.iter().enumerate() {
+        if DEFINING.contains(word) && !(receiver && *word == "func") {
+            storage |= STORAGE.contains(word);
+            other |= !STORAGE.contains(word);
+            names.extend(words[i + 1..].iter().find(|w| !MODIFIERS.contains(w)).copied());
+        }
+    }
+    // `public static Gson createGson(…) {`: the word after `static` is a type.
+    if storage && !other {
+        if let Some(method) = method_declaration(trimmed) {
+            return vec![method];
+        }
+    }
+    if receiver {
+        let after_receiver = trimmed.find(')').map_or("", |close| &trimmed[close + 1..]);
+        names.extend(crate::text::identifier_words(after_receiver).next());
+    }
+    if let Some(first) = words.first() {
+        let rest = trimmed.strip_prefix(first).unwrap_or("").trim_start();
+        if rest.starts_with('=') && !rest.starts_with("==") || rest.starts_with(':') && !rest.starts_with("::") {
+            names.push(first);
+        }
+    }
+    if names.is_empty() {
+        names.extend(method_declaration(trimmed));
+    }
+    names
+}
+
+/// `public String getName() {`, `getName(): string {`, `async fetch(url) {`:
+/// an identifier before the first `(` on a line that opens a block.
+fn method_declaration(line: &str) -> Option<&str> {
+    let body = line.trim_end();
+    if !(body.ends_with('{') || body.ends_with("throws") || body.ends_with(',')) {
+        return None;
+    }
+    let open = line.find('(')?;
+    let head = &line[..open];
+    if head.contains(['=', '.', '"', '\'', '(', ')', '!', '&', '|', '+']) {
+        return None;
+    }
+    let words: Vec<&str> = crate::text::identifier_words(head).collect();
+    let name = *words.last()?;
+    let statement = words.iter().any(|w| STATEMENTS.contains(w));
+    (!statement).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_definitions_in_deleted_lines() {
+        assert_eq!(defined_names("    pub async fn connect(&self) -> Result<()> {"), ["connect"]);
+        assert_eq!(defined_names("def open_session(self, user):"), ["open_session"]);
+        assert_eq!(defined_names("func (c *Client) Dial(ctx context.Context) error {"), ["Dial"]);
+        assert_eq!(defined_names("export default class OldQueue {"), ["OldQueue"]);
+        assert_eq!(defined_names("MAX_RETRIES = 5"), ["MAX_RETRIES"]);
+        assert_eq!(defined_names("    public static Gson createGson(Config config) {"), ["createGson"]);
+        assert_eq!(defined_names("  visitNodes(tree: Tree): void {"), ["visitNodes"]);
+        assert!(defined_names("    client.connect(addr)?;").is_empty());
+        assert!(defined_names("    index_file(\"a.rs\", \"pub struct Client;\")").is_empty());
+        assert!(defined_names("    if (ready) {").is_empty());
+        assert!(defined_names("    } else if (x == 1) {").is_empty());
+        assert!(defined_names("    return new Builder(x) {").is_empty());
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    }
+
+    fn commit(dir: &Path, file: &str, text: &str) {
+        std::fs::write(dir.join(file), text).unwrap();
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", file]);
+    }
+
+    #[test]
+    fn the_whole_history_is_read_then_updated_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q"]);
+        commit(dir.path(), "a.py", "def ancient_helper():\n    pass\n");
+        commit(dir.path(), "a.py", "def current():\n    pass\n");
+        for n in 0..30 {
+            commit(dir.path(), "notes.txt", &format!("{n}\n"));
+        }
+        let repository = git2::Repository::open(dir.path()).unwrap();
+        let cache = cache_path(&dir.path().join(".driftcheck"));
+        let first = load(&repository, "", &cache).unwrap();
+        assert_eq!(first.commits, 32);
+        assert!(first.complete);
+        assert_eq!(first.names["ancient_helper"].path, "a.py");
+        assert!(!first.names.contains_key("current"));
+
+        std::fs::remove_file(dir.path().join("a.py")).unwrap();
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-q", "-m", "drop a"]);
+        let repository = git2::Repository::open(dir.path()).unwrap();
+        let second = load(&repository, "", &cache).unwrap();
+        assert_eq!(second.commits, 33, "only the new commit was read");
+        assert!(second.names.contains_key("current") && second.names.contains_key("ancient_helper"));
+        assert!(second.paths.contains_key("a.py"));
+        assert_eq!(read_cache(&cache), Some(second.clone()));
+
+        std::fs::write(&cache, "driftcheck removed-definitions v1\nhead\tnot-a-commit\n").unwrap();
+        assert_eq!(load(&repository, "", &cache), Some(second), "a corrupt cache is rebuilt");
+    }
+}

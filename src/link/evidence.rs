@@ -1,0 +1,134 @@
+//! Evidence about an unresolved reference: why it is, or is not, believed
+//! to name this repository's code, and the confidence that follows.
+//!
+//! Evidence *for* (the name was defined here once, is one edit from a name
+//! defined here, or is qualified with our own type or package) makes drift
+//! likely; a gate's evidence *against* (a dependency's name, a hypothetical
+//! sentence, …) makes it unlikely; with neither, the reference is code-shaped
+//! and nothing more is known. Confidence is computed from the list, and the
+//! severity from the confidence, in one place.
+
+use serde::Serialize;
+
+use crate::rule::Severity;
+
+/// One piece of evidence, as the JSON report's `evidence` array shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Clue {
+    /// The code defined `name` (or the file existed) until `commit` deleted it.
+    Removed { name: String, commit: Option<String>, path: String },
+    /// One small edit, a case change or a plural away from a defined name.
+    NearMiss { symbol: String },
+    /// Qualified with a type or module this code defines.
+    OwnQualifier { qualifier: String },
+    /// Qualified with, or imported from, this repository's own package.
+    OwnImport { package: String },
+    /// A gate's evidence against: what it found, in words.
+    Gate { gate: &'static str, reason: String },
+}
+
+impl Clue {
+    /// How much the clue moves the confidence that this is our drift.
+    fn weight(&self) -> f64 {
+        match self {
+            Clue::Removed { .. } | Clue::OwnImport { .. } => 0.45,
+            Clue::OwnQualifier { .. } => 0.35,
+            Clue::NearMiss { .. } => 0.3,
+            Clue::Gate { .. } => -0.3,
+        }
+    }
+
+    /// Evidence strong enough that no gate but a history gate may silence
+    /// the reference.
+    pub fn protects(&self) -> bool {
+        matches!(self, Clue::Removed { .. } | Clue::NearMiss { .. } | Clue::OwnImport { .. })
+    }
+}
+
+/// Confidence of a code-shaped reference with no evidence either way.
+pub const NEUTRAL: f64 = 0.5;
+
+/// Confidence of a link or anchor that names a file of this repository
+/// outright: it can only be ours.
+pub const EXPLICIT: f64 = 1.0;
+
+/// At or above this confidence an unresolved reference is an error.
+pub const ERROR_CONFIDENCE: f64 = 0.75;
+
+/// Below this confidence it is info, hidden by default.
+pub const SHOWN_CONFIDENCE: f64 = 0.4;
+
+/// The confidence that a reference with these clues is this repository's
+/// drift, 0.05..=1, starting from `base`.
+pub fn confidence(base: f64, clues: &[Clue]) -> f64 {
+    let total = base + clues.iter().map(Clue::weight).sum::<f64>();
+    // Two decimals, so reports are stable and easy to read.
+    (total.clamp(0.05, 1.0) * 100.0).round() / 100.0
+}
+
+/// Evidence for → error; none either way → warning; against → info.
+pub fn severity(confidence: f64) -> Severity {
+    if confidence >= ERROR_CONFIDENCE {
+        Severity::Error
+    } else if confidence >= SHOWN_CONFIDENCE {
+        Severity::Warning
+    } else {
+        Severity::Info
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed() -> Clue {
+        Clue::Removed { name: "retry".into(), commit: Some("9be6121e".into()), path: "src/net.rs".into() }
+    }
+
+    fn against() -> Clue {
+        Clue::Gate { gate: "dependency", reason: "`serde` is a dependency".into() }
+    }
+
+    #[test]
+    fn evidence_decides_the_severity() {
+        let cases: [(Vec<Clue>, Severity); 6] = [
+            (vec![removed()], Severity::Error),
+            (vec![Clue::NearMiss { symbol: "retries".into() }], Severity::Error),
+            (vec![Clue::OwnQualifier { qualifier: "Queue".into() }], Severity::Error),
+            (vec![], Severity::Warning),
+            (vec![removed(), against()], Severity::Warning),
+            (vec![against()], Severity::Info),
+        ];
+        for (clues, expected) in cases {
+            assert_eq!(severity(confidence(NEUTRAL, &clues)), expected, "{clues:?}");
+        }
+    }
+
+    #[test]
+    fn confidence_stays_in_range() {
+        assert_eq!(confidence(NEUTRAL, &[removed(), removed(), Clue::OwnImport { package: "a".into() }]), 1.0);
+        assert_eq!(confidence(NEUTRAL, &[against(), against(), against()]), 0.05);
+        assert_eq!(confidence(NEUTRAL, &[]), 0.5);
+        assert_eq!(confidence(EXPLICIT, &[against()]), 0.7);
+    }
+
+    #[test]
+    fn only_strong_evidence_protects() {
+        assert!(removed().protects());
+        assert!(!Clue::OwnQualifier { qualifier: "Queue".into() }.protects());
+        assert!(!against().protects());
+    }
+
+    #[test]
+    fn clues_serialise_with_their_kind() {
+        let json = serde_json::to_value(removed()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "removed", "name": "retry", "commit": "9be6121e", "path": "src/net.rs"})
+        );
+        let json = serde_json::to_value(against()).unwrap();
+        assert_eq!(json["kind"], "gate");
+        assert_eq!(json["gate"], "dependency");
+    }
+}

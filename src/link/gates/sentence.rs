@@ -1,0 +1,178 @@
+//! What the words around a reference say about it: the sentence it stands
+//! in, the noun after it, whom the sentence credits, whether it is
+//! hypothetical.
+
+use std::ops::Range;
+
+use super::Candidate;
+
+/// The sentence of `source` (inside the clause's bytes) that contains the
+/// reference's bytes.
+pub fn around<'s>(source: &'s str, clause: &Range<usize>, reference: &Range<usize>) -> &'s str {
+    let clause_text = source.get(clause.clone()).unwrap_or("");
+    let (Some(start), Some(end)) = (reference.start.checked_sub(clause.start), reference.end.checked_sub(clause.start))
+    else {
+        return clause_text;
+    };
+    let before = clause_text.get(..start).unwrap_or("");
+    let after = clause_text.get(end..).unwrap_or("");
+    let from = SENTENCE_ENDS.iter().filter_map(|end| before.rfind(end).map(|at| at + end.len())).max().unwrap_or(0);
+    let to = SENTENCE_ENDS.iter().filter_map(|end| after.find(end)).min().map_or(clause_text.len(), |at| end + at + 1);
+    clause_text.get(from..to.min(clause_text.len())).unwrap_or(clause_text)
+}
+
+const SENTENCE_ENDS: &[&str] = &[". ", ".\n", "? ", "! ", "\n\n", "; "];
+
+/// Nouns that, right after a span, say it is not a symbol: "the
+/// `init_catalog` command", "the `custom_theme` directory".
+const NOUNS: &[&str] = &[
+    "command",
+    "commands",
+    "subcommand",
+    "directory",
+    "directories",
+    "folder",
+    "folders",
+    "file",
+    "files",
+    "tag",
+    "tags",
+    "package",
+    "packages",
+    "library",
+    "crate",
+    "crates",
+    "gem",
+    "plugin",
+    "plugins",
+    "extension",
+    "binary",
+    "executable",
+    "script",
+    "scripts",
+    "table",
+    "column",
+    "database",
+    "repository",
+    "branch",
+    "image",
+    "container",
+];
+
+/// The noun right after byte `after`, when it is one of [`NOUNS`].
+pub fn noun_after(source: &str, after: usize) -> Option<&'static str> {
+    let rest = source.get(after..).unwrap_or("");
+    let next = rest.trim_start_matches([' ', '\n']).split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let lower = next.to_lowercase();
+    NOUNS.iter().find(|noun| **noun == lower).copied()
+}
+
+/// Words that name another project's kind of thing: "the `requests` library".
+const PROJECT_WORDS: &[&str] =
+    &["library", "libraries", "package", "crate", "framework", "sdk", "gem", "module", "plugin", "toolkit"];
+
+/// Words that make such a phrase about this project.
+const SELF_WORDS: &[&str] = &["this", "our", "the", "a", "an", "your", "its", "same", "standard", "that", "which"];
+
+/// Whom the sentence credits with the reference, if not this repository:
+/// a dependency named beside it, "the X library", "React's `useEffect`".
+pub fn attribution(sentence: &str, candidate: &Candidate) -> Option<String> {
+    let manifests = candidate.evidence.manifests;
+    let spans = sentence.split('`').skip(1).step_by(2);
+    let own_text = candidate.reference.text.as_str();
+    for span in spans.filter(|span| *span != own_text) {
+        let first = crate::text::identifier_words(span).next().unwrap_or("");
+        if manifests.is_dependency(first) && !manifests.is_own(first) {
+            return Some(format!("the sentence names the dependency `{first}`"));
+        }
+    }
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    for pair in words.windows(2) {
+        let (owner, word) = (clean(pair[0]), clean(pair[1]).to_lowercase());
+        // "the `requests` library", "the Jackson module": a name, not "or module".
+        let named = pair[0].contains('`') || owner.chars().next().is_some_and(char::is_uppercase);
+        if named && PROJECT_WORDS.contains(&word.as_str()) && is_other_project(owner, candidate) {
+            return Some(format!("the sentence credits the {word} `{owner}`"));
+        }
+    }
+    let before = sentence.split(own_text).next().unwrap_or("");
+    let possessive = before.trim_end().trim_end_matches('`').split_whitespace().next_back().unwrap_or("");
+    let owner = possessive.strip_suffix("'s").or_else(|| possessive.strip_suffix("’s")).map(clean);
+    match owner {
+        Some(owner) if owner.chars().next().is_some_and(char::is_uppercase) && is_other_project(owner, candidate) => {
+            Some(format!("the sentence credits `{owner}`"))
+        }
+        _ => None,
+    }
+}
+
+fn clean(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '_' && c != '-' && c != '\'' && c != '’')
+        .trim_end_matches("'s")
+        .trim_end_matches("’s")
+}
+
+fn is_other_project(name: &str, candidate: &Candidate) -> bool {
+    let lower = name.to_lowercase();
+    let name_segments = [name.to_string()];
+    !name.is_empty()
+        && !SELF_WORDS.contains(&lower.as_str())
+        && !candidate.evidence.manifests.is_own(name)
+        && !candidate.index.is_module(&name_segments)
+        && candidate.index.resolve(&name_segments, None).is_empty()
+        && !candidate.reference.text.contains(name)
+}
+
+/// Phrases that make a sentence hypothetical or counterfactual.
+const HYPOTHETICAL: &[&str] = &[
+    "if it exists",
+    "if they exist",
+    "if present",
+    "if available",
+    "rather than",
+    "instead of",
+    "we intend",
+    "we plan",
+    "we may add",
+    "could have",
+    "would have",
+    "might be added",
+    "in the future",
+    "not yet implemented",
+    "not implemented yet",
+    "someday",
+    "hypothetical",
+    "imagine",
+    "suppose",
+    "proposal",
+    "proposed",
+    "would look like",
+];
+
+/// The hypothetical phrase the sentence uses, if any.
+pub fn hypothetical(sentence: &str) -> Option<&'static str> {
+    let lower = sentence.to_lowercase();
+    HYPOTHETICAL.iter().find(|phrase| lower.contains(*phrase)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_sentence_of_a_reference() {
+        let source = "First one. Then `retry()` runs; it stops. Last.";
+        let at = source.find('`').unwrap();
+        let sentence = around(source, &(0..source.len()), &(at..at + 9));
+        assert_eq!(sentence, "Then `retry()` runs;");
+    }
+
+    #[test]
+    fn nouns_and_hypotheticals() {
+        assert_eq!(noun_after("`init_db` command", 9), Some("command"));
+        assert_eq!(noun_after("`init_db` returns", 9), None);
+        assert_eq!(hypothetical("Call `reload()` if it exists."), Some("if it exists"));
+        assert_eq!(hypothetical("Use `load()` rather than parsing by hand."), Some("rather than"));
+        assert_eq!(hypothetical("Call `load()` to read the file."), None);
+    }
+}
