@@ -112,6 +112,8 @@ fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis
     let workspace = Workspace::load(config);
     let index = CodeIndex::new(&workspace.code);
     let removed = history.removed();
+    let floating_refs = history.floating_refs();
+    let pinned_files = history.pinned_files(&link::pinned_links(&workspace, &floating_refs));
     let gate_enabled = |gate: &str| workspace.config.gate_enabled(gate);
     let evidence = link::Evidence {
         lock: lock.as_ref(),
@@ -119,6 +121,9 @@ fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis
         manifests: &workspace.manifests,
         languages: workspace.languages(),
         gate_enabled: &gate_enabled,
+        min_confidence: workspace.config.min_confidence,
+        floating_refs,
+        pinned_files,
     };
     let graph = link::link(&workspace, &index, &evidence);
     let states = graph.states(&workspace, &index);

@@ -280,10 +280,15 @@ impl<'w> CodeIndex<'w> {
         if screaming {
             pool.retain(|id| matches!(self.symbol(*id).kind, SymbolKind::Constant | SymbolKind::Variant));
         }
+        let missing = Missing::new(name);
+        let mut scores: HashMap<&str, f64> = HashMap::new();
         let best = pool
             .into_iter()
             .filter(|id| !callable || matches!(self.symbol(*id).kind, SymbolKind::Function | SymbolKind::Method))
-            .map(|id| (similarity(name, &self.symbol(id).name), id))
+            .map(|id| {
+                let candidate = self.symbol(id).name.as_str();
+                (*scores.entry(candidate).or_insert_with(|| missing.similarity(candidate)), id)
+            })
             .filter(|(score, _)| *score >= threshold)
             .max_by(|(a, ida), (b, idb)| a.total_cmp(b).then_with(|| idb.cmp(ida)))?;
         Some(self.symbol(best.1).display.clone())
@@ -293,7 +298,8 @@ impl<'w> CodeIndex<'w> {
     /// (`StopWatchApp`/`StopwatchApp`), a plural (`visitNodes`/`visitNode`,
     /// `idsMap`/`idMap`), or one letter added, dropped, changed or swapped
     /// in a name of five letters or more. Shown qualified; library code first.
-    pub fn near_miss(&self, name: &str) -> Option<String> {
+    /// With `owner`, only members of a type or module of that name count.
+    pub fn near_miss(&self, name: &str, owner: Option<&str>) -> Option<String> {
         let lower = name.to_lowercase();
         let length = lower.chars().count();
         if length < 4 {
@@ -319,7 +325,13 @@ impl<'w> CodeIndex<'w> {
         near.sort_unstable();
         near.dedup();
         let ids = near.iter().flat_map(|n| self.by_name.get(n).into_iter().flatten().copied());
-        let best = ids.min_by_key(|id| (is_test_path(&self.files[id.file].path), *id))?;
+        let member_of_owner = |id: &SymbolId| {
+            let qualified = &self.symbol(*id).qualified;
+            let parent =
+                qualified.len().checked_sub(2).and_then(|i| qualified.get(i)).or(self.files[id.file].module.last());
+            owner.is_none_or(|owner| parent.is_some_and(|p| p == owner))
+        };
+        let best = ids.filter(member_of_owner).min_by_key(|id| (is_test_path(&self.files[id.file].path), *id))?;
         Some(self.symbol(best).display.clone())
     }
 
@@ -374,23 +386,30 @@ impl<'w> CodeIndex<'w> {
     }
 }
 
-/// Test code: a reference that also matches library code means the
-/// library code.
+/// Test code, by the conventions of the file's language: a reference that
+/// also matches library code means the library code. A Rust `src/spec/`
+/// module is library code; a JavaScript `spec/` directory holds tests.
 pub fn is_test_path(path: &str) -> bool {
-    let mut segments = path.split('/');
-    let file = segments.next_back().unwrap_or(path);
-    let in_test_dir =
-        path.split('/').rev().skip(1).any(|dir| {
-            matches!(dir, "test" | "tests" | "__tests__" | "testdata" | "testing" | "spec" | "specs" | "e2e")
-        });
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let directories: Vec<&str> = path.split('/').rev().skip(1).collect();
+    let in_directory = |names: &[&str]| directories.iter().any(|dir| names.contains(dir));
     let stem = file.split('.').next().unwrap_or(file);
-    in_test_dir
-        || stem.starts_with("test_")
-        || stem.ends_with("_test")
-        || stem.ends_with("Test")
-        || stem.ends_with("Tests")
-        || file.contains(".test.")
-        || file.contains(".spec.")
+    let extension = file.rsplit_once('.').map_or("", |(_, ext)| ext);
+    let everywhere = in_directory(&["test", "tests", "testdata", "testing", "__tests__", "e2e"]);
+    match extension {
+        "rs" => everywhere || in_directory(&["benches"]) || stem == "tests",
+        "go" => everywhere || stem.ends_with("_test"),
+        "py" | "pyi" => everywhere || stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest",
+        "java" | "kt" => everywhere || stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("IT"),
+        _ => {
+            everywhere
+                || in_directory(&["spec", "specs", "__mocks__", "cypress"])
+                || file.contains(".test.")
+                || file.contains(".spec.")
+                || stem.starts_with("test_")
+                || stem.ends_with("_test")
+        }
+    }
 }
 
 /// Whether two lower-case names are one small edit apart (see
@@ -425,21 +444,35 @@ pub fn in_scope(path: &str, scope: &str) -> bool {
     scope.is_empty() || path == scope || path.strip_prefix(scope).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// How alike two names are, 0..1: half the share of words they have in
-/// common (`parse_config` / `load_config` share `config`), half Jaro-Winkler
-/// on the whole name, plus a bonus when the candidate keeps every word of
-/// the missing name (`retry` → `retry_with_backoff`).
-fn similarity(missing: &str, candidate: &str) -> f64 {
-    if missing == candidate {
-        return 0.0;
+/// A missing name, prepared once for comparing with many candidates.
+struct Missing {
+    name: String,
+    lower: String,
+    words: Vec<String>,
+}
+
+impl Missing {
+    fn new(name: &str) -> Missing {
+        Missing { name: name.to_string(), lower: name.to_lowercase(), words: name_words(name) }
     }
-    let (a, b) = (name_words(missing), name_words(candidate));
-    let shared = a.iter().filter(|w| b.contains(w)).count();
-    let union = a.len() + b.len() - shared;
-    let jaccard = if union == 0 { 0.0 } else { shared as f64 / union as f64 };
-    let shape = strsim::jaro_winkler(&missing.to_lowercase(), &candidate.to_lowercase());
-    let extends = shared == a.len() && !a.is_empty();
-    0.5 * jaccard + 0.5 * shape + if extends { 0.15 } else { 0.0 }
+
+    /// How alike the names are, 0..1: half the share of words they have in
+    /// common (`parse_config` / `load_config` share `config`), half
+    /// Jaro-Winkler on the whole name, plus a bonus when the candidate keeps
+    /// every word of the missing name (`retry` → `retry_with_backoff`).
+    fn similarity(&self, candidate: &str) -> f64 {
+        if self.name == candidate {
+            return 0.0;
+        }
+        let b = name_words(candidate);
+        let a = &self.words;
+        let shared = a.iter().filter(|w| b.contains(w)).count();
+        let union = a.len() + b.len() - shared;
+        let jaccard = if union == 0 { 0.0 } else { shared as f64 / union as f64 };
+        let shape = strsim::jaro_winkler(&self.lower, &candidate.to_lowercase());
+        let extends = shared == a.len() && !a.is_empty();
+        0.5 * jaccard + 0.5 * shape + if extends { 0.15 } else { 0.0 }
+    }
 }
 
 #[cfg(test)]
@@ -481,6 +514,25 @@ mod tests {
     }
 
     #[test]
+    fn test_code_follows_each_language_convention() {
+        for (path, test) in [
+            ("src/spec/parse.rs", false),
+            ("tests/cli.rs", true),
+            ("src/net_test.go", true),
+            ("src/spec/net.go", false),
+            ("pkg/test_net.py", true),
+            ("pkg/conftest.py", true),
+            ("src/test/java/a/NetTest.java", true),
+            ("src/main/java/a/Net.java", false),
+            ("spec/net.spec.ts", true),
+            ("lib/spec/helpers.js", true),
+            ("lib/net.js", false),
+        ] {
+            assert_eq!(is_test_path(path), test, "{path}");
+        }
+    }
+
+    #[test]
     fn near_misses_are_one_small_edit_away() {
         let files = vec![index_file(
             "src/app.ts",
@@ -499,7 +551,7 @@ mod tests {
             ("Load", None),
             ("visit_node", None),
         ] {
-            assert_eq!(index.near_miss(missing).as_deref(), expected, "{missing}");
+            assert_eq!(index.near_miss(missing, None).as_deref(), expected, "{missing}");
         }
     }
 }

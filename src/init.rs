@@ -47,11 +47,30 @@ fn render(directory: &Path) -> String {
     text
 }
 
+/// Where projects keep their docs: spec and design folders, doc sites
+/// (Docusaurus `website/`, `www/docs/`), mdBook's `book/src/`, Hugo's
+/// `content/`.
+const DOC_DIRECTORIES: &[&str] = &[
+    "specs",
+    "spec",
+    "docs",
+    "doc",
+    "documentation",
+    "design",
+    "rfcs",
+    "adr",
+    "www/docs",
+    "website",
+    "book/src",
+    "content",
+];
+
 fn detected_specs(directory: &Path) -> Vec<String> {
     let mut globs = Vec::new();
-    for dir in ["specs", "spec", "docs", "doc", "design", "rfcs", "adr"] {
+    for dir in DOC_DIRECTORIES {
         if directory.join(dir).is_dir() {
             globs.push(format!("{dir}/**/*.md"));
+            globs.push(format!("{dir}/**/*.mdx"));
         }
     }
     globs.push("*.md".to_string());

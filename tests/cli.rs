@@ -226,11 +226,13 @@ fn init_writes_detected_config_once() {
         ("src/lib.rs", "pub fn a() {}\n"),
         ("app/main.py", "def b():\n    pass\n"),
         ("docs/x.md", "# X\n"),
+        ("book/src/intro.md", "# Intro\n"),
         ("vendor/dep.go", "package dep\n"),
     ]);
     driftcheck(dir.path()).arg("init").assert().code(0);
     let text = fs::read_to_string(dir.path().join("driftcheck.toml")).expect("config");
-    assert!(text.contains("specs = [\"docs/**/*.md\", \"*.md\"]"), "{text}");
+    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"*.md\"]";
+    assert!(text.contains(specs), "{text}");
     assert!(text.contains("code = [\"**\"]"), "{text}");
     assert!(text.contains("ignore = [\"vendor/**\"]"), "{text}");
     #[cfg(unix)]

@@ -318,3 +318,33 @@ fn accepted_code_that_vanishes_under_an_unchanged_clause_is_stale() {
     assert_eq!(finding["reference"], "src/Options.java::Options.beforeRetry");
     assert!(finding["message"].as_str().unwrap_or("").contains("no longer exists"));
 }
+
+#[test]
+fn links_pinned_to_a_ref_are_checked_against_that_ref() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/old.rs", "fn one() {}\nfn two() {}\nfn three() {}\n");
+    write(dir, "driftcheck.toml", "repository = \"github.com/acme/widgets\"\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    git(dir, &["tag", "v1.0.0"]);
+    fs::remove_file(dir.join("src/old.rs")).expect("remove");
+    write(dir, "src/new.rs", "fn one() {}\n");
+    let url = "https://github.com/acme/widgets/blob";
+    let readme = format!(
+        "Tagged: [old]({url}/v1.0.0/src/old.rs#L2-L3), [beyond]({url}/v1.0.0/src/old.rs#L9), \
+         [never]({url}/v1.0.0/src/never.rs).\n\nUnknown ref: [x]({url}/v9.9.9/src/old.rs).\n\n\
+         Current: [new]({url}/main/src/new.rs), [gone]({url}/main/src/old.rs).\n"
+    );
+    write(dir, "README.md", &readme);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "move"]);
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1);
+    let messages = field(&report, "message");
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("line 9 of `src/old.rs`, which has 3 lines"), "{messages:?}");
+    assert!(messages[1].contains("`src/never.rs`"), "{messages:?}");
+    assert!(messages[2].contains("`src/old.rs`, which does not exist"), "the default branch is the work tree");
+}

@@ -158,8 +158,17 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
         })
         .collect();
     findings.sort_by_key(sort_key);
+    // Uses of one reference-style link definition are one finding, at it.
+    findings.dedup_by(|later, first| same_spot(later, first));
     assign_fingerprints(&mut findings);
     findings
+}
+
+/// The same rule and reference at the same spec position, whatever clause
+/// it was reached from.
+fn same_spot(a: &Finding, b: &Finding) -> bool {
+    let position = |f: &Finding| f.spec.as_ref().map(|s| (s.path.clone(), s.line, s.column));
+    a.rule == b.rule && a.reference == b.reference && position(a).is_some() && position(a) == position(b)
 }
 
 fn sort_key(finding: &Finding) -> (String, usize, usize, Rule) {

@@ -5,6 +5,7 @@
 
 mod removed;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use removed::{Removal, Removed};
@@ -80,6 +81,45 @@ impl History {
             for (path, removal) in uncommitted.paths {
                 found.paths.insert(path, removal);
             }
+        }
+        found
+    }
+
+    /// Branch names that mean "the code as it is": links to them are
+    /// checked against the work tree. The current branch, the remote's
+    /// default branch, and the usual default names.
+    pub fn floating_refs(&self) -> HashSet<String> {
+        let mut names: HashSet<String> = ["main", "master", "HEAD", "trunk"].iter().map(|s| s.to_string()).collect();
+        let Some(repository) = self.repository.as_ref() else { return names };
+        if let Ok(head) = repository.head() {
+            names.extend(head.shorthand().map(str::to_string));
+        }
+        if let Ok(remote_head) = repository.find_reference("refs/remotes/origin/HEAD") {
+            let target = remote_head.symbolic_target().unwrap_or("");
+            names.extend(target.strip_prefix("refs/remotes/origin/").map(str::to_string));
+        }
+        names
+    }
+
+    /// What each pinned link finds in its ref's tree: `(ref, path)` →
+    /// the file's line count (`Some`) or its absence (`None`). Refs the
+    /// repository does not have are left out: such links cannot be checked.
+    pub fn pinned_files(&self, links: &HashSet<(String, String)>) -> HashMap<(String, String), Option<usize>> {
+        let mut found = HashMap::new();
+        let Some(repository) = self.repository.as_ref() else { return found };
+        let mut trees: HashMap<&str, Option<git2::Tree>> = HashMap::new();
+        for (reference, path) in links {
+            let tree = trees.entry(reference.as_str()).or_insert_with(|| {
+                let candidates = [reference.clone(), format!("origin/{reference}"), format!("refs/tags/{reference}")];
+                candidates.iter().find_map(|name| repository.revparse_single(name).ok()?.peel_to_tree().ok())
+            });
+            let Some(tree) = tree else { continue };
+            let in_repository = if self.prefix.is_empty() { path.clone() } else { format!("{}/{path}", self.prefix) };
+            let lines = tree.get_path(Path::new(&in_repository)).ok().map(|entry| {
+                let blob = entry.to_object(repository).ok().and_then(|object| object.into_blob().ok());
+                blob.map_or(0, |blob| String::from_utf8_lossy(blob.content()).lines().count())
+            });
+            found.insert((reference.clone(), path.clone()), lines);
         }
         found
     }

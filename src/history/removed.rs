@@ -18,11 +18,14 @@ use serde::Serialize;
 /// largest repositories.
 pub const MAX_COMMITS: usize = 60_000;
 
-/// Bytes of deleted code lines the scan reads at most.
-pub const MAX_BYTES: u64 = 1 << 30;
+/// Bytes of superseded code the scan reads at most.
+pub const MAX_BYTES: u64 = 4 << 30;
+
+/// Larger files are generated or data: their "definitions" are noise.
+const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v1";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v2";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,13 +88,49 @@ pub fn load(repository: &git2::Repository, prefix: &str, cache: &Path) -> Option
 }
 
 /// Reads commits from `head` back (stopping at `stop`), newest first.
+///
+/// Each commit is compared with its parent tree by tree (cheap); the code
+/// blobs it replaced or deleted are gathered, each blob once, with the
+/// newest commit that replaced it; then those blobs are read in parallel
+/// and their definition lines collected. A name a superseded blob defines
+/// and the current code does not was removed by (at the latest) that commit.
 fn scan(repository: &git2::Repository, prefix: &str, head: git2::Oid, stop: Option<git2::Oid>) -> Removed {
     let mut removed = Removed { head: head.to_string(), complete: true, ..Removed::default() };
-    let Ok(mut walk) = repository.revwalk() else { return removed };
+    let superseded = superseded_blobs(repository, prefix, head, stop, &mut removed);
+    let names = definitions_in(repository.path(), &superseded);
+    for (blob, found) in superseded.iter().zip(names) {
+        for name in found {
+            let removal = || Removal { commit: Some(blob.commit.clone()), path: blob.path.clone() };
+            // Blobs are in walk order, newest first: the first one wins.
+            removed.names.entry(name).or_insert_with(removal);
+        }
+    }
+    removed
+}
+
+/// A version of a code file that a commit replaced or deleted.
+struct Superseded {
+    blob: git2::Oid,
+    commit: String,
+    path: String,
+}
+
+/// Walks the commits, recording deleted files in `removed` and returning
+/// the superseded code blobs, newest first, each once, within the budgets.
+fn superseded_blobs(
+    repository: &git2::Repository,
+    prefix: &str,
+    head: git2::Oid,
+    stop: Option<git2::Oid>,
+    removed: &mut Removed,
+) -> Vec<Superseded> {
+    let mut blobs = Vec::new();
+    let Ok(mut walk) = repository.revwalk() else { return blobs };
     let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL);
     if walk.push(head).is_err() || stop.is_some_and(|stop| walk.hide(stop).is_err()) {
-        return removed;
+        return blobs;
     }
+    let mut seen = std::collections::HashSet::new();
     let mut bytes = 0u64;
     for oid in walk.flatten() {
         if removed.commits >= MAX_COMMITS || bytes >= MAX_BYTES {
@@ -108,63 +147,97 @@ fn scan(repository: &git2::Repository, prefix: &str, head: git2::Oid, stop: Opti
         let Ok(diff) = repository.diff_tree_to_tree(Some(&parent), Some(&tree), Some(&mut diff_options(prefix))) else {
             continue;
         };
-        bytes += record_diff(&diff, prefix, Some(oid.to_string()), &mut removed);
+        let commit_id = oid.to_string();
+        for delta in diff.deltas() {
+            let Some(path) = delta.old_file().path().and_then(Path::to_str).and_then(|p| strip_prefix(p, prefix))
+            else {
+                continue;
+            };
+            if delta.status() == git2::Delta::Deleted {
+                let removal = || Removal { commit: Some(commit_id.clone()), path: path.to_string() };
+                removed.paths.entry(path.to_string()).or_insert_with(removal);
+            }
+            let replaced = matches!(delta.status(), git2::Delta::Modified | git2::Delta::Deleted);
+            let blob = delta.old_file().id();
+            if !replaced || !is_scanned_code(path) || !seen.insert(blob) {
+                continue;
+            }
+            bytes += delta.old_file().size();
+            blobs.push(Superseded { blob, commit: commit_id.clone(), path: path.to_string() });
+        }
     }
-    removed
+    blobs
+}
+
+/// Code whose definitions count: not test code (mocks and fixtures define
+/// names docs use for other things), not generated or vendored code.
+fn is_scanned_code(path: &str) -> bool {
+    const GENERATED: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go"];
+    const VENDORED: &[&str] = &["vendor/", "node_modules/", "third_party/", "third-party/"];
+    crate::code::language_for(path).is_some()
+        && !crate::index::is_test_path(path)
+        && !GENERATED.iter().any(|g| path.contains(g))
+        && !VENDORED.iter().any(|v| path.starts_with(v) || path.contains(&format!("/{v}")))
+}
+
+/// The names each blob's definition lines define, read in parallel, one
+/// repository handle per worker thread.
+fn definitions_in(git_directory: &Path, blobs: &[Superseded]) -> Vec<Vec<String>> {
+    use rayon::prelude::*;
+    blobs
+        .par_iter()
+        .map_init(
+            || git2::Repository::open(git_directory).ok(),
+            |repository, superseded| {
+                let Some(repository) = repository.as_ref() else { return Vec::new() };
+                let Ok(blob) = repository.find_blob(superseded.blob) else { return Vec::new() };
+                if blob.size() > MAX_BLOB_BYTES {
+                    return Vec::new();
+                }
+                let text = String::from_utf8_lossy(blob.content());
+                let mut names: Vec<String> = text.lines().flat_map(defined_names).map(str::to_string).collect();
+                names.sort_unstable();
+                names.dedup();
+                names
+            },
+        )
+        .collect()
 }
 
 /// Deletions in the uncommitted change (index and work tree against HEAD).
 pub fn uncommitted(repository: &git2::Repository, prefix: &str) -> Removed {
     let mut removed = Removed::default();
     let head = repository.head().ok().and_then(|head| head.peel_to_tree().ok());
-    if let Ok(diff) = repository.diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut diff_options(prefix))) {
-        record_diff(&diff, prefix, None, &mut removed);
+    let Ok(diff) = repository.diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut diff_options(prefix))) else {
+        return removed;
+    };
+    for delta in diff.deltas() {
+        let Some(path) = delta.old_file().path().and_then(Path::to_str).and_then(|p| strip_prefix(p, prefix)) else {
+            continue;
+        };
+        let removal = || Removal { commit: None, path: path.to_string() };
+        if delta.status() == git2::Delta::Deleted {
+            removed.paths.entry(path.to_string()).or_insert_with(removal);
+        }
+        let replaced = matches!(delta.status(), git2::Delta::Modified | git2::Delta::Deleted);
+        if !replaced || !is_scanned_code(path) {
+            continue;
+        }
+        let Ok(blob) = repository.find_blob(delta.old_file().id()) else { continue };
+        for name in String::from_utf8_lossy(blob.content()).lines().flat_map(defined_names) {
+            removed.names.entry(name.to_string()).or_insert_with(removal);
+        }
     }
     removed
 }
 
 fn diff_options(prefix: &str) -> git2::DiffOptions {
     let mut options = git2::DiffOptions::new();
-    options.context_lines(0).skip_binary_check(true);
+    options.skip_binary_check(true);
     if !prefix.is_empty() {
         options.pathspec(format!("{prefix}/"));
     }
     options
-}
-
-/// Records the deleted files and the names deleted definition lines
-/// defined; returns the bytes of code lines read.
-fn record_diff(diff: &git2::Diff, prefix: &str, commit: Option<String>, removed: &mut Removed) -> u64 {
-    let mut bytes = 0;
-    for (index, delta) in diff.deltas().enumerate() {
-        let Some(old_path) = delta.old_file().path().and_then(Path::to_str) else { continue };
-        let Some(path) = strip_prefix(old_path, prefix) else { continue };
-        let removal = || Removal { commit: commit.clone(), path: path.to_string() };
-        if delta.status() == git2::Delta::Deleted {
-            removed.paths.entry(path.to_string()).or_insert_with(removal);
-        }
-        // Test code defines mocks and fixtures (`struct Client` in a test
-        // string) whose names docs use for other things.
-        let test_code = crate::index::is_test_path(path);
-        if crate::code::language_for(path).is_none() || test_code || delta.status() == git2::Delta::Added {
-            continue;
-        }
-        let Ok(Some(patch)) = git2::Patch::from_diff(diff, index) else { continue };
-        for hunk in 0..patch.num_hunks() {
-            for line in 0..patch.num_lines_in_hunk(hunk).unwrap_or(0) {
-                let Ok(line) = patch.line_in_hunk(hunk, line) else { continue };
-                if line.origin() != '-' {
-                    continue;
-                }
-                bytes += line.content().len() as u64;
-                let text = String::from_utf8_lossy(line.content());
-                for name in defined_names(&text) {
-                    removed.names.entry(name.to_string()).or_insert_with(removal);
-                }
-            }
-        }
-    }
-    bytes
 }
 
 fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
@@ -417,7 +490,7 @@ mod tests {
         assert!(second.paths.contains_key("a.py"));
         assert_eq!(read_cache(&cache), Some(second.clone()));
 
-        std::fs::write(&cache, "driftcheck removed-definitions v1\nhead\tnot-a-commit\n").unwrap();
+        std::fs::write(&cache, format!("{CACHE_VERSION}\nhead\tnot-a-commit\n")).unwrap();
         assert_eq!(load(&repository, "", &cache), Some(second), "a corrupt cache is rebuilt");
     }
 }

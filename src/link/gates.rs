@@ -4,7 +4,8 @@
 //! as evidence, and `[gates]` in `driftcheck.toml` can switch a gate off.
 //!
 //! What a gate does depends on its [`Effect`]: history gates drop the
-//! candidate (old names there are written on purpose); silencing gates drop
+//! candidate (old names there are written on purpose), and so does a name
+//! still used in the code (it is not dangling); silencing gates drop
 //! it unless strong evidence says it is ours, and then only lower it;
 //! gates of evidence against lower the confidence; doubts lower it only
 //! when no evidence says the name is ours.
@@ -24,6 +25,9 @@ mod sentence;
 pub enum Effect {
     /// The text records history: never drift, whatever the evidence.
     History,
+    /// The name is still in the code, so the reference is not dangling,
+    /// whatever history says of it.
+    InUse,
     /// Not a reference to code of ours — unless strong evidence says it is.
     Silence,
     /// Evidence against: lowers the confidence.
@@ -101,7 +105,7 @@ pub static GATES: &[Gate] = &[
     },
     Gate {
         name: "still-used",
-        effect: Effect::Silence,
+        effect: Effect::InUse,
         applies: Applies::Symbols,
         summary: "the name still occurs in the code: a use of a library, a key read from a string, an inherited member",
         test: still_used,
@@ -164,6 +168,21 @@ pub static GATES: &[Gate] = &[
             let style = crate::text::NameStyle::of(name)?;
             (c.owner().is_empty() && c.index.style_is_foreign(style))
                 .then(|| format!("no definition in this code base is written in {}", style.label()))
+        },
+    },
+    Gate {
+        name: "math-notation",
+        effect: Effect::Doubt,
+        applies: Applies::Symbols,
+        summary: "a short name with a one-letter subscript, as formulas write them: `Q_i`, `attn_j`, `x_0`",
+        test: |c| {
+            let name = c.name()?;
+            let (head, subscript) = name.rsplit_once('_')?;
+            let math = c.owner().is_empty()
+                && subscript.chars().count() == 1
+                && (1..=5).contains(&head.chars().count())
+                && head.chars().all(char::is_alphanumeric);
+            math.then(|| format!("`{name}` reads as a formula's subscripted variable"))
         },
     },
     Gate {
@@ -335,11 +354,185 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
         }
         let Some(reason) = (gate.test)(candidate) else { continue };
         match gate.effect {
-            Effect::History => return Outcome::Dropped { gate: gate.name, reason },
+            Effect::History | Effect::InUse => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Silence if !protected => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Doubt if supported => {}
             Effect::Silence | Effect::Against | Effect::Doubt => against.push(Clue::Gate { gate: gate.name, reason }),
         }
     }
     Outcome::Kept(against)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::{index_file, CodeFile};
+    use crate::history::Removed;
+    use crate::manifest::Manifests;
+    use std::collections::{HashMap, HashSet};
+
+    /// A small repository: one Rust file, one Go file, a manifest.
+    fn code() -> Vec<CodeFile> {
+        vec![
+            index_file(
+                "src/net.rs",
+                "pub struct Client { retries: u32 }\nimpl Client { pub fn send(&self) { let s = \"instance_name\"; } }\n\
+                 pub fn parse_config() {}\nfn use_map() { let m = HashMap::new(); let v = std::env::var(\"APP_TOKEN\"); }\n"
+                    .into(),
+            ),
+            index_file("src/Types.java", "class Options { void beforeRetry() {} }\n".into()),
+        ]
+    }
+
+    fn manifests() -> Manifests {
+        let mut manifests = Manifests::default();
+        manifests.add("Cargo.toml", "[package]\nname = \"netkit\"\n[dependencies]\nserde_json = \"1\"\n");
+        manifests
+    }
+
+    /// The reason `gate` gives for the first reference in `markdown`
+    /// whose text is `reference`.
+    fn reason(gate: &str, markdown: &str, reference: &str) -> Option<String> {
+        let files = code();
+        let index = CodeIndex::new(&files);
+        let spec = crate::spec::parse("docs/guide.md", markdown.to_string(), None);
+        let removed = Removed::default();
+        let manifests = manifests();
+        let enabled = |_: &str| true;
+        let evidence = Evidence {
+            lock: None,
+            removed: &removed,
+            manifests: &manifests,
+            languages: vec!["rust", "java"],
+            gate_enabled: &enabled,
+            min_confidence: 0.4,
+            floating_refs: HashSet::new(),
+            pinned_files: HashMap::new(),
+        };
+        let clause = spec.clauses.iter().find(|c| c.references.iter().any(|r| r.text == reference));
+        let clause = clause.unwrap_or_else(|| panic!("no reference `{reference}` in {markdown:?}"));
+        let reference = clause.references.iter().find(|r| r.text == reference).expect("reference");
+        let segments = match &reference.kind {
+            ReferenceKind::Symbol { segments } => segments.as_slice(),
+            _ => &[],
+        };
+        let candidate = Candidate { reference, segments, clause, spec: &spec, index: &index, evidence: &evidence };
+        let gate = GATES.iter().find(|g| g.name == gate).expect("gate exists");
+        (gate.test)(&candidate)
+    }
+
+    /// (gate, markdown, reference, applies)
+    const CASES: &[(&str, &str, &str, bool)] = &[
+        ("history-section", "# Changelog\n\nRemoved `old_thing()`.\n", "old_thing()", true),
+        ("history-section", "# Usage\n\nCall `old_thing()`.\n", "old_thing()", false),
+        ("history-phrase", "`open_file()` was renamed to `load()`.\n", "open_file()", true),
+        ("history-phrase", "`open_file()` opens a file.\n", "open_file()", false),
+        ("still-used", "Uses a `HashMap` inside.\n", "HashMap", true),
+        ("still-used", "Set `app_token` first.\n", "app_token", true),
+        ("still-used", "Call `Client::retries_left`.\n", "Client::retries_left", false),
+        ("still-used", "Call `gone_away()`.\n", "gone_away()", false),
+        ("environment-variable", "Set the `API_SECRET` environment variable.\n", "API_SECRET", true),
+        ("environment-variable", "The `API_SECRET` constant.\n", "API_SECRET", false),
+        ("names-other-thing", "Run the `init_db` command.\n", "init_db", true),
+        ("names-other-thing", "Call `init_db` first.\n", "init_db", false),
+        ("doc-role", "See {doc}`getting_started` for more.\n", "getting_started", true),
+        ("doc-role", "See `getting_started` for more.\n", "getting_started", false),
+        ("standard-library", "Wrap it in `std::sync::Arc`.\n", "std::sync::Arc", true),
+        ("standard-library", "Works on `x86_64` only.\n", "x86_64", true),
+        ("standard-library", "Call `Client::gone`.\n", "Client::gone", false),
+        ("other-language-name", "It raises `MemoryError`.\n", "MemoryError", true),
+        ("other-language-name", "It raises `NetError`.\n", "NetError", false),
+        ("common-call", "Call `len()` on it.\n", "len()", true),
+        ("common-call", "Call `len_of()` on it.\n", "len_of()", false),
+        ("foreign-style", "Call `parseConfigFile` to start.\n", "parseConfigFile", false),
+        ("math-notation", "Each `Q_i` attends to `K_j`.\n", "Q_i", true),
+        ("math-notation", "Each `query_index` is kept.\n", "query_index", false),
+        ("composed-name", "The label `meta_instance_name` is set.\n", "meta_instance_name", true),
+        ("composed-name", "The label `meta_other_label` is set.\n", "meta_other_label", false),
+        ("dependency", "Returns a `serde_json::Value`.\n", "serde_json::Value", true),
+        ("dependency", "Returns a `netkit::Value`.\n", "netkit::Value", false),
+        ("foreign-qualifier", "Call `response.render()`.\n", "response.render()", true),
+        ("foreign-qualifier", "Call `Client::gone()`.\n", "Client::gone()", false),
+        ("foreign-qualifier", "Call `netkit::gone()`.\n", "netkit::gone()", false),
+        ("attributed", "The `requests` library raises `RequestException`.\n", "RequestException", true),
+        ("attributed", "With `serde_json` you get `SomeValue`.\n", "SomeValue", true),
+        ("attributed", "React's `useSyncStore` hook.\n", "useSyncStore", true),
+        ("attributed", "Our client raises `RequestException`.\n", "RequestException", false),
+        ("example-declared", "```rust\nlet layer_one = 1;\n```\n\nThen `layer_one` grows.\n", "layer_one", true),
+        ("example-declared", "Then `layer_one` grows.\n", "layer_one", false),
+        ("hypothetical", "Call `reload_all()` if it exists.\n", "reload_all()", true),
+        ("hypothetical", "Call `reload_all()` to reload.\n", "reload_all()", false),
+        ("placeholder", "Subclass `MyBaseClass`.\n", "MyBaseClass", true),
+        ("placeholder", "Enable `wasm_your_proposal`.\n", "wasm_your_proposal", true),
+        ("placeholder", "Subclass `BaseClass`.\n", "BaseClass", false),
+        ("external-link-text", "See [`doWhile( )`](https://example.org/api).\n", "doWhile( )", true),
+        ("external-link-text", "See [`doWhile( )`](../src/net.rs).\n", "doWhile( )", false),
+        ("intra-doc-link", "See [`ClientBuilder`].\n", "ClientBuilder", true),
+        ("intra-doc-link", "See `ClientBuilder`.\n", "ClientBuilder", false),
+    ];
+
+    #[test]
+    fn every_gate_decides_on_its_own_cases() {
+        for (gate, markdown, reference, applies) in CASES {
+            let found = reason(gate, markdown, reference);
+            assert_eq!(found.is_some(), *applies, "{gate} on `{reference}` in {markdown:?}: {found:?}");
+        }
+        let tested: BTreeSet<&str> = CASES.iter().map(|(gate, ..)| *gate).collect();
+        assert_eq!(tested, names(), "every gate has cases");
+    }
+
+    #[test]
+    fn history_drops_whatever_the_evidence_and_silencing_yields_to_it() {
+        let files = code();
+        let index = CodeIndex::new(&files);
+        let removed = Removed::default();
+        let manifests = manifests();
+        let all = |_: &str| true;
+        let evidence = Evidence {
+            lock: None,
+            removed: &removed,
+            manifests: &manifests,
+            languages: vec!["rust"],
+            gate_enabled: &all,
+            min_confidence: 0.4,
+            floating_refs: HashSet::new(),
+            pinned_files: HashMap::new(),
+        };
+        let spec = crate::spec::parse("docs/a.md", "# Changelog\n\n`HashMap` was ours.\n".into(), None);
+        let clause = &spec.clauses[0];
+        let reference = &clause.references[0];
+        let segments = vec!["HashMap".to_string()];
+        let candidate =
+            Candidate { reference, segments: &segments, clause, spec: &spec, index: &index, evidence: &evidence };
+        let removal = Clue::Removed { name: "HashMap".into(), commit: None, path: "src/a.rs".into() };
+        assert!(matches!(
+            apply(&candidate, std::slice::from_ref(&removal), &all),
+            Outcome::Dropped { gate: "history-section", .. }
+        ));
+        let no_history = |gate: &str| gate != "history-section";
+        assert!(
+            matches!(
+                apply(&candidate, std::slice::from_ref(&removal), &no_history),
+                Outcome::Dropped { gate: "still-used", .. }
+            ),
+            "a name still in the code is not dangling, whatever history says"
+        );
+        let spec = crate::spec::parse("docs/a.md", "Run the `old_tool` command.\n".into(), None);
+        let (clause, segments) = (&spec.clauses[0], vec!["old_tool".to_string()]);
+        let candidate = Candidate {
+            reference: &clause.references[0],
+            segments: &segments,
+            clause,
+            spec: &spec,
+            index: &index,
+            evidence: &evidence,
+        };
+        match apply(&candidate, &[removal], &all) {
+            Outcome::Kept(against) => assert_eq!(against.len(), 1, "names-other-thing lowers instead of dropping"),
+            other => panic!("expected the candidate to be kept, got {other:?}"),
+        }
+        assert!(matches!(apply(&candidate, &[], &all), Outcome::Dropped { gate: "names-other-thing", .. }));
+        let none = |_: &str| false;
+        assert_eq!(apply(&candidate, &[], &none), Outcome::Kept(Vec::new()), "switched-off gates say nothing");
+    }
 }

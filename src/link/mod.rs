@@ -1,6 +1,8 @@
 //! The linker: resolves every spec reference and every code-side `spec:`
 //! anchor into links, and records the ones that do not hold.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::history::Removed;
@@ -23,7 +25,7 @@ pub use evidence::Clue;
 use gates::{Candidate, Outcome};
 use path::{resolve_anchor, resolve_path, FileFacts};
 pub use state::{anchor_key, text_hash, LinkState};
-use symbol::{follow_moved, resolve_symbol};
+use symbol::{follow_moved, resolve_symbol, suggest_for};
 pub use view::{ClauseLinks, LinkEntry, SilencedEntry, UnresolvedEntry};
 
 /// What a link points at in the code.
@@ -140,6 +142,27 @@ pub struct Evidence<'a> {
     pub languages: Vec<&'static str>,
     /// Whether a gate is switched on (`[gates]` in the configuration).
     pub gate_enabled: &'a dyn Fn(&str) -> bool,
+    /// Unresolved references less likely than this are not reported.
+    pub min_confidence: f64,
+    /// Branch names links may name to mean the current code.
+    pub floating_refs: HashSet<String>,
+    /// Files of links pinned to another ref, as that ref has them: line
+    /// count, or `None` when the ref has no such file.
+    pub pinned_files: HashMap<(String, String), Option<usize>>,
+}
+
+/// Links pinned to a branch, tag or commit other than the current code:
+/// `(ref, path)` pairs for the history to look up.
+pub fn pinned_links(workspace: &Workspace, floating: &HashSet<String>) -> HashSet<(String, String)> {
+    let references = workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references);
+    references
+        .filter_map(|reference| match &reference.kind {
+            ReferenceKind::Path { path, git_ref: Some(git_ref), .. } if !floating.contains(git_ref) => {
+                Some((git_ref.clone(), path.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Links every reference and code-side anchor.
@@ -184,6 +207,22 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
     graph
 }
 
+/// A link pinned to another ref is checked against that ref's tree, never
+/// against the current code; a ref the repository does not have is not
+/// checked at all.
+fn pinned(path: &str, git_ref: &str, fragment: Option<&crate::spec::Fragment>, evidence: &Evidence) -> Resolution {
+    match evidence.pinned_files.get(&(git_ref.to_string(), path.to_string())) {
+        None => Resolution::Elsewhere,
+        Some(None) => Resolution::Broken(Problem::MissingPath, Vec::new()),
+        Some(Some(available)) => match fragment {
+            Some(crate::spec::Fragment::Lines { end, .. }) if end > available => {
+                Resolution::Broken(Problem::MissingLines { available: *available }, Vec::new())
+            }
+            _ => Resolution::Linked(Vec::new()),
+        },
+    }
+}
+
 /// Symbol segments a gate looks at: a code span's, or a link's `#Symbol`
 /// fragment's. Explicit anchors are not gated.
 fn candidate_segments(reference: &Reference) -> &[String] {
@@ -224,6 +263,14 @@ fn record(
     let mut clues = support;
     clues.extend(against);
     let confidence = evidence::confidence(base, &clues);
+    // Looking for the nearest name is the costly part; hidden findings
+    // need none.
+    let mut problem = problem;
+    if let Problem::MissingSymbol { suggestion: suggestion @ None, file: None } = &mut problem {
+        if confidence >= candidate.evidence.min_confidence {
+            *suggestion = suggest_for(candidate.reference, candidate.segments, &clues, candidate.index);
+        }
+    }
     graph.unresolved.push(Unresolved { spec, clause, reference, problem, evidence: clues, confidence });
 }
 
@@ -236,7 +283,12 @@ fn resolve(
 ) -> Resolution {
     match &reference.kind {
         ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, index, evidence),
-        ReferenceKind::Path { path, fragment, route_like, fallbacks } => {
+        ReferenceKind::Path { path, fragment, git_ref: Some(git_ref), .. }
+            if !evidence.floating_refs.contains(git_ref) =>
+        {
+            pinned(path, git_ref, fragment.as_ref(), evidence)
+        }
+        ReferenceKind::Path { path, fragment, route_like, fallbacks, .. } => {
             let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
             let deleted = evidence.removed.paths.get(path);
             let resolution = resolve_path(

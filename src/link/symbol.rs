@@ -56,12 +56,26 @@ pub(super) fn resolve_symbol(
         }
     }
     let clues = support(segments, scope, index, evidence);
+    // The suggestion is looked for once the gates kept the reference
+    // (`suggest_for`): most unresolved spans never need one.
+    Resolution::Broken(Problem::MissingSymbol { suggestion: None, file: None }, clues)
+}
+
+/// The nearest existing name for a kept unresolved code span: the
+/// closest symbol (`CodeIndex::suggest`), or else the near miss the
+/// evidence found.
+pub(super) fn suggest_for(
+    reference: &Reference,
+    segments: &[String],
+    clues: &[Clue],
+    index: &CodeIndex,
+) -> Option<String> {
+    let called = reference.text.trim_end().ends_with(')');
     let near = clues.iter().find_map(|clue| match clue {
         Clue::NearMiss { symbol } => Some(symbol.clone()),
         _ => None,
     });
-    let suggestion = index.suggest(segments, called, None).or(near);
-    Resolution::Broken(Problem::MissingSymbol { suggestion, file: None }, clues)
+    index.suggest(segments, called, None).or(near)
 }
 
 /// Symbols, modules or instance members the segments name under a scope.
@@ -87,18 +101,27 @@ fn resolve_in(segments: &[String], scope: Option<&str>, called: bool, index: &Co
 fn support(segments: &[String], scope: Option<&str>, index: &CodeIndex, evidence: &Evidence) -> Vec<Clue> {
     let mut clues = Vec::new();
     let Some((name, owner)) = segments.split_last() else { return clues };
+    let own_package = owner.first().filter(|first| evidence.manifests.is_own(first));
+    let own_owner = !owner.is_empty() && (!index.owner_types(owner, scope).is_empty() || index.is_module(owner));
+    // What happened to a member name says something only when the owner is
+    // ours: `spec.loadBalancerIP` is not about a `loadBalancerIP` we deleted.
+    let member_is_ours = owner.is_empty() || own_owner || own_package.is_some();
     // A name still defined elsewhere (`resolve` of another type) was not
     // removed; its deletion somewhere says nothing about this reference.
-    let removed = [Some(name), owner.first()].into_iter().flatten().filter(|n| !index.defines(n));
+    let removed = [owner.first(), Some(name).filter(|_| member_is_ours)].into_iter().flatten();
+    let removed = removed.filter(|n| !index.defines(n));
     if let Some((gone, removal)) = removed.filter_map(|n| evidence.removed.names.get(n).map(|r| (n, r))).next() {
         clues.push(Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() });
     }
-    if let Some(symbol) = index.near_miss(name).filter(|_| !index.defines(name)) {
-        clues.push(Clue::NearMiss { symbol });
+    if member_is_ours && !index.defines(name) {
+        let near_owner = owner.last().filter(|_| own_owner).map(String::as_str);
+        if let Some(symbol) = index.near_miss(name, near_owner) {
+            clues.push(Clue::NearMiss { symbol });
+        }
     }
-    if let Some(first) = owner.first().filter(|first| evidence.manifests.is_own(first)) {
+    if let Some(first) = own_package {
         clues.push(Clue::OwnImport { package: first.clone() });
-    } else if !owner.is_empty() && (!index.owner_types(owner, scope).is_empty() || index.is_module(owner)) {
+    } else if own_owner {
         clues.push(Clue::OwnQualifier { qualifier: owner.join(".") });
     }
     clues

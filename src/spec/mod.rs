@@ -114,6 +114,9 @@ pub enum ReferenceKind {
         route_like: bool,
         #[serde(skip)]
         fallbacks: Vec<String>,
+        /// The branch, tag or commit a web URL pins the file to.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        git_ref: Option<String>,
     },
     /// `<!-- driftcheck:code src/net.rs::Client::retry -->`.
     Anchor { path: String, symbol: Option<Vec<String>> },

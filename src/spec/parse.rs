@@ -3,9 +3,9 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
@@ -25,7 +25,13 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     let mut builder = Builder::new(path, &source, repository);
-    for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
+    let parser = Parser::new_ext(&source, options);
+    builder.definitions = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, definition)| (fold_label(label), definition.span.clone()))
+        .collect();
+    for (event, range) in parser.into_offset_iter() {
         builder.event(event, range);
     }
     let Builder { sections, clauses, example_names, .. } = builder;
@@ -91,6 +97,13 @@ struct Builder<'a> {
     /// than a file of the repository.
     links: Vec<Option<String>>,
     example_names: HashSet<String>,
+    /// Where each reference-style link definition (`[id]: url`) is.
+    definitions: HashMap<String, Range<usize>>,
+}
+
+/// Link labels match case-insensitively with white space folded.
+fn fold_label(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 impl<'a> Builder<'a> {
@@ -116,6 +129,7 @@ impl<'a> Builder<'a> {
             in_table_head: false,
             links: Vec::new(),
             example_names: HashSet::new(),
+            definitions: HashMap::new(),
         }
     }
 
@@ -155,7 +169,14 @@ impl<'a> Builder<'a> {
             Tag::TableHead => self.in_table_head = true,
             Tag::TableRow => self.open_clause(ClauseKind::Row, range.start),
             Tag::TableCell => self.text(" | "),
-            Tag::Link { dest_url, .. } => self.link(&dest_url, range),
+            Tag::Link { dest_url, link_type, id, .. } => {
+                // `[text][id]` with `[id]: url` below: the link is written,
+                // and fixed, at its definition.
+                let defined = matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut)
+                    .then(|| self.definitions.get(&fold_label(&id)).cloned())
+                    .flatten();
+                self.link(&dest_url, defined.unwrap_or(range))
+            }
             _ => {}
         }
     }
@@ -235,6 +256,7 @@ impl<'a> Builder<'a> {
                 fragment: target.fragment,
                 route_like: target.route_like,
                 fallbacks: target.fallbacks,
+                git_ref: target.git_ref,
             };
             self.push_reference(kind, destination, range);
         }
@@ -526,6 +548,15 @@ Second section with the same title.
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
         assert_eq!(historical, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn reference_style_links_are_located_at_their_definition() {
+        let text = "# A\n\nSee [the code][net] and [again][NET].\n\nAlso [net].\n\n[net]: ../src/net.rs\n";
+        let spec = parse("docs/a.md", text.to_string(), None);
+        let lines: Vec<(usize, usize)> =
+            spec.clauses.iter().flat_map(|c| &c.references).map(|r| (r.line, r.column)).collect();
+        assert_eq!(lines, [(7, 1), (7, 1), (7, 1)]);
     }
 
     #[test]

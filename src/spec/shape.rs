@@ -120,6 +120,8 @@ const NOT_MEMBERS: &[&str] = &[
     "patch",
     "diff",
     "ipynb",
+    "sock",
+    "pid",
     "com",
     "org",
     "net",
@@ -213,14 +215,27 @@ fn strip_call(span: &str) -> (&str, bool) {
 
 /// Removes generic argument lists: `Arc<Mutex<T>>` → `Arc`, `Vec<T>::new` →
 /// `Vec::new`. `None` when the brackets do not balance.
+/// `None` too for a template such as `CARGO_TARGET_<triple>_RUNNER` or
+/// `__param_<name>`: a name with a hole in it is not one name.
 fn strip_generics(span: &str) -> Option<String> {
     let mut out = String::with_capacity(span.len());
     let mut depth = 0usize;
+    let mut closed = false;
     for c in span.chars() {
         match c {
+            '<' if depth == 0 && (out.is_empty() || out.ends_with('_')) => return None,
             '<' => depth += 1,
-            '>' => depth = depth.checked_sub(1)?,
-            _ if depth == 0 => out.push(c),
+            '>' => {
+                depth = depth.checked_sub(1)?;
+                closed = depth == 0;
+            }
+            _ if depth == 0 => {
+                if closed && (c.is_alphanumeric() || c == '_') {
+                    return None;
+                }
+                closed = false;
+                out.push(c);
+            }
             _ => {}
         }
     }
@@ -343,6 +358,9 @@ mod tests {
             "NULL",
             "PT30S",
             "X509",
+            "CARGO_TARGET_<triple>_RUNNER",
+            "__param_<name>",
+            "fastify.temp.sock",
         ] {
             assert_eq!(symbol_segments(span), None, "{span:?} is not a reference");
         }

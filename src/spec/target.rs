@@ -28,6 +28,8 @@ pub struct RepoPath {
     /// their own root (`docs/`), so `/intro.md` in `docs/guide/a.md` may be
     /// `docs/intro.md`.
     pub fallbacks: Vec<String>,
+    /// The branch, tag or commit a web URL names (`…/blob/v1.2.0/…`).
+    pub git_ref: Option<String>,
 }
 
 /// `host/owner/repo` of the repository's own web URLs.
@@ -71,7 +73,13 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
     if let Some(anchor) = destination.strip_prefix('#') {
         // An in-page anchor: a heading of this very file.
         let fragment = (!anchor.is_empty()).then(|| Fragment::Heading { anchor: percent_decode(anchor) });
-        return Some(RepoPath { path: spec_path.to_string(), fragment, route_like: false, fallbacks: Vec::new() });
+        return Some(RepoPath {
+            path: spec_path.to_string(),
+            fragment,
+            route_like: false,
+            fallbacks: Vec::new(),
+            git_ref: None,
+        });
     }
     if destination.is_empty() || destination.starts_with("//") {
         return None;
@@ -81,8 +89,11 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
         return None;
     }
     let mut fallbacks = Vec::new();
+    let mut git_ref = None;
     let (path, fragment) = if has_scheme(destination) {
-        repository_url_path(destination, repository?)?
+        let (reference, path, fragment) = repository_url_path(destination, repository?)?;
+        git_ref = Some(reference);
+        (path, fragment)
     } else {
         let (path, fragment) = split_fragment(destination);
         if path.starts_with('/') {
@@ -101,7 +112,7 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
         Some(fragment) if !markdown => parse_fragment(fragment),
         _ => None,
     };
-    Some(RepoPath { path: path.trim_end_matches('/').to_string(), fragment, route_like, fallbacks })
+    Some(RepoPath { path: path.trim_end_matches('/').to_string(), fragment, route_like, fallbacks, git_ref })
 }
 
 /// `docs/guide/a.md` → `docs/guide`, `docs`.
@@ -131,43 +142,33 @@ fn split_fragment(destination: &str) -> (&str, Option<&str>) {
     (path.split('?').next().unwrap_or(path), fragment)
 }
 
-/// `https://github.com/OWNER/REPO/blob/REF/path#L1` → `path`, for this
-/// repository's own URLs on GitHub, GitLab and their look-alikes.
-fn repository_url_path<'a>(url: &'a str, repository: &RepoSlug) -> Option<(String, Option<&'a str>)> {
+/// `https://github.com/OWNER/REPO/blob/REF/path#L1` → `REF`, `path`, for
+/// this repository's own URLs on GitHub, GitLab and their look-alikes.
+fn repository_url_path<'a>(url: &'a str, repository: &RepoSlug) -> Option<(String, String, Option<&'a str>)> {
     let rest = url.split_once("://")?.1;
     let (rest, fragment) = split_fragment(rest);
     let rest = rest.strip_prefix("www.").unwrap_or(rest);
-    let path = web_path(rest, repository).or_else(|| raw_content_path(rest, repository))?;
-    Some((join("", path)?, fragment))
+    let (reference, path) = web_path(rest, repository).or_else(|| raw_content_path(rest, repository))?;
+    Some((reference.to_string(), join("", path)?, fragment))
 }
 
 /// `host/owner/repo/blob/REF/path`, `…/tree/REF/path`, GitLab's `/-/blob/`.
-fn web_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<&'a str> {
+fn web_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<(&'a str, &'a str)> {
     let tail = strip_prefix_ignore_case(rest, repository.as_str())?.strip_prefix('/')?;
     let tail = tail.strip_prefix("-/").unwrap_or(tail);
     let (kind, tail) = tail.split_once('/')?;
     if !matches!(kind, "blob" | "tree" | "raw" | "src") {
         return None;
     }
-    current_path(tail)
-}
-
-/// `REF/path` → `path`, unless REF pins a commit: a permalink shows that
-/// commit's file and lines, which later changes do not break.
-fn current_path(tail: &str) -> Option<&str> {
-    let (reference, path) = tail.split_once('/').unwrap_or((tail, ""));
-    let pinned = reference.len() >= 7
-        && reference.chars().all(|c| c.is_ascii_hexdigit())
-        && reference.chars().any(|c| c.is_ascii_digit());
-    (!pinned).then_some(path)
+    Some(tail.split_once('/').unwrap_or((tail, "")))
 }
 
 /// `raw.githubusercontent.com/OWNER/REPO/REF/path`.
-fn raw_content_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<&'a str> {
+fn raw_content_path<'a>(rest: &'a str, repository: &RepoSlug) -> Option<(&'a str, &'a str)> {
     let tail = rest.strip_prefix("raw.githubusercontent.com/")?;
     let owner_repo = repository.as_str().strip_prefix("github.com/")?;
     let tail = strip_prefix_ignore_case(tail, owner_repo)?.strip_prefix('/')?;
-    current_path(tail)
+    Some(tail.split_once('/').unwrap_or((tail, "")))
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -300,7 +301,12 @@ mod tests {
         assert_eq!(resolve("https://github.com/acme/widgets/issues/12"), None);
         assert_eq!(resolve("https://github.com/other/repo/blob/main/src/net.rs"), None);
         assert_eq!(resolve("https://docs.rs/tokio"), None);
-        assert_eq!(resolve("https://github.com/acme/widgets/blob/3f2c9e1b7a/src/gone.rs#L3"), None, "permalink");
+        let permalink = resolve("https://github.com/acme/widgets/blob/3f2c9e1b7a/src/gone.rs#L3").unwrap();
+        assert_eq!((permalink.path.as_str(), permalink.git_ref.as_deref()), ("src/gone.rs", Some("3f2c9e1b7a")));
+        assert_eq!(
+            resolve("https://github.com/acme/widgets/blob/v1.2.0/a.rs").unwrap().git_ref.as_deref(),
+            Some("v1.2.0")
+        );
         assert_eq!(resolve("https://raw.githubusercontent.com/acme/widgets/main/a/b.py").unwrap().path, "a/b.py");
     }
 
