@@ -461,6 +461,7 @@ class Driftcheck:
         _, help_out, help_err = run([path, "check", "--help"], timeout=60)
         self.min_confidence = "--min-confidence" in help_out + help_err
         self.has_evidence = None
+        self.init = False
 
     def command(self):
         cmd = [self.path, "check", "--offline", "--format", "json", "--fail-on", "never"]
@@ -470,6 +471,9 @@ class Driftcheck:
 
     def check(self, cwd):
         """(exit code, parsed report or None, error text or None)."""
+        if self.init and not os.path.exists(os.path.join(cwd, "driftcheck.toml")):
+            # Adopt driftcheck as a user does: `init` detects where the docs are.
+            run([self.path, "init"], cwd=cwd, timeout=self.timeout)
         code, out, err = run(self.command(), cwd=cwd, timeout=self.timeout)
         if code == 2 and self.min_confidence and "min-confidence" in err:
             self.min_confidence = False
@@ -510,7 +514,28 @@ def doc_line_problem(root, case):
 _cache = {}
 
 
-def run_one(dc, repo, gitdir, sha, cases):
+HISTORY_CACHE = os.path.join(".driftcheck", "cache", "removed-definitions")
+
+
+def commit_time(gitdir, sha):
+    code, out, _ = run(["git", "--git-dir", gitdir, "show", "-s", "--format=%ct", sha])
+    return int(out.strip() or 0) if code == 0 else 0
+
+
+def run_repo(dc, repo, gitdir, shas, cases_by_sha, on_result):
+    """Runs one repository's checkouts oldest first, handing driftcheck's
+    history cache from one checkout to the next: it is brought up to date
+    incrementally (or rebuilt when the next commit is not a descendant),
+    so results are the same as from a cold cache, only faster."""
+    carried = os.path.join(make_tmpdir(), "removed-definitions")
+    try:
+        for sha in sorted(shas, key=lambda s: commit_time(gitdir, s)):
+            on_result((repo, sha), run_one(dc, repo, gitdir, sha, cases_by_sha[(repo, sha)], carried))
+    finally:
+        remove_tmpdir(os.path.dirname(carried))
+
+
+def run_one(dc, repo, gitdir, sha, cases, carried=None):
     key = (repo, sha, dc.identity)
     if key in _cache:
         return _cache[key]
@@ -529,8 +554,14 @@ def run_one(dc, repo, gitdir, sha, cases):
             problem = doc_line_problem(work, case)
             if problem:
                 result["corpus_warnings"][case["where"]] = problem
+        cache = os.path.join(work, HISTORY_CACHE)
+        if carried and os.path.exists(carried):
+            os.makedirs(os.path.dirname(cache), exist_ok=True)
+            shutil.copyfile(carried, cache)
         try:
             code, report, error = dc.check(work)
+            if carried and os.path.exists(cache):
+                shutil.copyfile(cache, carried)
         except subprocess.TimeoutExpired:
             result.update(status="timeout", error=f"driftcheck ran over {dc.timeout}s")
             return result
@@ -898,6 +929,8 @@ def parse_args(argv):
     p.add_argument("--labels", default=os.path.join(HERE, "labels.tsv"))
     p.add_argument("--json", metavar="OUT", help="write every number to OUT as JSON")
     p.add_argument("--markdown", action="store_true", help="print markdown tables for README.md")
+    p.add_argument("--no-init", action="store_true",
+                   help="check with the built-in default globs instead of running `driftcheck init` first")
     p.add_argument("--misses", action="store_true", help="list the cases not found")
     p.add_argument("--unlabelled", action="store_true",
                    help="print shown findings that have no label, in labels.tsv format")
@@ -962,6 +995,7 @@ def main(argv=None):
     try:
         try:
             dc = Driftcheck(dc_path, args.timeout)
+            dc.init = not args.no_init
         except (OSError, subprocess.TimeoutExpired) as e:
             warn(f"cannot run {dc_path}: {e}")
             return 2
@@ -1018,25 +1052,37 @@ def main(argv=None):
              + ("" if dc.min_confidence else " (no --min-confidence: info findings may be absent)"))
         runs = {}
         started = time.monotonic()
+        done = [0]
+        lock = threading.Lock()
+
+        def on_result(key, res):
+            with lock:
+                runs[key] = res
+                done[0] += 1
+                state = (f"{len(res['findings'])} findings" if res["status"] == "ok"
+                         else f"{res['status']}: {res['error']}")
+                warn(f"[{done[0]}/{len(order)}] {key[0]}@{key[1][:12]} {state} ({res['seconds']}s)")
+
+        by_repo = {}
+        for repo, sha in order:
+            by_repo.setdefault(repo, []).append(sha)
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futures = {pool.submit(run_one, dc, repo, gitdirs[repo], sha, run_cases[(repo, sha)]):
-                       (repo, sha) for repo, sha in order}
+            futures = {pool.submit(run_repo, dc, repo, gitdirs[repo], shas, run_cases, on_result): repo
+                       for repo, shas in by_repo.items()}
             try:
-                for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
-                    key = futures[fut]
+                for fut in concurrent.futures.as_completed(futures):
+                    repo = futures[fut]
                     try:
-                        res = fut.result()
+                        fut.result()
                     except Stopped:
                         raise KeyboardInterrupt()
-                    except Exception as e:  # never lose the whole evaluation to one run
-                        res = {"repo": key[0], "commit": key[1], "status": "error",
-                               "exit": None, "error": f"{type(e).__name__}: {tail(str(e))}",
-                               "findings": [], "summary": None, "corpus_warnings": {},
-                               "seconds": None}
-                    runs[key] = res
-                    state = (f"{len(res['findings'])} findings" if res["status"] == "ok"
-                             else f"{res['status']}: {res['error']}")
-                    warn(f"[{n}/{len(order)}] {key[0]}@{key[1][:12]} {state} ({res['seconds']}s)")
+                    except Exception as e:  # never lose the whole evaluation to one repository
+                        for sha in by_repo[repo]:
+                            if (repo, sha) not in runs:
+                                runs[(repo, sha)] = {"repo": repo, "commit": sha, "status": "error",
+                                                     "exit": None, "error": f"{type(e).__name__}: {tail(str(e))}",
+                                                     "findings": [], "summary": None, "corpus_warnings": {},
+                                                     "seconds": None}
             except KeyboardInterrupt:
                 stop_everything()
                 pool.shutdown(wait=True, cancel_futures=True)

@@ -164,7 +164,7 @@ class EndToEnd(unittest.TestCase):
         full_env = dict(os.environ, TMPDIR=tmp, FAKE_LOG=log, FAKE_FINDINGS=self.findings)
         full_env.update(env or {})
         cmd = [sys.executable, os.path.join(HERE, "evaluate.py"), "--driftcheck", self.fake,
-               "--repos", self.repos, "--cases", self.cases, "--labels", self.labels,
+               "--repos", self.repos, "--cases", self.cases, "--labels", self.labels, "--no-init",
                "--json", out_json, "--misses", *extra]
         proc = subprocess.Popen(cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)

@@ -32,6 +32,9 @@ pub struct CodeIndex<'w> {
     modules: HashMap<&'w str, Vec<usize>>,
     tokens: HashSet<&'w str>,
     tokens_lower: HashSet<String>,
+    /// Tokens of library code only: not tests, examples or code kept with
+    /// the docs, which may keep an old name alive.
+    library_tokens: HashSet<&'w str>,
     /// Defined names by (first or last letter, length), lower case, built
     /// on the first near-miss question.
     spelling: OnceLock<SpellingBuckets<'w>>,
@@ -46,6 +49,7 @@ impl<'w> CodeIndex<'w> {
         let mut by_path = HashMap::new();
         let mut modules: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut tokens = HashSet::new();
+        let mut library_tokens = HashSet::new();
         for (file_index, file) in files.iter().enumerate() {
             by_path.insert(file.path.as_str(), file_index);
             if let Some(last) = file.module.last() {
@@ -63,6 +67,9 @@ impl<'w> CodeIndex<'w> {
                 }
             }
             tokens.extend(file.tokens.iter().map(String::as_str));
+            if !is_test_path(&file.path) && !is_example_path(&file.path) {
+                library_tokens.extend(file.tokens.iter().map(String::as_str));
+            }
         }
         let tokens_lower = tokens.iter().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();
         CodeIndex {
@@ -73,6 +80,7 @@ impl<'w> CodeIndex<'w> {
             modules,
             tokens,
             tokens_lower,
+            library_tokens,
             spelling: OnceLock::new(),
             styles: OnceLock::new(),
         }
@@ -108,6 +116,11 @@ impl<'w> CodeIndex<'w> {
     /// True when some symbol has this name.
     pub fn defines(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
+    }
+
+    /// True when an identifier occurs in library code (see [`is_example_path`]).
+    pub fn has_library_token(&self, word: &str) -> bool {
+        self.library_tokens.contains(word)
     }
 
     /// True when an identifier occurs anywhere in the code.
@@ -315,6 +328,7 @@ impl<'w> CodeIndex<'w> {
             })
             .flatten()
             .filter(|(candidate, original)| *original != name && one_edit_apart(&lower, candidate))
+            .filter(|(_, original)| near_spelling(name, original))
             // `Vanished` and a variable `vanished` are a type and its
             // instance; `ttl_seconds` and `TTLSeconds` one name in two styles.
             .filter(|(_, original)| {
@@ -386,6 +400,14 @@ impl<'w> CodeIndex<'w> {
     }
 }
 
+/// Example and sample code, and code kept with the documentation: it uses
+/// the library, and may use it as it was.
+pub fn is_example_path(path: &str) -> bool {
+    const DIRECTORIES: &[&str] =
+        &["examples", "example", "samples", "sample", "demo", "demos", "docs", "doc", "documentation", "website"];
+    path.split('/').rev().skip(1).any(|dir| DIRECTORIES.contains(&dir))
+}
+
 /// Test code, by the conventions of the file's language: a reference that
 /// also matches library code means the library code. A Rust `src/spec/`
 /// module is library code; a JavaScript `spec/` directory holds tests.
@@ -412,7 +434,7 @@ pub fn is_test_path(path: &str) -> bool {
     }
 }
 
-/// Whether two lower-case names are one small edit apart (see
+/// Whether two names are one small edit apart, letter case counting (see
 /// [`CodeIndex::near_miss`]).
 fn one_edit_apart(missing: &str, defined: &str) -> bool {
     if missing == defined {
@@ -425,6 +447,13 @@ fn one_edit_apart(missing: &str, defined: &str) -> bool {
         return true;
     }
     missing.chars().count() >= 5 && strsim::damerau_levenshtein(missing, defined) == 1
+}
+
+/// One small edit, as [`CodeIndex::near_miss`] counts it: the same name
+/// in another letter case, or one edit in the same letter case (a case
+/// change and another edit together are two edits: `DiffID`/`diffIDs`).
+fn near_spelling(missing: &str, defined: &str) -> bool {
+    missing.to_lowercase() == defined.to_lowercase() || one_edit_apart(missing, defined)
 }
 
 fn same_in_another_style(a: &str, b: &str) -> bool {
@@ -550,6 +579,7 @@ mod tests {
             ("StopwatchApp", None),
             ("Load", None),
             ("visit_node", None),
+            ("Entries", None),
         ] {
             assert_eq!(index.near_miss(missing, None).as_deref(), expected, "{missing}");
         }

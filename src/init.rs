@@ -63,6 +63,10 @@ const DOC_DIRECTORIES: &[&str] = &[
     "website",
     "book/src",
     "content",
+    "site",
+    "guide",
+    "guides",
+    "manual",
 ];
 
 fn detected_specs(directory: &Path) -> Vec<String> {
@@ -73,8 +77,47 @@ fn detected_specs(directory: &Path) -> Vec<String> {
             globs.push(format!("{dir}/**/*.mdx"));
         }
     }
+    // mdBook keeps a book's pages in `src/` beside its `book.toml`.
+    for book in books(directory) {
+        let glob = format!("{book}/src/**/*.md");
+        if !globs.contains(&glob) && !DOC_DIRECTORIES.iter().any(|dir| book.starts_with(dir)) {
+            globs.push(glob);
+        }
+    }
     globs.push("*.md".to_string());
+    if has_nested_readme(directory) {
+        // Packages of a monorepo and example folders document themselves.
+        globs.push("**/README.md".to_string());
+    }
     globs
+}
+
+/// Directories (relative, `/`-separated) holding an mdBook `book.toml`.
+fn books(directory: &Path) -> Vec<String> {
+    let mut found: Vec<String> = ignore::WalkBuilder::new(directory)
+        .max_depth(Some(3))
+        .build()
+        .flatten()
+        .filter(|entry| entry.file_name() == "book.toml")
+        .filter_map(|entry| {
+            let parent = entry.path().parent()?.strip_prefix(directory).ok()?;
+            let relative = parent.to_string_lossy().replace('\\', "/");
+            (!relative.is_empty()).then_some(relative)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A README below the root, outside vendored, test and dependency folders.
+fn has_nested_readme(directory: &Path) -> bool {
+    ignore::WalkBuilder::new(directory).max_depth(Some(4)).build().flatten().take(50_000).any(|entry| {
+        let Ok(relative) = entry.path().strip_prefix(directory) else { return false };
+        let path = relative.to_string_lossy().replace('\\', "/");
+        let nested = path.contains('/') && path.ends_with("/README.md");
+        let skipped = path.split('/').any(|dir| VENDORED.contains(&dir) || dir == "node_modules");
+        nested && !skipped && !crate::index::is_test_path(&path)
+    })
 }
 
 /// Everything is code by default: a file outside the listed directories

@@ -227,11 +227,14 @@ fn init_writes_detected_config_once() {
         ("app/main.py", "def b():\n    pass\n"),
         ("docs/x.md", "# X\n"),
         ("book/src/intro.md", "# Intro\n"),
+        ("crates/core/README.md", "# Core\n"),
+        ("guide/book.toml", "[book]\n"),
+        ("guide/src/intro.md", "# Intro\n"),
         ("vendor/dep.go", "package dep\n"),
     ]);
     driftcheck(dir.path()).arg("init").assert().code(0);
     let text = fs::read_to_string(dir.path().join("driftcheck.toml")).expect("config");
-    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"*.md\"]";
+    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"guide/**/*.md\", \"guide/**/*.mdx\", \"*.md\", \"**/README.md\"]";
     assert!(text.contains(specs), "{text}");
     assert!(text.contains("code = [\"**\"]"), "{text}");
     assert!(text.contains("ignore = [\"vendor/**\"]"), "{text}");
@@ -541,4 +544,24 @@ fn doc_site_conventions_and_test_data_are_not_drift() {
     fs::write(dir.path().join("docs/links.md"), "The [guide](CONTRIBUTING.md) is linked from here.\n").expect("write");
     let (code, report) = json(dir.path(), &["--fail-on", "warning"]);
     assert_eq!((code, report["findings"].clone()), (0, serde_json::json!([])));
+}
+
+#[test]
+fn examples_importing_our_own_package_are_claims_about_it() {
+    let readme = "# Use\n\n```python\nfrom taskline import Client, Gone\nfrom requests import get\n```\n";
+    let dir = repo(&[
+        ("pyproject.toml", "[project]\nname = \"taskline\"\ndependencies = [\"requests\"]\n"),
+        ("taskline/__init__.py", "class Client:\n    pass\n"),
+        ("README.md", readme),
+    ]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = &findings[0];
+    assert_eq!(finding["reference"], "taskline.Gone");
+    assert_eq!((finding["spec"]["line"].as_u64(), finding["spec"]["column"].as_u64()), (Some(4), Some(30)));
+    assert_eq!(finding["spec"]["clause"], "README.md#use/example-1");
+    assert_eq!(finding["evidence"][0], serde_json::json!({"kind": "own-import", "package": "taskline"}));
+    assert_eq!(finding["severity"], "error");
 }

@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v2";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v3";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -331,6 +331,7 @@ const DEFINING: &[&str] = &[
     "mod",
     "module",
     "namespace",
+    "package",
 ];
 
 /// Defining words that, in Java-like code, stand before a type, not a name.
@@ -381,7 +382,9 @@ pub fn defined_names(line: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let (mut storage, mut other) = (false, false);
     for (i, word) in words.iter().enumerate() {
-        if DEFINING.contains(word) && !(receiver && *word == "func") {
+        // `function (email) {`: an anonymous function names nothing.
+        let anonymous = keyword_followed_by_paren(code, word);
+        if DEFINING.contains(word) && !(receiver && *word == "func") && !anonymous {
             storage |= STORAGE.contains(word);
             other |= !STORAGE.contains(word);
             names.extend(words[i + 1..].iter().find(|w| !MODIFIERS.contains(w)).copied());
@@ -404,9 +407,32 @@ pub fn defined_names(line: &str) -> Vec<&str> {
         }
     }
     if names.is_empty() {
-        names.extend(method_declaration(trimmed));
+        names.extend(method_declaration(trimmed).or_else(|| property_assignment(code)));
     }
     names
+}
+
+/// True when `keyword` in `code` is followed by `(`, not a name.
+fn keyword_followed_by_paren(code: &str, keyword: &str) -> bool {
+    code.match_indices(keyword).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let standalone = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        standalone && code[at + keyword.len()..].trim_start().starts_with('(')
+    })
+}
+
+/// `Chart.controllers.radar = …`, `utils.checkEmail = function (email) {`,
+/// `module.exports.parse = …`: an object property defined by assignment.
+fn property_assignment(line: &str) -> Option<&str> {
+    let (target, value) = line.trim_start().split_once('=')?;
+    let path = target.trim_end();
+    if value.starts_with('=') || path.ends_with(['!', '<', '>', '+', '-', '*', '/', '|', '&']) || !path.contains('.') {
+        return None;
+    }
+    let segments: Vec<&str> = path.split('.').collect();
+    let identifiers = segments.iter().all(|s| crate::spec::shape::is_identifier(s));
+    // `self.x = …` in a method is an attribute, `this.x = …` a field: both define.
+    identifiers.then(|| segments.last().copied()).flatten()
 }
 
 /// `public String getName() {`, `getName(): string {`, `async fetch(url) {`:
@@ -441,6 +467,11 @@ mod tests {
         assert_eq!(defined_names("    public static Gson createGson(Config config) {"), ["createGson"]);
         assert_eq!(defined_names("  visitNodes(tree: Tree): void {"), ["visitNodes"]);
         assert!(defined_names("    client.connect(addr)?;").is_empty());
+        assert_eq!(defined_names("Chart.controllers.radar = Chart.controllers.line.extend({"), ["radar"]);
+        assert_eq!(defined_names("utils.checkEmail = function (email) {"), ["checkEmail"]);
+        assert_eq!(defined_names("package zbark"), ["zbark"]);
+        assert!(defined_names("if (a.b == c) {").is_empty());
+        assert!(defined_names("    x.count += 1").is_empty());
         assert!(defined_names("    index_file(\"a.rs\", \"pub struct Client;\")").is_empty());
         assert!(defined_names("    if (ready) {").is_empty());
         assert!(defined_names("    } else if (x == 1) {").is_empty());

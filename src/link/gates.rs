@@ -87,6 +87,10 @@ impl Candidate<'_, '_> {
     }
 }
 
+/// How much history makes "never defined" mean something: a young
+/// repository's docs may describe code that is still to be written.
+const NEVER_DEFINED_MIN_COMMITS: usize = 50;
+
 /// The table. History gates come first: they decide before any other.
 pub static GATES: &[Gate] = &[
     Gate {
@@ -146,6 +150,17 @@ pub static GATES: &[Gate] = &[
         applies: Applies::Symbols,
         summary: "a runtime or standard-library name of a language the repository is not written in (`MemoryError` in a Rust README)",
         test: |c| language::other_language_name(c.segments, &c.evidence.languages),
+    },
+    Gate {
+        name: "never-defined",
+        effect: Effect::Doubt,
+        applies: Applies::Symbols,
+        summary: "the repository's whole history (at least 50 commits) never defined the name: drift is code that moved away from a doc, and this code never had it",
+        test: |c| {
+            let history = c.evidence.removed;
+            let enough = history.complete && history.commits >= NEVER_DEFINED_MIN_COMMITS;
+            enough.then(|| format!("no commit of {} ever defined it", history.commits))
+        },
     },
     Gate {
         name: "common-call",
@@ -237,7 +252,9 @@ pub static GATES: &[Gate] = &[
         summary: "the doc's own code example declares it (a variable or function of the example)",
         test: |c| {
             let first = c.segments.first()?;
-            c.spec.example_names.contains(first).then(|| format!("`{first}` is declared by an example in this doc"))
+            // An example's own import of the name declares nothing.
+            let declared = c.reference.example_package.is_none() && c.spec.example_names.contains(first);
+            declared.then(|| format!("`{first}` is declared by an example in this doc"))
         },
     },
     Gate {
@@ -253,7 +270,8 @@ pub static GATES: &[Gate] = &[
         applies: Applies::Symbols,
         summary: "an illustration: `MyBaseClass`, `FooService`, `getXXX`",
         test: |c| {
-            let word = c.segments.iter().find(|s| language::is_placeholder(s))?;
+            let manifests = c.evidence.manifests;
+            let word = c.segments.iter().find(|s| language::is_placeholder(s) && !manifests.is_own(s))?;
             Some(format!("`{word}` is a placeholder"))
         },
     },
@@ -287,7 +305,9 @@ fn still_used(c: &Candidate) -> Option<String> {
                 .then(|| format!("`{name}` still occurs in `{}` or a type it uses", owner.join(".")));
         }
     }
-    if index.has_token(name) {
+    // Tests and examples may still use an old name: only library code
+    // keeps one alive.
+    if index.has_library_token(name) {
         return Some(format!("`{name}` still occurs in the code"));
     }
     // `max_retries` documented, `MAX_RETRIES` or "max-retries" read.
@@ -442,6 +462,7 @@ mod tests {
         ("standard-library", "Call `Client::gone`.\n", "Client::gone", false),
         ("other-language-name", "It raises `MemoryError`.\n", "MemoryError", true),
         ("other-language-name", "It raises `NetError`.\n", "NetError", false),
+        ("never-defined", "Call `gone_away()`.\n", "gone_away()", false),
         ("common-call", "Call `len()` on it.\n", "len()", true),
         ("common-call", "Call `len_of()` on it.\n", "len_of()", false),
         ("foreign-style", "Call `parseConfigFile` to start.\n", "parseConfigFile", false),
@@ -479,6 +500,46 @@ mod tests {
         }
         let tested: BTreeSet<&str> = CASES.iter().map(|(gate, ..)| *gate).collect();
         assert_eq!(tested, names(), "every gate has cases");
+    }
+
+    #[test]
+    fn a_long_history_that_never_defined_a_name_doubts_it() {
+        let files = code();
+        let index = CodeIndex::new(&files);
+        let manifests = manifests();
+        let all = |_: &str| true;
+        let spec = crate::spec::parse("docs/a.md", "Call `gone_away()`.\n".into(), None);
+        let (clause, segments) = (&spec.clauses[0], vec!["gone_away".to_string()]);
+        for (commits, complete, doubted) in [(500, true, true), (20, true, false), (500, false, false)] {
+            let removed = Removed { commits, complete, ..Removed::default() };
+            let evidence = Evidence {
+                lock: None,
+                removed: &removed,
+                manifests: &manifests,
+                languages: vec!["rust"],
+                gate_enabled: &all,
+                min_confidence: 0.4,
+                floating_refs: HashSet::new(),
+                pinned_files: HashMap::new(),
+            };
+            let candidate = Candidate {
+                reference: &clause.references[0],
+                segments: &segments,
+                clause,
+                spec: &spec,
+                index: &index,
+                evidence: &evidence,
+            };
+            let Outcome::Kept(against) = apply(&candidate, &[], &all) else { panic!("kept") };
+            let gates: Vec<&str> = against
+                .iter()
+                .filter_map(|c| match c {
+                    Clue::Gate { gate, .. } => Some(*gate),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(gates.contains(&"never-defined"), doubted, "{commits} commits, complete: {complete}");
+        }
     }
 
     #[test]

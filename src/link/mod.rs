@@ -207,6 +207,13 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
     graph
 }
 
+/// A directory a commit emptied: some deleted file lay below it.
+fn removed_directory<'r>(removed: &'r Removed, path: &str) -> Option<&'r crate::history::Removal> {
+    let prefix = format!("{}/", path.trim_end_matches('/'));
+    (!path.is_empty())
+        .then(|| removed.paths.iter().find(|(deleted, _)| deleted.starts_with(&prefix)).map(|(_, r)| r))?
+}
+
 /// A link pinned to another ref is checked against that ref's tree, never
 /// against the current code; a ref the repository does not have is not
 /// checked at all.
@@ -290,7 +297,7 @@ fn resolve(
         }
         ReferenceKind::Path { path, fragment, route_like, fallbacks, .. } => {
             let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
-            let deleted = evidence.removed.paths.get(path);
+            let deleted = evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path));
             let resolution = resolve_path(
                 existing.unwrap_or(path),
                 fragment.as_ref(),

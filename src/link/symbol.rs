@@ -44,6 +44,11 @@ pub(super) fn resolve_symbol(
     index: &CodeIndex,
     evidence: &Evidence,
 ) -> Resolution {
+    // An example's import from another package (`from requests import
+    // get`) is that package's business.
+    if reference.example_package.as_ref().is_some_and(|package| !evidence.manifests.is_own(package)) {
+        return Resolution::Elsewhere;
+    }
     let called = reference.text.trim_end().ends_with(')');
     // `mycrate::Client`, `mypkg.load`: our own package qualifies nothing
     // the index does not know.
@@ -55,7 +60,7 @@ pub(super) fn resolve_symbol(
             return resolution;
         }
     }
-    let clues = support(segments, scope, index, evidence);
+    let clues = support(segments, called, scope, index, evidence);
     // The suggestion is looked for once the gates kept the reference
     // (`suggest_for`): most unresolved spans never need one.
     Resolution::Broken(Problem::MissingSymbol { suggestion: None, file: None }, clues)
@@ -98,14 +103,25 @@ fn resolve_in(segments: &[String], scope: Option<&str>, called: bool, index: &Co
 /// Evidence that an unresolved name is this repository's: deleted from
 /// its code, one edit from a name it defines, or qualified with its own
 /// type, module or package.
-fn support(segments: &[String], scope: Option<&str>, index: &CodeIndex, evidence: &Evidence) -> Vec<Clue> {
+fn support(
+    segments: &[String],
+    called: bool,
+    scope: Option<&str>,
+    index: &CodeIndex,
+    evidence: &Evidence,
+) -> Vec<Clue> {
     let mut clues = Vec::new();
     let Some((name, owner)) = segments.split_last() else { return clues };
     let own_package = owner.first().filter(|first| evidence.manifests.is_own(first));
-    let own_owner = !owner.is_empty() && (!index.owner_types(owner, scope).is_empty() || index.is_module(owner));
+    let ours = |path: &[String]| !index.owner_types(path, scope).is_empty() || index.is_module(path);
+    let own_owner = !owner.is_empty() && ours(owner);
     // What happened to a member name says something only when the owner is
-    // ours: `spec.loadBalancerIP` is not about a `loadBalancerIP` we deleted.
-    let member_is_ours = owner.is_empty() || own_owner || own_package.is_some();
+    // ours (`Chart.controllers.radar` where `Chart` is our type), or a call
+    // on a variable (`em.persistLater()`): `spec.loadBalancerIP` is not
+    // about a `loadBalancerIP` we deleted.
+    let called_on_variable = matches!(owner, [variable] if variable.starts_with(char::is_lowercase)) && called;
+    let member_is_ours =
+        owner.is_empty() || own_owner || own_package.is_some() || ours(&owner[..1]) || called_on_variable;
     // A name still defined elsewhere (`resolve` of another type) was not
     // removed; its deletion somewhere says nothing about this reference.
     let removed = [owner.first(), Some(name).filter(|_| member_is_ours)].into_iter().flatten();

@@ -112,8 +112,22 @@ const HISTORICAL_FILES: &[&str] = &[
 ];
 
 /// Directories of documents about past releases.
-const HISTORICAL_DIRECTORIES: &[&str] =
-    &["blog", "blogs", "posts", "news", "changelog", "changelogs", "releases", "release-notes", "migrations"];
+const HISTORICAL_DIRECTORIES: &[&str] = &[
+    "blog",
+    "blogs",
+    "posts",
+    "news",
+    "changelog",
+    "changelogs",
+    "releases",
+    "release-notes",
+    "migrations",
+    "historical",
+    "archive",
+    "archived",
+    "meeting-notes",
+    "minutes",
+];
 
 /// Why a clause of `path` under these headings records history, if it does.
 pub(super) fn history_of(path: &str, heading_path: &[(u8, String)]) -> Option<String> {
@@ -127,12 +141,26 @@ pub(super) fn history_of(path: &str, heading_path: &[(u8, String)]) -> Option<St
     if history_file && !spec_directory {
         return Some(format!("{file} records history"));
     }
+    if is_dated(stem) && !spec_directory {
+        return Some(format!("{file} is dated: a report or post about its day"));
+    }
     let directory = directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(d));
     if let Some(directory) = directory.filter(|_| !spec_directory) {
         return Some(format!("in {directory}/, which records history"));
     }
     let (_, title) = heading_path.iter().find(|(_, title)| is_history_heading(title))?;
     Some(format!("under the heading \"{title}\", which records history"))
+}
+
+/// `2017-02-10`, `2024-01-05-release`: a file named after its date.
+fn is_dated(stem: &str) -> bool {
+    let parts: Vec<&str> = stem.splitn(4, '-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() >= 2
+        && parts[..2].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && parts[2][..2].chars().all(|c| c.is_ascii_digit())
 }
 
 fn is_history_heading(title: &str) -> bool {
@@ -145,9 +173,10 @@ fn is_history_heading(title: &str) -> bool {
 }
 
 /// `v1.2.0`, `1.4 (2024-05-01)`, `[2.0.0] - 2023-01-01`: a release heading.
+/// Not "4. Class annotations": a numbered heading has no digit after the dot.
 fn looks_like_version(title: &str) -> bool {
     let title = title.trim_start_matches(['[', 'v', ' ']);
-    let mut parts = title.split(|c: char| !c.is_ascii_digit());
-    let major = parts.next().is_some_and(|p| !p.is_empty());
-    major && title.chars().find(|c| !c.is_ascii_digit()) == Some('.')
+    let major = title.chars().take_while(char::is_ascii_digit).count();
+    let rest = &title[major..];
+    major > 0 && rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit())
 }

@@ -4,6 +4,7 @@
 mod directive;
 mod examples;
 mod history;
+mod imports;
 mod parse;
 pub mod shape;
 pub mod slug;
@@ -91,6 +92,10 @@ pub struct Reference {
     /// an old name on purpose, not drift.
     #[serde(skip)]
     pub historical: bool,
+    /// The package a code example imports this name from (`from mypkg
+    /// import Pool`): a claim about that package's API when it is ours.
+    #[serde(skip)]
+    pub example_package: Option<String>,
     /// The URL of the link to another site whose text this span is
     /// (`[`doWhile()`](https://…)`): a name, possibly of another project.
     #[serde(skip)]

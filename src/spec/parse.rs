@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
 use super::history::{history_of, mark_old_names};
+use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
@@ -99,6 +100,10 @@ struct Builder<'a> {
     example_names: HashSet<String>,
     /// Where each reference-style link definition (`[id]: url`) is.
     definitions: HashMap<String, Range<usize>>,
+    /// Names the open code example imports from a package.
+    example_references: Vec<Reference>,
+    /// Code examples with imports in the current section.
+    example_ordinal: usize,
 }
 
 /// Link labels match case-insensitively with white space folded.
@@ -130,6 +135,8 @@ impl<'a> Builder<'a> {
             links: Vec::new(),
             example_names: HashSet::new(),
             definitions: HashMap::new(),
+            example_references: Vec::new(),
+            example_ordinal: 0,
         }
     }
 
@@ -137,7 +144,12 @@ impl<'a> Builder<'a> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
-            Event::Text(text) => self.text(&text),
+            Event::Text(text) => {
+                if self.in_code_block {
+                    self.example_imports(&text, range.start);
+                }
+                self.text(&text)
+            }
             Event::Code(code) => self.code(&code, range),
             Event::Html(html) => self.block_html(&html, range),
             Event::InlineHtml(html) => self.inline_html(&html, range),
@@ -177,6 +189,8 @@ impl<'a> Builder<'a> {
                     .flatten();
                 self.link(&dest_url, defined.unwrap_or(range))
             }
+            // `![logo](images/logo.png)`: an image is a file of the repository too.
+            Tag::Image { dest_url, .. } => self.link(&dest_url, range),
             _ => {}
         }
     }
@@ -187,8 +201,9 @@ impl<'a> Builder<'a> {
             TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => {
                 self.skip_text = self.skip_text.saturating_sub(1);
                 self.in_code_block = false;
+                self.close_example(range);
             }
-            TagEnd::Link => {
+            TagEnd::Link | TagEnd::Image => {
                 self.links.pop();
             }
             TagEnd::HtmlBlock => {
@@ -243,6 +258,57 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Records what a line of example code imports from a package, where
+    /// the text is the source verbatim (so the name can be located).
+    fn example_imports(&mut self, text: &str, start: usize) {
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            for import in imports(line) {
+                let Some(name) = import.segments.last() else { continue };
+                let at = start + offset + import.offset;
+                if self.source.get(at..at + name.len()) != Some(name.as_str()) {
+                    continue;
+                }
+                let package = import.segments.first().cloned();
+                let kind = ReferenceKind::Symbol { segments: import.segments.clone() };
+                let mut reference = self.reference(kind, &import.text(), at..at + name.len());
+                reference.example_package = package;
+                self.example_references.push(reference);
+            }
+            offset += line.len();
+        }
+    }
+
+    /// A code example that imports names becomes a clause of its own
+    /// (`…#section/example-1`), so its claims are checked like prose.
+    fn close_example(&mut self, range: Range<usize>) {
+        if self.example_references.is_empty() {
+            return;
+        }
+        self.example_ordinal += 1;
+        let references = std::mem::take(&mut self.example_references);
+        let text = self.source.get(range.clone()).unwrap_or("").to_string();
+        let (line, column) = self.lines.line_column(self.source, range.start);
+        let (end_line, _) = self.lines.line_column(self.source, range.end.saturating_sub(1).max(range.start));
+        self.clauses.push(Clause {
+            id: format!("{}#{}/example-{}", self.path, self.section, self.example_ordinal),
+            path: self.path.to_string(),
+            section: self.section.clone(),
+            heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
+            hash: blake3::hash(text.as_bytes()).to_hex()[..16].to_string(),
+            normative: false,
+            text,
+            line,
+            column,
+            end_line,
+            bytes: range,
+            references,
+            ignores: std::mem::take(&mut self.pending.ignores),
+            scope: self.scopes.last().map(|(_, scope)| scope.clone()),
+            history: history_of(self.path, &self.heading_path),
+        });
+    }
+
     fn link(&mut self, destination: &str, range: Range<usize>) {
         let target = repo_path(destination, self.path, self.repository);
         let into_repository = target.as_ref().is_some_and(|t| !t.route_like);
@@ -277,6 +343,7 @@ impl<'a> Builder<'a> {
             soft: false,
             historical: false,
             external_link: None,
+            example_package: None,
             line,
             column,
             bytes: range,
@@ -403,6 +470,7 @@ impl<'a> Builder<'a> {
         self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
         self.section = slug;
         self.ordinal = 0;
+        self.example_ordinal = 0;
         if !heading.references.is_empty() {
             self.heading_clause(title, heading, line, column);
         }
@@ -548,6 +616,15 @@ Second section with the same title.
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
         assert_eq!(historical, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn images_are_links_to_files() {
+        let spec = parse("docs/a.md", "The logo: ![logo](img/logo.png).\n".to_string(), None);
+        match &spec.clauses[0].references[0].kind {
+            ReferenceKind::Path { path, .. } => assert_eq!(path, "docs/img/logo.png"),
+            other => panic!("expected a path, got {other:?}"),
+        }
     }
 
     #[test]
