@@ -262,6 +262,15 @@ impl<'w> CodeIndex<'w> {
         !self.resolve(owner, None).is_empty() || self.is_module(owner)
     }
 
+    /// True when every module the segments name is a JavaScript or
+    /// TypeScript file, whose names are imported, never qualified.
+    pub fn modules_are_files_only(&self, owner: &[String]) -> bool {
+        let Some(last) = owner.last() else { return false };
+        self.modules.get(last.as_str()).is_some_and(|files| {
+            files.iter().all(|&f| matches!(self.files[f].language, Some("javascript" | "typescript")))
+        })
+    }
+
     /// True when the segments end a module path of ours (`net`, `pkg.net`).
     pub fn is_module(&self, owner: &[String]) -> bool {
         let Some(last) = owner.last() else { return false };

@@ -45,7 +45,13 @@ type GrammarGap = (&'static str, fn(&str) -> bool);
 const GRAMMAR_GAPS: &[GrammarGap] = &[
     ("typescript-5 `export type *`", |line| line.contains("export type *")),
     ("typescript variance annotations `<in T>`, `<out T>`", |line| {
+        let trimmed = line.trim_start();
         ["<in ", "<out ", ", in ", ", out ", "<const "].iter().any(|p| line.contains(p))
+            || ["in ", "out ", "const "].iter().any(|p| trimmed.starts_with(p)) && !trimmed.contains('(')
+    }),
+    ("a bare `&` in JSX text", |line| {
+        let text = line.trim();
+        text.contains(" & ") && !text.contains(['(', ')', ';', '=', '{'])
     }),
     ("a `&` in a JSX attribute string", |line| {
         line.split('"').skip(1).step_by(2).any(|value| value.contains('&')) && line.contains('<')
@@ -101,6 +107,8 @@ mod tests {
             "    safe fn abort() -> !;",
             "        #[cfg(feature = \"x\")]",
             "    T:,",
+            "  out Output = unknown,",
+            "                Runtime & Build Information",
         ] {
             assert!(grammar_gap(line, 1), "{line}");
         }

@@ -26,6 +26,7 @@ pub struct History {
 
 impl History {
     pub fn open(root: &Path) -> History {
+        removed::limit_memory();
         let repository = git2::Repository::discover(root).ok();
         let prefix = repository
             .as_ref()

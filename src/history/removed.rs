@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v3";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v4";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,15 +97,36 @@ pub fn load(repository: &git2::Repository, prefix: &str, cache: &Path) -> Option
 fn scan(repository: &git2::Repository, prefix: &str, head: git2::Oid, stop: Option<git2::Oid>) -> Removed {
     let mut removed = Removed { head: head.to_string(), complete: true, ..Removed::default() };
     let superseded = superseded_blobs(repository, prefix, head, stop, &mut removed);
-    let names = definitions_in(repository.path(), &superseded);
-    for (blob, found) in superseded.iter().zip(names) {
-        for name in found {
-            let removal = || Removal { commit: Some(blob.commit.clone()), path: blob.path.clone() };
-            // Blobs are in walk order, newest first: the first one wins.
-            removed.names.entry(name).or_insert_with(removal);
+    // In chunks, so that only one chunk's names are held at a time.
+    for chunk in superseded.chunks(BLOBS_PER_CHUNK) {
+        let names = definitions_in(repository.path(), chunk);
+        for (blob, found) in chunk.iter().zip(names) {
+            for name in found {
+                let removal = || Removal { commit: Some(blob.commit.clone()), path: blob.path.clone() };
+                // Blobs are in walk order, newest first: the first one wins.
+                removed.names.entry(name).or_insert_with(removal);
+            }
         }
     }
     removed
+}
+
+/// How many superseded blobs are read between two merges of their names.
+const BLOBS_PER_CHUNK: usize = 4096;
+
+/// Keeps libgit2 from holding every blob it reads, and the pack files it
+/// maps, in memory: the scan reads each blob once.
+pub fn limit_memory() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: libgit2's global options are set once, before any
+        // repository is opened by this process's analysis threads.
+        unsafe {
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Blob, 0);
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
+            let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
+        }
+    });
 }
 
 /// A version of a code file that a commit replaced or deleted.
@@ -375,6 +396,10 @@ const STATEMENTS: &[&str] = &[
 /// `  bar(x: number): void {`).
 pub fn defined_names(line: &str) -> Vec<&str> {
     let trimmed = line.trim_start();
+    // Locals are not the code's names: a variable, key or assignment only
+    // counts at the top of a file or in a class body.
+    let indent = line[..line.len() - trimmed.len()].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum::<usize>();
+    let shallow = indent <= 4;
     // `"pub struct Client; …"`: code inside a string is text, not a definition.
     let code = trimmed.split(['"', '\'', '`']).next().unwrap_or("");
     let words: Vec<&str> = crate::text::identifier_words(code).collect();
@@ -384,7 +409,10 @@ pub fn defined_names(line: &str) -> Vec<&str> {
     for (i, word) in words.iter().enumerate() {
         // `function (email) {`: an anonymous function names nothing.
         let anonymous = keyword_followed_by_paren(code, word);
-        if DEFINING.contains(word) && !(receiver && *word == "func") && !anonymous {
+        let local = *word == "let" || STORAGE.contains(word) && !shallow;
+        let receiver_func = receiver && *word == "func";
+        let defines = DEFINING.contains(word) && !receiver_func;
+        if defines && !anonymous && !local {
             storage |= STORAGE.contains(word);
             other |= !STORAGE.contains(word);
             names.extend(words[i + 1..].iter().find(|w| !MODIFIERS.contains(w)).copied());
@@ -400,14 +428,17 @@ pub fn defined_names(line: &str) -> Vec<&str> {
         let after_receiver = trimmed.find(')').map_or("", |close| &trimmed[close + 1..]);
         names.extend(crate::text::identifier_words(after_receiver).next());
     }
-    if let Some(first) = words.first() {
+    // `NAME = …`, `field: Type`; not `key: value,` in an object literal.
+    let entry = trimmed.trim_end().ends_with(',');
+    if let Some(first) = words.first().filter(|_| shallow && !entry) {
         let rest = trimmed.strip_prefix(first).unwrap_or("").trim_start();
         if rest.starts_with('=') && !rest.starts_with("==") || rest.starts_with(':') && !rest.starts_with("::") {
             names.push(first);
         }
     }
     if names.is_empty() {
-        names.extend(method_declaration(trimmed).or_else(|| property_assignment(code)));
+        let top_level = indent == 0;
+        names.extend(method_declaration(trimmed).or_else(|| property_assignment(code).filter(|_| top_level)));
     }
     names
 }
@@ -472,6 +503,12 @@ mod tests {
         assert_eq!(defined_names("package zbark"), ["zbark"]);
         assert!(defined_names("if (a.b == c) {").is_empty());
         assert!(defined_names("    x.count += 1").is_empty());
+        assert!(defined_names("        let instance = build();").is_empty(), "a local");
+        assert!(defined_names("        const reply = this.reply;").is_empty(), "a local");
+        assert!(defined_names("      allErrors: true,").is_empty(), "an object key");
+        assert!(defined_names("    instance.util = helper").is_empty(), "a property set in a body");
+        assert_eq!(defined_names("    url_field_name = 'url'"), ["url_field_name"], "a class attribute");
+        assert_eq!(defined_names("const DEFAULT_PORT = 80;"), ["DEFAULT_PORT"]);
         assert!(defined_names("    index_file(\"a.rs\", \"pub struct Client;\")").is_empty());
         assert!(defined_names("    if (ready) {").is_empty());
         assert!(defined_names("    } else if (x == 1) {").is_empty());

@@ -139,8 +139,10 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// route, or a page the doc site generates.
     fn is_route(&self, path: &str, route_like: bool, fragment: Option<&Fragment>) -> bool {
         if route_like {
+            // `setup.html` rendered from `setup.md` beside it (mdBook, Sphinx).
+            let rendered = path.strip_suffix(".html").is_some_and(|stem| self.kind(&format!("{stem}.md")).is_some());
             let parent = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-            return parent.is_empty() || !self.code_dirs.contains(parent);
+            return rendered || parent.is_empty() || !self.code_dirs.contains(parent);
         }
         // `../api/pkg.md#pkg.Settings`: a page generated from the code.
         let api_page = matches!(fragment, Some(Fragment::Heading { anchor }) if anchor.contains('.'));

@@ -113,7 +113,14 @@ fn support(
     let mut clues = Vec::new();
     let Some((name, owner)) = segments.split_last() else { return clues };
     let own_package = owner.first().filter(|first| evidence.manifests.is_own(first));
-    let ours = |path: &[String]| !index.owner_types(path, scope).is_empty() || index.is_module(path);
+    // A lower-case name that only matches a JavaScript module's file name
+    // (`request` for `lib/request.js`) is a variable in an example: nobody
+    // qualifies a JavaScript name with its file.
+    let module_of_ours = |path: &[String]| {
+        let variable_like = matches!(path, [one] if one.starts_with(char::is_lowercase));
+        index.is_module(path) && !(variable_like && index.modules_are_files_only(path))
+    };
+    let ours = |path: &[String]| !index.owner_types(path, scope).is_empty() || module_of_ours(path);
     let own_owner = !owner.is_empty() && ours(owner);
     // What happened to a member name says something only when the owner is
     // ours (`Chart.controllers.radar` where `Chart` is our type), or a call
