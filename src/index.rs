@@ -16,7 +16,7 @@ pub struct SymbolId {
 
 /// How many symbols one reference may link to before it is too vague to be
 /// useful (`new`, `run`).
-const MAX_TARGETS: usize = 8;
+pub const MAX_TARGETS: usize = 8;
 
 /// Lower-case defined names (with the name as written) by first or last
 /// letter and length: one edit keeps one of the two ends.

@@ -93,8 +93,6 @@ pub fn spec_anchor_targets(comment: &str) -> Vec<(usize, &str)> {
     found
 }
 
-/// Lower-case words of an identifier: `NewInventoryServer` → new, inventory,
-/// server; `MAX_RETRIES` → max, retries.
 /// How an identifier is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameStyle {
@@ -134,6 +132,8 @@ impl NameStyle {
     }
 }
 
+/// Lower-case words of an identifier: `NewInventoryServer` → new, inventory,
+/// server; `MAX_RETRIES` → max, retries.
 pub fn name_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();

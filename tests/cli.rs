@@ -565,3 +565,43 @@ fn examples_importing_our_own_package_are_claims_about_it() {
     assert_eq!(finding["evidence"][0], serde_json::json!({"kind": "own-import", "package": "taskline"}));
     assert_eq!(finding["severity"], "error");
 }
+
+#[test]
+fn min_confidence_hides_evidence_against_and_rejects_bad_values() {
+    let readme = "Returns a `serde_json::Value`; calls `Client::gone_away()`.\n";
+    let dir = repo(&[
+        ("src/net.rs", CODE),
+        ("Cargo.toml", "[package]\nname = \"net\"\n[dependencies]\nserde_json = \"1\"\n"),
+        ("README.md", readme),
+    ]);
+    let (_, shown) = json(dir.path(), &[]);
+    assert_eq!(field(&shown, "reference"), ["Client::gone_away()"], "the dependency's name is hidden by default");
+    let (_, all) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&all, "reference"), ["serde_json::Value", "Client::gone_away()"]);
+    assert_eq!(all["findings"][0]["severity"], "info");
+    assert_eq!(all["findings"][0]["evidence"][0]["gate"], "dependency");
+    driftcheck(dir.path()).args(["check", "--min-confidence", "1.5"]).assert().code(2);
+}
+
+#[test]
+fn links_shows_what_a_gate_dropped_and_why() {
+    let readme = "# Changelog\n\n`old_thing()` was removed.\n\n# Use\n\nRun the `init_db` command.\n";
+    let dir = repo(&[("src/net.rs", CODE), ("README.md", readme)]);
+    let output = driftcheck(dir.path()).args(["links", "--format", "json"]).output().expect("run");
+    let listing: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let silenced: Vec<(String, String)> = listing["clauses"]
+        .as_array()
+        .expect("clauses")
+        .iter()
+        .flat_map(|clause| clause["silenced"].as_array().cloned().unwrap_or_default())
+        .map(|s| (s["reference"].as_str().unwrap_or("").to_string(), s["gate"].as_str().unwrap_or("").to_string()))
+        .collect();
+    let expected = [
+        ("old_thing()".to_string(), "history-section".to_string()),
+        ("init_db".to_string(), "names-other-thing".to_string()),
+    ];
+    assert_eq!(silenced, expected);
+    let human = driftcheck(dir.path()).arg("links").output().expect("run");
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("silenced by names-other-thing: followed by \"command\""), "{text}");
+}

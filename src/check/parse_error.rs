@@ -14,7 +14,7 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
             // Test data and code shown in documentation (mdBook's hidden
             // `# ` lines) are often not valid on purpose; and some valid
             // syntax is newer than the bundled grammars.
-            if is_test_path(&file.path) || in_documentation(&file.path) || grammar_gap(&file.source, problem.line) {
+            if is_test_path(&file.path) || in_documentation(&file.path) || grammar_gap(file.language, &file.source, problem.line) {
                 return None;
             }
             let language = file.language.unwrap_or("its language");
@@ -37,42 +37,49 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
         .collect()
 }
 
-/// A name and a test of the line a syntax error starts on.
-type GrammarGap = (&'static str, fn(&str) -> bool);
+/// A name, the languages it applies to, and a test of the line a syntax
+/// error starts on.
+type GrammarGap = (&'static str, &'static [&'static str], fn(&str) -> bool);
 
 /// Valid code the bundled grammars reject, by the line the error starts
 /// on: each is named, so a new gap is one more row.
+const TS: &[&str] = &["typescript"];
+const TS_JS: &[&str] = &["typescript", "javascript"];
+const RUST: &[&str] = &["rust"];
+
 const GRAMMAR_GAPS: &[GrammarGap] = &[
-    ("typescript-5 `export type *`", |line| line.contains("export type *")),
-    ("typescript variance annotations `<in T>`, `<out T>`", |line| {
+    ("typescript-5 `export type *`", TS, |line| line.contains("export type *")),
+    ("typescript variance annotations `<in T>`, `<out T>`", TS, |line| {
         let trimmed = line.trim_start();
         ["<in ", "<out ", ", in ", ", out ", "<const "].iter().any(|p| line.contains(p))
-            || ["in ", "out ", "const "].iter().any(|p| trimmed.starts_with(p)) && !trimmed.contains('(')
+            || ["in ", "out "].iter().any(|p| trimmed.starts_with(p)) && !trimmed.contains(['(', ';'])
     }),
-    ("a bare `&` in JSX text", |line| {
+    ("a bare `&` in JSX text", TS_JS, |line| {
         let text = line.trim();
         text.contains(" & ") && !text.contains(['(', ')', ';', '=', '{'])
     }),
-    ("a `&` in a JSX attribute string", |line| {
+    ("a `&` in a JSX attribute string", TS_JS, |line| {
         line.split('"').skip(1).step_by(2).any(|value| value.contains('&')) && line.contains('<')
     }),
-    ("rust macros named like a primitive type (`str![…]`)", |line| {
+    ("rust macros named like a primitive type (`str![…]`)", RUST, |line| {
         const PRIMITIVES: &[&str] = &[
             "str!", "bool!", "char!", "u8!", "u16!", "u32!", "u64!", "u128!", "i8!", "i16!", "i32!", "i64!", "f32!",
             "f64!", "usize!", "isize!",
         ];
         PRIMITIVES.iter().any(|p| line.contains(p))
     }),
-    ("rust token macros (`T![~]`)", |line| {
+    ("rust token macros (`T![~]`)", RUST, |line| {
         line.match_indices("![").any(|(at, _)| {
             let inside = line[at + 2..].split(']').next().unwrap_or("");
             !inside.is_empty() && inside.chars().all(|c| c.is_ascii_punctuation() && c != '[')
         })
     }),
-    ("rust `dyn 'a + Trait`", |line| line.contains("dyn '")),
-    ("rust 2024 `safe fn` and `unsafe extern`", |line| line.contains("safe fn ") || line.contains("unsafe extern")),
-    ("rust attributes inside patterns and expressions", |line| line.trim_start().starts_with("#[")),
-    ("rust empty bounds in a where clause (`T:`)", |line| {
+    ("rust `dyn 'a + Trait`", RUST, |line| line.contains("dyn '")),
+    ("rust 2024 `safe fn` and `unsafe extern`", RUST, |line| {
+        line.contains("safe fn ") || line.contains("unsafe extern")
+    }),
+    ("rust attributes inside patterns and expressions", RUST, |line| line.trim_start().starts_with("#[")),
+    ("rust empty bounds in a where clause (`T:`)", RUST, |line| {
         let trimmed = line.trim().trim_end_matches(',');
         trimmed
             .strip_suffix(':')
@@ -80,9 +87,9 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     }),
 ];
 
-fn grammar_gap(source: &str, line: usize) -> bool {
+fn grammar_gap(language: Option<&str>, source: &str, line: usize) -> bool {
     let Some(text) = source.lines().nth(line.saturating_sub(1)) else { return false };
-    GRAMMAR_GAPS.iter().any(|(_, gap)| gap(text))
+    GRAMMAR_GAPS.iter().any(|(_, languages, gap)| language.is_some_and(|l| languages.contains(&l)) && gap(text))
 }
 
 /// A code file kept with the documentation, as an example for it.
@@ -97,23 +104,34 @@ mod tests {
 
     #[test]
     fn valid_code_the_grammars_reject_is_a_gap_not_an_error() {
-        for line in [
-            "export type * from './types';",
-            "interface Producer<out T> { make(): T }",
-            "  <a href=\"?a=1&b=2\">next</a>",
-            "let s = str![\"x\"];",
-            "T![~] => Kind::Tilde,",
-            "fn f(x: &(dyn 'db + Db)) {}",
-            "    safe fn abort() -> !;",
-            "        #[cfg(feature = \"x\")]",
-            "    T:,",
-            "  out Output = unknown,",
-            "                Runtime & Build Information",
+        for (language, line) in [
+            ("typescript", "export type * from './types';"),
+            ("typescript", "interface Producer<out T> { make(): T }"),
+            ("typescript", "  out Output = unknown,"),
+            ("typescript", "  <a href=\"?a=1&b=2\">next</a>"),
+            ("javascript", "                Runtime & Build Information"),
+            ("rust", "let s = str![\"x\"];"),
+            ("rust", "T![~] => Kind::Tilde,"),
+            ("rust", "fn f(x: &(dyn 'db + Db)) {}"),
+            ("rust", "    safe fn abort() -> !;"),
+            ("rust", "        #[cfg(feature = \"x\")]"),
+            ("rust", "    T:,"),
         ] {
-            assert!(grammar_gap(line, 1), "{line}");
+            assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
-        for line in ["fn broken( {", "let x = ;", "class A { void f( }"] {
-            assert!(!grammar_gap(line, 1), "{line}");
+    }
+
+    #[test]
+    fn real_syntax_errors_are_not_gaps() {
+        for (language, line) in [
+            ("rust", "fn broken( {"),
+            ("javascript", "const x = ;"),
+            ("python", "else:"),
+            ("python", "    #[not rust]"),
+            ("java", "class A { void f( }"),
+            ("typescript", "let x = ;"),
+        ] {
+            assert!(!grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
     }
 }

@@ -1,7 +1,8 @@
 //! What the code used to be, from git: the text of anchored code when a
 //! link was accepted (so a stale link can show a diff; the local cache
-//! `accept` fills comes first), and which names recent commits stopped
-//! defining (so a spec naming one is certainly stale).
+//! `accept` fills comes first), which names and files the whole history
+//! deleted (so a spec naming one names this repository's code), and what
+//! other refs hold (for links pinned to them).
 
 mod removed;
 

@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v4";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v6";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,8 +44,11 @@ pub struct Removed {
     pub head: String,
     /// How many commits were read.
     pub commits: usize,
-    /// False when a budget stopped the scan before the root commit.
+    /// False when a budget stopped the scan before the root commit, or the
+    /// clone is shallow.
     pub complete: bool,
+    /// The scan read a shallow clone.
+    pub shallow: bool,
     pub names: HashMap<String, Removal>,
     pub paths: HashMap<String, Removal>,
 }
@@ -60,7 +63,7 @@ impl Removed {
             self.paths.entry(path).or_insert(removal);
         }
         self.commits += older.commits;
-        self.complete = older.complete;
+        self.complete &= older.complete;
     }
 }
 
@@ -69,7 +72,10 @@ impl Removed {
 /// `prefix` limits it to the part of the work tree driftcheck checks.
 pub fn load(repository: &git2::Repository, prefix: &str, cache: &Path) -> Option<Removed> {
     let head = repository.head().ok()?.peel_to_commit().ok()?.id();
-    let cached = read_cache(cache);
+    // A scan of a shallow clone is incomplete; once the clone is deepened,
+    // it is read again.
+    let shallow = repository.is_shallow();
+    let cached = read_cache(cache).filter(|cached| cached.complete || !cached.shallow || shallow);
     let removed = match cached {
         Some(cached) if cached.head == head.to_string() => return Some(cached),
         Some(cached) => match git2::Oid::from_str(&cached.head) {
@@ -95,12 +101,19 @@ pub fn load(repository: &git2::Repository, prefix: &str, cache: &Path) -> Option
 /// and their definition lines collected. A name a superseded blob defines
 /// and the current code does not was removed by (at the latest) that commit.
 fn scan(repository: &git2::Repository, prefix: &str, head: git2::Oid, stop: Option<git2::Oid>) -> Removed {
-    let mut removed = Removed { head: head.to_string(), complete: true, ..Removed::default() };
+    let shallow = repository.is_shallow();
+    let mut removed = Removed { head: head.to_string(), complete: !shallow, shallow, ..Removed::default() };
     let superseded = superseded_blobs(repository, prefix, head, stop, &mut removed);
+    let mut bytes = 0;
     // In chunks, so that only one chunk's names are held at a time.
     for chunk in superseded.chunks(BLOBS_PER_CHUNK) {
+        if bytes >= MAX_BYTES {
+            removed.complete = false;
+            break;
+        }
         let names = definitions_in(repository.path(), chunk);
-        for (blob, found) in chunk.iter().zip(names) {
+        bytes += names.iter().map(|(size, _)| *size).sum::<u64>();
+        for (blob, (_, found)) in chunk.iter().zip(names) {
             for name in found {
                 let removal = || Removal { commit: Some(blob.commit.clone()), path: blob.path.clone() };
                 // Blobs are in walk order, newest first: the first one wins.
@@ -152,9 +165,8 @@ fn superseded_blobs(
         return blobs;
     }
     let mut seen = std::collections::HashSet::new();
-    let mut bytes = 0u64;
     for oid in walk.flatten() {
-        if removed.commits >= MAX_COMMITS || bytes >= MAX_BYTES {
+        if removed.commits >= MAX_COMMITS {
             removed.complete = false;
             break;
         }
@@ -183,7 +195,6 @@ fn superseded_blobs(
             if !replaced || !is_scanned_code(path) || !seen.insert(blob) {
                 continue;
             }
-            bytes += delta.old_file().size();
             blobs.push(Superseded { blob, commit: commit_id.clone(), path: path.to_string() });
         }
     }
@@ -203,23 +214,24 @@ fn is_scanned_code(path: &str) -> bool {
 
 /// The names each blob's definition lines define, read in parallel, one
 /// repository handle per worker thread.
-fn definitions_in(git_directory: &Path, blobs: &[Superseded]) -> Vec<Vec<String>> {
+fn definitions_in(git_directory: &Path, blobs: &[Superseded]) -> Vec<(u64, Vec<String>)> {
     use rayon::prelude::*;
     blobs
         .par_iter()
         .map_init(
             || git2::Repository::open(git_directory).ok(),
             |repository, superseded| {
-                let Some(repository) = repository.as_ref() else { return Vec::new() };
-                let Ok(blob) = repository.find_blob(superseded.blob) else { return Vec::new() };
+                let Some(repository) = repository.as_ref() else { return (0, Vec::new()) };
+                let Ok(blob) = repository.find_blob(superseded.blob) else { return (0, Vec::new()) };
+                let size = blob.size() as u64;
                 if blob.size() > MAX_BLOB_BYTES {
-                    return Vec::new();
+                    return (size, Vec::new());
                 }
                 let text = String::from_utf8_lossy(blob.content());
                 let mut names: Vec<String> = text.lines().flat_map(defined_names).map(str::to_string).collect();
                 names.sort_unstable();
                 names.dedup();
-                names
+                (size, names)
             },
         )
         .collect()
@@ -272,7 +284,7 @@ pub fn cache_path(state: &Path) -> PathBuf {
     state.join("cache").join("removed-definitions")
 }
 
-/// The cache: a version line, `head`, `commits`, `complete`, then one
+/// The cache: a version line, `head`, `commits`, `complete`, `shallow`, then one
 /// `name|path <TAB> kind <TAB> commit <TAB> file` line per deletion.
 fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
     if let Some(state) = cache.parent().and_then(Path::parent) {
@@ -282,8 +294,8 @@ fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
         std::fs::create_dir_all(directory)?;
     }
     let mut text = format!(
-        "{CACHE_VERSION}\nhead\t{}\ncommits\t{}\ncomplete\t{}\n",
-        removed.head, removed.commits, removed.complete
+        "{CACHE_VERSION}\nhead\t{}\ncommits\t{}\ncomplete\t{}\nshallow\t{}\n",
+        removed.head, removed.commits, removed.complete, removed.shallow
     );
     let mut lines: Vec<String> = Vec::new();
     for (kind, map) in [("name", &removed.names), ("path", &removed.paths)] {
@@ -314,11 +326,15 @@ fn read_cache(cache: &Path) -> Option<Removed> {
     let head = field("head")?;
     let commits = field("commits")?.parse().ok()?;
     let complete = field("complete")?.parse().ok()?;
+    let shallow = field("shallow")?.parse().ok()?;
     git2::Oid::from_str(&head).ok()?;
-    let mut removed = Removed { head, commits, complete, ..Removed::default() };
+    let mut removed = Removed { head, commits, complete, shallow, ..Removed::default() };
     for line in lines {
         let mut parts = line.split('\t');
         let (kind, key, commit, path) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        if commit != "-" && git2::Oid::from_str(commit).is_err() {
+            return None;
+        }
         let removal = Removal { commit: (commit != "-").then(|| commit.to_string()), path: path.to_string() };
         let map = match kind {
             "name" => &mut removed.names,
@@ -428,19 +444,113 @@ pub fn defined_names(line: &str) -> Vec<&str> {
         let after_receiver = trimmed.find(')').map_or("", |close| &trimmed[close + 1..]);
         names.extend(crate::text::identifier_words(after_receiver).next());
     }
-    // `NAME = …`, `field: Type`; not `key: value,` in an object literal.
-    let entry = trimmed.trim_end().ends_with(',');
-    if let Some(first) = words.first().filter(|_| shallow && !entry) {
-        let rest = trimmed.strip_prefix(first).unwrap_or("").trim_start();
-        if rest.starts_with('=') && !rest.starts_with("==") || rest.starts_with(':') && !rest.starts_with("::") {
-            names.push(first);
-        }
+    if names.is_empty() {
+        names.extend(member_definition(code, indent));
     }
     if names.is_empty() {
         let top_level = indent == 0;
         names.extend(method_declaration(trimmed).or_else(|| property_assignment(code).filter(|_| top_level)));
     }
     names
+}
+
+/// Visibility and other modifiers before a member's name.
+const MEMBER_MODIFIERS: &[&str] =
+    &["pub", "pub(crate)", "pub(super)", "public", "private", "protected", "readonly", "static", "final", "override"];
+
+/// Types a field is declared with, besides capitalised ones.
+const PRIMITIVE_TYPES: &[&str] = &[
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+    "bool",
+    "char",
+    "str",
+    "int",
+    "float",
+    "string",
+    "number",
+    "boolean",
+    "any",
+    "unknown",
+    "bigint",
+    "byte",
+    "rune",
+    "error",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float32",
+    "float64",
+    "map",
+    "chan",
+    "func",
+    "interface",
+    "list",
+    "dict",
+    "tuple",
+    "bytes",
+    "object",
+];
+
+/// A member a line declares without a keyword:
+/// - `NAME = …` and `field: Type` at the top of a file or in a class body
+///   (`url_field_name = 'url'`), but not `key: value,` in an object literal;
+/// - `name: function (…)` and `name: (…) => …`, methods of an object, anywhere;
+/// - struct fields with a type, `pub max_retries: u32,`;
+/// - enum variants, `FastPath,`, `FastPath(u32),`, `FAST_PATH,`;
+/// - Go struct fields, `MaxRetries int`.
+fn member_definition(code: &str, indent: usize) -> Option<&str> {
+    let mut body = code.trim();
+    while let Some(rest) = MEMBER_MODIFIERS.iter().find_map(|m| body.strip_prefix(m).filter(|r| r.starts_with(' '))) {
+        body = rest.trim_start();
+    }
+    let end = body.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(body.len());
+    let (name, rest) = (&body[..end], body[end..].trim_start());
+    if !name.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '$') {
+        return None;
+    }
+    let (shallow, entry) = (indent <= 4, rest.trim_end().ends_with(','));
+    let capital = name.starts_with(char::is_uppercase);
+    if let Some(value) = rest.strip_prefix(':').filter(|v| !v.starts_with(':')).map(str::trim_start) {
+        let method = value.starts_with("function") || value.starts_with("async") || value.contains("=>");
+        let typed = is_type(value) && indent <= 8;
+        return (method || typed || shallow && !entry).then_some(name);
+    }
+    if let Some(value) = rest.strip_prefix('=').filter(|v| !v.starts_with(['=', '>'])) {
+        // `FastPath = 1,` in an enum; `NAME = …` at the top or in a class.
+        return (shallow && !entry || capital && entry && indent <= 8 && !value.contains('(')).then_some(name);
+    }
+    if !capital || indent > 8 {
+        return None;
+    }
+    let variant = rest.is_empty() && end > 1 || rest.starts_with([',', '{']) || rest.starts_with('(') && entry;
+    let go_field = rest.split_whitespace().next().is_some_and(is_type) && !rest.contains(['(', '=', ':']);
+    (variant || go_field).then_some(name)
+}
+
+/// `u32`, `String`, `&str`, `*http.Client`, `[]byte`, `Vec<u8>`: a type.
+fn is_type(text: &str) -> bool {
+    let text = text.trim_start_matches(['&', '*', '[', ']', '(', '?', ' ']).trim_start_matches("mut ");
+    let word: String = text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    word.starts_with(char::is_uppercase) || PRIMITIVE_TYPES.contains(&word.as_str())
 }
 
 /// True when `keyword` in `code` is followed by `(`, not a name.
@@ -481,7 +591,9 @@ fn method_declaration(line: &str) -> Option<&str> {
     let words: Vec<&str> = crate::text::identifier_words(head).collect();
     let name = *words.last()?;
     let statement = words.iter().any(|w| STATEMENTS.contains(w));
-    (!statement).then_some(name)
+    // `public Foo bar(int a,` continues a declaration; `Some(value),` an expression.
+    let continued = body.ends_with(',') && words.len() < 2;
+    (!statement && !continued).then_some(name)
 }
 
 #[cfg(test)]
@@ -508,6 +620,12 @@ mod tests {
         assert!(defined_names("      allErrors: true,").is_empty(), "an object key");
         assert!(defined_names("    instance.util = helper").is_empty(), "a property set in a body");
         assert_eq!(defined_names("    url_field_name = 'url'"), ["url_field_name"], "a class attribute");
+        assert_eq!(defined_names("    pub max_retries: u32,"), ["max_retries"], "a struct field");
+        assert_eq!(defined_names("    FastPath,"), ["FastPath"], "an enum variant");
+        assert_eq!(defined_names("    FAST_PATH(1),"), ["FAST_PATH"], "a Java enum constant");
+        assert_eq!(defined_names("\tMaxRetries int `json:\"max\"`"), ["MaxRetries"], "a Go struct field");
+        assert_eq!(defined_names("        getBarsAtEvent: function(e) {"), ["getBarsAtEvent"], "an object's method");
+        assert!(defined_names("            Some(value),").is_empty(), "an expression");
         assert_eq!(defined_names("const DEFAULT_PORT = 80;"), ["DEFAULT_PORT"]);
         assert!(defined_names("    index_file(\"a.rs\", \"pub struct Client;\")").is_empty());
         assert!(defined_names("    if (ready) {").is_empty());
@@ -559,6 +677,32 @@ mod tests {
         assert_eq!(read_cache(&cache), Some(second.clone()));
 
         std::fs::write(&cache, format!("{CACHE_VERSION}\nhead\tnot-a-commit\n")).unwrap();
-        assert_eq!(load(&repository, "", &cache), Some(second), "a corrupt cache is rebuilt");
+        assert_eq!(load(&repository, "", &cache), Some(second.clone()), "a corrupt cache is rebuilt");
+        let text = std::fs::read_to_string(&cache).unwrap();
+        std::fs::write(&cache, format!("{text}name\tx\t€€€\ta.py\n")).unwrap();
+        assert_eq!(load(&repository, "", &cache), Some(second), "a corrupt line is rebuilt too");
+    }
+
+    #[test]
+    fn a_shallow_clone_is_incomplete_until_it_is_deepened() {
+        let origin = tempfile::tempdir().unwrap();
+        git(origin.path(), &["init", "-q"]);
+        commit(origin.path(), "a.py", "def ancient_helper():\n    pass\n");
+        commit(origin.path(), "a.py", "def current():\n    pass\n");
+        for n in 0..5 {
+            commit(origin.path(), "notes.txt", &format!("{n}\n"));
+        }
+        let clones = tempfile::tempdir().unwrap();
+        let url = format!("file://{}", origin.path().display());
+        git(clones.path(), &["clone", "-q", "--depth", "2", &url, "clone"]);
+        let clone = clones.path().join("clone");
+        let cache = cache_path(&clone.join(".driftcheck"));
+        let shallow = load(&git2::Repository::open(&clone).unwrap(), "", &cache).unwrap();
+        assert!(!shallow.complete && shallow.shallow);
+        assert!(!shallow.names.contains_key("ancient_helper"));
+        git(&clone, &["fetch", "-q", "--unshallow"]);
+        let deep = load(&git2::Repository::open(&clone).unwrap(), "", &cache).unwrap();
+        assert!(deep.complete && !deep.shallow);
+        assert!(deep.names.contains_key("ancient_helper"), "read again once deepened");
     }
 }

@@ -366,7 +366,9 @@ pub enum Outcome {
 pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> bool) -> Outcome {
     let protected = support.iter().any(Clue::protects);
     let supported = !support.is_empty();
-    let is_symbol = matches!(candidate.reference.kind, ReferenceKind::Symbol { .. }) || !candidate.segments.is_empty();
+    // A link names a file outright: only the history gates apply to it,
+    // even when a `#Symbol` fragment gives it segments.
+    let is_symbol = matches!(candidate.reference.kind, ReferenceKind::Symbol { .. });
     let mut against = Vec::new();
     for gate in GATES {
         if !enabled(gate.name) || gate.applies == Applies::Symbols && !is_symbol {

@@ -123,8 +123,13 @@ impl LinkGraph {
 /// How one reference resolved.
 enum Resolution {
     Linked(Vec<Target>),
-    /// Not this repository's code (an external API, a doc-site route).
-    Elsewhere,
+    /// Not checked, for a named reason that `driftcheck links` shows: an
+    /// example's import from another package, a name too common to mean
+    /// one thing, a doc-site route, a ref the repository does not have.
+    Elsewhere {
+        gate: &'static str,
+        reason: String,
+    },
     /// Names nothing that exists, with the evidence that it was ours.
     Broken(Problem, Vec<Clue>),
 }
@@ -187,7 +192,13 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
                         origin: Origin::Reference(reference_index),
                         target,
                     })),
-                    Resolution::Elsewhere => {}
+                    Resolution::Elsewhere { gate, reason } => graph.silenced.push(Silenced {
+                        spec: spec_index,
+                        clause: clause_index,
+                        reference: reference_index,
+                        gate,
+                        reason,
+                    }),
                     Resolution::Broken(problem, support) => {
                         let candidate = Candidate {
                             reference,
@@ -219,7 +230,10 @@ fn removed_directory<'r>(removed: &'r Removed, path: &str) -> Option<&'r crate::
 /// checked at all.
 fn pinned(path: &str, git_ref: &str, fragment: Option<&crate::spec::Fragment>, evidence: &Evidence) -> Resolution {
     match evidence.pinned_files.get(&(git_ref.to_string(), path.to_string())) {
-        None => Resolution::Elsewhere,
+        None => Resolution::Elsewhere {
+            gate: "unknown-ref",
+            reason: format!("the repository has no ref `{git_ref}` to check the link against"),
+        },
         Some(None) => Resolution::Broken(Problem::MissingPath, Vec::new()),
         Some(Some(available)) => match fragment {
             Some(crate::spec::Fragment::Lines { end, .. }) if end > available => {

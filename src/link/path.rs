@@ -20,7 +20,10 @@ pub(super) fn resolve_path(
     let Some(kind) = files.kind(path) else {
         // A path a recent commit deleted was a real file, not a generated page.
         return if !deleted && files.is_route(path, route_like, fragment) {
-            Resolution::Elsewhere
+            Resolution::Elsewhere {
+                gate: "doc-route",
+                reason: "a doc-site route or a page the doc site generates".into(),
+            }
         } else {
             Resolution::Broken(Problem::MissingPath, Vec::new())
         };

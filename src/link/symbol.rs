@@ -46,8 +46,9 @@ pub(super) fn resolve_symbol(
 ) -> Resolution {
     // An example's import from another package (`from requests import
     // get`) is that package's business.
-    if reference.example_package.as_ref().is_some_and(|package| !evidence.manifests.is_own(package)) {
-        return Resolution::Elsewhere;
+    if let Some(package) = reference.example_package.as_ref().filter(|p| !evidence.manifests.is_own(p)) {
+        let reason = format!("an example's import from `{package}`, which is not this repository's package");
+        return Resolution::Elsewhere { gate: "foreign-import", reason };
     }
     let called = reference.text.trim_end().ends_with(')');
     // `mycrate::Client`, `mypkg.load`: our own package qualifies nothing
@@ -89,7 +90,13 @@ fn resolve_in(segments: &[String], scope: Option<&str>, called: bool, index: &Co
     if !found.is_empty() {
         return Some(match index.prefer(found, called) {
             Some(chosen) => Resolution::Linked(chosen.into_iter().map(Target::Symbol).collect()),
-            None => Resolution::Elsewhere,
+            None => Resolution::Elsewhere {
+                gate: "ambiguous",
+                reason: format!(
+                    "more than {} symbols have this name: too common to mean one",
+                    crate::index::MAX_TARGETS
+                ),
+            },
         });
     }
     let modules = index.resolve_module(segments, scope);

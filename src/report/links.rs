@@ -76,7 +76,7 @@ fn write_human(clauses: &[ClauseLinks], out: &mut dyn Write) -> io::Result<()> {
 fn describe(clue: &Clue) -> String {
     match clue {
         Clue::Removed { name, commit: Some(commit), path } => {
-            format!("+ removed: `{name}` was in {path} until commit {}", &commit[..commit.len().min(10)])
+            format!("+ removed: `{name}` was in {path} until commit {}", commit.get(..10).unwrap_or(commit))
         }
         Clue::Removed { name, commit: None, path } => format!("+ removed: `{name}` was in {path} until this change"),
         Clue::NearMiss { symbol } => format!("+ near miss of `{symbol}`"),

@@ -155,12 +155,13 @@ pub(super) fn history_of(path: &str, heading_path: &[(u8, String)]) -> Option<St
 /// `2017-02-10`, `2024-01-05-release`: a file named after its date.
 fn is_dated(stem: &str) -> bool {
     let parts: Vec<&str> = stem.splitn(4, '-').collect();
+    let digits = |part: &str, count: usize| part.chars().take(count).filter(char::is_ascii_digit).count() == count;
     parts.len() >= 3
         && parts[0].len() == 4
         && parts[1].len() == 2
-        && parts[2].len() >= 2
-        && parts[..2].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-        && parts[2][..2].chars().all(|c| c.is_ascii_digit())
+        && digits(parts[0], 4)
+        && digits(parts[1], 2)
+        && digits(parts[2], 2)
 }
 
 fn is_history_heading(title: &str) -> bool {

@@ -58,7 +58,12 @@ fn javascript(line: &str) -> Option<Vec<Import>> {
     }
     let names = rest.get(open + 1..close)?;
     let names_start = line.len() - rest.len() + open + 1;
-    Some(listed(names, names_start, &package[..1], "."))
+    // `@acme/widgets/sub`: a scoped package's name is its first two parts.
+    let root = match package.as_slice() {
+        [scope, name, ..] if scope.starts_with('@') => vec![format!("{scope}/{name}")],
+        _ => package[..1].to_vec(),
+    };
+    Some(listed(names, names_start, &root, "."))
 }
 
 /// `use mycrate::db::{Pool, Conn};`, `use mycrate::db::Pool;`.
