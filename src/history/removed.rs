@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v6";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v8";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -436,8 +436,8 @@ pub fn defined_names(line: &str) -> Vec<&str> {
     }
     // `public static Gson createGson(…) {`: the word after `static` is a type.
     if storage && !other {
-        if let Some(method) = method_declaration(trimmed) {
-            return vec![method];
+        if let Some(member) = method_declaration(trimmed).or_else(|| field_declaration(code)) {
+            return vec![member];
         }
     }
     if receiver {
@@ -448,8 +448,14 @@ pub fn defined_names(line: &str) -> Vec<&str> {
         names.extend(member_definition(code, indent));
     }
     if names.is_empty() {
-        let top_level = indent == 0;
-        names.extend(method_declaration(trimmed).or_else(|| property_assignment(code).filter(|_| top_level)));
+        // `self.name = …` and `this.name = …` define a member wherever they stand.
+        let own_member = code.starts_with("self.") || code.starts_with("this.");
+        let top_level = indent == 0 || own_member;
+        names.extend(
+            method_declaration(trimmed)
+                .or_else(|| property_assignment(code).filter(|_| top_level))
+                .or_else(|| field_declaration(code).filter(|_| indent <= 4)),
+        );
     }
     names
 }
@@ -530,9 +536,10 @@ fn member_definition(code: &str, indent: usize) -> Option<&str> {
     let (shallow, entry) = (indent <= 4, rest.trim_end().ends_with(','));
     let capital = name.starts_with(char::is_uppercase);
     if let Some(value) = rest.strip_prefix(':').filter(|v| !v.starts_with(':')).map(str::trim_start) {
+        // `field: Type` declares; `allErrors: true` in an object only sets.
         let method = value.starts_with("function") || value.starts_with("async") || value.contains("=>");
         let typed = is_type(value) && indent <= 8;
-        return (method || typed || shallow && !entry).then_some(name);
+        return (method || typed).then_some(name);
     }
     if let Some(value) = rest.strip_prefix('=').filter(|v| !v.starts_with(['=', '>'])) {
         // `FastPath = 1,` in an enum; `NAME = …` at the top or in a class.
@@ -551,6 +558,21 @@ fn is_type(text: &str) -> bool {
     let text = text.trim_start_matches(['&', '*', '[', ']', '(', '?', ' ']).trim_start_matches("mut ");
     let word: String = text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
     word.starts_with(char::is_uppercase) || PRIMITIVE_TYPES.contains(&word.as_str())
+}
+
+/// `private Path targetDir;`, `protected final int retries = 3;`: a Java
+/// or C#-style field, a type then the name.
+fn field_declaration(code: &str) -> Option<&str> {
+    let declaration = code.trim_end().strip_suffix(';')?;
+    let declaration = declaration.split('=').next()?.trim_end();
+    if declaration.contains(['(', ')', '.', '"']) {
+        return None;
+    }
+    let words: Vec<&str> = declaration.split_whitespace().collect();
+    let (name, before) = words.split_last()?;
+    let typed = before.iter().rev().find(|w| !MEMBER_MODIFIERS.contains(w)).is_some_and(|w| is_type(w));
+    let statement = before.iter().any(|w| STATEMENTS.contains(w));
+    (typed && !statement && crate::spec::shape::is_identifier(name)).then_some(*name)
 }
 
 /// True when `keyword` in `code` is followed by `(`, not a name.
@@ -618,6 +640,8 @@ mod tests {
         assert!(defined_names("        let instance = build();").is_empty(), "a local");
         assert!(defined_names("        const reply = this.reply;").is_empty(), "a local");
         assert!(defined_names("      allErrors: true,").is_empty(), "an object key");
+        assert!(defined_names("  allErrors: true").is_empty(), "the last object key");
+        assert_eq!(defined_names("    auth_key: str"), ["auth_key"], "a typed class field");
         assert!(defined_names("    instance.util = helper").is_empty(), "a property set in a body");
         assert_eq!(defined_names("    url_field_name = 'url'"), ["url_field_name"], "a class attribute");
         assert_eq!(defined_names("    pub max_retries: u32,"), ["max_retries"], "a struct field");
@@ -626,6 +650,10 @@ mod tests {
         assert_eq!(defined_names("\tMaxRetries int `json:\"max\"`"), ["MaxRetries"], "a Go struct field");
         assert_eq!(defined_names("        getBarsAtEvent: function(e) {"), ["getBarsAtEvent"], "an object's method");
         assert!(defined_names("            Some(value),").is_empty(), "an expression");
+        assert_eq!(defined_names("    private Path targetDir;"), ["targetDir"], "a Java field");
+        assert_eq!(defined_names("    private static final Logger LOG = make();"), ["LOG"], "a Java constant");
+        assert_eq!(defined_names("        self.allow_add_remove = False"), ["allow_add_remove"], "an attribute");
+        assert!(defined_names("    return value;").is_empty());
         assert_eq!(defined_names("const DEFAULT_PORT = 80;"), ["DEFAULT_PORT"]);
         assert!(defined_names("    index_file(\"a.rs\", \"pub struct Client;\")").is_empty());
         assert!(defined_names("    if (ready) {").is_empty());

@@ -138,7 +138,11 @@ fn support(
         owner.is_empty() || own_owner || own_package.is_some() || ours(&owner[..1]) || called_on_variable;
     // A name still defined elsewhere (`resolve` of another type) was not
     // removed; its deletion somewhere says nothing about this reference.
-    let removed = [owner.first(), Some(name).filter(|_| member_is_ours)].into_iter().flatten();
+    // A plain lower-case owner (`reply.sendFile`, `torch.nn`) is a variable
+    // or another package far more often than a name we deleted.
+    let plain = |word: &str| word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let removed_owner = owner.first().filter(|first| !plain(first) || ours(&owner[..1]));
+    let removed = [removed_owner, Some(name).filter(|_| member_is_ours)].into_iter().flatten();
     let removed = removed.filter(|n| !index.defines(n));
     if let Some((gone, removal)) = removed.filter_map(|n| evidence.removed.names.get(n).map(|r| (n, r))).next() {
         clues.push(Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() });
