@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v8";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v9";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +44,9 @@ pub struct Removed {
     pub head: String,
     /// How many commits were read.
     pub commits: usize,
+    /// How many of them changed a file under the root: the history of this
+    /// code, when the root is a folder of a larger repository.
+    pub changing: usize,
     /// False when a budget stopped the scan before the root commit, or the
     /// clone is shallow.
     pub complete: bool,
@@ -63,6 +66,7 @@ impl Removed {
             self.paths.entry(path).or_insert(removal);
         }
         self.commits += older.commits;
+        self.changing += older.changing;
         self.complete &= older.complete;
     }
 }
@@ -172,8 +176,10 @@ fn superseded_blobs(
         }
         removed.commits += 1;
         let Ok(commit) = repository.find_commit(oid) else { continue };
-        // A merge's changes are its parents' commits, read on their own.
+        // A merge's changes are its parents' commits, read on their own; a
+        // root commit adds its files and removes nothing.
         if commit.parent_count() != 1 {
+            removed.changing += usize::from(commit.parent_count() == 0);
             continue;
         }
         let (Ok(parent), Ok(tree)) = (commit.parent(0).and_then(|p| p.tree()), commit.tree()) else { continue };
@@ -181,6 +187,7 @@ fn superseded_blobs(
             continue;
         };
         let commit_id = oid.to_string();
+        removed.changing += usize::from(diff.deltas().len() > 0);
         for delta in diff.deltas() {
             let Some(path) = delta.old_file().path().and_then(Path::to_str).and_then(|p| strip_prefix(p, prefix))
             else {
@@ -284,7 +291,7 @@ pub fn cache_path(state: &Path) -> PathBuf {
     state.join("cache").join("removed-definitions")
 }
 
-/// The cache: a version line, `head`, `commits`, `complete`, `shallow`, then one
+/// The cache: a version line, `head`, `commits`, `changing`, `complete`, `shallow`, then one
 /// `name|path <TAB> kind <TAB> commit <TAB> file` line per deletion.
 fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
     if let Some(state) = cache.parent().and_then(Path::parent) {
@@ -294,8 +301,8 @@ fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
         std::fs::create_dir_all(directory)?;
     }
     let mut text = format!(
-        "{CACHE_VERSION}\nhead\t{}\ncommits\t{}\ncomplete\t{}\nshallow\t{}\n",
-        removed.head, removed.commits, removed.complete, removed.shallow
+        "{CACHE_VERSION}\nhead\t{}\ncommits\t{}\nchanging\t{}\ncomplete\t{}\nshallow\t{}\n",
+        removed.head, removed.commits, removed.changing, removed.complete, removed.shallow
     );
     let mut lines: Vec<String> = Vec::new();
     for (kind, map) in [("name", &removed.names), ("path", &removed.paths)] {
@@ -325,10 +332,11 @@ fn read_cache(cache: &Path) -> Option<Removed> {
     let mut field = |name: &str| lines.next()?.strip_prefix(name)?.strip_prefix('\t').map(str::to_string);
     let head = field("head")?;
     let commits = field("commits")?.parse().ok()?;
+    let changing = field("changing")?.parse().ok()?;
     let complete = field("complete")?.parse().ok()?;
     let shallow = field("shallow")?.parse().ok()?;
     git2::Oid::from_str(&head).ok()?;
-    let mut removed = Removed { head, commits, complete, shallow, ..Removed::default() };
+    let mut removed = Removed { head, commits, changing, complete, shallow, ..Removed::default() };
     for line in lines {
         let mut parts = line.split('\t');
         let (kind, key, commit, path) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
@@ -690,6 +698,7 @@ mod tests {
         let cache = cache_path(&dir.path().join(".driftcheck"));
         let first = load(&repository, "", &cache).unwrap();
         assert_eq!(first.commits, 32);
+        assert_eq!(first.changing, 32);
         assert!(first.complete);
         assert_eq!(first.names["ancient_helper"].path, "a.py");
         assert!(!first.names.contains_key("current"));

@@ -158,8 +158,8 @@ pub static GATES: &[Gate] = &[
         summary: "the repository's whole history (at least 50 commits) never defined the name: drift is code that moved away from a doc, and this code never had it",
         test: |c| {
             let history = c.evidence.removed;
-            let enough = history.complete && history.commits >= NEVER_DEFINED_MIN_COMMITS;
-            enough.then(|| format!("no commit of {} ever defined it", history.commits))
+            let enough = history.complete && history.changing >= NEVER_DEFINED_MIN_COMMITS;
+            enough.then(|| format!("none of the {} commits that changed this code ever defined it", history.changing))
         },
     },
     Gate {
@@ -513,7 +513,7 @@ mod tests {
         let spec = crate::spec::parse("docs/a.md", "Call `gone_away()`.\n".into(), None);
         let (clause, segments) = (&spec.clauses[0], vec!["gone_away".to_string()]);
         for (commits, complete, doubted) in [(500, true, true), (20, true, false), (500, false, false)] {
-            let removed = Removed { commits, complete, ..Removed::default() };
+            let removed = Removed { commits, changing: commits, complete, ..Removed::default() };
             let evidence = Evidence {
                 lock: None,
                 removed: &removed,
