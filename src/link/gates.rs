@@ -412,6 +412,24 @@ mod tests {
         manifests
     }
 
+    /// What the linker knows, for a Rust repository with these manifests.
+    fn evidence_of<'a>(
+        removed: &'a Removed,
+        manifests: &'a Manifests,
+        enabled: &'a dyn Fn(&str) -> bool,
+    ) -> Evidence<'a> {
+        Evidence {
+            lock: None,
+            removed,
+            manifests,
+            languages: vec!["rust", "java"],
+            gate_enabled: enabled,
+            min_confidence: 0.4,
+            floating_refs: HashSet::new(),
+            pinned_files: HashMap::new(),
+        }
+    }
+
     /// The reason `gate` gives for the first reference in `markdown`
     /// whose text is `reference`.
     fn reason(gate: &str, markdown: &str, reference: &str) -> Option<String> {
@@ -421,16 +439,7 @@ mod tests {
         let removed = Removed::default();
         let manifests = manifests();
         let enabled = |_: &str| true;
-        let evidence = Evidence {
-            lock: None,
-            removed: &removed,
-            manifests: &manifests,
-            languages: vec!["rust", "java"],
-            gate_enabled: &enabled,
-            min_confidence: 0.4,
-            floating_refs: HashSet::new(),
-            pinned_files: HashMap::new(),
-        };
+        let evidence = evidence_of(&removed, &manifests, &enabled);
         let clause = spec.clauses.iter().find(|c| c.references.iter().any(|r| r.text == reference));
         let clause = clause.unwrap_or_else(|| panic!("no reference `{reference}` in {markdown:?}"));
         let reference = clause.references.iter().find(|r| r.text == reference).expect("reference");
@@ -514,16 +523,7 @@ mod tests {
         let (clause, segments) = (&spec.clauses[0], vec!["gone_away".to_string()]);
         for (commits, complete, doubted) in [(500, true, true), (20, true, false), (500, false, false)] {
             let removed = Removed { commits, changing: commits, complete, ..Removed::default() };
-            let evidence = Evidence {
-                lock: None,
-                removed: &removed,
-                manifests: &manifests,
-                languages: vec!["rust"],
-                gate_enabled: &all,
-                min_confidence: 0.4,
-                floating_refs: HashSet::new(),
-                pinned_files: HashMap::new(),
-            };
+            let evidence = evidence_of(&removed, &manifests, &all);
             let candidate = Candidate {
                 reference: &clause.references[0],
                 segments: &segments,
@@ -551,16 +551,7 @@ mod tests {
         let removed = Removed::default();
         let manifests = manifests();
         let all = |_: &str| true;
-        let evidence = Evidence {
-            lock: None,
-            removed: &removed,
-            manifests: &manifests,
-            languages: vec!["rust"],
-            gate_enabled: &all,
-            min_confidence: 0.4,
-            floating_refs: HashSet::new(),
-            pinned_files: HashMap::new(),
-        };
+        let evidence = evidence_of(&removed, &manifests, &all);
         let spec = crate::spec::parse("docs/a.md", "# Changelog\n\n`HashMap` was ours.\n".into(), None);
         let clause = &spec.clauses[0];
         let reference = &clause.references[0];
