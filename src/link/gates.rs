@@ -489,6 +489,7 @@ mod tests {
         ("attributed", "The `requests` library raises `RequestException`.\n", "RequestException", true),
         ("attributed", "With `serde_json` you get `SomeValue`.\n", "SomeValue", true),
         ("attributed", "React's `useSyncStore` hook.\n", "useSyncStore", true),
+        ("attributed", "Tags are `Service.Tags` in the Health API.\n", "Service.Tags", true),
         ("attributed", "Our client raises `RequestException`.\n", "RequestException", false),
         ("example-declared", "```rust\nlet layer_one = 1;\n```\n\nThen `layer_one` grows.\n", "layer_one", true),
         ("example-declared", "Then `layer_one` grows.\n", "layer_one", false),

@@ -69,7 +69,7 @@ pub fn noun_after(source: &str, after: usize) -> Option<&'static str> {
 
 /// Words that name another project's kind of thing: "the `requests` library".
 const PROJECT_WORDS: &[&str] =
-    &["library", "libraries", "package", "crate", "framework", "sdk", "gem", "module", "plugin", "toolkit"];
+    &["library", "libraries", "package", "crate", "framework", "sdk", "gem", "module", "plugin", "toolkit", "api"];
 
 /// Words that make such a phrase about this project.
 const SELF_WORDS: &[&str] = &["this", "our", "the", "a", "an", "your", "its", "same", "standard", "that", "which"];
