@@ -108,24 +108,31 @@ fn scan(repository: &git2::Repository, prefix: &str, head: git2::Oid, stop: Opti
     let shallow = repository.is_shallow();
     let mut removed = Removed { head: head.to_string(), complete: !shallow, shallow, ..Removed::default() };
     let superseded = superseded_blobs(repository, prefix, head, stop, &mut removed);
+    if record_names(repository, &superseded, &mut removed) >= MAX_BYTES {
+        removed.complete = false;
+    }
+    removed
+}
+
+/// Reads the blobs' definitions into `removed` (blobs in walk order, newest
+/// first: the first one wins), in chunks so that only one chunk's names are
+/// held at a time, until `MAX_BYTES` were read; returns the bytes read.
+fn record_names(repository: &git2::Repository, blobs: &[Superseded], removed: &mut Removed) -> u64 {
     let mut bytes = 0;
-    // In chunks, so that only one chunk's names are held at a time.
-    for chunk in superseded.chunks(BLOBS_PER_CHUNK) {
+    for chunk in blobs.chunks(BLOBS_PER_CHUNK) {
         if bytes >= MAX_BYTES {
-            removed.complete = false;
             break;
         }
         let names = definitions_in(repository.path(), chunk);
         bytes += names.iter().map(|(size, _)| *size).sum::<u64>();
         for (blob, (_, found)) in chunk.iter().zip(names) {
             for name in found {
-                let removal = || Removal { commit: Some(blob.commit.clone()), path: blob.path.clone() };
-                // Blobs are in walk order, newest first: the first one wins.
+                let removal = || Removal { commit: blob.commit.clone(), path: blob.path.clone() };
                 removed.names.entry(name).or_insert_with(removal);
             }
         }
     }
-    removed
+    bytes
 }
 
 /// How many superseded blobs are read between two merges of their names.
@@ -149,7 +156,8 @@ pub fn limit_memory() {
 /// A version of a code file that a commit replaced or deleted.
 struct Superseded {
     blob: git2::Oid,
-    commit: String,
+    /// `None` for the uncommitted change.
+    commit: Option<String>,
     path: String,
 }
 
@@ -186,26 +194,36 @@ fn superseded_blobs(
         let Ok(diff) = repository.diff_tree_to_tree(Some(&parent), Some(&tree), Some(&mut diff_options(prefix))) else {
             continue;
         };
-        let commit_id = oid.to_string();
         removed.changing += usize::from(diff.deltas().len() > 0);
-        for delta in diff.deltas() {
-            let Some(path) = delta.old_file().path().and_then(Path::to_str).and_then(|p| strip_prefix(p, prefix))
-            else {
-                continue;
-            };
-            if delta.status() == git2::Delta::Deleted {
-                let removal = || Removal { commit: Some(commit_id.clone()), path: path.to_string() };
-                removed.paths.entry(path.to_string()).or_insert_with(removal);
-            }
-            let replaced = matches!(delta.status(), git2::Delta::Modified | git2::Delta::Deleted);
-            let blob = delta.old_file().id();
-            if !replaced || !is_scanned_code(path) || !seen.insert(blob) {
-                continue;
-            }
-            blobs.push(Superseded { blob, commit: commit_id.clone(), path: path.to_string() });
-        }
+        record_deltas(&diff, prefix, Some(oid.to_string()), removed, &mut seen, &mut blobs);
     }
     blobs
+}
+
+/// Records the files a diff deletes in `removed`, and the code blobs it
+/// replaces or deletes in `blobs` (each blob once, by `seen`).
+fn record_deltas(
+    diff: &git2::Diff,
+    prefix: &str,
+    commit: Option<String>,
+    removed: &mut Removed,
+    seen: &mut std::collections::HashSet<git2::Oid>,
+    blobs: &mut Vec<Superseded>,
+) {
+    for delta in diff.deltas() {
+        let Some(path) = delta.old_file().path().and_then(Path::to_str).and_then(|p| strip_prefix(p, prefix)) else {
+            continue;
+        };
+        if delta.status() == git2::Delta::Deleted {
+            let removal = || Removal { commit: commit.clone(), path: path.to_string() };
+            removed.paths.entry(path.to_string()).or_insert_with(removal);
+        }
+        let replaced = matches!(delta.status(), git2::Delta::Modified | git2::Delta::Deleted);
+        let blob = delta.old_file().id();
+        if replaced && is_scanned_code(path) && seen.insert(blob) {
+            blobs.push(Superseded { blob, commit: commit.clone(), path: path.to_string() });
+        }
+    }
 }
 
 /// Code whose definitions count: not test code (mocks and fixtures define
@@ -251,23 +269,9 @@ pub fn uncommitted(repository: &git2::Repository, prefix: &str) -> Removed {
     let Ok(diff) = repository.diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut diff_options(prefix))) else {
         return removed;
     };
-    for delta in diff.deltas() {
-        let Some(path) = delta.old_file().path().and_then(Path::to_str).and_then(|p| strip_prefix(p, prefix)) else {
-            continue;
-        };
-        let removal = || Removal { commit: None, path: path.to_string() };
-        if delta.status() == git2::Delta::Deleted {
-            removed.paths.entry(path.to_string()).or_insert_with(removal);
-        }
-        let replaced = matches!(delta.status(), git2::Delta::Modified | git2::Delta::Deleted);
-        if !replaced || !is_scanned_code(path) {
-            continue;
-        }
-        let Ok(blob) = repository.find_blob(delta.old_file().id()) else { continue };
-        for name in String::from_utf8_lossy(blob.content()).lines().flat_map(defined_names) {
-            removed.names.entry(name.to_string()).or_insert_with(removal);
-        }
-    }
+    let mut blobs = Vec::new();
+    record_deltas(&diff, prefix, None, &mut removed, &mut std::collections::HashSet::new(), &mut blobs);
+    record_names(repository, &blobs, &mut removed);
     removed
 }
 

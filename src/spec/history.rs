@@ -129,25 +129,30 @@ const HISTORICAL_DIRECTORIES: &[&str] = &[
     "minutes",
 ];
 
-/// Why a clause of `path` under these headings records history, if it does.
-pub(super) fn history_of(path: &str, heading_path: &[(u8, String)]) -> Option<String> {
+/// Why every clause of `path` records history, if the file does: a
+/// changelog, a dated post, a blog or release-notes folder.
+pub(super) fn file_history(path: &str) -> Option<String> {
     let lower = path.to_lowercase();
     // A spec about a changelog feature is a spec, not a changelog.
-    let spec_directory = lower.starts_with("specs/") || lower.starts_with("spec/");
+    if lower.starts_with("specs/") || lower.starts_with("spec/") {
+        return None;
+    }
     let (directories, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
     let stem = file.split('.').next().unwrap_or(file);
     let history_file =
         HISTORICAL_FILES.contains(&stem) || HISTORICAL_FILES.iter().any(|h| stem.starts_with(&format!("{h}-")));
-    if history_file && !spec_directory {
+    if history_file {
         return Some(format!("{file} records history"));
     }
-    if is_dated(stem) && !spec_directory {
+    if is_dated(stem) {
         return Some(format!("{file} is dated: a report or post about its day"));
     }
-    let directory = directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(d));
-    if let Some(directory) = directory.filter(|_| !spec_directory) {
-        return Some(format!("in {directory}/, which records history"));
-    }
+    let directory = directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(d))?;
+    Some(format!("in {directory}/, which records history"))
+}
+
+/// Why a clause under these headings records history, if it does.
+pub(super) fn heading_history(heading_path: &[(u8, String)]) -> Option<String> {
     let (_, title) = heading_path.iter().find(|(_, title)| is_history_heading(title))?;
     Some(format!("under the heading \"{title}\", which records history"))
 }

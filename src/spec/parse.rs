@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
-use super::history::{history_of, mark_old_names};
+use super::history::{file_history, heading_history, mark_old_names};
 use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
@@ -98,6 +98,8 @@ struct Builder<'a> {
     /// than a file of the repository.
     links: Vec<Option<String>>,
     example_names: HashSet<String>,
+    /// Why the whole file records history, if it does (a changelog, a blog).
+    file_history: Option<String>,
     /// Where each reference-style link definition (`[id]: url`) is.
     definitions: HashMap<String, Range<usize>>,
     /// Names the open code example imports from a package.
@@ -135,6 +137,7 @@ impl<'a> Builder<'a> {
             links: Vec::new(),
             example_names: HashSet::new(),
             definitions: HashMap::new(),
+            file_history: file_history(path),
             example_references: Vec::new(),
             example_ordinal: 0,
         }
@@ -288,25 +291,9 @@ impl<'a> Builder<'a> {
         self.example_ordinal += 1;
         let references = std::mem::take(&mut self.example_references);
         let text = self.source.get(range.clone()).unwrap_or("").to_string();
-        let (line, column) = self.lines.line_column(self.source, range.start);
-        let (end_line, _) = self.lines.line_column(self.source, range.end.saturating_sub(1).max(range.start));
-        self.clauses.push(Clause {
-            id: format!("{}#{}/example-{}", self.path, self.section, self.example_ordinal),
-            path: self.path.to_string(),
-            section: self.section.clone(),
-            heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
-            hash: blake3::hash(text.as_bytes()).to_hex()[..16].to_string(),
-            normative: false,
-            text,
-            line,
-            column,
-            end_line,
-            bytes: range,
-            references,
-            ignores: std::mem::take(&mut self.pending.ignores),
-            scope: self.scopes.last().map(|(_, scope)| scope.clone()),
-            history: history_of(self.path, &self.heading_path),
-        });
+        let id = format!("{}/example-{}", self.section, self.example_ordinal);
+        let ignores = std::mem::take(&mut self.pending.ignores);
+        self.push_clause(id, text, range, false, references, ignores);
     }
 
     fn link(&mut self, destination: &str, range: Range<usize>) {
@@ -428,20 +415,31 @@ impl<'a> Builder<'a> {
         if text.is_empty() && open.references.is_empty() {
             return;
         }
-        let history = history_of(self.path, &self.heading_path);
         let normative = is_normative(&text);
         let end = end_offset.clamp(open.start, self.source.len());
         let mut references = open.references;
         if !normative {
             mark_old_names(self.source.get(open.start..end).unwrap_or(""), open.start, &mut references);
         }
-        let (line, column) = self.lines.line_column(self.source, open.start);
-        let (end_line, _) = self.lines.line_column(self.source, end.saturating_sub(1).max(open.start));
+        let id = id.unwrap_or_else(|| format!("{}/{}", self.section, open.ordinal));
+        self.push_clause(id, text, open.start..end, normative, references, open.ignores);
+    }
+
+    /// Adds a clause of this file: `id` is the part after `#`, `bytes` the
+    /// clause's span, from which its lines come.
+    fn push_clause(
+        &mut self,
+        id: String,
+        text: String,
+        bytes: Range<usize>,
+        normative: bool,
+        references: Vec<Reference>,
+        ignores: Option<Vec<String>>,
+    ) {
+        let (line, column) = self.lines.line_column(self.source, bytes.start);
+        let (end_line, _) = self.lines.line_column(self.source, bytes.end.saturating_sub(1).max(bytes.start));
         self.clauses.push(Clause {
-            id: match id {
-                Some(id) => format!("{}#{id}", self.path),
-                None => format!("{}#{}/{}", self.path, self.section, open.ordinal),
-            },
+            id: format!("{}#{id}", self.path),
             path: self.path.to_string(),
             section: self.section.clone(),
             heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
@@ -451,11 +449,11 @@ impl<'a> Builder<'a> {
             line,
             column,
             end_line,
-            bytes: open.start..end,
+            bytes,
             references,
-            ignores: open.ignores,
+            ignores,
             scope: self.scopes.last().map(|(_, scope)| scope.clone()),
-            history,
+            history: self.file_history.clone().or_else(|| heading_history(&self.heading_path)),
         });
     }
 
@@ -466,38 +464,24 @@ impl<'a> Builder<'a> {
         self.heading_path.retain(|(level, _)| *level < heading.level);
         self.heading_path.push((heading.level, title.clone()));
         self.scopes.retain(|(level, _)| *level < heading.level);
-        let (line, column) = self.lines.line_column(self.source, heading.start);
+        let (line, _) = self.lines.line_column(self.source, heading.start);
         self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
         self.section = slug;
         self.ordinal = 0;
         self.example_ordinal = 0;
         if !heading.references.is_empty() {
-            self.heading_clause(title, heading, line, column);
+            self.heading_clause(title, heading);
         }
     }
 
     /// A heading that names code (`## `Client::retry()``) is a claim like
     /// any clause: clause 0 of its own section.
-    fn heading_clause(&mut self, title: String, heading: Heading, line: usize, column: usize) {
+    fn heading_clause(&mut self, title: String, heading: Heading) {
         let end = heading.end.clamp(heading.start, self.source.len());
-        let (end_line, _) = self.lines.line_column(self.source, end.saturating_sub(1).max(heading.start));
-        self.clauses.push(Clause {
-            id: format!("{}#{}/0", self.path, self.section),
-            path: self.path.to_string(),
-            section: self.section.clone(),
-            heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
-            hash: blake3::hash(title.as_bytes()).to_hex()[..16].to_string(),
-            normative: is_normative(&title),
-            text: title,
-            line,
-            column,
-            end_line,
-            bytes: heading.start..end,
-            references: heading.references,
-            ignores: std::mem::take(&mut self.pending.ignores),
-            scope: self.scopes.last().map(|(_, scope)| scope.clone()),
-            history: history_of(self.path, &self.heading_path),
-        });
+        let normative = is_normative(&title);
+        let ignores = std::mem::take(&mut self.pending.ignores);
+        let id = format!("{}/0", self.section);
+        self.push_clause(id, title, heading.start..end, normative, heading.references, ignores);
     }
 }
 
