@@ -124,6 +124,9 @@ fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis
         min_confidence: workspace.config.min_confidence,
         floating_refs,
         pinned_files,
+        doc_imports: link::doc_imports(&workspace),
+        unmentioned: history
+            .unmentioned_when_removed(&removed, &link::removed_names_in_specs(&workspace, &index, &removed)),
     };
     let graph = link::link(&workspace, &index, &evidence);
     let states = graph.states(&workspace, &index);

@@ -38,6 +38,17 @@ pub fn identifier_words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$'))
 }
 
+/// Whether `word` occurs in `text` as a whole identifier (`retry` in
+/// "call retry()", not in "retrying").
+pub fn contains_word(text: &str, word: &str) -> bool {
+    let is_identifier = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
+    })
+}
+
 /// The rules named by a `driftcheck:ignore RULE[, RULE]` directive; an empty
 /// list means every rule.
 pub fn ignore_directive(comment: &str) -> Option<Vec<String>> {
@@ -166,6 +177,13 @@ mod tests {
         let text = "é `x`\nsecond";
         assert_eq!(line_column(text, 3), (1, 3));
         assert_eq!(line_column(text, text.find("second").unwrap()), (2, 1));
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(contains_word("call `retry()` now", "retry"));
+        assert!(!contains_word("retrying and preretry", "retry"));
+        assert!(contains_word("x retrying retry", "retry"));
     }
 
     #[test]

@@ -37,7 +37,8 @@ impl Workspace {
             .and_then(RepoSlug::parse)
             .or_else(|| git_remote(&root).as_deref().and_then(RepoSlug::parse));
         let discovered = discover::discover(&config);
-        let (candidates, mut notes, paths) = (discovered.candidates, discovered.notes, discovered.paths);
+        let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
+        paths.extend(sparse_paths(&root));
         let loaded: Vec<(Candidate, Result<String, Note>)> = candidates
             .into_par_iter()
             .map(|candidate| {
@@ -137,6 +138,33 @@ fn version_directory(path: &str) -> Option<(String, u32)> {
 /// `a/b/c.md` → `a/b`, `a`.
 fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/').map(move |(at, _)| &path[..at])
+}
+
+/// Files of a sparse checkout that the repository tracks but the work tree
+/// leaves out: they exist, and links to them hold.
+fn sparse_paths(root: &std::path::Path) -> Vec<String> {
+    /// `GIT_INDEX_ENTRY_SKIP_WORKTREE` in an index entry's extended flags.
+    const SKIP_WORKTREE: u16 = 1 << 14;
+    let Ok(repository) = git2::Repository::discover(root) else { return Vec::new() };
+    // Git keeps the patterns there (its config may sit in a worktree file
+    // libgit2 does not read).
+    let sparse = repository.path().join("info").join("sparse-checkout").is_file();
+    // The root's folder in the work tree: `""` at the top.
+    let prefix = repository.workdir().and_then(|workdir| {
+        let (workdir, root) = (workdir.canonicalize().ok()?, root.canonicalize().ok()?);
+        root.starts_with(&workdir).then(|| crate::discover::relative(&workdir, &root).unwrap_or_default())
+    });
+    let (true, Some(prefix), Ok(index)) = (sparse, prefix, repository.index()) else { return Vec::new() };
+    let under_root = |path: String| match prefix.as_str() {
+        "" => Some(path),
+        prefix => path.strip_prefix(&format!("{prefix}/")).map(str::to_string),
+    };
+    index
+        .iter()
+        .filter(|entry| entry.flags_extended & SKIP_WORKTREE != 0)
+        .filter_map(|entry| String::from_utf8(entry.path).ok())
+        .filter_map(under_root)
+        .collect()
 }
 
 /// URL of the `origin` remote (or the first remote) of the repository the

@@ -348,3 +348,73 @@ fn links_pinned_to_a_ref_are_checked_against_that_ref() {
     assert!(messages[1].contains("`src/never.rs`"), "{messages:?}");
     assert!(messages[2].contains("`src/old.rs`, which does not exist"), "the default branch is the work tree");
 }
+
+/// A repository where `connect_pool` was removed, then `later` commits
+/// passed, then the README started naming it.
+fn named_after_removal(later: usize) -> TempDir {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/net.rs", "pub fn connect_pool() {}\npub fn send() {}\n");
+    write(dir, "README.md", "Call `send()`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    write(dir, "src/net.rs", "pub fn open() {}\npub fn send() {}\n");
+    git(dir, &["commit", "-q", "-am", "rename connect_pool to open"]);
+    for n in 0..later {
+        git(dir, &["commit", "-q", "--allow-empty", "-m", &format!("work {n}")]);
+    }
+    write(dir, "README.md", "Call `send()`, then `connect_pool()`.\n");
+    git(dir, &["commit", "-q", "-am", "docs"]);
+    repo
+}
+
+#[test]
+fn a_name_removed_long_before_any_doc_mentioned_it_is_no_error() {
+    let repo = named_after_removal(200);
+    let (code, report) = check_json(repo.path(), &["--min-confidence", "0"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(field(&report, "severity"), ["warning"]);
+    assert_eq!(report["findings"][0]["evidence"][0]["kind"], "removed-unmentioned");
+}
+
+#[test]
+fn a_doc_written_soon_after_a_removal_drifted_from_it() {
+    let repo = named_after_removal(3);
+    let (code, report) = check_json(repo.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["findings"][0]["evidence"][0]["kind"], "removed");
+}
+
+#[test]
+fn a_built_release_copy_is_not_the_code_that_defined_a_name() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/lib.js", "export function run() {}\n");
+    write(dir, "docs/releases/lib-1.2.0.js", "function tickTock() {}\n");
+    write(dir, "README.md", "Call `run()`, then `tickTock()`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    fs::remove_file(dir.join("docs/releases/lib-1.2.0.js")).expect("remove");
+    git(dir, &["commit", "-q", "-am", "drop the old release"]);
+    let (_, report) = check_json(dir, &["--min-confidence", "0"]);
+    let evidence = report["findings"][0]["evidence"].as_array().expect("evidence");
+    assert!(evidence.iter().all(|clue| clue["kind"] != "removed"), "{report}");
+}
+
+#[test]
+fn a_file_a_sparse_checkout_leaves_out_still_exists() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "docs/guide.md", "The model is [here](../models/net.onnx); see [gone](../models/old.onnx).\n");
+    write(dir, "models/net.onnx", "weights\n");
+    write(dir, "src/lib.rs", "pub fn run() {}\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    git(dir, &["sparse-checkout", "set", "--no-cone", "/*", "!/models/"]);
+    assert!(!dir.join("models/net.onnx").exists(), "the sparse checkout leaves it out");
+    let (_, report) = check_json(dir, &[]);
+    assert_eq!(field(&report, "reference"), ["../models/old.onnx"]);
+}

@@ -85,6 +85,13 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
             .strip_suffix(':')
             .is_some_and(|name| !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
     }),
+    ("rust foreign types (`type Window;` in an extern block)", RUST, |line| {
+        let item = line.trim().trim_start_matches("pub ").trim_start_matches("pub(crate) ");
+        item.strip_prefix("type ").is_some_and(|rest| rest.ends_with(';') && !rest.contains('='))
+    }),
+    // Rust has no `~` operator: outside strings and comments it only
+    // appears in macro input (`html! { <a ~alt={x} /> }`).
+    ("rust `~` in macro input", RUST, |line| line.contains('~')),
 ];
 
 fn grammar_gap(language: Option<&str>, source: &str, line: usize) -> bool {
@@ -116,6 +123,8 @@ mod tests {
             ("rust", "    safe fn abort() -> !;"),
             ("rust", "        #[cfg(feature = \"x\")]"),
             ("rust", "    T:,"),
+            ("rust", "    pub type Window;"),
+            ("rust", "html! { <a href=\"/\" ~alt={\"abc\"} /> }"),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
@@ -125,6 +134,7 @@ mod tests {
     fn real_syntax_errors_are_not_gaps() {
         for (language, line) in [
             ("rust", "fn broken( {"),
+            ("rust", "type Alias = ;"),
             ("javascript", "const x = ;"),
             ("python", "else:"),
             ("python", "    #[not rust]"),

@@ -17,6 +17,17 @@ use crate::link::text_hash;
 /// How many commits back the search for accepted code looks at most.
 const MAX_COMMITS: usize = 200;
 
+/// How many bytes of docs the search for names the docs mentioned when
+/// they were removed reads at most; past it, a name counts as mentioned.
+const MAX_MENTION_BYTES: u64 = 512 << 20;
+
+/// How many commits after a removal a doc mentioning the name still counts
+/// as written while the code was there (on a branch, or from memory).
+const MENTION_WINDOW: usize = 200;
+
+/// Files whose text counts as documentation when looking for mentions.
+const DOC_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "txt", "adoc"];
+
 pub struct History {
     cache: PathBuf,
     removed_cache: PathBuf,
@@ -87,6 +98,46 @@ impl History {
         found
     }
 
+    /// Which of `names` (each in `removed.names`) no doc mentioned when the
+    /// commit that removed its definition was made, nor
+    /// `MENTION_WINDOW` commits later (a doc written on a branch before the
+    /// removal is merged after it). A doc that names such a name was
+    /// written long after the code was gone: it may name another thing or
+    /// a concept, but it did not drift from this code. Names removed by the
+    /// uncommitted change, off the first-parent line of HEAD, less than the
+    /// window ago, or past the byte budget count as mentioned.
+    pub fn unmentioned_when_removed(&self, removed: &Removed, names: &HashSet<String>) -> HashSet<String> {
+        let mut unmentioned = HashSet::new();
+        let Some(repository) = self.repository.as_ref() else { return unmentioned };
+        let mut by_commit: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+        for name in names {
+            if let Some(commit) = removed.names.get(name).and_then(|r| r.commit.as_deref()) {
+                by_commit.entry(commit).or_default().push(name);
+            }
+        }
+        if by_commit.is_empty() {
+            return unmentioned;
+        }
+        let line = first_parent_line(repository);
+        let position: HashMap<git2::Oid, usize> = line.iter().enumerate().map(|(at, oid)| (*oid, at)).collect();
+        let mut budget = MAX_MENTION_BYTES;
+        for (commit, names) in by_commit {
+            let Some(&at) = git2::Oid::from_str(commit).ok().and_then(|oid| position.get(&oid)) else { continue };
+            // `line` runs newest first: the window ends nearer HEAD.
+            let Some(later) = at.checked_sub(MENTION_WINDOW).map(|later| line[later]) else { continue };
+            let mut mentioned = HashSet::new();
+            for oid in [line[at], later] {
+                let Some(tree) = repository.find_commit(oid).ok().and_then(|c| c.tree().ok()) else { continue };
+                match mentions_in_docs(repository, &tree, &names, &mut budget) {
+                    Some(found) => mentioned.extend(found),
+                    None => return unmentioned,
+                }
+            }
+            unmentioned.extend(names.iter().filter(|n| !mentioned.contains(*n)).map(|n| n.to_string()));
+        }
+        unmentioned
+    }
+
     /// Branch names that mean "the code as it is": links to them are
     /// checked against the work tree. The current branch, the remote's
     /// default branch, and the usual default names.
@@ -148,6 +199,46 @@ impl History {
         }
         None
     }
+}
+
+/// HEAD and its first parents, newest first, within the history budget.
+fn first_parent_line(repository: &git2::Repository) -> Vec<git2::Oid> {
+    let Ok(mut walk) = repository.revwalk() else { return Vec::new() };
+    if walk.push_head().is_err() || walk.simplify_first_parent().is_err() {
+        return Vec::new();
+    }
+    walk.flatten().take(removed::MAX_COMMITS).collect()
+}
+
+/// The names among `names` that a doc in `tree` mentions as a word;
+/// `None` when the byte budget ran out first.
+fn mentions_in_docs<'n>(
+    repository: &git2::Repository,
+    tree: &git2::Tree,
+    names: &[&'n str],
+    budget: &mut u64,
+) -> Option<HashSet<&'n str>> {
+    let mut docs = Vec::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+        let name = entry.name().unwrap_or("");
+        let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+        if entry.kind() == Some(git2::ObjectType::Blob) && DOC_EXTENSIONS.contains(&extension) {
+            docs.push(entry.id());
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .ok()?;
+    let mut mentioned = HashSet::new();
+    for id in docs {
+        let blob = repository.find_blob(id).ok()?;
+        *budget = budget.checked_sub(blob.size() as u64)?;
+        let text = String::from_utf8_lossy(blob.content());
+        mentioned.extend(names.iter().filter(|name| crate::text::contains_word(&text, name)));
+        if mentioned.len() == names.len() {
+            break;
+        }
+    }
+    Some(mentioned)
 }
 
 enum Selector<'a> {

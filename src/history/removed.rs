@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v9";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v10";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -227,14 +227,35 @@ fn record_deltas(
 }
 
 /// Code whose definitions count: not test code (mocks and fixtures define
-/// names docs use for other things), not generated or vendored code.
+/// names docs use for other things), not generated or vendored code, not a
+/// built copy of a release (`dist/`, `docs/releases/lib-1.17.7.js`), which
+/// bundles its dependencies' names with its own.
 fn is_scanned_code(path: &str) -> bool {
-    const GENERATED: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go"];
-    const VENDORED: &[&str] = &["vendor/", "node_modules/", "third_party/", "third-party/"];
+    const GENERATED: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go", ".bundle."];
+    const VENDORED: &[&str] =
+        &["vendor/", "node_modules/", "third_party/", "third-party/", "dist/", "releases/", "typings/"];
     crate::code::language_for(path).is_some()
         && !crate::index::is_test_path(path)
         && !GENERATED.iter().any(|g| path.contains(g))
         && !VENDORED.iter().any(|v| path.starts_with(v) || path.contains(&format!("/{v}")))
+        && !is_versioned_copy(path)
+}
+
+/// `jquery-3.2.1.js`, `lib.v2.0.js`: a file named after the release it is a
+/// copy of.
+fn is_versioned_copy(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let bytes = name.as_bytes();
+    let version_at = |at: usize| {
+        let digits = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let major = digits(at);
+        major > 0 && bytes.get(at + major) == Some(&b'.') && digits(at + major + 1) > 0
+    };
+    (1..bytes.len()).any(|at| {
+        let after_separator = matches!(bytes[at - 1], b'-' | b'_' | b'.' | b'v');
+        let separated = at < 2 || bytes[at - 1] != b'v' || matches!(bytes[at - 2], b'-' | b'_' | b'.');
+        after_separator && separated && version_at(at)
+    })
 }
 
 /// The names each blob's definition lines define, read in parallel, one
@@ -633,6 +654,16 @@ fn method_declaration(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn release_copies_are_not_scanned() {
+        for copy in ["docs/releases/sinon-1.17.7.js", "pkg/dist/index.js", "static/jquery-3.2.1.js", "lib.v2.0.js"] {
+            assert!(!is_scanned_code(copy), "{copy}");
+        }
+        for code in ["src/v2/client.py", "lib/http2.js", "src/utf8.rs", "pkg/api/v1beta1/types.go"] {
+            assert!(is_scanned_code(code), "{code}");
+        }
+    }
 
     #[test]
     fn finds_definitions_in_deleted_lines() {

@@ -18,14 +18,25 @@ use crate::rule::Severity;
 pub enum Clue {
     /// The code defined `name` (or the file existed) until `commit` deleted it.
     Removed { name: String, commit: Option<String>, path: String },
+    /// The code defined `name` until `commit` deleted it, but no doc
+    /// mentioned it then: the doc naming it was written later, about
+    /// something else. Neither for nor against.
+    RemovedUnmentioned { name: String, commit: String },
     /// One small edit, a case change or a plural away from a defined name.
     NearMiss { symbol: String },
     /// Qualified with a type or module this code defines.
     OwnQualifier { qualifier: String },
     /// Qualified with, or imported from, this repository's own package.
     OwnImport { package: String },
-    /// A gate's evidence against: what it found, in words.
-    Gate { gate: &'static str, reason: String },
+    /// A gate's evidence against: what it found, in words. `refutes`: the
+    /// evidence is direct (the doc imports the name from elsewhere) and
+    /// outweighs evidence that the name was once ours.
+    Gate {
+        gate: &'static str,
+        reason: String,
+        #[serde(skip)]
+        refutes: bool,
+    },
 }
 
 impl Clue {
@@ -35,8 +46,15 @@ impl Clue {
             Clue::Removed { .. } | Clue::OwnImport { .. } => 0.45,
             Clue::OwnQualifier { .. } => 0.35,
             Clue::NearMiss { .. } => 0.3,
-            Clue::Gate { .. } => -0.3,
+            Clue::RemovedUnmentioned { .. } => 0.0,
+            Clue::Gate { refutes: false, .. } => -0.3,
+            Clue::Gate { refutes: true, .. } => -0.6,
         }
+    }
+
+    /// Evidence that the name is ours, however weak.
+    pub fn supports(&self) -> bool {
+        self.weight() > 0.0
     }
 
     /// Evidence strong enough that no gate but a history gate may silence
@@ -87,18 +105,20 @@ mod tests {
     }
 
     fn against() -> Clue {
-        Clue::Gate { gate: "dependency", reason: "`serde` is a dependency".into() }
+        Clue::Gate { gate: "dependency", reason: "`serde` is a dependency".into(), refutes: false }
     }
 
     #[test]
     fn evidence_decides_the_severity() {
-        let cases: [(Vec<Clue>, Severity); 6] = [
+        let refuted = Clue::Gate { gate: "imported-elsewhere", reason: "imported from `other`".into(), refutes: true };
+        let cases: [(Vec<Clue>, Severity); 7] = [
             (vec![removed()], Severity::Error),
             (vec![Clue::NearMiss { symbol: "retries".into() }], Severity::Error),
             (vec![Clue::OwnQualifier { qualifier: "Queue".into() }], Severity::Error),
             (vec![], Severity::Warning),
             (vec![removed(), against()], Severity::Warning),
             (vec![against()], Severity::Info),
+            (vec![removed(), refuted], Severity::Info),
         ];
         for (clues, expected) in cases {
             assert_eq!(severity(confidence(NEUTRAL, &clues)), expected, "{clues:?}");

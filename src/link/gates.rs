@@ -17,7 +17,7 @@ use super::Evidence;
 use crate::index::CodeIndex;
 use crate::spec::{Clause, Reference, ReferenceKind, SpecFile};
 
-mod language;
+pub(super) mod language;
 mod sentence;
 
 /// What a gate that applies does to a candidate.
@@ -32,6 +32,10 @@ pub enum Effect {
     Silence,
     /// Evidence against: lowers the confidence.
     Against,
+    /// Direct evidence that the name is another project's (the doc imports
+    /// it from there): outweighs the evidence that it was once ours, though
+    /// it never hides the reference from `links`.
+    Refutes,
     /// A doubt from the name's shape alone: lowers a candidate nothing
     /// speaks for, and is outweighed by any evidence that it is ours.
     Doubt,
@@ -155,11 +159,13 @@ pub static GATES: &[Gate] = &[
         name: "never-defined",
         effect: Effect::Doubt,
         applies: Applies::Symbols,
-        summary: "the repository's whole history (at least 50 commits) never defined the name: drift is code that moved away from a doc, and this code never had it",
+        summary: "the repository's whole history (at least 50 commits) never defined the name while a doc mentioned it: drift is code that moved away from a doc, and this code never had it",
         test: |c| {
             let history = c.evidence.removed;
             let enough = history.complete && history.changing >= NEVER_DEFINED_MIN_COMMITS;
-            enough.then(|| format!("none of the {} commits that changed this code ever defined it", history.changing))
+            let removed_unmentioned = c.segments.iter().any(|s| c.evidence.unmentioned.contains(s));
+            let how = if removed_unmentioned { "while a doc mentioned it" } else { "ever" };
+            enough.then(|| format!("none of the {} commits that changed this code {how} defined it", history.changing))
         },
     },
     Gate {
@@ -229,6 +235,25 @@ pub static GATES: &[Gate] = &[
             let manifests = c.evidence.manifests;
             (manifests.is_dependency(first) && !manifests.is_own(first))
                 .then(|| format!("`{first}` is a declared dependency"))
+        },
+    },
+    Gate {
+        name: "imported-elsewhere",
+        effect: Effect::Refutes,
+        applies: Applies::Symbols,
+        summary: "a code example in the docs imports the name from another package",
+        test: |c| {
+            let manifests = c.evidence.manifests;
+            let imported = |name: &String| {
+                let here = c.spec.example_imports.get(name).map(|package| (package, c.spec.path.as_str()));
+                let elsewhere = || c.evidence.doc_imports.get(name).map(|(package, doc)| (package, doc.as_str()));
+                here.or_else(elsewhere).filter(|(package, _)| !manifests.is_own(package))
+            };
+            let (name, (package, doc)) = [c.segments.first(), c.segments.last()]
+                .into_iter()
+                .flatten()
+                .find_map(|name| imported(name).map(|found| (name, found)))?;
+            Some(format!("an example in {doc} imports `{name}` from `{package}`"))
         },
     },
     Gate {
@@ -365,7 +390,7 @@ pub enum Outcome {
 /// Runs the enabled gates over a candidate that has `support` (evidence for).
 pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> bool) -> Outcome {
     let protected = support.iter().any(Clue::protects);
-    let supported = !support.is_empty();
+    let supported = support.iter().any(Clue::supports);
     // A link names a file outright: only the history gates apply to it,
     // even when a `#Symbol` fragment gives it segments.
     let is_symbol = matches!(candidate.reference.kind, ReferenceKind::Symbol { .. });
@@ -379,7 +404,10 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             Effect::History | Effect::InUse => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Silence if !protected => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Doubt if supported => {}
-            Effect::Silence | Effect::Against | Effect::Doubt => against.push(Clue::Gate { gate: gate.name, reason }),
+            Effect::Silence | Effect::Against | Effect::Doubt => {
+                against.push(Clue::Gate { gate: gate.name, reason, refutes: false })
+            }
+            Effect::Refutes => against.push(Clue::Gate { gate: gate.name, reason, refutes: true }),
         }
     }
     Outcome::Kept(against)
@@ -427,6 +455,8 @@ mod tests {
             min_confidence: 0.4,
             floating_refs: HashSet::new(),
             pinned_files: HashMap::new(),
+            doc_imports: HashMap::new(),
+            unmentioned: HashSet::new(),
         }
     }
 
@@ -493,6 +523,13 @@ mod tests {
         ("attributed", "Our client raises `RequestException`.\n", "RequestException", false),
         ("example-declared", "```rust\nlet layer_one = 1;\n```\n\nThen `layer_one` grows.\n", "layer_one", true),
         ("example-declared", "Then `layer_one` grows.\n", "layer_one", false),
+        (
+            "imported-elsewhere",
+            "```js\nimport { expressMiddleware } from '@as-integrations/express4';\n```\n\nMount `expressMiddleware`.\n",
+            "expressMiddleware",
+            true,
+        ),
+        ("imported-elsewhere", "```js\nimport { start_server } from \"netkit\";\n```\n\nCall `start_server`.\n", "start_server", false),
         ("hypothetical", "Call `reload_all()` if it exists.\n", "reload_all()", true),
         ("hypothetical", "Call `reload_all()` to reload.\n", "reload_all()", false),
         ("placeholder", "Subclass `MyBaseClass`.\n", "MyBaseClass", true),

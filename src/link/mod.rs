@@ -154,6 +154,39 @@ pub struct Evidence<'a> {
     /// Files of links pinned to another ref, as that ref has them: line
     /// count, or `None` when the ref has no such file.
     pub pinned_files: HashMap<(String, String), Option<usize>>,
+    /// Names the docs' code examples import from a package: name →
+    /// (package, doc). What the docs import from elsewhere is not ours.
+    pub doc_imports: HashMap<String, (String, String)>,
+    /// Removed names no doc mentioned when they were removed (see
+    /// `History::unmentioned_when_removed`).
+    pub unmentioned: HashSet<String>,
+}
+
+/// Names the specs' code spans use that the code no longer defines but
+/// once did: the names whose removal the history is asked about.
+pub fn removed_names_in_specs(workspace: &Workspace, index: &CodeIndex, removed: &Removed) -> HashSet<String> {
+    let references = workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references);
+    references
+        .filter_map(|reference| match &reference.kind {
+            ReferenceKind::Symbol { segments } => Some(segments),
+            _ => None,
+        })
+        .flatten()
+        .filter(|name| removed.names.contains_key(*name) && !index.defines(name))
+        .cloned()
+        .collect()
+}
+
+/// Names the code examples of all specs import, with the package and the
+/// first doc that imports each.
+pub fn doc_imports(workspace: &Workspace) -> HashMap<String, (String, String)> {
+    let mut imports = HashMap::new();
+    for spec in &workspace.specs {
+        for (name, package) in &spec.example_imports {
+            imports.entry(name.clone()).or_insert_with(|| (package.clone(), spec.path.clone()));
+        }
+    }
+    imports
 }
 
 /// Links pinned to a branch, tag or commit other than the current code:
@@ -309,9 +342,14 @@ fn resolve(
         {
             pinned(path, git_ref, fragment.as_ref(), evidence)
         }
-        ReferenceKind::Path { path, fragment, route_like, fallbacks, .. } => {
-            let existing = std::iter::once(path).chain(fallbacks).find(|p| files.kind(p).is_some());
-            let deleted = evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path));
+        ReferenceKind::Path { path, fragment, route_like, fallbacks, site_fallbacks, .. } => {
+            let site = site_fallbacks.iter().filter(|_| files.doc_site());
+            let existing = std::iter::once(path).chain(fallbacks).chain(site).find(|p| files.kind(p).is_some());
+            // A file deleted once and written again later is not gone.
+            let deleted = existing
+                .is_none()
+                .then(|| evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path)))
+                .flatten();
             let resolution = resolve_path(
                 existing.unwrap_or(path),
                 fragment.as_ref(),

@@ -84,25 +84,30 @@ pub(super) struct FileFacts<'a, 'w> {
     doc_site: bool,
 }
 
-/// Files that configure a documentation site generator.
+/// File names that configure a documentation site generator, wherever
+/// the site lives (`website/docusaurus.config.js`, `docs/mkdocs.yml`).
 const DOC_SITE_CONFIGS: &[&str] = &[
     "mkdocs.yml",
     "mkdocs.yaml",
     "docusaurus.config.js",
     "docusaurus.config.ts",
-    "docs/.vitepress/config.ts",
-    "docs/.vitepress/config.js",
-    "docs/.vitepress/config.mts",
-    ".vitepress/config.ts",
+    "docusaurus.config.mjs",
     "hugo.toml",
     "hugo.yaml",
-    "docs/conf.py",
-    "doc/conf.py",
     "_config.yml",
-    "docs/_config.yml",
     "antora.yml",
-    "docs/mkdocs.yml",
+    "book.toml",
 ];
+
+/// A doc-site configuration file: one of `DOC_SITE_CONFIGS`, a VitePress
+/// `.vitepress/config.*`, or a Sphinx `conf.py` in a docs folder.
+fn is_doc_site_config(path: &str) -> bool {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let folder = dir.rsplit('/').next().unwrap_or(dir);
+    DOC_SITE_CONFIGS.contains(&name)
+        || (folder == ".vitepress" && name.starts_with("config."))
+        || (name == "conf.py" && matches!(folder, "docs" | "doc" | "source"))
+}
 
 impl<'a, 'w> FileFacts<'a, 'w> {
     pub(super) fn new(workspace: &'a Workspace, index: &'a CodeIndex<'w>) -> Self {
@@ -112,8 +117,14 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .filter(|file| file.language.is_some())
             .flat_map(|file| file.path.match_indices('/').map(|(at, _)| &file.path[..at]))
             .collect();
-        let doc_site = DOC_SITE_CONFIGS.iter().any(|config| workspace.paths.contains(*config));
+        let doc_site = workspace.paths.iter().any(|path| is_doc_site_config(path));
         FileFacts { workspace, index, code_dirs, doc_site }
+    }
+
+    /// Whether the repository builds a doc site, whose links resolve in
+    /// more places than GitHub's.
+    pub(super) fn doc_site(&self) -> bool {
+        self.doc_site
     }
 
     pub(super) fn kind(&self, path: &str) -> Option<PathKind> {

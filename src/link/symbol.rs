@@ -128,14 +128,17 @@ fn support(
         index.is_module(path) && !(variable_like && index.modules_are_files_only(path))
     };
     let ours = |path: &[String]| !index.owner_types(path, scope).is_empty() || module_of_ours(path);
-    let own_owner = !owner.is_empty() && ours(owner);
+    let primitive = owner.first().is_some_and(|first| super::gates::language::is_primitive(first, &evidence.languages));
+    let own_owner = !owner.is_empty() && !primitive && ours(owner);
     // What happened to a member name says something only when the owner is
     // ours (`Chart.controllers.radar` where `Chart` is our type), or a call
     // on a variable (`em.persistLater()`): `spec.loadBalancerIP` is not
     // about a `loadBalancerIP` we deleted.
     let called_on_variable = matches!(owner, [variable] if variable.starts_with(char::is_lowercase)) && called;
-    let member_is_ours =
-        owner.is_empty() || own_owner || own_package.is_some() || ours(&owner[..1]) || called_on_variable;
+    let member_is_ours = owner.is_empty()
+        || own_owner
+        || own_package.is_some()
+        || (!primitive && (ours(&owner[..1]) || called_on_variable));
     // A name still defined elsewhere (`resolve` of another type) was not
     // removed; its deletion somewhere says nothing about this reference.
     // A plain lower-case owner (`reply.sendFile`, `torch.nn`) is a variable
@@ -145,7 +148,10 @@ fn support(
     let removed = [removed_owner, Some(name).filter(|_| member_is_ours)].into_iter().flatten();
     let removed = removed.filter(|n| !index.defines(n));
     if let Some((gone, removal)) = removed.filter_map(|n| evidence.removed.names.get(n).map(|r| (n, r))).next() {
-        clues.push(Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() });
+        clues.push(match (&removal.commit, evidence.unmentioned.contains(gone)) {
+            (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.clone() },
+            _ => Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() },
+        });
     }
     if member_is_ours && !index.defines(name) {
         let near_owner = owner.last().filter(|_| own_owner).map(String::as_str);

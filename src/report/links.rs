@@ -80,8 +80,12 @@ fn describe(clue: &Clue) -> String {
         }
         Clue::Removed { name, commit: None, path } => format!("+ removed: `{name}` was in {path} until this change"),
         Clue::NearMiss { symbol } => format!("+ near miss of `{symbol}`"),
+        Clue::RemovedUnmentioned { name, commit } => {
+            let commit = commit.get(..10).unwrap_or(commit);
+            format!("  removed: `{name}` in commit {commit}, before any doc mentioned it")
+        }
         Clue::OwnQualifier { qualifier } => format!("+ qualified with our `{qualifier}`"),
         Clue::OwnImport { package } => format!("+ qualified with our package `{package}`"),
-        Clue::Gate { gate, reason } => format!("- {gate}: {reason}"),
+        Clue::Gate { gate, reason, .. } => format!("- {gate}: {reason}"),
     }
 }

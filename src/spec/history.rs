@@ -122,6 +122,13 @@ const HISTORICAL_DIRECTORIES: &[&str] = &[
     "releases",
     "release-notes",
     "migrations",
+    "migration-guides",
+    "migration_guides",
+    "migration-guide",
+    "upgrade-guides",
+    "upgrading",
+    // Docusaurus's frozen copies of the docs of past releases.
+    "versioned_docs",
     "historical",
     "archive",
     "archived",

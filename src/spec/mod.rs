@@ -10,7 +10,7 @@ pub mod shape;
 pub mod slug;
 pub mod target;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -27,6 +27,9 @@ pub struct SpecFile {
     pub clauses: Vec<Clause>,
     /// Names the file's own code examples declare.
     pub example_names: HashSet<String>,
+    /// Names the file's code examples import, with the package each comes
+    /// from (`createStore` → `redux`).
+    pub example_imports: HashMap<String, String>,
 }
 
 /// A heading and the slug anchors and clause ids are built from.
@@ -119,6 +122,9 @@ pub enum ReferenceKind {
         route_like: bool,
         #[serde(skip)]
         fallbacks: Vec<String>,
+        /// Places only a doc site looks (see `RepoPath::site_fallbacks`).
+        #[serde(skip)]
+        site_fallbacks: Vec<String>,
         /// The branch, tag or commit a web URL pins the file to.
         #[serde(skip_serializing_if = "Option::is_none")]
         git_ref: Option<String>,

@@ -35,8 +35,8 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
     for (event, range) in parser.into_offset_iter() {
         builder.event(event, range);
     }
-    let Builder { sections, clauses, example_names, .. } = builder;
-    SpecFile { path: path.to_string(), source, sections, clauses, example_names }
+    let Builder { sections, clauses, example_names, example_imports, .. } = builder;
+    SpecFile { path: path.to_string(), source, sections, clauses, example_names, example_imports }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +98,7 @@ struct Builder<'a> {
     /// than a file of the repository.
     links: Vec<Option<String>>,
     example_names: HashSet<String>,
+    example_imports: HashMap<String, String>,
     /// Why the whole file records history, if it does (a changelog, a blog).
     file_history: Option<String>,
     /// Where each reference-style link definition (`[id]: url`) is.
@@ -136,6 +137,7 @@ impl<'a> Builder<'a> {
             in_table_head: false,
             links: Vec::new(),
             example_names: HashSet::new(),
+            example_imports: HashMap::new(),
             definitions: HashMap::new(),
             file_history: file_history(path),
             example_references: Vec::new(),
@@ -273,6 +275,9 @@ impl<'a> Builder<'a> {
                     continue;
                 }
                 let package = import.segments.first().cloned();
+                if let Some(package) = &package {
+                    self.example_imports.entry(name.clone()).or_insert_with(|| package.clone());
+                }
                 let kind = ReferenceKind::Symbol { segments: import.segments.clone() };
                 let mut reference = self.reference(kind, &import.text(), at..at + name.len());
                 reference.example_package = package;
@@ -309,6 +314,7 @@ impl<'a> Builder<'a> {
                 fragment: target.fragment,
                 route_like: target.route_like,
                 fallbacks: target.fallbacks,
+                site_fallbacks: target.site_fallbacks,
                 git_ref: target.git_ref,
             };
             self.push_reference(kind, destination, range);

@@ -28,6 +28,12 @@ pub struct RepoPath {
     /// their own root (`docs/`), so `/intro.md` in `docs/guide/a.md` may be
     /// `docs/intro.md`.
     pub fallbacks: Vec<String>,
+    /// Places only a doc site looks: its static-asset folder for a
+    /// root-relative path (`/img/a.png` is `website/static/img/a.png` in
+    /// Docusaurus, `docs/public/img/a.png` in VitePress), and the folders
+    /// above the page for a bare page path (Docusaurus resolves
+    /// `concepts/a.mdx` from the docs root too).
+    pub site_fallbacks: Vec<String>,
     /// The branch, tag or commit a web URL names (`…/blob/v1.2.0/…`).
     pub git_ref: Option<String>,
 }
@@ -71,13 +77,16 @@ impl RepoSlug {
 pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlug>) -> Option<RepoPath> {
     let destination = destination.trim();
     if let Some(anchor) = destination.strip_prefix('#') {
-        // An in-page anchor: a heading of this very file.
-        let fragment = (!anchor.is_empty()).then(|| Fragment::Heading { anchor: percent_decode(anchor) });
+        // An in-page anchor: a heading of this very file. `[T]: ## "Tip"`
+        // (no letter or digit) only gives link text a tooltip.
+        let named = anchor.chars().any(char::is_alphanumeric);
+        let fragment = named.then(|| Fragment::Heading { anchor: percent_decode(anchor) });
         return Some(RepoPath {
             path: spec_path.to_string(),
             fragment,
             route_like: false,
             fallbacks: Vec::new(),
+            site_fallbacks: Vec::new(),
             git_ref: None,
         });
     }
@@ -88,7 +97,7 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
     if destination.contains('@') && !destination.contains('/') {
         return None;
     }
-    let mut fallbacks = Vec::new();
+    let (mut fallbacks, mut site_fallbacks) = (Vec::new(), Vec::new());
     let mut git_ref = None;
     let (path, fragment) = if has_scheme(destination) {
         let (reference, path, fragment) = repository_url_path(destination, repository?)?;
@@ -96,9 +105,7 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
         (path, fragment)
     } else {
         let (path, fragment) = split_fragment(destination);
-        if path.starts_with('/') {
-            fallbacks = ancestors(spec_path).filter_map(|dir| join(dir, &path[1..])).collect();
-        }
+        (fallbacks, site_fallbacks) = (root_fallbacks(path, spec_path), site_only_fallbacks(path, spec_path));
         let base = if path.starts_with('/') { "" } else { parent(spec_path) };
         (join(base, path)?, fragment)
     };
@@ -112,7 +119,35 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
         Some(fragment) if !markdown => parse_fragment(fragment),
         _ => None,
     };
-    Some(RepoPath { path: path.trim_end_matches('/').to_string(), fragment, route_like, fallbacks, git_ref })
+    Some(RepoPath {
+        path: path.trim_end_matches('/').to_string(),
+        fragment,
+        route_like,
+        fallbacks,
+        site_fallbacks,
+        git_ref,
+    })
+}
+
+/// A root-relative path under any folder above the page.
+fn root_fallbacks(path: &str, spec_path: &str) -> Vec<String> {
+    let Some(rooted) = path.strip_prefix('/') else { return Vec::new() };
+    ancestors(spec_path).filter_map(|dir| join(dir, rooted)).collect()
+}
+
+/// See `RepoPath::site_fallbacks`.
+fn site_only_fallbacks(path: &str, spec_path: &str) -> Vec<String> {
+    if let Some(rooted) = path.strip_prefix('/') {
+        let static_dirs = ancestors(spec_path).chain([""]).flat_map(|dir| {
+            ["static", "public"].into_iter().filter_map(move |assets| join(&join(dir, assets)?, rooted))
+        });
+        return static_dirs.collect();
+    }
+    let page = [".md", ".mdx", ".markdown"].iter().any(|ext| path.ends_with(ext));
+    if !page || path.starts_with('.') {
+        return Vec::new();
+    }
+    ancestors(spec_path).skip(1).filter_map(|dir| join(dir, path)).collect()
 }
 
 /// `docs/guide/a.md` → `docs/guide`, `docs`.
@@ -308,6 +343,32 @@ mod tests {
             Some("v1.2.0")
         );
         assert_eq!(resolve("https://raw.githubusercontent.com/acme/widgets/main/a/b.py").unwrap().path, "a/b.py");
+    }
+
+    #[test]
+    fn doc_sites_look_in_their_static_folder_and_docs_root() {
+        let image = resolve("/img/shot.png").unwrap();
+        assert_eq!(
+            image.site_fallbacks,
+            [
+                "docs/design/static/img/shot.png",
+                "docs/design/public/img/shot.png",
+                "docs/static/img/shot.png",
+                "docs/public/img/shot.png",
+                "static/img/shot.png",
+                "public/img/shot.png"
+            ]
+        );
+        assert_eq!(resolve("concepts/a.mdx").unwrap().site_fallbacks, ["docs/concepts/a.mdx"]);
+        assert!(resolve("./concepts/a.mdx").unwrap().site_fallbacks.is_empty(), "explicitly beside the page");
+        assert!(resolve("src/net.rs").unwrap().site_fallbacks.is_empty(), "code is not a page");
+    }
+
+    #[test]
+    fn an_anchor_without_a_name_is_a_tooltip_not_a_heading() {
+        assert_eq!(resolve("##").unwrap().fragment, None);
+        assert_eq!(resolve("#").unwrap().fragment, None);
+        assert!(resolve("#setup").unwrap().fragment.is_some());
     }
 
     #[test]

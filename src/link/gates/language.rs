@@ -193,6 +193,21 @@ const STANDARD_ROOTS: &[(&str, &[&str])] = &[
         "Collectors", "Files", "Paths", "Path", "Class", "Object", "Locale", "UUID", "Instant", "Duration"]),
 ];
 
+/// Types built into a language: no repository defines them, so a name
+/// qualified with one (`u8::from_str`, `dict.get`) is never ours.
+#[rustfmt::skip]
+const PRIMITIVES: &[(&str, &[&str])] = &[
+    ("rust", &["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64",
+        "bool", "char", "str"]),
+    ("python", &["dict", "list", "str", "set", "frozenset", "tuple", "object", "int", "float", "bytes", "bytearray",
+        "bool"]),
+];
+
+/// Whether `name` is a type built into one of `languages`.
+pub fn is_primitive(name: &str, languages: &[&str]) -> bool {
+    PRIMITIVES.iter().any(|(language, names)| languages.contains(language) && names.contains(&name))
+}
+
 /// The reason a reference names the standard library or runtime of one of
 /// `languages`, if it does.
 pub fn standard_name(segments: &[String], languages: &[&str]) -> Option<String> {
