@@ -132,31 +132,18 @@ fn detected_vendored(directory: &Path) -> Vec<String> {
 }
 
 /// Copies of the docs a doc site keeps beside them: Docusaurus's
-/// `versioned_docs/` (frozen snapshots of past releases) and its `i18n/`
-/// translations. Their findings repeat the docs' own, or are history.
+/// `versioned_docs/`, frozen snapshots of past releases, whose old names
+/// are history. Translations stay: a translated page that names removed
+/// code has drifted too.
 fn detected_doc_copies(directory: &Path) -> Vec<String> {
     let walk = ignore::WalkBuilder::new(directory).max_depth(Some(3)).build().flatten();
     let mut copies: Vec<String> = walk
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_dir()))
-        .filter(|entry| {
-            let path = entry.path();
-            match path.file_name().and_then(|n| n.to_str()) {
-                Some("versioned_docs") => true,
-                Some("i18n") => has_translated_docs(path),
-                _ => false,
-            }
-        })
+        .filter(|entry| entry.file_name() == "versioned_docs")
         .filter_map(|entry| entry.path().strip_prefix(directory).ok().map(|p| format!("{}/**", p.to_string_lossy())))
         .collect();
     copies.sort();
     copies
-}
-
-/// `i18n/<locale>/docusaurus-plugin-content-docs/`: translated doc pages,
-/// not a code module that happens to be called i18n.
-fn has_translated_docs(i18n: &Path) -> bool {
-    let Ok(locales) = std::fs::read_dir(i18n) else { return false };
-    locales.flatten().any(|locale| locale.path().join("docusaurus-plugin-content-docs").is_dir())
 }
 
 /// Languages with a grammar, by number of files (most first).

@@ -605,3 +605,14 @@ fn links_shows_what_a_gate_dropped_and_why() {
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("silenced by names-other-thing: followed by \"command\""), "{text}");
 }
+
+#[test]
+fn an_included_page_links_from_where_it_is_included() {
+    let dir = repo(&[
+        ("README.md", "# Guide\n\n--8<-- \"docs/shared/setup.md\"\n"),
+        ("docs/shared/setup.md", "Start with [the entry point](src/lib.rs), not [this](src/gone.rs).\n"),
+        ("src/lib.rs", "pub fn run() {}\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["src/gone.rs"]);
+}

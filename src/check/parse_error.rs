@@ -89,6 +89,16 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         let item = line.trim().trim_start_matches("pub ").trim_start_matches("pub(crate) ");
         item.strip_prefix("type ").is_some_and(|rest| rest.ends_with(';') && !rest.contains('='))
     }),
+    // `let View { #[cfg(x)] field, .. } = view;`: the error starts at `let`.
+    ("rust attributes on the fields of a struct pattern", RUST, |line| {
+        let trimmed = line.trim();
+        trimmed.starts_with("let ") && trimmed.ends_with('{') && !trimmed.contains('=')
+    }),
+    ("rust turbofish in a type (`serde_json::Map::<K, V>`)", RUST, |line| line.contains("::<")),
+    ("rust nightly `box` patterns", RUST, |line| {
+        let words: Vec<&str> = crate::text::identifier_words(line).collect();
+        words.windows(2).any(|pair| pair[0] == "box" && pair[1].starts_with(char::is_uppercase))
+    }),
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
     ("rust `~` in macro input", RUST, |line| line.contains('~')),
@@ -124,6 +134,9 @@ mod tests {
             ("rust", "        #[cfg(feature = \"x\")]"),
             ("rust", "    T:,"),
             ("rust", "    pub type Window;"),
+            ("rust", "        let View {"),
+            ("rust", "output: &mut serde_json::Map::<String,serde_json::Value>) {"),
+            ("rust", "                flow: box ContinueWithSettingsUiFlow { id },"),
             ("rust", "html! { <a href=\"/\" ~alt={\"abc\"} /> }"),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
@@ -135,6 +148,8 @@ mod tests {
         for (language, line) in [
             ("rust", "fn broken( {"),
             ("rust", "type Alias = ;"),
+            ("rust", "let x = {"),
+            ("rust", "static LazyCell<TERA>: Tera = LazyLock::new(|| {"),
             ("javascript", "const x = ;"),
             ("python", "else:"),
             ("python", "    #[not rust]"),

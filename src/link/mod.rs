@@ -203,18 +203,49 @@ pub fn pinned_links(workspace: &Workspace, floating: &HashSet<String>) -> HashSe
         .collect()
 }
 
+/// Pages included by other pages, with the pages that include them.
+fn includers(workspace: &Workspace) -> HashMap<String, Vec<&str>> {
+    let mut includers: HashMap<String, Vec<&str>> = HashMap::new();
+    for spec in &workspace.specs {
+        for included in crate::spec::includes::included_files(&spec.path, &spec.source) {
+            includers.entry(included).or_default().push(&spec.path);
+        }
+    }
+    includers
+}
+
+/// A relative link of an included page that is missing from where the page
+/// is, resolved from a page that includes it, where it is rendered.
+fn from_includer(
+    reference: &Reference,
+    includers: Option<&Vec<&str>>,
+    workspace: &Workspace,
+    files: &FileFacts,
+) -> Option<Resolution> {
+    let ReferenceKind::Path { git_ref: None, .. } = &reference.kind else { return None };
+    includers?.iter().find_map(|includer| {
+        let target = crate::spec::target::repo_path(&reference.text, includer, workspace.repository.as_ref())?;
+        files.kind(&target.path)?;
+        let markdown = [".md", ".mdx", ".markdown"].iter().any(|ext| target.path.ends_with(ext));
+        let targets = if markdown { Vec::new() } else { vec![Target::File { path: target.path, lines: None }] };
+        Some(Resolution::Linked(targets))
+    })
+}
+
 /// Links every reference and code-side anchor.
 pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> LinkGraph {
     let lock = evidence.lock;
     let mut graph = LinkGraph::default();
     let files = FileFacts::new(workspace, index);
+    let includers = includers(workspace);
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
+        let included_by = includers.get(&spec.path);
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
                 let resolution = match resolve(reference, clause, index, &files, evidence) {
-                    Resolution::Broken(problem, clues) => {
-                        follow_moved(reference, clause, index, lock).unwrap_or(Resolution::Broken(problem, clues))
-                    }
+                    Resolution::Broken(problem, clues) => follow_moved(reference, clause, index, lock)
+                        .or_else(|| from_includer(reference, included_by, workspace, &files))
+                        .unwrap_or(Resolution::Broken(problem, clues)),
                     resolution => resolution,
                 };
                 let at = (spec_index, clause_index, reference_index);

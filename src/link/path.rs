@@ -97,6 +97,8 @@ const DOC_SITE_CONFIGS: &[&str] = &[
     "_config.yml",
     "antora.yml",
     "book.toml",
+    "pydoc-markdown.yml",
+    "pydoc-markdown.yaml",
 ];
 
 /// A doc-site configuration file: one of `DOC_SITE_CONFIGS`, a VitePress
@@ -188,11 +190,20 @@ fn is_markdown(path: &str) -> bool {
     [".md", ".markdown", ".mdx"].iter().any(|ext| path.ends_with(ext))
 }
 
-/// `<a name="x">`, `<span id="x">`, `{#x}`, `{ #x .class }`: anchors
-/// written by hand, on headings or anywhere else.
+/// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
+/// anchors written by hand, on headings or anywhere else.
 fn html_anchor(source: &str, anchor: &str) -> bool {
     let attributes = [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'")];
     if attributes.iter().any(|pattern| source.contains(pattern.as_str())) {
+        return true;
+    }
+    // Unquoted HTML attribute values end at white space, `>` or `/`.
+    let unquoted = [format!("id={anchor}"), format!("name={anchor}")];
+    let ends_value = |rest: &str| rest.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
+    if unquoted
+        .iter()
+        .any(|pattern| source.match_indices(pattern.as_str()).any(|(at, _)| ends_value(&source[at + pattern.len()..])))
+    {
         return true;
     }
     let marker = format!("#{anchor}");
@@ -201,4 +212,20 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
         let after = source[at + marker.len()..].chars().next();
         before.ends_with('{') && matches!(after, Some(' ' | '}' | '\t'))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_anchor;
+
+    #[test]
+    fn anchors_written_by_hand() {
+        let source = "<a id=\"opt-level\"></a>\n<a id=opt-customlevels></a>\n## Setup {#setup}\n<a name=faq/>\n";
+        for anchor in ["opt-level", "opt-customlevels", "setup", "faq"] {
+            assert!(html_anchor(source, anchor), "{anchor}");
+        }
+        for anchor in ["opt-custom", "level", "set"] {
+            assert!(!html_anchor(source, anchor), "{anchor}");
+        }
+    }
 }

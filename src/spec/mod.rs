@@ -5,6 +5,7 @@ mod directive;
 mod examples;
 mod history;
 mod imports;
+pub mod includes;
 mod parse;
 pub mod shape;
 pub mod slug;
