@@ -154,17 +154,35 @@ fn sparse_paths(root: &std::path::Path) -> Vec<String> {
         let (workdir, root) = (workdir.canonicalize().ok()?, root.canonicalize().ok()?);
         root.starts_with(&workdir).then(|| crate::discover::relative(&workdir, &root).unwrap_or_default())
     });
-    let (true, Some(prefix), Ok(index)) = (sparse, prefix, repository.index()) else { return Vec::new() };
+    let (true, Some(prefix)) = (sparse, prefix) else { return Vec::new() };
     let under_root = |path: String| match prefix.as_str() {
         "" => Some(path),
         prefix => path.strip_prefix(&format!("{prefix}/")).map(str::to_string),
     };
-    index
-        .iter()
-        .filter(|entry| entry.flags_extended & SKIP_WORKTREE != 0)
-        .filter_map(|entry| String::from_utf8(entry.path).ok())
-        .filter_map(under_root)
-        .collect()
+    let left_out = match repository.index() {
+        Ok(index) => index
+            .iter()
+            .filter(|entry| entry.flags_extended & SKIP_WORKTREE != 0)
+            .filter_map(|entry| String::from_utf8(entry.path).ok())
+            .collect(),
+        // A sparse index (`--sparse-index`) is one libgit2 cannot read: every
+        // file HEAD tracks counts instead.
+        Err(_) => head_files(&repository),
+    };
+    left_out.into_iter().filter_map(under_root).collect()
+}
+
+/// Every file in HEAD's tree.
+fn head_files(repository: &git2::Repository) -> Vec<String> {
+    let mut files = Vec::new();
+    let Ok(tree) = repository.head().and_then(|head| head.peel_to_tree()) else { return files };
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+        if entry.kind() == Some(git2::ObjectType::Blob) {
+            files.push(format!("{parent}{}", entry.name().unwrap_or("")));
+        }
+        git2::TreeWalkResult::Ok
+    });
+    files
 }
 
 /// URL of the `origin` remote (or the first remote) of the repository the

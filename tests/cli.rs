@@ -610,9 +610,23 @@ fn links_shows_what_a_gate_dropped_and_why() {
 fn an_included_page_links_from_where_it_is_included() {
     let dir = repo(&[
         ("README.md", "# Guide\n\n--8<-- \"docs/shared/setup.md\"\n"),
-        ("docs/shared/setup.md", "Start with [the entry point](src/lib.rs), not [this](src/gone.rs).\n"),
+        (
+            "docs/shared/setup.md",
+            "Start with [the entry point](src/lib.rs), not [this](src/gone.rs) or [these lines](src/lib.rs#L40-L50).\n",
+        ),
         ("src/lib.rs", "pub fn run() {}\n"),
     ]);
     let (_, report) = json(dir.path(), &[]);
-    assert_eq!(field(&report, "reference"), ["src/gone.rs"]);
+    assert_eq!(field(&report, "reference"), ["src/gone.rs", "src/lib.rs#L40-L50"]);
+}
+
+#[test]
+fn a_readme_links_from_where_it_is_even_when_included() {
+    let dir = repo(&[
+        ("docs/index.md", "--8<-- \"README.md\"\n"),
+        ("README.md", "Read [the guide](guide.md).\n"),
+        ("docs/guide.md", "# Guide\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["guide.md"], "broken where GitHub shows the README");
 }

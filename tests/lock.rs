@@ -418,3 +418,20 @@ fn a_file_a_sparse_checkout_leaves_out_still_exists() {
     let (_, report) = check_json(dir, &[]);
     assert_eq!(field(&report, "reference"), ["../models/old.onnx"]);
 }
+
+#[test]
+fn a_folder_a_sparse_index_leaves_out_still_exists() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "docs/guide.md", "The model is [here](../models/net.onnx); see [gone](../models/old.onnx).\n");
+    write(dir, "models/net.onnx", "weights\n");
+    write(dir, "src/lib.rs", "pub fn run() {}\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    git(dir, &["sparse-checkout", "init", "--cone", "--sparse-index"]);
+    git(dir, &["sparse-checkout", "set", "docs", "src"]);
+    assert!(!dir.join("models/net.onnx").exists(), "the sparse checkout leaves it out");
+    let (_, report) = check_json(dir, &[]);
+    assert_eq!(field(&report, "reference"), ["../models/old.onnx"]);
+}

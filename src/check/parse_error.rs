@@ -94,14 +94,25 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         let trimmed = line.trim();
         trimmed.starts_with("let ") && trimmed.ends_with('{') && !trimmed.contains('=')
     }),
-    ("rust turbofish in a type (`serde_json::Map::<K, V>`)", RUST, |line| line.contains("::<")),
+    ("rust turbofish in a type (`serde_json::Map::<K, V>`)", RUST, |line| {
+        // In a type position (`x: &mut Map::<K, V>`), not an expression.
+        line.split_once("::<").is_some_and(|(before, _)| {
+            (before.contains(": ") || before.contains("-> ")) && !before.contains(['=', '(', '.'])
+        })
+    }),
     ("rust nightly `box` patterns", RUST, |line| {
         let words: Vec<&str> = crate::text::identifier_words(line).collect();
         words.windows(2).any(|pair| pair[0] == "box" && pair[1].starts_with(char::is_uppercase))
     }),
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
-    ("rust `~` in macro input", RUST, |line| line.contains('~')),
+    ("rust `~` in macro input", RUST, |line| {
+        line.match_indices(" ~").any(|(at, _)| {
+            let outside_string = line[..at].matches('"').count() % 2 == 0;
+            let code = !line[..at].contains("//");
+            outside_string && code && line[at + 2..].starts_with(|c: char| c.is_alphabetic())
+        })
+    }),
 ];
 
 fn grammar_gap(language: Option<&str>, source: &str, line: usize) -> bool {
@@ -149,6 +160,9 @@ mod tests {
             ("rust", "fn broken( {"),
             ("rust", "type Alias = ;"),
             ("rust", "let x = {"),
+            ("rust", "let v = items.iter().collect::<Vec<_>>(;"),
+            ("rust", "let home = \"~/.config\"; oops("),
+            ("rust", "fn f( // ~ broken"),
             ("rust", "static LazyCell<TERA>: Tera = LazyLock::new(|| {"),
             ("javascript", "const x = ;"),
             ("python", "else:"),

@@ -26,7 +26,7 @@ const MAX_MENTION_BYTES: u64 = 512 << 20;
 const MENTION_WINDOW: usize = 200;
 
 /// Files whose text counts as documentation when looking for mentions.
-const DOC_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "txt", "adoc"];
+const DOC_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "adoc"];
 
 pub struct History {
     cache: PathBuf,
@@ -105,35 +105,31 @@ impl History {
     /// written long after the code was gone: it may name another thing or
     /// a concept, but it did not drift from this code. Names removed by the
     /// uncommitted change, off the first-parent line of HEAD, less than the
-    /// window ago, or past the byte budget count as mentioned.
+    /// window ago, or past the byte budget count as mentioned. Removals are
+    /// looked at newest first, so the budget cuts the same ones every run.
     pub fn unmentioned_when_removed(&self, removed: &Removed, names: &HashSet<String>) -> HashSet<String> {
         let mut unmentioned = HashSet::new();
         let Some(repository) = self.repository.as_ref() else { return unmentioned };
-        let mut by_commit: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+        let mut by_commit: HashMap<git2::Oid, Vec<&str>> = HashMap::new();
         for name in names {
-            if let Some(commit) = removed.names.get(name).and_then(|r| r.commit.as_deref()) {
-                by_commit.entry(commit).or_default().push(name);
+            let commit = removed.names.get(name).and_then(|r| r.commit.as_deref());
+            if let Some(oid) = commit.and_then(|c| git2::Oid::from_str(c).ok()) {
+                by_commit.entry(oid).or_default().push(name);
             }
         }
         if by_commit.is_empty() {
             return unmentioned;
         }
-        let line = first_parent_line(repository);
-        let position: HashMap<git2::Oid, usize> = line.iter().enumerate().map(|(at, oid)| (*oid, at)).collect();
-        let mut budget = MAX_MENTION_BYTES;
-        for (commit, names) in by_commit {
-            let Some(&at) = git2::Oid::from_str(commit).ok().and_then(|oid| position.get(&oid)) else { continue };
-            // `line` runs newest first: the window ends nearer HEAD.
+        let line = first_parent_line(repository, &by_commit);
+        let mut scanner = MentionScanner::new(repository, names);
+        for (at, oid) in line.iter().enumerate() {
+            let Some(removed_names) = by_commit.get(oid) else { continue };
             let Some(later) = at.checked_sub(MENTION_WINDOW).map(|later| line[later]) else { continue };
-            let mut mentioned = HashSet::new();
-            for oid in [line[at], later] {
-                let Some(tree) = repository.find_commit(oid).ok().and_then(|c| c.tree().ok()) else { continue };
-                match mentions_in_docs(repository, &tree, &names, &mut budget) {
-                    Some(found) => mentioned.extend(found),
-                    None => return unmentioned,
-                }
-            }
-            unmentioned.extend(names.iter().filter(|n| !mentioned.contains(*n)).map(|n| n.to_string()));
+            let (Some(then), Some(after)) = (scanner.mentioned_at(*oid), scanner.mentioned_at(later)) else {
+                break;
+            };
+            let mentioned = |name: &&str| then.contains(*name) || after.contains(*name);
+            unmentioned.extend(removed_names.iter().filter(|n| !mentioned(n)).map(|n| n.to_string()));
         }
         unmentioned
     }
@@ -201,44 +197,114 @@ impl History {
     }
 }
 
-/// HEAD and its first parents, newest first, within the history budget.
-fn first_parent_line(repository: &git2::Repository) -> Vec<git2::Oid> {
+/// HEAD and its first parents, newest first, up to the oldest of `wanted`
+/// (within the history budget).
+fn first_parent_line<V>(repository: &git2::Repository, wanted: &HashMap<git2::Oid, V>) -> Vec<git2::Oid> {
     let Ok(mut walk) = repository.revwalk() else { return Vec::new() };
     if walk.push_head().is_err() || walk.simplify_first_parent().is_err() {
         return Vec::new();
     }
-    walk.flatten().take(removed::MAX_COMMITS).collect()
-}
-
-/// The names among `names` that a doc in `tree` mentions as a word;
-/// `None` when the byte budget ran out first.
-fn mentions_in_docs<'n>(
-    repository: &git2::Repository,
-    tree: &git2::Tree,
-    names: &[&'n str],
-    budget: &mut u64,
-) -> Option<HashSet<&'n str>> {
-    let mut docs = Vec::new();
-    tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
-        let name = entry.name().unwrap_or("");
-        let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
-        if entry.kind() == Some(git2::ObjectType::Blob) && DOC_EXTENSIONS.contains(&extension) {
-            docs.push(entry.id());
-        }
-        git2::TreeWalkResult::Ok
-    })
-    .ok()?;
-    let mut mentioned = HashSet::new();
-    for id in docs {
-        let blob = repository.find_blob(id).ok()?;
-        *budget = budget.checked_sub(blob.size() as u64)?;
-        let text = String::from_utf8_lossy(blob.content());
-        mentioned.extend(names.iter().filter(|name| crate::text::contains_word(&text, name)));
-        if mentioned.len() == names.len() {
+    let mut line = Vec::new();
+    let mut found = 0;
+    for oid in walk.flatten().take(removed::MAX_COMMITS) {
+        line.push(oid);
+        found += usize::from(wanted.contains_key(&oid));
+        if found == wanted.len() {
             break;
         }
     }
-    Some(mentioned)
+    line
+}
+
+/// Which of a set of names the docs of a commit's tree mention. Trees and
+/// blobs are looked at once per run however many commits share them.
+struct MentionScanner<'r> {
+    repository: &'r git2::Repository,
+    /// Name → its index in `mentions` lists, and back.
+    names: HashMap<&'r str, usize>,
+    by_index: Vec<&'r str>,
+    /// Doc blobs under each tree already walked.
+    docs_under: HashMap<git2::Oid, std::rc::Rc<Vec<git2::Oid>>>,
+    /// Names each doc blob read mentions.
+    mentions: HashMap<git2::Oid, Vec<usize>>,
+    budget: u64,
+}
+
+/// Doc files larger than this are generated or data: not read.
+const MAX_DOC_BYTES: usize = 1 << 20;
+
+/// How deep a tree is walked for docs.
+const MAX_TREE_DEPTH: usize = 64;
+
+impl<'r> MentionScanner<'r> {
+    fn new(repository: &'r git2::Repository, names: &'r HashSet<String>) -> Self {
+        let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        let names = sorted.iter().enumerate().map(|(at, name)| (*name, at)).collect();
+        let (docs_under, mentions) = (HashMap::new(), HashMap::new());
+        MentionScanner { repository, names, by_index: sorted, docs_under, mentions, budget: MAX_MENTION_BYTES }
+    }
+
+    /// The names the docs of `commit`'s tree mention; `None` once the byte
+    /// budget is spent.
+    fn mentioned_at(&mut self, commit: git2::Oid) -> Option<HashSet<&'r str>> {
+        let tree = self.repository.find_commit(commit).ok()?.tree_id();
+        let docs = self.docs_under(tree, 0);
+        let mut mentioned = HashSet::new();
+        for blob in docs.iter() {
+            let found = match self.mentions.get(blob) {
+                Some(found) => found.clone(),
+                None => self.read_mentions(*blob)?,
+            };
+            mentioned.extend(found.iter().filter_map(|at| self.by_index.get(*at).copied()));
+        }
+        Some(mentioned)
+    }
+
+    fn read_mentions(&mut self, id: git2::Oid) -> Option<Vec<usize>> {
+        let size = self.repository.odb().ok()?.read_header(id).ok()?.0;
+        let mut found = Vec::new();
+        if size <= MAX_DOC_BYTES {
+            self.budget = self.budget.checked_sub(size as u64)?;
+            let blob = self.repository.find_blob(id).ok()?;
+            let text = String::from_utf8_lossy(blob.content());
+            let words: HashSet<&str> = crate::text::identifier_words(&text).collect();
+            found = words.iter().filter_map(|word| self.names.get(word).copied()).collect();
+        }
+        self.mentions.insert(id, found.clone());
+        Some(found)
+    }
+
+    /// Doc blobs under a tree, each subtree walked once.
+    fn docs_under(&mut self, tree: git2::Oid, depth: usize) -> std::rc::Rc<Vec<git2::Oid>> {
+        if let Some(docs) = self.docs_under.get(&tree) {
+            return docs.clone();
+        }
+        let mut docs = Vec::new();
+        let entries: Vec<(git2::Oid, Option<git2::ObjectType>, bool)> = match self.repository.find_tree(tree) {
+            Ok(tree) => tree
+                .iter()
+                .map(|entry| {
+                    let name = entry.name().unwrap_or("");
+                    let extension = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+                    (entry.id(), entry.kind(), DOC_EXTENSIONS.contains(&extension))
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        for (id, kind, doc) in entries {
+            match kind {
+                Some(git2::ObjectType::Blob) if doc => docs.push(id),
+                Some(git2::ObjectType::Tree) if depth < MAX_TREE_DEPTH => {
+                    docs.extend(self.docs_under(id, depth + 1).iter().copied())
+                }
+                _ => {}
+            }
+        }
+        let docs = std::rc::Rc::new(docs);
+        self.docs_under.insert(tree, docs.clone());
+        docs
+    }
 }
 
 enum Selector<'a> {

@@ -232,13 +232,17 @@ fn record_deltas(
 /// bundles its dependencies' names with its own.
 fn is_scanned_code(path: &str) -> bool {
     const GENERATED: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go", ".bundle."];
-    const VENDORED: &[&str] =
-        &["vendor/", "node_modules/", "third_party/", "third-party/", "dist/", "releases/", "typings/"];
+    const VENDORED: &[&str] = &["vendor/", "node_modules/", "third_party/", "third-party/", "typings/"];
+    // Built bundles: JavaScript's `dist/` and release folders (Go's
+    // `cmd/dist/` is code).
+    const BUILT: &[&str] = &["dist/", "releases/"];
+    let within = |folders: &[&str]| folders.iter().any(|v| path.starts_with(v) || path.contains(&format!("/{v}")));
+    let javascript = [".js", ".mjs", ".cjs", ".ts"].iter().any(|ext| path.ends_with(ext));
     crate::code::language_for(path).is_some()
         && !crate::index::is_test_path(path)
         && !GENERATED.iter().any(|g| path.contains(g))
-        && !VENDORED.iter().any(|v| path.starts_with(v) || path.contains(&format!("/{v}")))
-        && !is_versioned_copy(path)
+        && !within(VENDORED)
+        && !(javascript && (within(BUILT) || is_versioned_copy(path)))
 }
 
 /// `jquery-3.2.1.js`, `lib.v2.0.js`: a file named after the release it is a
@@ -660,7 +664,12 @@ mod tests {
         for copy in ["docs/releases/sinon-1.17.7.js", "pkg/dist/index.js", "static/jquery-3.2.1.js", "lib.v2.0.js"] {
             assert!(!is_scanned_code(copy), "{copy}");
         }
-        for code in ["src/v2/client.py", "lib/http2.js", "src/utf8.rs", "pkg/api/v1beta1/types.go"] {
+        for copy in ["typings/globals/node/index.d.ts", "vendor/github.com/x/y.go"] {
+            assert!(!is_scanned_code(copy), "{copy}");
+        }
+        for code in
+            ["src/v2/client.py", "lib/http2.js", "src/utf8.rs", "pkg/api/v1beta1/types.go", "src/cmd/dist/build.go"]
+        {
             assert!(is_scanned_code(code), "{code}");
         }
     }

@@ -241,18 +241,19 @@ pub static GATES: &[Gate] = &[
         name: "imported-elsewhere",
         effect: Effect::Refutes,
         applies: Applies::Symbols,
-        summary: "a code example in the docs imports the name from another package",
+        summary: "the docs' code examples import the name, and only from other packages",
         test: |c| {
             let manifests = c.evidence.manifests;
-            let imported = |name: &String| {
-                let here = c.spec.example_imports.get(name).map(|package| (package, c.spec.path.as_str()));
-                let elsewhere = || c.evidence.doc_imports.get(name).map(|(package, doc)| (package, doc.as_str()));
-                here.or_else(elsewhere).filter(|(package, _)| !manifests.is_own(package))
+            // `use crate::…`, `import x from "@/lib"`: the example's own code.
+            let ours = |package: &str| {
+                manifests.is_own(package) || matches!(package, "crate" | "self" | "super" | "@" | "~" | "$lib" | "#")
             };
-            let (name, (package, doc)) = [c.segments.first(), c.segments.last()]
-                .into_iter()
-                .flatten()
-                .find_map(|name| imported(name).map(|found| (name, found)))?;
+            let name = c.segments.first()?;
+            let imports = c.evidence.doc_imports.get(name)?;
+            if imports.iter().any(|(package, _)| ours(package)) {
+                return None;
+            }
+            let (package, doc) = imports.iter().find(|(_, doc)| *doc == c.spec.path).or(imports.first())?;
             Some(format!("an example in {doc} imports `{name}` from `{package}`"))
         },
     },
@@ -407,7 +408,12 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             Effect::Silence | Effect::Against | Effect::Doubt => {
                 against.push(Clue::Gate { gate: gate.name, reason, refutes: false })
             }
-            Effect::Refutes => against.push(Clue::Gate { gate: gate.name, reason, refutes: true }),
+            Effect::Refutes => {
+                // Qualified with our own type or package, the name is ours
+                // whatever another package exports under it.
+                let own = support.iter().any(|c| matches!(c, Clue::OwnQualifier { .. } | Clue::OwnImport { .. }));
+                against.push(Clue::Gate { gate: gate.name, reason, refutes: !own })
+            }
         }
     }
     Outcome::Kept(against)
@@ -469,7 +475,12 @@ mod tests {
         let removed = Removed::default();
         let manifests = manifests();
         let enabled = |_: &str| true;
-        let evidence = evidence_of(&removed, &manifests, &enabled);
+        let mut evidence = evidence_of(&removed, &manifests, &enabled);
+        evidence.doc_imports = spec
+            .example_imports
+            .iter()
+            .map(|(name, package)| (name.clone(), vec![(package.clone(), spec.path.clone())]))
+            .collect();
         let clause = spec.clauses.iter().find(|c| c.references.iter().any(|r| r.text == reference));
         let clause = clause.unwrap_or_else(|| panic!("no reference `{reference}` in {markdown:?}"));
         let reference = clause.references.iter().find(|r| r.text == reference).expect("reference");
@@ -530,6 +541,13 @@ mod tests {
             true,
         ),
         ("imported-elsewhere", "```js\nimport { start_server } from \"netkit\";\n```\n\nCall `start_server`.\n", "start_server", false),
+        ("imported-elsewhere", "```rust\nuse crate::net::ConnPool;\n```\n\nA `ConnPool` holds them.\n", "ConnPool", false),
+        (
+            "imported-elsewhere",
+            "```js\nimport { connect } from 'react-redux';\n```\n\nCall `Store.connect()`.\n",
+            "Store.connect()",
+            false,
+        ),
         ("hypothetical", "Call `reload_all()` if it exists.\n", "reload_all()", true),
         ("hypothetical", "Call `reload_all()` to reload.\n", "reload_all()", false),
         ("placeholder", "Subclass `MyBaseClass`.\n", "MyBaseClass", true),

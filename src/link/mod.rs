@@ -154,9 +154,9 @@ pub struct Evidence<'a> {
     /// Files of links pinned to another ref, as that ref has them: line
     /// count, or `None` when the ref has no such file.
     pub pinned_files: HashMap<(String, String), Option<usize>>,
-    /// Names the docs' code examples import from a package: name →
-    /// (package, doc). What the docs import from elsewhere is not ours.
-    pub doc_imports: HashMap<String, (String, String)>,
+    /// Names the docs' code examples import from a package: name → every
+    /// (package, doc). What the docs import only from elsewhere is not ours.
+    pub doc_imports: HashMap<String, Vec<(String, String)>>,
     /// Removed names no doc mentioned when they were removed (see
     /// `History::unmentioned_when_removed`).
     pub unmentioned: HashSet<String>,
@@ -177,13 +177,13 @@ pub fn removed_names_in_specs(workspace: &Workspace, index: &CodeIndex, removed:
         .collect()
 }
 
-/// Names the code examples of all specs import, with the package and the
-/// first doc that imports each.
-pub fn doc_imports(workspace: &Workspace) -> HashMap<String, (String, String)> {
-    let mut imports = HashMap::new();
+/// Names the code examples of all specs import, with each package they
+/// are imported from and the doc that does it.
+pub fn doc_imports(workspace: &Workspace) -> HashMap<String, Vec<(String, String)>> {
+    let mut imports: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for spec in &workspace.specs {
         for (name, package) in &spec.example_imports {
-            imports.entry(name.clone()).or_insert_with(|| (package.clone(), spec.path.clone()));
+            imports.entry(name.clone()).or_default().push((package.clone(), spec.path.clone()));
         }
     }
     imports
@@ -214,22 +214,32 @@ fn includers(workspace: &Workspace) -> HashMap<String, Vec<&str>> {
     includers
 }
 
-/// A relative link of an included page that is missing from where the page
-/// is, resolved from a page that includes it, where it is rendered.
+/// A relative link to a file missing from where an included page is,
+/// resolved (file, lines, anchor and all) from a page that includes it,
+/// where it is rendered. A README is read on its own as well, so its links
+/// must hold where it is; in-page anchors stay with the page.
 fn from_includer(
     reference: &Reference,
+    problem: &Problem,
     includers: Option<&Vec<&str>>,
-    workspace: &Workspace,
-    files: &FileFacts,
+    context: (&Workspace, &CodeIndex, &FileFacts),
 ) -> Option<Resolution> {
+    let (workspace, index, files) = context;
     let ReferenceKind::Path { git_ref: None, .. } = &reference.kind else { return None };
+    if *problem != Problem::MissingPath || reference.text.starts_with('#') {
+        return None;
+    }
     includers?.iter().find_map(|includer| {
         let target = crate::spec::target::repo_path(&reference.text, includer, workspace.repository.as_ref())?;
-        files.kind(&target.path)?;
-        let markdown = [".md", ".mdx", ".markdown"].iter().any(|ext| target.path.ends_with(ext));
-        let targets = if markdown { Vec::new() } else { vec![Target::File { path: target.path, lines: None }] };
-        Some(Resolution::Linked(targets))
+        let resolution = resolve_path(&target.path, target.fragment.as_ref(), false, false, index, files);
+        matches!(resolution, Resolution::Linked(_)).then_some(resolution)
     })
+}
+
+/// Whether a page is read on its own wherever it is included.
+fn read_on_its_own(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.to_ascii_lowercase().starts_with("readme.")
 }
 
 /// Links every reference and code-side anchor.
@@ -239,12 +249,12 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
     let files = FileFacts::new(workspace, index);
     let includers = includers(workspace);
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
-        let included_by = includers.get(&spec.path);
+        let included_by = includers.get(&spec.path).filter(|_| !read_on_its_own(&spec.path));
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
                 let resolution = match resolve(reference, clause, index, &files, evidence) {
                     Resolution::Broken(problem, clues) => follow_moved(reference, clause, index, lock)
-                        .or_else(|| from_includer(reference, included_by, workspace, &files))
+                        .or_else(|| from_includer(reference, &problem, included_by, (workspace, index, &files)))
                         .unwrap_or(Resolution::Broken(problem, clues)),
                     resolution => resolution,
                 };

@@ -101,11 +101,20 @@ const DOC_SITE_CONFIGS: &[&str] = &[
     "pydoc-markdown.yaml",
 ];
 
-/// A doc-site configuration file: one of `DOC_SITE_CONFIGS`, a VitePress
-/// `.vitepress/config.*`, or a Sphinx `conf.py` in a docs folder.
+/// A doc-site configuration file of the repository's own docs: one of
+/// `DOC_SITE_CONFIGS`, a VitePress `.vitepress/config.*`, or a Sphinx
+/// `conf.py` in a docs folder, at most two folders deep (`website/`,
+/// `docs/.vitepress/`) and not in test data, an example or vendored code,
+/// where a sample site's config says nothing about these docs.
 fn is_doc_site_config(path: &str) -> bool {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let folder = dir.rsplit('/').next().unwrap_or(dir);
+    let sample = |dir: &str| {
+        matches!(dir, "test" | "tests" | "testdata" | "fixtures" | "examples" | "example" | "vendor" | "templates")
+    };
+    if path.matches('/').count() > 2 || dir.split('/').any(sample) {
+        return false;
+    }
     DOC_SITE_CONFIGS.contains(&name)
         || (folder == ".vitepress" && name.starts_with("config."))
         || (name == "conf.py" && matches!(folder, "docs" | "doc" | "source"))
@@ -200,10 +209,13 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
     // Unquoted HTML attribute values end at white space, `>` or `/`.
     let unquoted = [format!("id={anchor}"), format!("name={anchor}")];
     let ends_value = |rest: &str| rest.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
-    if unquoted
-        .iter()
-        .any(|pattern| source.match_indices(pattern.as_str()).any(|(at, _)| ends_value(&source[at + pattern.len()..])))
-    {
+    // … and start one: `<a id=x>`, not `?uuid=x`.
+    let starts_attribute = |at: usize| source[..at].ends_with(char::is_whitespace);
+    let attribute = |pattern: &String| {
+        let mut found = source.match_indices(pattern.as_str());
+        found.any(|(at, _)| starts_attribute(at) && ends_value(&source[at + pattern.len()..]))
+    };
+    if unquoted.iter().any(attribute) {
         return true;
     }
     let marker = format!("#{anchor}");
@@ -216,7 +228,18 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::html_anchor;
+    use super::{html_anchor, is_doc_site_config};
+
+    #[test]
+    fn doc_site_configs_of_the_repositorys_own_docs() {
+        for config in ["mkdocs.yml", "website/docusaurus.config.js", "docs/.vitepress/config.mts", "docs/conf.py"] {
+            assert!(is_doc_site_config(config), "{config}");
+        }
+        for other in ["tests/fixtures/site/mkdocs.yml", "examples/blog/hugo.toml", "a/b/c/d/mkdocs.yml", "src/conf.py"]
+        {
+            assert!(!is_doc_site_config(other), "{other}");
+        }
+    }
 
     #[test]
     fn anchors_written_by_hand() {
@@ -224,6 +247,7 @@ mod tests {
         for anchor in ["opt-level", "opt-customlevels", "setup", "faq"] {
             assert!(html_anchor(source, anchor), "{anchor}");
         }
+        assert!(!html_anchor("see https://x.org/?uuid=faq more", "faq"), "part of a URL");
         for anchor in ["opt-custom", "level", "set"] {
             assert!(!html_anchor(source, anchor), "{anchor}");
         }

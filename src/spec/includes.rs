@@ -24,9 +24,14 @@ pub fn included_files(page: &str, source: &str) -> Vec<String> {
     found
 }
 
-/// `--8<-- "docs/snippets/a.md"`, `;--8<-- 'a.md'`.
+/// `--8<-- "docs/snippets/a.md"`; `;--8<--` is the escaped marker, shown
+/// as text.
 fn mkdocs_snippet(line: &str) -> Option<&str> {
-    let rest = line.split_once("--8<--")?.1.trim();
+    let (before, rest) = line.split_once("--8<--")?;
+    if before.ends_with(';') {
+        return None;
+    }
+    let rest = rest.trim();
     let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let target = rest[1..].split(quote).next()?;
     // `a.md:3:10` and `a.md:section` select part of the file.
@@ -54,5 +59,6 @@ mod tests {
             ["docs/guide/docs/snippets/setup.md", "docs/shared/intro.md", "docs/snippets/setup.md"]
         );
         assert!(included_files("README.md", "Plain `--8<--` text.\n").is_empty());
+        assert!(included_files("README.md", ";--8<-- \"a.md\"\n").is_empty(), "escaped");
     }
 }
