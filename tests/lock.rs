@@ -403,8 +403,10 @@ fn a_built_release_copy_is_not_the_code_that_defined_a_name() {
     assert!(evidence.iter().all(|clue| clue["kind"] != "removed"), "{report}");
 }
 
-#[test]
-fn a_file_a_sparse_checkout_leaves_out_still_exists() {
+/// A repository whose docs link one file of `models/` and one that never
+/// existed, checked out sparsely with `sparse` (the `git sparse-checkout`
+/// commands) so that `models/` is left out of the work tree.
+fn sparse_repository(sparse: &[&[&str]]) -> TempDir {
     let repo = TempDir::new().expect("temp dir");
     let dir = repo.path();
     git(dir, &["init", "-q", "-b", "main"]);
@@ -413,25 +415,26 @@ fn a_file_a_sparse_checkout_leaves_out_still_exists() {
     write(dir, "src/lib.rs", "pub fn run() {}\n");
     git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", "initial"]);
-    git(dir, &["sparse-checkout", "set", "--no-cone", "/*", "!/models/"]);
+    for command in sparse {
+        git(dir, command);
+    }
     assert!(!dir.join("models/net.onnx").exists(), "the sparse checkout leaves it out");
-    let (_, report) = check_json(dir, &[]);
+    repo
+}
+
+#[test]
+fn a_file_a_sparse_checkout_leaves_out_still_exists() {
+    let repo = sparse_repository(&[&["sparse-checkout", "set", "--no-cone", "/*", "!/models/"]]);
+    let (_, report) = check_json(repo.path(), &[]);
     assert_eq!(field(&report, "reference"), ["../models/old.onnx"]);
 }
 
 #[test]
 fn a_folder_a_sparse_index_leaves_out_still_exists() {
-    let repo = TempDir::new().expect("temp dir");
-    let dir = repo.path();
-    git(dir, &["init", "-q", "-b", "main"]);
-    write(dir, "docs/guide.md", "The model is [here](../models/net.onnx); see [gone](../models/old.onnx).\n");
-    write(dir, "models/net.onnx", "weights\n");
-    write(dir, "src/lib.rs", "pub fn run() {}\n");
-    git(dir, &["add", "."]);
-    git(dir, &["commit", "-q", "-m", "initial"]);
-    git(dir, &["sparse-checkout", "init", "--cone", "--sparse-index"]);
-    git(dir, &["sparse-checkout", "set", "docs", "src"]);
-    assert!(!dir.join("models/net.onnx").exists(), "the sparse checkout leaves it out");
-    let (_, report) = check_json(dir, &[]);
+    let repo = sparse_repository(&[
+        &["sparse-checkout", "init", "--cone", "--sparse-index"],
+        &["sparse-checkout", "set", "docs", "src"],
+    ]);
+    let (_, report) = check_json(repo.path(), &[]);
     assert_eq!(field(&report, "reference"), ["../models/old.onnx"]);
 }
