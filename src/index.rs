@@ -343,6 +343,8 @@ impl<'w> CodeIndex<'w> {
             .filter(|(_, original)| {
                 !same_but_first_letter_case(name, original) && !same_in_another_style(name, original)
             })
+            // `COUNT` is a keyword or a constant, not a recased `count`.
+            .filter(|(_, original)| screaming(name) == screaming(original))
             .map(|(_, original)| *original)
             .collect();
         near.sort_unstable();
@@ -463,6 +465,11 @@ fn one_edit_apart(missing: &str, defined: &str) -> bool {
 /// change and another edit together are two edits: `DiffID`/`diffIDs`).
 fn near_spelling(missing: &str, defined: &str) -> bool {
     missing.to_lowercase() == defined.to_lowercase() || one_edit_apart(missing, defined)
+}
+
+/// All upper case: a constant or a keyword, never a recased function.
+fn screaming(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
 }
 
 fn same_in_another_style(a: &str, b: &str) -> bool {
@@ -589,6 +596,8 @@ mod tests {
             ("Load", None),
             ("visit_node", None),
             ("Entries", None),
+            ("ENTRY", None),
+            ("VISITNODE", None),
         ] {
             assert_eq!(index.near_miss(missing, None).as_deref(), expected, "{missing}");
         }

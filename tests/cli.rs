@@ -630,3 +630,16 @@ fn a_readme_links_from_where_it_is_even_when_included() {
     let (_, report) = json(dir.path(), &[]);
     assert_eq!(field(&report, "reference"), ["guide.md"], "broken where GitHub shows the README");
 }
+
+#[test]
+fn a_type_name_used_as_a_count_noun_names_the_type() {
+    let dir = repo(&[
+        (
+            "README.md",
+            "# Traces\n\nCollect `SpanTraces` and `SpecOpt` values, not `SpanTracers`. Back to [top](#top).\n",
+        ),
+        ("src/lib.rs", "pub struct SpanTrace;\npub type SpecOpts = Vec<u8>;\n"),
+    ]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference"), ["SpanTracers"]);
+}

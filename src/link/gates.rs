@@ -169,6 +169,20 @@ pub static GATES: &[Gate] = &[
         },
     },
     Gate {
+        name: "keyword-call",
+        effect: Effect::Doubt,
+        applies: Applies::Symbols,
+        summary: "an upper-case call such as `COUNT(*)` or `VALUES()`: SQL or a shell, not code of these languages",
+        test: |c| {
+            let name = c.name()?;
+            let keyword = c.owner().is_empty()
+                && c.called()
+                && name.len() >= 2
+                && name.chars().all(|ch| ch.is_ascii_uppercase() || ch == '_');
+            keyword.then(|| format!("`{name}()` is written like an SQL or shell keyword"))
+        },
+    },
+    Gate {
         name: "common-call",
         effect: Effect::Doubt,
         applies: Applies::Symbols,
@@ -330,6 +344,11 @@ fn still_used(c: &Candidate) -> Option<String> {
                 .member_may_exist(&types, name)
                 .then(|| format!("`{name}` still occurs in `{}` or a type it uses", owner.join(".")));
         }
+    }
+    // `engine.Config` when no code says `engine` any more: other `Config`s
+    // do not keep this one alive.
+    if owner.first().is_some_and(|first| !index.has_library_token(first) && !index.has_token_ignoring_case(first)) {
+        return None;
     }
     // Tests and examples may still use an old name: only library code
     // keeps one alive.
@@ -503,6 +522,7 @@ mod tests {
         ("still-used", "Set `app_token` first.\n", "app_token", true),
         ("still-used", "Call `Client::retries_left`.\n", "Client::retries_left", false),
         ("still-used", "Call `gone_away()`.\n", "gone_away()", false),
+        ("still-used", "Pass an `engine.HashMap`.\n", "engine.HashMap", false),
         ("environment-variable", "Set the `API_SECRET` environment variable.\n", "API_SECRET", true),
         ("environment-variable", "The `API_SECRET` constant.\n", "API_SECRET", false),
         ("names-other-thing", "Run the `init_db` command.\n", "init_db", true),
@@ -515,6 +535,8 @@ mod tests {
         ("other-language-name", "It raises `MemoryError`.\n", "MemoryError", true),
         ("other-language-name", "It raises `NetError`.\n", "NetError", false),
         ("never-defined", "Call `gone_away()`.\n", "gone_away()", false),
+        ("keyword-call", "Use `VALUES()` in the upsert.\n", "VALUES()", true),
+        ("keyword-call", "Call `ParseAll()` first.\n", "ParseAll()", false),
         ("common-call", "Call `len()` on it.\n", "len()", true),
         ("common-call", "Call `len_of()` on it.\n", "len_of()", false),
         ("foreign-style", "Call `parseConfigFile` to start.\n", "parseConfigFile", false),
@@ -529,6 +551,7 @@ mod tests {
         ("foreign-qualifier", "Call `netkit::gone()`.\n", "netkit::gone()", false),
         ("attributed", "The `requests` library raises `RequestException`.\n", "RequestException", true),
         ("attributed", "With `serde_json` you get `SomeValue`.\n", "SomeValue", true),
+        ("attributed", "Use `serde_json.ALL` or `serde_json.SOME`.\n", "serde_json.SOME", false),
         ("attributed", "React's `useSyncStore` hook.\n", "useSyncStore", true),
         ("attributed", "Tags are `Service.Tags` in the Health API.\n", "Service.Tags", true),
         ("attributed", "Our client raises `RequestException`.\n", "RequestException", false),

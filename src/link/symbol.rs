@@ -61,10 +61,28 @@ pub(super) fn resolve_symbol(
             return resolution;
         }
     }
+    if let Some(resolution) = type_as_count_noun(segments, scope, index) {
+        return resolution;
+    }
     let clues = support(segments, called, scope, index, evidence);
     // The suggestion is looked for once the gates kept the reference
     // (`suggest_for`): most unresolved spans never need one.
     Resolution::Broken(Problem::MissingSymbol { suggestion: None, file: None }, clues)
+}
+
+/// `SpanTraces` for several of our `SpanTrace`s, `SpecOpt` for one of our
+/// `SpecOpts`: a type's name used as a count noun in prose names the type.
+fn type_as_count_noun(segments: &[String], scope: Option<&str>, index: &CodeIndex) -> Option<Resolution> {
+    let [name] = segments else { return None };
+    if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let singular = [name.strip_suffix("es"), name.strip_suffix('s')].into_iter().flatten().map(str::to_string);
+    let forms = singular.chain([format!("{name}s"), format!("{name}es")]);
+    forms.filter(|form| form.len() > 2).find_map(|form| {
+        let types = index.owner_types(&[form], scope);
+        (!types.is_empty()).then(|| Resolution::Linked(types.into_iter().map(Target::Symbol).collect()))
+    })
 }
 
 /// The nearest existing name for a kept unresolved code span: the

@@ -301,6 +301,20 @@ impl<'a> Builder<'a> {
         self.push_clause(id, text, range, false, references, ignores);
     }
 
+    /// A link whose text runs over several lines is reported on the line of
+    /// its destination, where the fix is made.
+    fn destination_line(&self, destination: &str, range: Range<usize>) -> Range<usize> {
+        let Some(link) = self.source.get(range.clone()) else { return range };
+        let Some(text_end) = link.rfind("](") else { return range };
+        if !link[..text_end].contains('\n') || destination.is_empty() {
+            return range;
+        }
+        match link[text_end..].find(destination) {
+            Some(at) => range.start + text_end + at..range.end,
+            None => range,
+        }
+    }
+
     fn link(&mut self, destination: &str, range: Range<usize>) {
         let target = repo_path(destination, self.path, self.repository);
         let into_repository = target.as_ref().is_some_and(|t| !t.route_like);
@@ -317,6 +331,7 @@ impl<'a> Builder<'a> {
                 site_fallbacks: target.site_fallbacks,
                 git_ref: target.git_ref,
             };
+            let range = self.destination_line(destination, range);
             self.push_reference(kind, destination, range);
         }
     }
@@ -624,6 +639,15 @@ Second section with the same title.
         let lines: Vec<(usize, usize)> =
             spec.clauses.iter().flat_map(|c| &c.references).map(|r| (r.line, r.column)).collect();
         assert_eq!(lines, [(7, 1), (7, 1), (7, 1)]);
+    }
+
+    #[test]
+    fn a_link_over_two_lines_is_located_at_its_destination() {
+        let text = "Read [the full\ndocumentation](./ref/index.md) or [this](b.md).\n";
+        let spec = parse("docs/a.md", text.to_string(), None);
+        let lines: Vec<(usize, usize)> =
+            spec.clauses.iter().flat_map(|c| &c.references).map(|r| (r.line, r.column)).collect();
+        assert_eq!(lines, [(2, 16), (2, 35)]);
     }
 
     #[test]

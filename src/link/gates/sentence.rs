@@ -80,9 +80,12 @@ pub fn attribution(sentence: &str, candidate: &Candidate) -> Option<String> {
     let manifests = candidate.evidence.manifests;
     let spans = sentence.split('`').skip(1).step_by(2);
     let own_text = candidate.reference.text.as_str();
+    // Other spans only: `Dataloader.ALL` beside `Dataloader.REFERENCE` is
+    // the same name again, not a dependency credited with it.
+    let own_first = candidate.segments.first().map(String::as_str);
     for span in spans.filter(|span| *span != own_text) {
         let first = crate::text::identifier_words(span).next().unwrap_or("");
-        if manifests.is_dependency(first) && !manifests.is_own(first) {
+        if Some(first) != own_first && manifests.is_dependency(first) && !manifests.is_own(first) {
             return Some(format!("the sentence names the dependency `{first}`"));
         }
     }
