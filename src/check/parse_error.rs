@@ -107,10 +107,9 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
     ("rust `~` in macro input", RUST, |line| {
-        line.match_indices(" ~").any(|(at, _)| {
+        line.match_indices('~').any(|(at, _)| {
             let outside_string = line[..at].matches('"').count() % 2 == 0;
-            let code = !line[..at].contains("//");
-            outside_string && code && line[at + 2..].starts_with(|c: char| c.is_alphabetic())
+            outside_string && !line[..at].contains("//")
         })
     }),
 ];
@@ -145,6 +144,7 @@ mod tests {
             ("rust", "        #[cfg(feature = \"x\")]"),
             ("rust", "    T:,"),
             ("rust", "    pub type Window;"),
+            ("rust", "    ($name:ident($($text:literal ~= $value:expr),+)) => {"),
             ("rust", "        let View {"),
             ("rust", "output: &mut serde_json::Map::<String,serde_json::Value>) {"),
             ("rust", "                flow: box ContinueWithSettingsUiFlow { id },"),
