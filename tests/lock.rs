@@ -376,6 +376,10 @@ fn a_name_removed_long_before_any_doc_mentioned_it_is_no_error() {
     assert_eq!(code, 0, "{report}");
     assert_eq!(field(&report, "severity"), ["warning"]);
     assert_eq!(report["findings"][0]["evidence"][0]["kind"], "removed-unmentioned");
+    let cache = repo.path().join(".driftcheck/cache/removed-mentions");
+    assert!(fs::read_to_string(&cache).expect("cache").contains("\tconnect_pool\t0"));
+    let (_, again) = check_json(repo.path(), &["--min-confidence", "0"]);
+    assert_eq!(again["findings"], report["findings"], "the cached answer is the same");
 }
 
 #[test]

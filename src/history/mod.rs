@@ -4,6 +4,7 @@
 //! deleted (so a spec naming one names this repository's code), and what
 //! other refs hold (for links pinned to them).
 
+mod mentions;
 mod removed;
 
 use std::collections::{HashMap, HashSet};
@@ -31,6 +32,7 @@ const DOC_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "adoc"];
 pub struct History {
     cache: PathBuf,
     removed_cache: PathBuf,
+    mentions_cache: PathBuf,
     repository: Option<git2::Repository>,
     /// The root's path inside the git work tree (`""` at the top).
     prefix: String,
@@ -53,6 +55,7 @@ impl History {
         History {
             cache: state.join("cache").join("accepted"),
             removed_cache: removed::cache_path(&state),
+            mentions_cache: mentions::cache_path(&state),
             repository,
             prefix,
         }
@@ -120,6 +123,24 @@ impl History {
         if by_commit.is_empty() {
             return unmentioned;
         }
+        // Answers from earlier runs first: they never change.
+        let mut cached = mentions::read(&self.mentions_cache);
+        let known = cached.len();
+        by_commit.retain(|oid, removed_names| {
+            removed_names.retain(|name| match cached.get(&(oid.to_string(), name.to_string())) {
+                Some(mentioned) => {
+                    if !mentioned {
+                        unmentioned.insert(name.to_string());
+                    }
+                    false
+                }
+                None => true,
+            });
+            !removed_names.is_empty()
+        });
+        if by_commit.is_empty() {
+            return unmentioned;
+        }
         let line = first_parent_line(repository, &by_commit);
         let mut scanner = MentionScanner::new(repository, names);
         for (at, oid) in line.iter().enumerate() {
@@ -128,8 +149,17 @@ impl History {
             let (Some(then), Some(after)) = (scanner.mentioned_at(*oid), scanner.mentioned_at(later)) else {
                 break;
             };
-            let mentioned = |name: &&str| then.contains(*name) || after.contains(*name);
-            unmentioned.extend(removed_names.iter().filter(|n| !mentioned(n)).map(|n| n.to_string()));
+            for name in removed_names {
+                let mentioned = then.contains(name) || after.contains(name);
+                cached.insert((oid.to_string(), name.to_string()), mentioned);
+                if !mentioned {
+                    unmentioned.insert(name.to_string());
+                }
+            }
+        }
+        // A cache that cannot be written only costs time on the next run.
+        if cached.len() > known {
+            let _ = mentions::write(&self.mentions_cache, &cached);
         }
         unmentioned
     }
