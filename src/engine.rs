@@ -125,6 +125,7 @@ fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis
         floating_refs,
         pinned_files,
         doc_imports: link::doc_imports(&workspace),
+        removed_modules: link::removed_modules(&workspace, &removed),
         unmentioned: history
             .unmentioned_when_removed(&removed, &link::removed_names_in_specs(&workspace, &index, &removed)),
     };

@@ -442,3 +442,21 @@ fn a_folder_a_sparse_index_leaves_out_still_exists() {
     let (_, report) = check_json(repo.path(), &[]);
     assert_eq!(field(&report, "reference"), ["../models/old.onnx"]);
 }
+
+#[test]
+fn a_name_qualified_with_a_deleted_package_is_ours() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "engine/engine.go", "package engine\n\ntype Config struct{}\n");
+    write(dir, "server/config.go", "package server\n\ntype Config struct{}\n");
+    write(dir, "README.md", "Pass an `engine.Config` or a `server.Config`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    fs::remove_dir_all(dir.join("engine")).expect("remove");
+    git(dir, &["commit", "-q", "-am", "drop the engine package"]);
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(field(&report, "reference"), ["engine.Config"]);
+    assert_eq!(report["findings"][0]["evidence"][0]["name"], "engine");
+}

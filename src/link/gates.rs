@@ -482,6 +482,7 @@ mod tests {
             pinned_files: HashMap::new(),
             doc_imports: HashMap::new(),
             unmentioned: HashSet::new(),
+            removed_modules: HashMap::new(),
         }
     }
 

@@ -160,6 +160,35 @@ pub struct Evidence<'a> {
     /// Removed names no doc mentioned when they were removed (see
     /// `History::unmentioned_when_removed`).
     pub unmentioned: HashSet<String>,
+    /// Folder and module names the repository had and no longer has
+    /// (`removed_modules`).
+    pub removed_modules: HashMap<String, crate::history::Removal>,
+}
+
+/// Folder and module names the repository had and no longer has: `engine`
+/// for a deleted `engine/` package, `helpers` for a deleted `helpers.py`,
+/// with a deletion that took part of it. `engine.Config` names our code
+/// when `engine` is one.
+pub fn removed_modules(workspace: &Workspace, removed: &Removed) -> HashMap<String, crate::history::Removal> {
+    fn names(path: &str) -> impl Iterator<Item = &str> {
+        let (folders, file) = path.rsplit_once('/').unwrap_or(("", path));
+        let stem = crate::code::language_for(path).map(|_| file.split('.').next().unwrap_or(file));
+        folders.split('/').chain(stem).filter(|name| name.len() >= 3)
+    }
+    let current: HashSet<&str> = workspace.paths.iter().flat_map(|path| names(path)).collect();
+    let vendored =
+        |path: &str| path.split('/').any(|folder| matches!(folder, "vendor" | "node_modules" | "third_party"));
+    let mut deleted: Vec<(&String, &crate::history::Removal)> = removed.paths.iter().collect();
+    // Sorted, so the same deletion speaks for a name on every run.
+    deleted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut gone = HashMap::new();
+    for (path, removal) in deleted.into_iter().filter(|(path, _)| !vendored(path) && !crate::index::is_test_path(path))
+    {
+        for name in names(path).filter(|name| !current.contains(name)) {
+            gone.entry(name.to_string()).or_insert_with(|| removal.clone());
+        }
+    }
+    gone
 }
 
 /// Names the specs' code spans use that the code no longer defines but

@@ -170,6 +170,14 @@ fn support(
             (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.clone() },
             _ => Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() },
         });
+    } else if let Some((module, removal)) =
+        owner.first().and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
+    {
+        // `engine.Config` after the `engine` package was deleted.
+        if !index.defines(module) && !index.is_module(std::slice::from_ref(module)) {
+            let (name, commit, path) = (module.clone(), removal.commit.clone(), removal.path.clone());
+            clues.push(Clue::Removed { name, commit, path });
+        }
     }
     if member_is_ours && !index.defines(name) {
         let near_owner = owner.last().filter(|_| own_owner).map(String::as_str);
