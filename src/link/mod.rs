@@ -165,15 +165,15 @@ pub struct Evidence<'a> {
     pub removed_modules: HashMap<String, crate::history::Removal>,
 }
 
-/// Folder and module names the repository had and no longer has: `engine`
-/// for a deleted `engine/` package, `helpers` for a deleted `helpers.py`,
-/// with a deletion that took part of it. `engine.Config` names our code
-/// when `engine` is one.
+/// Folder names the repository had and no longer has: `engine` for a
+/// deleted `engine/` package, with a deletion that took part of it.
+/// `engine.Config` names our code when `engine` is one. (A deleted file's
+/// stem is not enough: `demo.wat` and `websocket.connect` are a file and a
+/// message type, not the `demo.rs` and `websocket.py` of long ago.)
 pub fn removed_modules(workspace: &Workspace, removed: &Removed) -> HashMap<String, crate::history::Removal> {
     fn names(path: &str) -> impl Iterator<Item = &str> {
-        let (folders, file) = path.rsplit_once('/').unwrap_or(("", path));
-        let stem = crate::code::language_for(path).map(|_| file.split('.').next().unwrap_or(file));
-        folders.split('/').chain(stem).filter(|name| name.len() >= 3)
+        let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
+        folders.split('/').filter(|name| name.len() >= 3)
     }
     let current: HashSet<&str> = workspace.paths.iter().flat_map(|path| names(path)).collect();
     let vendored =
