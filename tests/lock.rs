@@ -460,3 +460,37 @@ fn a_name_qualified_with_a_deleted_package_is_ours() {
     assert_eq!(field(&report, "reference"), ["engine.Config"]);
     assert_eq!(report["findings"][0]["evidence"][0]["name"], "engine");
 }
+
+#[test]
+fn a_type_renamed_to_its_plural_is_drift_not_a_count_noun() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/lib.rs", "pub struct SpanRecord;\n");
+    write(dir, "README.md", "Collect a `SpanRecord`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    write(dir, "src/lib.rs", "pub struct SpanRecords;\n");
+    git(dir, &["commit", "-q", "-am", "rename"]);
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(field(&report, "reference"), ["SpanRecord"]);
+}
+
+#[test]
+fn a_variable_named_like_a_deleted_example_folder_is_not_ours() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "examples/app/index.js", "const app = require('x');\napp.listen(3000);\n");
+    write(dir, "src/server.js", "export function serve() {}\n");
+    write(dir, "README.md", "Call `serve()`, then `app.listenAll(3000)`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    fs::remove_dir_all(dir.join("examples")).expect("remove");
+    git(dir, &["commit", "-q", "-am", "drop the example"]);
+    let (code, report) = check_json(dir, &["--min-confidence", "0"]);
+    assert_eq!(code, 0, "{report}");
+    let evidence = report["findings"][0]["evidence"].as_array().expect("evidence");
+    assert!(evidence.iter().all(|clue| clue["kind"] != "removed"), "{report}");
+}

@@ -107,9 +107,9 @@ impl History {
     /// removal is merged after it). A doc that names such a name was
     /// written long after the code was gone: it may name another thing or
     /// a concept, but it did not drift from this code. Names removed by the
-    /// uncommitted change, off the first-parent line of HEAD, less than the
-    /// window ago, or past the byte budget count as mentioned. Removals are
-    /// looked at newest first, so the budget cuts the same ones every run.
+    /// uncommitted change, off the first-parent line of HEAD or less than the
+    /// window ago count as mentioned; so do all of them when the docs to
+    /// read exceed the byte budget.
     pub fn unmentioned_when_removed(&self, removed: &Removed, names: &HashSet<String>) -> HashSet<String> {
         let mut unmentioned = HashSet::new();
         let Some(repository) = self.repository.as_ref() else { return unmentioned };
@@ -147,7 +147,9 @@ impl History {
             let Some(removed_names) = by_commit.get(oid) else { continue };
             let Some(later) = at.checked_sub(MENTION_WINDOW).map(|later| line[later]) else { continue };
             let (Some(then), Some(after)) = (scanner.mentioned_at(*oid), scanner.mentioned_at(later)) else {
-                break;
+                // Past the budget every name counts as mentioned and nothing
+                // is cached, so the next run answers the same.
+                return HashSet::new();
             };
             for name in removed_names {
                 let mentioned = then.contains(name) || after.contains(name);

@@ -165,8 +165,9 @@ pub struct Evidence<'a> {
     pub removed_modules: HashMap<String, crate::history::Removal>,
 }
 
-/// Folder names the repository had and no longer has: `engine` for a
-/// deleted `engine/` package, with a deletion that took part of it.
+/// Names of folders of library code the repository had and no longer has:
+/// `engine` for a deleted `engine/` package, with a deletion that took part
+/// of it.
 /// `engine.Config` names our code when `engine` is one. (A deleted file's
 /// stem is not enough: `demo.wat` and `websocket.connect` are a file and a
 /// message type, not the `demo.rs` and `websocket.py` of long ago.)
@@ -182,8 +183,14 @@ pub fn removed_modules(workspace: &Workspace, removed: &Removed) -> HashMap<Stri
     // Sorted, so the same deletion speaks for a name on every run.
     deleted.sort_by(|a, b| a.0.cmp(b.0));
     let mut gone = HashMap::new();
-    for (path, removal) in deleted.into_iter().filter(|(path, _)| !vendored(path) && !crate::index::is_test_path(path))
-    {
+    // Folders of library code only: not assets, examples, tests or vendored code.
+    let library = |path: &str| {
+        crate::code::language_for(path).is_some()
+            && !vendored(path)
+            && !crate::index::is_test_path(path)
+            && !crate::index::is_example_path(path)
+    };
+    for (path, removal) in deleted.into_iter().filter(|(path, _)| library(path)) {
         for name in names(path).filter(|name| !current.contains(name)) {
             gone.entry(name.to_string()).or_insert_with(|| removal.clone());
         }

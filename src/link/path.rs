@@ -181,7 +181,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     fn has_anchor(&self, path: &str, anchor: &str) -> bool {
         // HTML scrolls `#top` to the top of any page; doc sites (Starlight,
         // Docusaurus) give the page title `_top`.
-        if matches!(anchor, "top" | "_top") {
+        if anchor.eq_ignore_ascii_case("top") || anchor == "_top" {
             return true;
         }
         let Some(spec) = self.workspace.specs.iter().find(|s| s.path == path) else { return true };

@@ -61,7 +61,10 @@ pub(super) fn resolve_symbol(
             return resolution;
         }
     }
-    if let Some(resolution) = type_as_count_noun(segments, scope, index) {
+    // Not a name history saw removed: `SpanRecord` renamed `SpanRecords`
+    // is drift, not a count noun.
+    let removed = segments.iter().any(|s| evidence.removed.names.contains_key(s));
+    if let Some(resolution) = type_as_count_noun(segments, called || removed, scope, index) {
         return resolution;
     }
     let clues = support(segments, called, scope, index, evidence);
@@ -72,16 +75,21 @@ pub(super) fn resolve_symbol(
 
 /// `SpanTraces` for several of our `SpanTrace`s, `SpecOpt` for one of our
 /// `SpecOpts`: a type's name used as a count noun in prose names the type.
-fn type_as_count_noun(segments: &[String], scope: Option<&str>, index: &CodeIndex) -> Option<Resolution> {
+fn type_as_count_noun(
+    segments: &[String],
+    excluded: bool,
+    scope: Option<&str>,
+    index: &CodeIndex,
+) -> Option<Resolution> {
     let [name] = segments else { return None };
-    if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+    if excluded || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
-    let singular = [name.strip_suffix("es"), name.strip_suffix('s')].into_iter().flatten().map(str::to_string);
-    let forms = singular.chain([format!("{name}s"), format!("{name}es")]);
-    forms.filter(|form| form.len() > 2).find_map(|form| {
+    let forms = [name.strip_suffix('s').map(str::to_string), Some(format!("{name}s"))];
+    forms.into_iter().flatten().filter(|form| form.len() > 2).find_map(|form| {
         let types = index.owner_types(&[form], scope);
-        (!types.is_empty()).then(|| Resolution::Linked(types.into_iter().map(Target::Symbol).collect()))
+        let chosen = index.prefer(types, false).filter(|chosen| !chosen.is_empty())?;
+        Some(Resolution::Linked(chosen.into_iter().map(Target::Symbol).collect()))
     })
 }
 
@@ -174,7 +182,9 @@ fn support(
         owner.first().and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
     {
         // `engine.Config` after the `engine` package was deleted.
-        if !index.defines(module) && !index.is_module(std::slice::from_ref(module)) {
+        // A qualifier the code still says is a variable or another module.
+        let unused = !index.has_library_token(module) && !index.has_token_ignoring_case(module);
+        if unused && !index.defines(module) && !index.is_module(std::slice::from_ref(module)) {
             let (name, commit, path) = (module.clone(), removal.commit.clone(), removal.path.clone());
             clues.push(Clue::Removed { name, commit, path });
         }

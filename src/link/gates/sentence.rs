@@ -82,10 +82,11 @@ pub fn attribution(sentence: &str, candidate: &Candidate) -> Option<String> {
     let own_text = candidate.reference.text.as_str();
     // Other spans only: `Dataloader.ALL` beside `Dataloader.REFERENCE` is
     // the same name again, not a dependency credited with it.
-    let own_first = candidate.segments.first().map(String::as_str);
+    let own_first = candidate.segments.first().map(|s| crate::manifest::normalise(s));
     for span in spans.filter(|span| *span != own_text) {
         let first = crate::text::identifier_words(span).next().unwrap_or("");
-        if Some(first) != own_first && manifests.is_dependency(first) && !manifests.is_own(first) {
+        let same = own_first.as_deref() == Some(crate::manifest::normalise(first).as_str());
+        if !same && manifests.is_dependency(first) && !manifests.is_own(first) {
             return Some(format!("the sentence names the dependency `{first}`"));
         }
     }
