@@ -182,8 +182,9 @@ fn support(
         owner.first().and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
     {
         // `engine.Config` after the `engine` package was deleted.
-        // A qualifier the code still says is a variable or another module.
-        let unused = !index.has_library_token(module) && !index.has_token_ignoring_case(module);
+        // A qualifier that code (in a language, not a Makefile's list)
+        // still says is a variable or another module.
+        let unused = !index.files().iter().any(|file| file.language.is_some() && file.tokens.contains(module));
         if unused && !index.defines(module) && !index.is_module(std::slice::from_ref(module)) {
             let (name, commit, path) = (module.clone(), removal.commit.clone(), removal.path.clone());
             clues.push(Clue::Removed { name, commit, path });
