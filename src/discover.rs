@@ -158,8 +158,7 @@ pub fn classify(config: &Config, path: &str) -> Option<Role> {
     {
         return None;
     }
-    let markdown = path.ends_with(".md") || path.ends_with(".markdown") || path.ends_with(".mdx");
-    if markdown {
+    if crate::spec::is_markdown(path) {
         let named = config.specs.iter().any(|glob| glob.trim_start_matches("./") == path);
         let wanted = config.spec_globs.is_match(path) && (named || !is_history(path));
         return wanted.then_some(Role::Spec);

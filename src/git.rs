@@ -17,6 +17,22 @@ pub struct Repo {
     prefix: String,
 }
 
+/// The root's folder inside the repository's work tree, `/`-separated:
+/// `""` at the top; `None` for a bare repository or a root outside it.
+pub fn work_tree_prefix(repository: &Repository, root: &Path) -> Option<String> {
+    let workdir = repository.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    root.starts_with(&workdir).then(|| relative(&workdir, &root).unwrap_or_default())
+}
+
+/// A repository path as a path under the root whose folder is `prefix`.
+pub fn under_prefix<'p>(path: &'p str, prefix: &str) -> Option<&'p str> {
+    if prefix.is_empty() {
+        return Some(path);
+    }
+    path.strip_prefix(prefix)?.strip_prefix('/')
+}
+
 /// Changed line ranges (1-based, inclusive, new side) per root-relative path.
 #[derive(Debug, Default)]
 pub struct ChangedLines {
@@ -35,20 +51,16 @@ impl Repo {
         let repository = Repository::discover(root).map_err(|_| {
             Error::Usage(format!("{flag} needs a git repository, and {} is not inside one", root.display()))
         })?;
-        let workdir = repository
-            .workdir()
-            .ok_or_else(|| Error::Usage(format!("{flag} needs a work tree; this is a bare repository")))?;
-        let root = root.canonicalize()?;
-        let workdir = workdir.canonicalize()?;
-        let prefix = relative(&workdir, &root).unwrap_or_default();
+        if repository.workdir().is_none() {
+            return Err(Error::Usage(format!("{flag} needs a work tree; this is a bare repository")));
+        }
+        root.canonicalize()?;
+        let prefix = work_tree_prefix(&repository, root).unwrap_or_default();
         Ok(Repo { repository, prefix })
     }
 
     fn inside_root<'p>(&self, path: &'p str) -> Option<&'p str> {
-        if self.prefix.is_empty() {
-            return Some(path);
-        }
-        path.strip_prefix(&self.prefix).and_then(|rest| rest.strip_prefix('/'))
+        under_prefix(path, &self.prefix)
     }
 
     /// Writes the staged content of every file under the root into `target`

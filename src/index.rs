@@ -128,6 +128,13 @@ impl<'w> CodeIndex<'w> {
         self.tokens.contains(word)
     }
 
+    /// True when an identifier occurs in a file of a language with a
+    /// grammar: code, not a Makefile's or a config's list of names.
+    /// Scans the files: for the rare question, not a hot path.
+    pub fn has_token_in_source_code(&self, word: &str) -> bool {
+        self.files.iter().any(|file| file.language.is_some() && file.tokens.contains(word))
+    }
+
     /// True when the segments match the end of a symbol's module-qualified path.
     fn matches(&self, id: SymbolId, segments: &[String]) -> bool {
         let file = &self.files[id.file];

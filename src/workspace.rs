@@ -149,16 +149,8 @@ fn sparse_paths(root: &std::path::Path) -> Vec<String> {
     // Git keeps the patterns there (its config may sit in a worktree file
     // libgit2 does not read).
     let sparse = repository.path().join("info").join("sparse-checkout").is_file();
-    // The root's folder in the work tree: `""` at the top.
-    let prefix = repository.workdir().and_then(|workdir| {
-        let (workdir, root) = (workdir.canonicalize().ok()?, root.canonicalize().ok()?);
-        root.starts_with(&workdir).then(|| crate::discover::relative(&workdir, &root).unwrap_or_default())
-    });
-    let (true, Some(prefix)) = (sparse, prefix) else { return Vec::new() };
-    let under_root = |path: String| match prefix.as_str() {
-        "" => Some(path),
-        prefix => path.strip_prefix(&format!("{prefix}/")).map(str::to_string),
-    };
+    let (true, Some(prefix)) = (sparse, crate::git::work_tree_prefix(&repository, root)) else { return Vec::new() };
+    let under_root = |path: String| crate::git::under_prefix(&path, &prefix).map(str::to_string);
     let left_out = match repository.index() {
         Ok(index) => index
             .iter()

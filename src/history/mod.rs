@@ -10,7 +10,7 @@ mod removed;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-pub use removed::{Removal, Removed};
+pub use removed::{is_scanned_code, Removal, Removed};
 
 use crate::code::index_file;
 use crate::link::text_hash;
@@ -42,15 +42,7 @@ impl History {
     pub fn open(root: &Path) -> History {
         removed::limit_memory();
         let repository = git2::Repository::discover(root).ok();
-        let prefix = repository
-            .as_ref()
-            .and_then(|r| r.workdir())
-            .and_then(|workdir| {
-                let root = root.canonicalize().ok()?;
-                let workdir = workdir.canonicalize().ok()?;
-                crate::discover::relative(&workdir, &root)
-            })
-            .unwrap_or_default();
+        let prefix = repository.as_ref().and_then(|r| crate::git::work_tree_prefix(r, root)).unwrap_or_default();
         let state = root.join(".driftcheck");
         History {
             cache: state.join("cache").join("accepted"),

@@ -211,7 +211,9 @@ fn record_deltas(
     blobs: &mut Vec<Superseded>,
 ) {
     for delta in diff.deltas() {
-        let Some(path) = delta.old_file().path().and_then(Path::to_str).and_then(|p| strip_prefix(p, prefix)) else {
+        let Some(path) =
+            delta.old_file().path().and_then(Path::to_str).and_then(|p| crate::git::under_prefix(p, prefix))
+        else {
             continue;
         };
         if delta.status() == git2::Delta::Deleted {
@@ -230,7 +232,7 @@ fn record_deltas(
 /// names docs use for other things), not generated or vendored code, not a
 /// built copy of a release (`dist/`, `docs/releases/lib-1.17.7.js`), which
 /// bundles its dependencies' names with its own.
-fn is_scanned_code(path: &str) -> bool {
+pub fn is_scanned_code(path: &str) -> bool {
     const GENERATED: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go", ".bundle."];
     const VENDORED: &[&str] = &["vendor/", "node_modules/", "third_party/", "third-party/", "typings/"];
     // Built bundles: JavaScript's `dist/` and release folders (Go's
@@ -307,13 +309,6 @@ fn diff_options(prefix: &str) -> git2::DiffOptions {
         options.pathspec(format!("{prefix}/"));
     }
     options
-}
-
-fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
-    if prefix.is_empty() {
-        return Some(path);
-    }
-    path.strip_prefix(prefix)?.strip_prefix('/')
 }
 
 pub fn cache_path(state: &Path) -> PathBuf {

@@ -177,19 +177,13 @@ pub fn removed_modules(workspace: &Workspace, removed: &Removed) -> HashMap<Stri
         folders.split('/').filter(|name| name.len() >= 3)
     }
     let current: HashSet<&str> = workspace.paths.iter().flat_map(|path| names(path)).collect();
-    let vendored =
-        |path: &str| path.split('/').any(|folder| matches!(folder, "vendor" | "node_modules" | "third_party"));
     let mut deleted: Vec<(&String, &crate::history::Removal)> = removed.paths.iter().collect();
     // Sorted, so the same deletion speaks for a name on every run.
     deleted.sort_by(|a, b| a.0.cmp(b.0));
     let mut gone = HashMap::new();
-    // Folders of library code only: not assets, examples, tests or vendored code.
-    let library = |path: &str| {
-        crate::code::language_for(path).is_some()
-            && !vendored(path)
-            && !crate::index::is_test_path(path)
-            && !crate::index::is_example_path(path)
-    };
+    // Folders of library code only: code whose definitions history counts,
+    // and not examples.
+    let library = |path: &str| crate::history::is_scanned_code(path) && !crate::index::is_example_path(path);
     for (path, removal) in deleted.into_iter().filter(|(path, _)| library(path)) {
         for name in names(path).filter(|name| !current.contains(name)) {
             gone.entry(name.to_string()).or_insert_with(|| removal.clone());

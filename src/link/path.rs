@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::symbol::symbol_in_file;
 use super::{Problem, Resolution, Target};
 use crate::index::CodeIndex;
-use crate::spec::Fragment;
+use crate::spec::{is_markdown, Fragment};
 use crate::workspace::Workspace;
 
 pub(super) fn resolve_path(
@@ -198,10 +198,6 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         let found = slugs.chain(ids).any(|candidate| loose(candidate) == wanted);
         found || html_anchor(&spec.source, anchor)
     }
-}
-
-fn is_markdown(path: &str) -> bool {
-    [".md", ".markdown", ".mdx"].iter().any(|ext| path.ends_with(ext))
 }
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:

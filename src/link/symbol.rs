@@ -64,8 +64,10 @@ pub(super) fn resolve_symbol(
     // Not a name history saw removed: `SpanRecord` renamed `SpanRecords`
     // is drift, not a count noun.
     let removed = segments.iter().any(|s| evidence.removed.names.contains_key(s));
-    if let Some(resolution) = type_as_count_noun(segments, called || removed, scope, index) {
-        return resolution;
+    if !called && !removed {
+        if let Some(resolution) = type_as_count_noun(segments, scope, index) {
+            return resolution;
+        }
     }
     let clues = support(segments, called, scope, index, evidence);
     // The suggestion is looked for once the gates kept the reference
@@ -75,14 +77,9 @@ pub(super) fn resolve_symbol(
 
 /// `SpanTraces` for several of our `SpanTrace`s, `SpecOpt` for one of our
 /// `SpecOpts`: a type's name used as a count noun in prose names the type.
-fn type_as_count_noun(
-    segments: &[String],
-    excluded: bool,
-    scope: Option<&str>,
-    index: &CodeIndex,
-) -> Option<Resolution> {
+fn type_as_count_noun(segments: &[String], scope: Option<&str>, index: &CodeIndex) -> Option<Resolution> {
     let [name] = segments else { return None };
-    if excluded || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+    if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
     let forms = [name.strip_suffix('s').map(str::to_string), Some(format!("{name}s"))];
@@ -184,7 +181,7 @@ fn support(
         // `engine.Config` after the `engine` package was deleted.
         // A qualifier that code (in a language, not a Makefile's list)
         // still says is a variable or another module.
-        let unused = !index.files().iter().any(|file| file.language.is_some() && file.tokens.contains(module));
+        let unused = !index.has_token_in_source_code(module);
         if unused && !index.defines(module) && !index.is_module(std::slice::from_ref(module)) {
             let (name, commit, path) = (module.clone(), removal.commit.clone(), removal.path.clone());
             clues.push(Clue::Removed { name, commit, path });

@@ -134,6 +134,11 @@ pub enum ReferenceKind {
     Anchor { path: String, symbol: Option<Vec<String>> },
 }
 
+/// A markdown file by its extension: `.md`, `.markdown` or `.mdx`.
+pub fn is_markdown(path: &str) -> bool {
+    [".md", ".markdown", ".mdx"].iter().any(|extension| path.ends_with(extension))
+}
+
 /// Parses one markdown file. Never fails: markdown has no syntax errors.
 pub fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
     parse::parse(path, source, repository)

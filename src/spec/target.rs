@@ -143,8 +143,7 @@ fn site_only_fallbacks(path: &str, spec_path: &str) -> Vec<String> {
         });
         return static_dirs.collect();
     }
-    let page = [".md", ".mdx", ".markdown"].iter().any(|ext| path.ends_with(ext));
-    if !page || path.starts_with('.') {
+    if !super::is_markdown(path) || path.starts_with('.') {
         return Vec::new();
     }
     ancestors(spec_path).skip(1).filter_map(|dir| join(dir, path)).collect()
