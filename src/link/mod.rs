@@ -237,8 +237,8 @@ pub fn pinned_links(workspace: &Workspace, floating: &HashSet<String>) -> HashSe
 fn includers(workspace: &Workspace) -> HashMap<String, Vec<&str>> {
     let mut includers: HashMap<String, Vec<&str>> = HashMap::new();
     for spec in &workspace.specs {
-        for included in crate::spec::includes::included_files(&spec.path, &spec.source) {
-            includers.entry(included).or_default().push(&spec.path);
+        for included in &spec.includes {
+            includers.entry(included.clone()).or_default().push(&spec.path);
         }
     }
     includers

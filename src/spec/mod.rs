@@ -5,7 +5,7 @@ mod directive;
 mod examples;
 mod history;
 mod imports;
-pub mod includes;
+mod includes;
 mod parse;
 pub mod shape;
 pub mod slug;
@@ -31,6 +31,8 @@ pub struct SpecFile {
     /// Names the file's code examples import, with the package each comes
     /// from (`createStore` → `redux`).
     pub example_imports: HashMap<String, String>,
+    /// Where the files this page includes may be (`includes::included_files`).
+    pub includes: Vec<String>,
 }
 
 /// A heading and the slug anchors and clause ids are built from.

@@ -36,7 +36,8 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
         builder.event(event, range);
     }
     let Builder { sections, clauses, example_names, example_imports, .. } = builder;
-    SpecFile { path: path.to_string(), source, sections, clauses, example_names, example_imports }
+    let includes = super::includes::included_files(path, &source);
+    SpecFile { path: path.to_string(), source, sections, clauses, example_names, example_imports, includes }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
