@@ -66,6 +66,13 @@ impl Manifests {
         self.own.contains(&normalise(name))
     }
 
+    /// An import root that names the importing code's own package whatever
+    /// the manifests say: Rust's `crate`, `self`, `super`, and the path
+    /// aliases bundlers map to the project (`@/…`, `~/…`, `$lib`, `#…`).
+    pub fn is_local_import(root: &str) -> bool {
+        matches!(root, "crate" | "self" | "super" | "@" | "~" | "$lib" | "#")
+    }
+
     /// True when `name` (as written in a spec) is a declared dependency.
     pub fn is_dependency(&self, name: &str) -> bool {
         self.dependencies.contains(&normalise(name))

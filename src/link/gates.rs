@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use super::evidence::Clue;
 use super::Evidence;
 use crate::index::CodeIndex;
+use crate::manifest::Manifests;
 use crate::spec::{Clause, Reference, ReferenceKind, SpecFile};
 
 pub(super) mod language;
@@ -260,9 +261,7 @@ pub static GATES: &[Gate] = &[
         test: |c| {
             let manifests = c.evidence.manifests;
             // `use crate::…`, `import x from "@/lib"`: the example's own code.
-            let ours = |package: &str| {
-                manifests.is_own(package) || matches!(package, "crate" | "self" | "super" | "@" | "~" | "$lib" | "#")
-            };
+            let ours = |package: &str| manifests.is_own(package) || Manifests::is_local_import(package);
             let name = c.segments.first()?;
             let imports = c.evidence.doc_imports.get(name)?;
             if imports.iter().any(|(package, _)| ours(package)) {
