@@ -38,6 +38,9 @@ pub struct CodeIndex<'w> {
     /// Defined names by (first or last letter, length), lower case, built
     /// on the first near-miss question.
     spelling: OnceLock<SpellingBuckets<'w>>,
+    /// Dotted names library code writes as strings, built on the first
+    /// question (see [`CodeIndex::quotes`]).
+    quoted: OnceLock<HashSet<&'w str>>,
     /// How many distinct defined names are written in each style.
     styles: OnceLock<(HashMap<NameStyle, usize>, usize)>,
 }
@@ -82,6 +85,7 @@ impl<'w> CodeIndex<'w> {
             tokens_lower,
             library_tokens,
             spelling: OnceLock::new(),
+            quoted: OnceLock::new(),
             styles: OnceLock::new(),
         }
     }
@@ -133,6 +137,30 @@ impl<'w> CodeIndex<'w> {
     /// Scans the files: for the rare question, not a hot path.
     pub fn has_token_in_source_code(&self, word: &str) -> bool {
         self.files.iter().any(|file| file.language.is_some() && file.tokens.contains(word))
+    }
+
+    /// True when library code writes `dotted` as a string (`"http.disconnect"`,
+    /// `'server.port'`): an event type, a settings key or a protocol name the
+    /// code still reads or sends, not a symbol gone from it.
+    pub fn quotes(&self, dotted: &str) -> bool {
+        let quoted = self.quoted.get_or_init(|| {
+            let library = self.files.iter().filter(|f| f.language.is_some() && is_library_path(&f.path));
+            library.flat_map(|file| quoted_names(&file.source)).collect()
+        });
+        quoted.contains(dotted)
+    }
+
+    /// True when code in a language without a grammar (C++, ISLE, protobuf,
+    /// SQL…) mentions `name` as a member of `owner`: the generated or
+    /// foreign half of a type defined here (`Context::put_in_reg` declared
+    /// in an ISLE prelude, the C++ test `MemoryType.Simple`). A file that
+    /// names both counts; a distinctive name (`put_in_reg`) alone counts in
+    /// library code.
+    pub fn other_language_mentions(&self, owner: &str, name: &str) -> bool {
+        let distinctive = is_distinctive(name);
+        self.files.iter().filter(|f| f.language.is_none() && is_program_text(&f.path)).any(|file| {
+            file.tokens.contains(name) && (file.tokens.contains(owner) || distinctive && is_library_path(&file.path))
+        })
     }
 
     /// True when the segments match the end of a symbol's module-qualified path.
@@ -280,11 +308,22 @@ impl<'w> CodeIndex<'w> {
 
     /// True when the segments end a module path of ours (`net`, `pkg.net`).
     pub fn is_module(&self, owner: &[String]) -> bool {
+        self.has_module_where(owner, |_| true)
+    }
+
+    /// Like [`CodeIndex::is_module`], counting only library code: a
+    /// tutorial's `app.py` makes `app` a variable name, not our module.
+    pub fn is_library_module(&self, owner: &[String]) -> bool {
+        self.has_module_where(owner, |file| is_library_path(&file.path))
+    }
+
+    /// True when a file that passes `keep` has a module path ending with `owner`.
+    fn has_module_where(&self, owner: &[String], keep: impl Fn(&CodeFile) -> bool) -> bool {
         let Some(last) = owner.last() else { return false };
         self.modules.get(last.as_str()).is_some_and(|files| {
-            files.iter().any(|&f| {
-                let module = &self.files[f].module;
-                module.len() >= owner.len() && module[module.len() - owner.len()..] == *owner
+            files.iter().map(|&f| &self.files[f]).any(|file| {
+                let module = &file.module;
+                keep(file) && module.len() >= owner.len() && module[module.len() - owner.len()..] == *owner
             })
         })
     }
@@ -416,6 +455,52 @@ impl<'w> CodeIndex<'w> {
         }
         members
     }
+}
+
+/// Neither test nor example code.
+fn is_library_path(path: &str) -> bool {
+    !is_test_path(path) && !is_example_path(path)
+}
+
+/// `put_in_reg`, `maxRetries`: a name no prose or other API is likely to
+/// share by chance, unlike `Simple` or `close`.
+fn is_distinctive(name: &str) -> bool {
+    let words = name_words(name);
+    name.len() >= 6 && words.len() >= 2
+}
+
+/// Extensions of source files of languages without a bundled grammar: their
+/// identifiers are code, unlike those of a config, data or text file.
+const PROGRAM_EXTENSIONS: &[&str] = &[
+    "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "cs", "fs", "kt", "kts", "scala", "swift", "rb",
+    "php", "lua", "zig", "dart", "ex", "exs", "erl", "hs", "ml", "mli", "clj", "jl", "nim", "pl", "pm", "r", "sh",
+    "bash", "zsh", "ps1", "groovy", "gradle", "proto", "thrift", "graphql", "gql", "sql", "isle", "wit", "capnp",
+    "fbs", "idl", "vue", "svelte", "astro",
+];
+
+fn is_program_text(path: &str) -> bool {
+    let extension = path.rsplit_once('.').map_or("", |(_, extension)| extension);
+    PROGRAM_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
+}
+
+/// The dotted names a source writes between quotes on one line:
+/// `"http.disconnect"`, `'a.b.c'`, `` `x::y` ``.
+fn quoted_names(source: &str) -> impl Iterator<Item = &str> {
+    source.lines().flat_map(|line| {
+        ['"', '\'', '`']
+            .into_iter()
+            .flat_map(move |quote| line.split(quote).skip(1).step_by(2))
+            .filter(|q| is_dotted_name(q))
+    })
+}
+
+fn is_dotted_name(text: &str) -> bool {
+    let segments: Vec<&str> = text.split(['.', ':']).filter(|s| !s.is_empty()).collect();
+    text.len() <= 100
+        && (text.contains('.') || text.contains("::"))
+        && segments.len() >= 2
+        && !text.ends_with(['.', ':'])
+        && segments.iter().all(|s| crate::spec::shape::is_identifier(s))
 }
 
 /// Example and sample code, and code kept with the documentation: it uses
@@ -582,6 +667,27 @@ mod tests {
         ] {
             assert_eq!(is_test_path(path), test, "{path}");
         }
+    }
+
+    #[test]
+    fn example_code_is_where_docs_keep_it() {
+        for (path, example) in [
+            ("examples/basic/main.rs", true),
+            ("docs/tutorial/app.py", true),
+            ("src/doc_comments/mod.rs", false),
+            ("src/docs.rs", false),
+            ("lib/app.py", false),
+        ] {
+            assert_eq!(is_example_path(path), example, "{path}");
+        }
+        let files = vec![
+            index_file("docs/tutorial/app.py", "app = 1\n".into()),
+            index_file("pkg/net.py", "def send(): pass\n".into()),
+        ];
+        let index = CodeIndex::new(&files);
+        assert!(index.is_module(&strings(&["app"])));
+        assert!(!index.is_library_module(&strings(&["app"])), "a tutorial's module is not ours to qualify with");
+        assert!(index.is_library_module(&strings(&["net"])));
     }
 
     #[test]

@@ -38,7 +38,7 @@ impl Workspace {
             .or_else(|| git_remote(&root).as_deref().and_then(RepoSlug::parse));
         let discovered = discover::discover(&config);
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
-        paths.extend(sparse_paths(&root));
+        paths.extend(tracked_paths(&root));
         let loaded: Vec<(Candidate, Result<String, Note>)> = candidates
             .into_par_iter()
             .map(|candidate| {
@@ -140,28 +140,21 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
-/// Files of a sparse checkout that the repository tracks but the work tree
-/// leaves out: they exist, and links to them hold.
-fn sparse_paths(root: &std::path::Path) -> Vec<String> {
-    /// `GIT_INDEX_ENTRY_SKIP_WORKTREE` in an index entry's extended flags.
-    const SKIP_WORKTREE: u16 = 1 << 14;
+/// Files the index tracks, whether or not the work tree holds them: a
+/// sparse checkout leaves some out, a partial clone may lack their blobs.
+/// They exist, and links to them hold. A deletion counts once it is staged,
+/// as it will be in the commit.
+fn tracked_paths(root: &std::path::Path) -> Vec<String> {
     let Ok(repository) = git2::Repository::discover(root) else { return Vec::new() };
-    // Git keeps the patterns there (its config may sit in a worktree file
-    // libgit2 does not read).
-    let sparse = repository.path().join("info").join("sparse-checkout").is_file();
-    let (true, Some(prefix)) = (sparse, crate::git::work_tree_prefix(&repository, root)) else { return Vec::new() };
+    let Some(prefix) = crate::git::work_tree_prefix(&repository, root) else { return Vec::new() };
     let under_root = |path: String| crate::git::under_prefix(&path, &prefix).map(str::to_string);
-    let left_out = match repository.index() {
-        Ok(index) => index
-            .iter()
-            .filter(|entry| entry.flags_extended & SKIP_WORKTREE != 0)
-            .filter_map(|entry| String::from_utf8(entry.path).ok())
-            .collect(),
+    let tracked = match repository.index() {
+        Ok(index) => index.iter().filter_map(|entry| String::from_utf8(entry.path).ok()).collect(),
         // A sparse index (`--sparse-index`) is one libgit2 cannot read: every
         // file HEAD tracks counts instead.
         Err(_) => head_files(&repository),
     };
-    left_out.into_iter().filter_map(under_root).collect()
+    tracked.into_iter().filter_map(under_root).collect()
 }
 
 /// Every file in HEAD's tree.

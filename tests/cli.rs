@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{check_json as json, driftcheck, field, repo};
+use common::{check_json as json, driftcheck, field, repo, write};
 use serde_json::Value;
 
 const CODE: &str = "pub struct Client;\nimpl Client {\n    pub fn retry_with_backoff(&self, attempts: u32) {}\n}\npub const MAX_RETRIES: u32 = 5;\n";
@@ -642,4 +642,48 @@ fn a_type_name_used_as_a_count_noun_names_the_type() {
     ]);
     let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
     assert_eq!(field(&report, "reference"), ["SpanTracers"]);
+}
+
+#[test]
+fn a_root_path_on_a_page_a_site_elsewhere_builds_is_not_checked() {
+    let page = "---\nid: benchmarks\nsidebar_position: 2\n---\n# Benchmarks\n\n![chart](/img/chart.png) and [code](/src/gone.rs).\n";
+    let dir = repo(&[("docs/benchmarks.md", page), ("src/lib.rs", "pub fn run() {}\n")]);
+    let (_, report) = json(dir.path(), &[]);
+    assert!(field(&report, "reference").is_empty(), "the site serves /img from its own repository: {report}");
+    write(dir.path(), "docusaurus.config.js", "module.exports = {};\n");
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["/img/chart.png", "/src/gone.rs"], "the site is built here");
+}
+
+#[test]
+fn a_tracked_file_missing_from_the_work_tree_exists() {
+    let dir = repo(&[("README.md", "See [the model](models/net.onnx).\n"), ("models/net.onnx", "weights\n")]);
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git").args(args).current_dir(dir.path()).status().expect("git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    fs::remove_file(dir.path().join("models/net.onnx")).expect("remove");
+    let (_, report) = json(dir.path(), &[]);
+    assert!(field(&report, "reference").is_empty(), "still tracked: {report}");
+    git(&["rm", "-q", "--cached", "models/net.onnx"]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["models/net.onnx"], "its deletion is staged");
+}
+
+#[test]
+fn a_link_to_another_packages_registry_page_is_that_packages_name() {
+    let readme = "# Logging\n\nFilters work like the [`env_logger`](https://crates.io/crates/env_logger) crate's, \
+                  with [`env_filter`](https://docs.rs/env_filter).\n";
+    let dir = repo(&[("README.md", readme), ("src/lib.rs", "pub fn run() {}\n")]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(field(&report, "reference"), ["env_logger", "env_filter"]);
+    for finding in findings {
+        let gates: Vec<&str> =
+            finding["evidence"].as_array().into_iter().flatten().filter_map(|e| e["gate"].as_str()).collect();
+        assert!(gates.contains(&"registry-link"), "{finding}");
+        assert_eq!(finding["severity"], "info", "hidden by default: {finding}");
+    }
 }

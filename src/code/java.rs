@@ -35,6 +35,13 @@ impl Language for Java {
         }
         let mut segments = super::path_segments(path);
         segments.pop();
+        // `src/main/java/module-info.java`: the default package of a source
+        // root, which qualifies nothing (and `java` is the JDK's).
+        let source_root = segments.ends_with(&["main".to_string(), "java".to_string()])
+            || segments.ends_with(&["test".to_string(), "java".to_string()]);
+        if source_root {
+            segments.clear();
+        }
         segments
     }
 
@@ -300,5 +307,6 @@ public record Point(int x, int y) {
     fn module_without_package_is_the_directory() {
         assert_eq!(index_file("src/app/Main.java", "class Main {}".into()).module, ["src", "app"]);
         assert_eq!(index_file("Main.java", "package app;".into()).module, ["app"]);
+        assert!(index_file("lib/src/main/java/module-info.java", "module a {}".into()).module.is_empty());
     }
 }

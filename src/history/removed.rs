@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v10";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v11";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -444,6 +444,10 @@ const STATEMENTS: &[&str] = &[
 /// `  bar(x: number): void {`).
 pub fn defined_names(line: &str) -> Vec<&str> {
     let trimmed = line.trim_start();
+    // "the console function consoleLevel" in a doc comment is prose.
+    if is_comment(trimmed) {
+        return Vec::new();
+    }
     // Locals are not the code's names: a variable, key or assignment only
     // counts at the top of a file or in a class body.
     let indent = line[..line.len() - trimmed.len()].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum::<usize>();
@@ -490,6 +494,12 @@ pub fn defined_names(line: &str) -> Vec<&str> {
         );
     }
     names
+}
+
+/// A line of a comment in any of the scanned languages: `// …`, `/* …`,
+/// ` * …` inside a block comment, `# …` (but not Rust's `#[attr]`).
+fn is_comment(trimmed: &str) -> bool {
+    ["//", "/*", "*", "# ", "#!", "\"\"\"", "--"].iter().any(|opening| trimmed.starts_with(opening)) || trimmed == "#"
 }
 
 /// Visibility and other modifiers before a member's name.
@@ -580,7 +590,10 @@ fn member_definition(code: &str, indent: usize) -> Option<&str> {
     if !capital || indent > 8 {
         return None;
     }
-    let variant = rest.is_empty() && end > 1 || rest.starts_with([',', '{']) || rest.starts_with('(') && entry;
+    // `Variant {` opens a struct variant and `Variant { a: u8 },` is one;
+    // `VALUES {}` on a line of its own is SQL in a string.
+    let opens = rest == "{" || rest.starts_with('{') && entry;
+    let variant = rest.is_empty() && end > 1 || rest.starts_with(',') || opens || rest.starts_with('(') && entry;
     let go_field = rest.split_whitespace().next().is_some_and(is_type) && !rest.contains(['(', '=', ':']);
     (variant || go_field).then_some(name)
 }
@@ -706,6 +719,16 @@ mod tests {
         assert!(defined_names("    if (ready) {").is_empty());
         assert!(defined_names("    } else if (x == 1) {").is_empty());
         assert!(defined_names("    return new Builder(x) {").is_empty());
+        assert_eq!(defined_names("    Connected {"), ["Connected"], "a struct variant");
+        assert_eq!(defined_names("    Connected { since: u64 },"), ["Connected"], "a struct variant");
+        assert!(defined_names("VALUES {}").is_empty(), "SQL in a raw string");
+        assert!(
+            defined_names("     * Print the usage using the console function consoleLevel.").is_empty(),
+            "a comment"
+        );
+        assert!(defined_names("    // fn old_name() was here").is_empty(), "a comment");
+        assert!(defined_names("# class Old: a note").is_empty(), "a comment");
+        assert_eq!(defined_names("#[derive(Debug)] struct Kept;"), ["Kept"], "an attribute is not a comment");
     }
 
     fn git(dir: &Path, args: &[&str]) {

@@ -19,6 +19,7 @@ use crate::manifest::Manifests;
 use crate::spec::{Clause, Reference, ReferenceKind, SpecFile};
 
 pub(super) mod language;
+mod registry;
 mod sentence;
 
 /// What a gate that applies does to a candidate.
@@ -92,6 +93,9 @@ impl Candidate<'_, '_> {
     }
 }
 
+/// Link destinations that stand for a link not written yet.
+const PLACEHOLDER_TARGETS: &[&str] = &["todo", "tbd", "tba", "fixme", "xxx", "link", "url", "placeholder"];
+
 /// How much history makes "never defined" mean something: a young
 /// repository's docs may describe code that is still to be written.
 const NEVER_DEFINED_MIN_COMMITS: usize = 50;
@@ -118,6 +122,21 @@ pub static GATES: &[Gate] = &[
         applies: Applies::Symbols,
         summary: "the name still occurs in the code: a use of a library, a key read from a string, an inherited member",
         test: still_used,
+    },
+    Gate {
+        name: "placeholder-link",
+        effect: Effect::Silence,
+        applies: Applies::All,
+        summary: "a link whose destination is a note to fill in later: `(TODO)`, `(TBD)`, `(link)`",
+        test: |c| {
+            // As written: the resolved path has the doc's folder in front.
+            let ReferenceKind::Path { .. } = &c.reference.kind else { return None };
+            let written = c.reference.text.as_str();
+            let target = written.trim_start_matches("./").trim_end_matches('/').to_ascii_lowercase();
+            PLACEHOLDER_TARGETS
+                .contains(&target.as_str())
+                .then(|| format!("`{written}` is a placeholder for a link still to be written"))
+        },
     },
     Gate {
         name: "environment-variable",
@@ -272,6 +291,18 @@ pub static GATES: &[Gate] = &[
         },
     },
     Gate {
+        name: "registry-link",
+        effect: Effect::Refutes,
+        applies: Applies::Symbols,
+        summary: "the text of a link to another package's page on a registry or API-docs host (crates.io, docs.rs, PyPI, npm, pkg.go.dev)",
+        test: |c| {
+            let url = c.reference.external_link.as_deref()?;
+            let package = registry::package_of(url)?;
+            (!c.evidence.manifests.is_own(&package))
+                .then(|| format!("the text of a link to the package `{package}` ({url})"))
+        },
+    },
+    Gate {
         name: "foreign-qualifier",
         effect: Effect::Doubt,
         applies: Applies::Symbols,
@@ -335,14 +366,22 @@ fn still_used(c: &Candidate) -> Option<String> {
     let name = c.name()?;
     let index = c.index;
     let owner = c.owner();
-    if !owner.is_empty() {
+    // `http.disconnect`, an event type the code sends as a string.
+    let written = c.reference.text.split('(').next().unwrap_or("").trim();
+    if !owner.is_empty() && index.quotes(written) {
+        return Some(format!("the code writes \"{written}\" as a string"));
+    }
+    if let Some(last_owner) = owner.last() {
         // A member of our own type is only still there if that type (or one
         // it builds on) uses the name: a `retry` elsewhere does not count.
         let types = index.owner_types(owner, c.clause.scope.as_deref());
         if !types.is_empty() {
-            return index
-                .member_may_exist(&types, name)
-                .then(|| format!("`{name}` still occurs in `{}` or a type it uses", owner.join(".")));
+            let member = index.member_may_exist(&types, name);
+            let other_language = !member && index.other_language_mentions(last_owner, name);
+            return (member || other_language).then(|| match other_language {
+                false => format!("`{name}` still occurs in `{}` or a type it uses", owner.join(".")),
+                true => format!("`{name}` occurs in code of a language without a grammar here (C, ISLE, SQL…)"),
+            });
         }
     }
     // `engine.Config` once the `engine` package is deleted and no code says
@@ -459,6 +498,12 @@ mod tests {
                     .into(),
             ),
             index_file("src/Types.java", "class Options { void beforeRetry() {} }\n".into()),
+            index_file(
+                "src/events.rs",
+                "pub fn emit() { send(\"client.disconnected\"); }\n// client.reconnected is not a string\n".into(),
+            ),
+            index_file("tests/client.cc", "TEST(Client, Handshake) { tear_down_all(); }\n".into()),
+            index_file("src/prelude.isle", "(decl put_in_reg (Value) Reg)\n".into()),
         ]
     }
 
@@ -527,6 +572,13 @@ mod tests {
         ("still-used", "Call `Client::retries_left`.\n", "Client::retries_left", false),
         ("still-used", "Call `gone_away()`.\n", "gone_away()", false),
         ("still-used", "Pass a `store.HashMap`.\n", "store.HashMap", true),
+        ("still-used", "It sends a `client.disconnected` event.\n", "client.disconnected", true),
+        ("still-used", "It sends a `client.reconnected` event.\n", "client.reconnected", false),
+        ("still-used", "Run the `Client.Handshake` test.\n", "Client.Handshake", true),
+        ("still-used", "Call `Client::put_in_reg`.\n", "Client::put_in_reg", true),
+        ("still-used", "Call `Options::tear_down_all`.\n", "Options::tear_down_all", false),
+        ("placeholder-link", "Read the [blog post](TODO) first.\n", "TODO", true),
+        ("placeholder-link", "Read the [guide](./todo.md) first.\n", "./todo.md", false),
         ("environment-variable", "Set the `API_SECRET` environment variable.\n", "API_SECRET", true),
         ("environment-variable", "The `API_SECRET` constant.\n", "API_SECRET", false),
         ("names-other-thing", "Run the `init_db` command.\n", "init_db", true),
@@ -550,6 +602,14 @@ mod tests {
         ("composed-name", "The label `meta_other_label` is set.\n", "meta_other_label", false),
         ("dependency", "Returns a `serde_json::Value`.\n", "serde_json::Value", true),
         ("dependency", "Returns a `netkit::Value`.\n", "netkit::Value", false),
+        (
+            "registry-link",
+            "Filters like the [`env_logger`](https://crates.io/crates/env_logger) crate.\n",
+            "env_logger",
+            true,
+        ),
+        ("registry-link", "See [`ClientBuilder`](https://docs.rs/netkit/latest/netkit/struct.ClientBuilder.html).\n", "ClientBuilder", false),
+        ("registry-link", "See [`ClientBuilder`](https://example.org/netkit/ClientBuilder.html).\n", "ClientBuilder", false),
         ("foreign-qualifier", "Call `response.render()`.\n", "response.render()", true),
         ("foreign-qualifier", "Call `Client::gone()`.\n", "Client::gone()", false),
         ("foreign-qualifier", "Call `netkit::gone()`.\n", "netkit::gone()", false),
@@ -559,6 +619,9 @@ mod tests {
         ("attributed", "React's `useSyncStore` hook.\n", "useSyncStore", true),
         ("attributed", "Tags are `Service.Tags` in the Health API.\n", "Service.Tags", true),
         ("attributed", "Our client raises `RequestException`.\n", "RequestException", false),
+        ("attributed", "Filters use an `env_logger` compatible syntax.\n", "env_logger", true),
+        ("attributed", "Assertions are compatible with `expectLike`.\n", "expectLike", true),
+        ("attributed", "Filters use an `env_logger` syntax.\n", "env_logger", false),
         ("example-declared", "```rust\nlet layer_one = 1;\n```\n\nThen `layer_one` grows.\n", "layer_one", true),
         ("example-declared", "Then `layer_one` grows.\n", "layer_one", false),
         (
@@ -579,6 +642,8 @@ mod tests {
         ("hypothetical", "Call `reload_all()` to reload.\n", "reload_all()", false),
         ("placeholder", "Subclass `MyBaseClass`.\n", "MyBaseClass", true),
         ("placeholder", "Enable `wasm_your_proposal`.\n", "wasm_your_proposal", true),
+        ("placeholder", "Enable `Config::wasm_the_proposal`.\n", "Config::wasm_the_proposal", true),
+        ("placeholder", "Call `the_end`.\n", "the_end", false),
         ("placeholder", "Subclass `BaseClass`.\n", "BaseClass", false),
         ("external-link-text", "See [`doWhile( )`](https://example.org/api).\n", "doWhile( )", true),
         ("external-link-text", "See [`doWhile( )`](../src/net.rs).\n", "doWhile( )", false),

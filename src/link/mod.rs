@@ -421,6 +421,16 @@ fn resolve(
                 .is_none()
                 .then(|| evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path)))
                 .flatten();
+            if existing.is_none()
+                && deleted.is_none()
+                && reference.text.starts_with('/')
+                && files.built_elsewhere(&clause.path)
+            {
+                return Resolution::Elsewhere {
+                    gate: "site-root",
+                    reason: "a root-relative path on a page a doc site in another repository builds".into(),
+                };
+            }
             let resolution = resolve_path(
                 existing.unwrap_or(path),
                 fragment.as_ref(),

@@ -82,6 +82,9 @@ pub(super) struct FileFacts<'a, 'w> {
     /// The repository builds a doc site (mkdocs, Docusaurus, VitePress,
     /// Hugo, Sphinx, Jekyll): its `.md` links may name generated pages.
     doc_site: bool,
+    /// Pages whose front matter only a doc-site generator reads
+    /// (`sidebar_position`, `slug`, `nav_order`…).
+    site_pages: HashSet<&'a str>,
 }
 
 /// File names that configure a documentation site generator, wherever
@@ -129,13 +132,26 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .flat_map(|file| file.path.match_indices('/').map(|(at, _)| &file.path[..at]))
             .collect();
         let doc_site = workspace.paths.iter().any(|path| is_doc_site_config(path));
-        FileFacts { workspace, index, code_dirs, doc_site }
+        let site_pages = workspace
+            .specs
+            .iter()
+            .filter(|spec| has_site_front_matter(&spec.source))
+            .map(|s| s.path.as_str())
+            .collect();
+        FileFacts { workspace, index, code_dirs, doc_site, site_pages }
     }
 
     /// Whether the repository builds a doc site, whose links resolve in
     /// more places than GitHub's.
     pub(super) fn doc_site(&self) -> bool {
         self.doc_site
+    }
+
+    /// Whether a doc site builds this page although the repository holds
+    /// no site configuration: the site lives in another repository, and
+    /// serves root-relative paths (`/img/a.png`) from there.
+    pub(super) fn built_elsewhere(&self, page: &str) -> bool {
+        !self.doc_site && self.site_pages.contains(page)
     }
 
     pub(super) fn kind(&self, path: &str) -> Option<PathKind> {
@@ -202,6 +218,22 @@ impl<'a, 'w> FileFacts<'a, 'w> {
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
 /// anchors written by hand, on headings or anywhere else.
+/// Front-matter keys that only a doc-site generator reads: Docusaurus's
+/// `id`, `slug` and `sidebar_*`, Jekyll's `permalink`, `layout` and
+/// `nav_order`, Hugo's `weight`.
+const SITE_FRONT_MATTER: &[&str] =
+    &["id", "slug", "sidebar_position", "sidebar_label", "permalink", "layout", "nav_order", "weight"];
+
+/// True when the page opens with YAML front matter that has one of
+/// [`SITE_FRONT_MATTER`].
+fn has_site_front_matter(source: &str) -> bool {
+    let Some(rest) = source.strip_prefix("---\n").or_else(|| source.strip_prefix("---\r\n")) else { return false };
+    rest.lines()
+        .take_while(|line| line.trim_end() != "---")
+        .filter_map(|line| line.split_once(':'))
+        .any(|(key, _)| SITE_FRONT_MATTER.contains(&key.trim()))
+}
+
 fn html_anchor(source: &str, anchor: &str) -> bool {
     let attributes = [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'")];
     if attributes.iter().any(|pattern| source.contains(pattern.as_str())) {
@@ -229,7 +261,7 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{html_anchor, is_doc_site_config};
+    use super::{has_site_front_matter, html_anchor, is_doc_site_config};
 
     #[test]
     fn doc_site_configs_of_the_repositorys_own_docs() {
@@ -240,6 +272,14 @@ mod tests {
         {
             assert!(!is_doc_site_config(other), "{other}");
         }
+    }
+
+    #[test]
+    fn pages_a_doc_site_builds() {
+        assert!(has_site_front_matter("---\nid: benchmarks\ntitle: Benchmarks\n---\n# B\n"));
+        assert!(has_site_front_matter("---\ntitle: A\nsidebar_position: 2\n---\n"));
+        assert!(!has_site_front_matter("---\ntitle: A\n---\nid: not front matter\n"));
+        assert!(!has_site_front_matter("# A\n\nid: 3\n"));
     }
 
     #[test]

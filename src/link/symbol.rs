@@ -148,10 +148,20 @@ fn support(
     // qualifies a JavaScript name with its file.
     let module_of_ours = |path: &[String]| {
         let variable_like = matches!(path, [one] if one.starts_with(char::is_lowercase));
-        index.is_module(path) && !(variable_like && index.modules_are_files_only(path))
+        index.is_library_module(path) && !(variable_like && index.modules_are_files_only(path))
     };
     let ours = |path: &[String]| !index.owner_types(path, scope).is_empty() || module_of_ours(path);
-    let primitive = owner.first().is_some_and(|first| super::gates::language::is_primitive(first, &evidence.languages));
+    // `u8::from_str`, `java.lang.Error`: a built-in type or the standard
+    // library's root, unless this code has a module or type of that name.
+    let standard = |first: &String| {
+        let one = std::slice::from_ref(first);
+        super::gates::language::is_standard_root(first, &evidence.languages)
+            && !index.is_library_module(one)
+            && index.owner_types(one, scope).is_empty()
+    };
+    let primitive = owner
+        .first()
+        .is_some_and(|first| super::gates::language::is_primitive(first, &evidence.languages) || standard(first));
     let own_owner = !owner.is_empty() && !primitive && ours(owner);
     // What happened to a member name says something only when the owner is
     // ours (`Chart.controllers.radar` where `Chart` is our type), or a call
@@ -176,7 +186,7 @@ fn support(
             _ => Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() },
         });
     } else if let Some((module, removal)) =
-        owner.first().and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
+        owner.first().filter(|_| !primitive).and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
     {
         // `engine.Config` after the `engine` package was deleted.
         // A qualifier that code (in a language, not a Makefile's list)
@@ -201,14 +211,15 @@ fn support(
     clues
 }
 
-/// `client.retry(3)`: a lower-case owner that names nothing of ours is a
+/// `client.retry(3)`: a lower-case owner whose member is not found is a
 /// variable. Link the members of that name whose type the variable is named
 /// after (`client` → `Client`, `queue` → `JobQueue`), never `json.dumps` to
 /// some unrelated `dumps` method.
 fn instance_members(owner: &[String], name: &str, scope: Option<&str>, index: &CodeIndex) -> Option<Vec<Target>> {
     let [variable] = owner else { return None };
-    let lower = variable.chars().next().is_some_and(char::is_lowercase);
-    if !lower || !index.resolve(owner, scope).is_empty() {
+    // Even when a module or a private type has the variable's name
+    // (`response.go`, `type response struct`): the member was not found there.
+    if !variable.chars().next().is_some_and(char::is_lowercase) {
         return None;
     }
     let members: Vec<Target> = index

@@ -17,6 +17,11 @@ const OLD_NAME_FOLLOWS: &[&str] = &[
     "in older releases",
     "prior to version",
     "before version",
+    // "If you're on Mocha 11 or older, use `mocha.util.inherits`."
+    "or older",
+    "or earlier",
+    "and older",
+    "and earlier",
 ];
 
 /// Phrases before which the old name stands: "`X` was renamed to `Y`".
@@ -42,6 +47,19 @@ const OLD_NAME_PRECEDES: &[&str] = &[
     "is superseded",
     "was superseded",
 ];
+
+/// Words of a sentence that introduces a list of old names: "Binder
+/// replaces the following components:", "These were removed:".
+const OLD_NAMES_LIST: &[&str] =
+    &["replaces", "replaced", "removed", "deprecated", "renamed", "no longer", "dropped", "superseded", "obsolete"];
+
+/// True when a clause ending in a colon introduces a list of old names.
+pub(super) fn introduces_old_names(text: &str) -> bool {
+    let text = text.trim_end();
+    let Some(body) = text.strip_suffix(':') else { return false };
+    let last_sentence = body.rsplit(". ").next().unwrap_or(body).to_lowercase();
+    OLD_NAMES_LIST.iter().any(|word| last_sentence.contains(word))
+}
 
 /// How far (in bytes) a history phrase reaches to the name it is about.
 const PHRASE_REACH: usize = 100;
@@ -109,6 +127,12 @@ const HISTORICAL_FILES: &[&str] = &[
     "migrating",
     "upgrading",
     "upgrade",
+    "whats_new",
+    "whats-new",
+    "whatsnew",
+    // Plans: a roadmap names code still to be written, or that a past plan
+    // meant to remove.
+    "roadmap",
 ];
 
 /// Directories of documents about past releases.

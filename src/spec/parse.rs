@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
-use super::history::{file_history, heading_history, mark_old_names};
+use super::history::{file_history, heading_history, introduces_old_names, mark_old_names};
 use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
@@ -108,6 +108,9 @@ struct Builder<'a> {
     example_references: Vec<Reference>,
     /// Code examples with imports in the current section.
     example_ordinal: usize,
+    /// For each open list: whether the sentence before it introduces old
+    /// names ("Binder replaces the following components:").
+    old_name_lists: Vec<bool>,
 }
 
 /// Link labels match case-insensitively with white space folded.
@@ -137,6 +140,7 @@ impl<'a> Builder<'a> {
             in_code_block: false,
             in_table_head: false,
             links: Vec::new(),
+            old_name_lists: Vec::new(),
             example_names: HashSet::new(),
             example_imports: HashMap::new(),
             definitions: HashMap::new(),
@@ -183,6 +187,10 @@ impl<'a> Builder<'a> {
             Tag::MetadataBlock(_) => self.skip_text += 1,
             Tag::HtmlBlock => self.html = Some((range.start, String::new())),
             Tag::Paragraph if self.open.is_empty() => self.open_clause(ClauseKind::Paragraph, range.start),
+            Tag::List(_) => {
+                let before = self.clauses.last().filter(|c| c.bytes.end <= range.start && c.section == self.section);
+                self.old_name_lists.push(before.is_some_and(|clause| introduces_old_names(&clause.text)));
+            }
             Tag::Item => self.open_clause(ClauseKind::Item, range.start),
             Tag::TableHead => self.in_table_head = true,
             Tag::TableRow => self.open_clause(ClauseKind::Row, range.start),
@@ -218,6 +226,9 @@ impl<'a> Builder<'a> {
                 }
             }
             TagEnd::Paragraph => self.close_clause(ClauseKind::Paragraph, range.end),
+            TagEnd::List(_) => {
+                self.old_name_lists.pop();
+            }
             TagEnd::Item => self.close_clause(ClauseKind::Item, range.end),
             TagEnd::TableHead => self.in_table_head = false,
             TagEnd::TableRow => self.close_clause(ClauseKind::Row, range.end),
@@ -443,6 +454,12 @@ impl<'a> Builder<'a> {
         if !normative {
             mark_old_names(self.source.get(open.start..end).unwrap_or(""), open.start, &mut references);
         }
+        if kind == ClauseKind::Item && self.old_name_lists.last() == Some(&true) {
+            references
+                .iter_mut()
+                .filter(|r| matches!(r.kind, ReferenceKind::Symbol { .. }))
+                .for_each(|r| r.historical = true);
+        }
         let id = id.unwrap_or_else(|| format!("{}/{}", self.section, open.ordinal));
         self.push_clause(id, text, open.start..end, normative, references, open.ignores);
     }
@@ -607,11 +624,12 @@ Second section with the same title.
     #[test]
     fn old_names_are_recognised_only_where_the_phrase_points() {
         let text = "`open()` was renamed to `load()`.\n\nFormerly `read_all()`; now `read()`.\n\n\
-                    The socket is no longer busy after `send_request()`.\n\nThe parser MUST reject `x_y()`, which was removed.\n";
+                    The socket is no longer busy after `send_request()`.\n\nThe parser MUST reject `x_y()`, which was removed.\n\n\
+                    Version 2 uses `load_all()`. On version 1 or older, use `util.inherits`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
-        assert_eq!(marks, [vec![true, false], vec![true, false], vec![false], vec![false]]);
+        assert_eq!(marks, [vec![true, false], vec![true, false], vec![false], vec![false], vec![false, true]]);
     }
 
     #[test]
@@ -622,6 +640,33 @@ Second section with the same title.
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
         assert_eq!(historical, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn a_list_introduced_as_old_names_is_history() {
+        let text = "Binder replaces the following parsers:\n\n- `BodyParser`\n- `QueryParser`\n\n\
+                    It offers these parsers:\n\n- `JsonParser`\n";
+        let spec = parse("README.md", text.to_string(), None);
+        let marks: Vec<Vec<bool>> =
+            spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
+        assert_eq!(marks, [vec![], vec![true], vec![true], vec![], vec![false]]);
+    }
+
+    #[test]
+    fn whole_files_record_history_or_plans() {
+        let text = "Call `load()`.\n";
+        for (path, history) in [
+            ("CHANGELOG.md", true),
+            ("docs/whats_new.md", true),
+            ("docs/ROADMAP-1.0.md", true),
+            ("ROADMAP.md", true),
+            ("docs/blog/2024-01-05-release.md", true),
+            ("docs/guide.md", false),
+            ("specs/changelog.md", false),
+        ] {
+            let spec = parse(path, text.to_string(), None);
+            assert_eq!(spec.clauses[0].history.is_some(), history, "{path}");
+        }
     }
 
     #[test]

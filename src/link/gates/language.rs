@@ -155,6 +155,8 @@ pub fn is_placeholder(name: &str) -> bool {
         || name.contains("XXX")
         || words.first().is_some_and(|w| PLACEHOLDER_OPENINGS.contains(&w.as_str()))
         || words.iter().any(|w| PLACEHOLDER_WORDS.contains(&w.as_str()))
+        // `wasm_the_proposal`: an article inside a name stands for any one.
+        || words.len() >= 3 && words[1..words.len() - 1].iter().any(|w| w == "the")
 }
 
 /// A SCREAMING_CASE name in a clause about environment variables is read by
@@ -208,6 +210,17 @@ pub fn is_primitive(name: &str, languages: &[&str]) -> bool {
     PRIMITIVES.iter().any(|(language, names)| languages.contains(language) && names.contains(&name))
 }
 
+/// Whether `name` roots the standard library or runtime of one of
+/// `languages` as a qualifier: `java` in `java.lang.Error`, `std`, `os`.
+pub fn is_standard_root(name: &str, languages: &[&str]) -> bool {
+    STANDARD_ROOTS.iter().any(|(language, roots)| speaks(languages, language) && roots.contains(&name))
+}
+
+/// TypeScript speaks JavaScript's runtime too.
+fn speaks(languages: &[&str], language: &str) -> bool {
+    languages.iter().any(|l| *l == language || language == "javascript" && *l == "typescript")
+}
+
 /// The reason a reference names the standard library or runtime of one of
 /// `languages`, if it does.
 pub fn standard_name(segments: &[String], languages: &[&str]) -> Option<String> {
@@ -216,9 +229,8 @@ pub fn standard_name(segments: &[String], languages: &[&str]) -> Option<String> 
         return Some(reason);
     }
     let first = segments.first().filter(|_| segments.len() > 1)?;
-    let language = STANDARD_ROOTS.iter().find(|(language, roots)| {
-        let spoken = languages.iter().any(|l| l == language || *language == "javascript" && *l == "typescript");
-        spoken && roots.contains(&first.as_str())
-    })?;
+    let language = STANDARD_ROOTS
+        .iter()
+        .find(|(language, roots)| speaks(languages, language) && roots.contains(&first.as_str()))?;
     Some(format!("`{first}` is part of {}'s standard library or runtime", language.0))
 }

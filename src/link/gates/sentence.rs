@@ -51,7 +51,9 @@ const NOUNS: &[&str] = &[
     "script",
     "scripts",
     "table",
+    "tables",
     "column",
+    "columns",
     "database",
     "repository",
     "branch",
@@ -61,10 +63,27 @@ const NOUNS: &[&str] = &[
 
 /// The noun right after byte `after`, when it is one of [`NOUNS`].
 pub fn noun_after(source: &str, after: usize) -> Option<&'static str> {
-    let rest = source.get(after..).unwrap_or("");
-    let next = rest.trim_start_matches([' ', '\n']).split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let markup: &[char] = &[' ', '\n', '`', ']', '*', '_'];
+    // "the [`env_logger`] crate", "the **`init`** command": past the markup.
+    let mut rest = source.get(after..).unwrap_or("").trim_start_matches(markup);
+    // "the `init_catalog` and `update_catalog` commands": past the rest of the list.
+    for _ in 0..8 {
+        let Some(span) = next_listed_span(rest) else { break };
+        rest = span.trim_start_matches(markup);
+    }
+    let next = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     let lower = next.to_lowercase();
     NOUNS.iter().find(|noun| **noun == lower).copied()
+}
+
+/// What follows the next span of a list (`` , `b` ``, `` and `c` ``,
+/// `` , or `d` ``), when a list goes on after a span.
+fn next_listed_span(rest: &str) -> Option<&str> {
+    let rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+    let rest = ["and ", "or "].iter().find_map(|word| rest.strip_prefix(word)).unwrap_or(rest).trim_start();
+    let span = rest.strip_prefix('`')?;
+    let close = span.find('`')?;
+    Some(&span[close + 1..])
 }
 
 /// Words that name another project's kind of thing: "the `requests` library".
@@ -99,7 +118,14 @@ pub fn attribution(sentence: &str, candidate: &Candidate) -> Option<String> {
             return Some(format!("the sentence credits the {word} `{owner}`"));
         }
     }
-    let before = sentence.split(own_text).next().unwrap_or("");
+    let (before, after) = sentence.split_once(own_text).unwrap_or((sentence, ""));
+    // "an `env_logger` compatible syntax", "`RFC3339`-compatible",
+    // "compatible with `Jest`": another project's format or API.
+    let after = after.trim_start_matches(['`', ']', '*']).to_lowercase();
+    let compatible = after.starts_with(" compatible") || after.starts_with("-compatible");
+    if compatible || before.to_lowercase().trim_end_matches(['`', '[', '*']).trim_end().ends_with("compatible with") {
+        return Some("the sentence calls something compatible with it".into());
+    }
     let possessive = before.trim_end().trim_end_matches('`').split_whitespace().next_back().unwrap_or("");
     let owner = possessive.strip_suffix("'s").or_else(|| possessive.strip_suffix("’s")).map(clean);
     match owner {
@@ -175,6 +201,11 @@ mod tests {
     fn nouns_and_hypotheticals() {
         assert_eq!(noun_after("`init_db` command", 9), Some("command"));
         assert_eq!(noun_after("`init_db` returns", 9), None);
+        assert_eq!(noun_after("[`env_logger`] crate", 12), Some("crate"));
+        assert_eq!(noun_after("**`init_db`** command", 10), Some("command"));
+        assert_eq!(noun_after("`init_db`, `seed` and `drop_db` commands", 9), Some("commands"));
+        assert_eq!(noun_after("`init_db` or `seed` tables", 9), Some("tables"));
+        assert_eq!(noun_after("`init_db` and then the command", 9), None);
         assert_eq!(hypothetical("Call `reload()` if it exists."), Some("if it exists"));
         assert_eq!(hypothetical("Use `load()` rather than parsing by hand."), Some("rather than"));
         assert_eq!(hypothetical("Call `load()` to read the file."), None);
