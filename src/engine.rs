@@ -109,9 +109,15 @@ fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis
         LockSource::Copy(name) => Lock::read_named(&path, name)?,
         LockSource::Lenient => Lock::read(&path).ok().flatten(),
     };
-    let workspace = Workspace::load(config);
+    // Reading the history's cache and diffing the work tree wait on the
+    // disk as much as parsing does: both at once.
+    let (workspace, removed) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| Workspace::load(config));
+        let removed = history.removed();
+        let workspace = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (workspace, removed)
+    });
     let index = CodeIndex::new(&workspace.code);
-    let removed = history.removed();
     let floating_refs = history.floating_refs();
     let pinned_files = history.pinned_files(&link::pinned_links(&workspace, &floating_refs));
     let gate_enabled = |gate: &str| workspace.config.gate_enabled(gate);

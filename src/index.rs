@@ -38,7 +38,7 @@ pub struct CodeIndex<'w> {
     /// Defined names by (first or last letter, length), lower case, built
     /// on the first near-miss question.
     spelling: OnceLock<SpellingBuckets<'w>>,
-    /// Dotted names library code writes as strings, built on the first
+    /// Names library code writes as whole strings, built on the first
     /// question (see [`CodeIndex::quotes`]).
     quoted: OnceLock<HashSet<&'w str>>,
     /// How many distinct defined names are written in each style.
@@ -139,9 +139,10 @@ impl<'w> CodeIndex<'w> {
         self.files.iter().any(|file| file.language.is_some() && file.tokens.contains(word))
     }
 
-    /// True when library code writes `dotted` as a string (`"http.disconnect"`,
-    /// `'server.port'`): an event type, a settings key or a protocol name the
-    /// code still reads or sends, not a symbol gone from it.
+    /// True when library code writes `dotted` as a whole string
+    /// (`"http.disconnect"`, `'server.port'`, `"http_response_code"`): an
+    /// event type, a settings key, a metric or protocol name the code still
+    /// reads, sends or assembles, not a symbol gone from it.
     pub fn quotes(&self, dotted: &str) -> bool {
         let quoted = self.quoted.get_or_init(|| {
             let library = self.files.iter().filter(|f| f.language.is_some() && is_library_path(&f.path));
@@ -391,6 +392,9 @@ impl<'w> CodeIndex<'w> {
             })
             // `COUNT` is a keyword or a constant, not a recased `count`.
             .filter(|(_, original)| screaming(name) == screaming(original))
+            // `GitHub1`, `ClassB` beside `GitHub`, `Class`: an example's numbered
+            // copies; `JuStFiLe`: a spelling shown on purpose.
+            .filter(|(_, original)| !numbered_copy(name, original) && !is_sponge_case(name))
             .map(|(_, original)| *original)
             .collect();
         near.sort_unstable();
@@ -483,8 +487,8 @@ fn is_program_text(path: &str) -> bool {
     PROGRAM_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
 }
 
-/// The dotted names a source writes between quotes on one line:
-/// `"http.disconnect"`, `'a.b.c'`, `` `x::y` ``.
+/// The names a source writes between quotes on one line:
+/// `"http.disconnect"`, `'a.b.c'`, `` `x::y` ``, `"exception"`.
 fn quoted_names(source: &str) -> impl Iterator<Item = &str> {
     source.lines().flat_map(|line| {
         ['"', '\'', '`']
@@ -494,11 +498,11 @@ fn quoted_names(source: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `http.disconnect`, `a::b`, or one identifier such as `http_response_code`.
 fn is_dotted_name(text: &str) -> bool {
     let segments: Vec<&str> = text.split(['.', ':']).filter(|s| !s.is_empty()).collect();
     text.len() <= 100
-        && (text.contains('.') || text.contains("::"))
-        && segments.len() >= 2
+        && !segments.is_empty()
         && !text.ends_with(['.', ':'])
         && segments.iter().all(|s| crate::spec::shape::is_identifier(s))
 }
@@ -559,14 +563,38 @@ fn near_spelling(missing: &str, defined: &str) -> bool {
     missing.to_lowercase() == defined.to_lowercase() || one_edit_apart(missing, defined)
 }
 
+/// `GitHub1` of `GitHub`, `ClassB` of `Class`, `Type2` of `Type1`: the
+/// same name with a digit or a capital letter added or swapped at its end.
+fn numbered_copy(missing: &str, defined: &str) -> bool {
+    let marker = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase();
+    let (Some(last), stem) = (missing.chars().next_back(), missing.get(..missing.len().saturating_sub(1))) else {
+        return false;
+    };
+    let after_lower =
+        stem.and_then(|s| s.chars().next_back()).is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let swapped = defined.strip_suffix(|c: char| marker(c)).is_some_and(|rest| Some(rest) == stem);
+    marker(last) && after_lower && (stem == Some(defined) || swapped)
+}
+
+/// `JuStFiLe`: letters whose case flips nearly every character, which no
+/// naming style writes.
+fn is_sponge_case(name: &str) -> bool {
+    let letters: Vec<bool> = name.chars().filter(char::is_ascii_alphabetic).map(|c| c.is_ascii_uppercase()).collect();
+    let flips = letters.windows(2).filter(|pair| pair[0] != pair[1]).count();
+    letters.len() >= 6 && flips * 4 >= letters.len() * 3
+}
+
 /// All upper case: a constant or a keyword, never a recased function.
 fn screaming(name: &str) -> bool {
     name.chars().any(|c| c.is_ascii_uppercase()) && !name.chars().any(|c| c.is_ascii_lowercase())
 }
 
+/// `ttl_seconds` and `TTLSeconds`, `projectId` and `projectID`: the same
+/// words, written in two styles (unlike `StopWatchApp` and `StopwatchApp`).
 fn same_in_another_style(a: &str, b: &str) -> bool {
     let plain = |name: &str| name.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect::<String>();
-    a.contains('_') != b.contains('_') && plain(a) == plain(b)
+    let snake_or_camel = a.contains('_') != b.contains('_') && plain(a) == plain(b);
+    snake_or_camel || a != b && name_words(a) == name_words(b)
 }
 
 fn same_but_first_letter_case(a: &str, b: &str) -> bool {
@@ -670,6 +698,20 @@ mod tests {
     }
 
     #[test]
+    fn numbered_copies_and_sponge_case_are_not_near_misses() {
+        assert!(numbered_copy("GitHub1", "GitHub"));
+        assert!(numbered_copy("ClassB", "Class"));
+        assert!(numbered_copy("Type2", "Type1"));
+        assert!(!numbered_copy("idsMap", "idMap"));
+        assert!(!numbered_copy("visitNodes", "visitNode"));
+        assert!(!numbered_copy("HTTP", "HTT"));
+        assert!(is_sponge_case("JuStFiLe"));
+        assert!(!is_sponge_case("StopWatchApp"));
+        assert!(!is_sponge_case("JSONParser"));
+        assert!(!is_sponge_case("getXAxis"));
+    }
+
+    #[test]
     fn example_code_is_where_docs_keep_it() {
         for (path, example) in [
             ("examples/basic/main.rs", true),
@@ -711,6 +753,9 @@ mod tests {
             ("Entries", None),
             ("ENTRY", None),
             ("VISITNODE", None),
+            ("StopwatchApp2", None),
+            ("IdMap", None),
+            ("StOpWaTcHaPp", None),
         ] {
             assert_eq!(index.near_miss(missing, None).as_deref(), expected, "{missing}");
         }

@@ -162,6 +162,17 @@ pub static GATES: &[Gate] = &[
         },
     },
     Gate {
+        name: "naming-style",
+        effect: Effect::Silence,
+        applies: Applies::Symbols,
+        summary: "the name of a naming convention: `lowerCamelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`",
+        test: |c| {
+            let name = c.name()?;
+            (c.owner().is_empty() && language::is_style_name(name))
+                .then(|| format!("`{name}` names a naming convention"))
+        },
+    },
+    Gate {
         name: "standard-library",
         effect: Effect::Against,
         applies: Applies::Symbols,
@@ -371,6 +382,12 @@ fn still_used(c: &Candidate) -> Option<String> {
     if !owner.is_empty() && index.quotes(written) {
         return Some(format!("the code writes \"{written}\" as a string"));
     }
+    // `feign.Client.http_response_code`, a metric the code names
+    // `prefix + "http_response_code"`: assembled at run time. Not
+    // `Config.secrets_dir`, an old class's setting that is a key today.
+    if owner.len() >= 2 && !c.called() && index.quotes(name) {
+        return Some(format!("the code writes \"{name}\" as a string: a name it assembles at run time"));
+    }
     if let Some(last_owner) = owner.last() {
         // A member of our own type is only still there if that type (or one
         // it builds on) uses the name: a `retry` elsewhere does not count.
@@ -500,7 +517,7 @@ mod tests {
             index_file("src/Types.java", "class Options { void beforeRetry() {} }\n".into()),
             index_file(
                 "src/events.rs",
-                "pub fn emit() { send(\"client.disconnected\"); }\n// client.reconnected is not a string\n".into(),
+                "pub fn emit() { send(\"client.disconnected\"); count(\"connect_failures\"); }\n// client.reconnected is not a string\n".into(),
             ),
             index_file("tests/client.cc", "TEST(Client, Handshake) { tear_down_all(); }\n".into()),
             index_file("src/prelude.isle", "(decl put_in_reg (Value) Reg)\n".into()),
@@ -574,6 +591,9 @@ mod tests {
         ("still-used", "Pass a `store.HashMap`.\n", "store.HashMap", true),
         ("still-used", "It sends a `client.disconnected` event.\n", "client.disconnected", true),
         ("still-used", "It sends a `client.reconnected` event.\n", "client.reconnected", false),
+        ("still-used", "It counts `netkit.Client.connect_failures`.\n", "netkit.Client.connect_failures", true),
+        ("still-used", "Set `Client.connect_failures`.\n", "Client.connect_failures", false),
+        ("still-used", "Call `Client.connect_failures()`.\n", "Client.connect_failures()", false),
         ("still-used", "Run the `Client.Handshake` test.\n", "Client.Handshake", true),
         ("still-used", "Call `Client::put_in_reg`.\n", "Client::put_in_reg", true),
         ("still-used", "Call `Options::tear_down_all`.\n", "Options::tear_down_all", false),
@@ -585,6 +605,9 @@ mod tests {
         ("names-other-thing", "Call `init_db` first.\n", "init_db", false),
         ("doc-role", "See {doc}`getting_started` for more.\n", "getting_started", true),
         ("doc-role", "See `getting_started` for more.\n", "getting_started", false),
+        ("naming-style", "Functions convert to `lowerCamelCase`.\n", "lowerCamelCase", true),
+        ("naming-style", "Keys are `SCREAMING_SNAKE_CASE`.\n", "SCREAMING_SNAKE_CASE", true),
+        ("naming-style", "Call `toCamelCase` on it.\n", "toCamelCase", false),
         ("standard-library", "Wrap it in `std::sync::Arc`.\n", "std::sync::Arc", true),
         ("standard-library", "Works on `x86_64` only.\n", "x86_64", true),
         ("standard-library", "Call `Client::gone`.\n", "Client::gone", false),
@@ -644,6 +667,8 @@ mod tests {
         ("placeholder", "Enable `wasm_your_proposal`.\n", "wasm_your_proposal", true),
         ("placeholder", "Enable `Config::wasm_the_proposal`.\n", "Config::wasm_the_proposal", true),
         ("placeholder", "Call `the_end`.\n", "the_end", false),
+        ("placeholder", "Then `ClassB` extends it.\n", "ClassB", true),
+        ("placeholder", "Call `getSize`.\n", "getSize", false),
         ("placeholder", "Subclass `BaseClass`.\n", "BaseClass", false),
         ("external-link-text", "See [`doWhile( )`](https://example.org/api).\n", "doWhile( )", true),
         ("external-link-text", "See [`doWhile( )`](../src/net.rs).\n", "doWhile( )", false),

@@ -178,7 +178,13 @@ pub(super) fn file_history(path: &str) -> Option<String> {
     if is_dated(stem) {
         return Some(format!("{file} is dated: a report or post about its day"));
     }
-    let directory = directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(d))?;
+    // `docs/fr-FR/migrating-to-0.45.0/README.md`: a guide kept as a folder.
+    let migration = |d: &str| {
+        ["migrating", "migration", "upgrading", "upgrade"]
+            .iter()
+            .any(|m| d.strip_prefix(m).is_some_and(|rest| rest.starts_with(['-', '_'])))
+    };
+    let directory = directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(d) || migration(d))?;
     Some(format!("in {directory}/, which records history"))
 }
 

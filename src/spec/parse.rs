@@ -661,6 +661,8 @@ Second section with the same title.
             ("docs/ROADMAP-1.0.md", true),
             ("ROADMAP.md", true),
             ("docs/blog/2024-01-05-release.md", true),
+            ("docs/fr-FR/migrating-to-0.45.0/README.md", true),
+            ("docs/migrations_api/README.md", false),
             ("docs/guide.md", false),
             ("specs/changelog.md", false),
         ] {

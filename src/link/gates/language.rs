@@ -155,8 +155,38 @@ pub fn is_placeholder(name: &str) -> bool {
         || name.contains("XXX")
         || words.first().is_some_and(|w| PLACEHOLDER_OPENINGS.contains(&w.as_str()))
         || words.iter().any(|w| PLACEHOLDER_WORDS.contains(&w.as_str()))
+        // `ClassB`, `package_a`: one of several made-up names.
+        || words.len() >= 2 && words.last().is_some_and(|w| matches!(w.as_str(), "a" | "b" | "c" | "d"))
         // `wasm_the_proposal`: an article inside a name stands for any one.
         || words.len() >= 3 && words[1..words.len() - 1].iter().any(|w| w == "the")
+}
+
+/// Naming conventions, written without separators in lower case.
+const STYLE_NAMES: &[&str] = &[
+    "camelcase",
+    "lowercamelcase",
+    "uppercamelcase",
+    "pascalcase",
+    "snakecase",
+    "screamingsnakecase",
+    "uppersnakecase",
+    "lowersnakecase",
+    "kebabcase",
+    "screamingkebabcase",
+    "traincase",
+    "titlecase",
+    "constantcase",
+    "dromedarycase",
+    "flatcase",
+    "uppercase",
+    "lowercase",
+];
+
+/// `lowerCamelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`: the name of a
+/// naming convention, written in that convention.
+pub fn is_style_name(name: &str) -> bool {
+    let plain: String = name.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect();
+    STYLE_NAMES.contains(&plain.as_str())
 }
 
 /// A SCREAMING_CASE name in a clause about environment variables is read by
