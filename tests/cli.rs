@@ -687,3 +687,38 @@ fn a_link_to_another_packages_registry_page_is_that_packages_name() {
         assert_eq!(finding["severity"], "info", "hidden by default: {finding}");
     }
 }
+
+#[test]
+fn a_page_a_build_file_names_is_generated() {
+    let dir = repo(&[
+        ("scripts/render_docs.py", "OUTPUT = ROOT / \"docs/reference/cli.md\"\n"),
+        ("docs/usage.md", "See [the CLI](reference/cli.md#init) and [gone](reference/old.md).\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["reference/old.md"], "cli.md is written at build time: {report}");
+}
+
+#[test]
+fn a_route_names_the_page_a_doc_site_serves_it_from() {
+    let dir = repo(&[
+        (
+            "docs/1.guide/intro.md",
+            "See [cookies](/examples/handle-cookie), [the API](../api) and [gone](/examples/gone).\n",
+        ),
+        ("docs/4.examples/handle-cookie.md", "# Cookies\n"),
+        ("docs/api/README.md", "# API\n"),
+        ("examples/cookie.ts", "export const cookie = 1;\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["/examples/gone"], "{report}");
+}
+
+#[test]
+fn anchors_of_a_page_a_plugin_writes_are_believed() {
+    let dir = repo(&[
+        ("docs/cli/reference.md", "# CLI\n\n::: mkdocs-click\n    :module: app.cli\n"),
+        ("docs/guide.md", "Run [build](cli/reference.md#app-build).\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert!(field(&report, "reference").is_empty(), "{report}");
+}

@@ -54,6 +54,14 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         ["<in ", "<out ", ", in ", ", out ", "<const "].iter().any(|p| line.contains(p))
             || ["in ", "out "].iter().any(|p| trimmed.starts_with(p)) && !trimmed.contains(['(', ';'])
     }),
+    ("typescript generic call signatures in a type (`<T>(x: T): T`)", TS, |line| {
+        let trimmed = line.trim_start();
+        trimmed.strip_prefix('<').and_then(|rest| rest.split_once(">(")).is_some_and(|(params, _)| {
+            params.split(',').all(|p| {
+                p.split_whitespace().next().is_some_and(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            })
+        })
+    }),
     ("a bare `&` in JSX text", TS_JS, |line| {
         let text = line.trim();
         text.contains(" & ") && !text.contains(['(', ')', ';', '=', '{'])
@@ -134,6 +142,8 @@ mod tests {
         for (language, line) in [
             ("typescript", "export type * from './types';"),
             ("typescript", "interface Producer<out T> { make(): T }"),
+            ("typescript", "    <TSource, TSelected>(props: {"),
+            ("typescript", "    <T>(initialValue: T, options?: AtomOptions<T>): Atom<T>"),
             ("typescript", "  out Output = unknown,"),
             ("typescript", "  <a href=\"?a=1&b=2\">next</a>"),
             ("javascript", "                Runtime & Build Information"),

@@ -421,6 +421,12 @@ fn resolve(
                 .is_none()
                 .then(|| evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path)))
                 .flatten();
+            if let Some(generator) = existing.is_none().then(|| files.generator_of(path)).flatten() {
+                return Resolution::Elsewhere {
+                    gate: "generated-page",
+                    reason: format!("a page {generator} names: generated when the docs are built"),
+                };
+            }
             if existing.is_none()
                 && deleted.is_none()
                 && reference.text.starts_with('/')

@@ -85,6 +85,9 @@ pub(super) struct FileFacts<'a, 'w> {
     /// Pages whose front matter only a doc-site generator reads
     /// (`sidebar_position`, `slug`, `nav_order`…).
     site_pages: HashSet<&'a str>,
+    /// The routes doc sites serve the markdown pages at (see
+    /// [`FileFacts::is_page_route`]).
+    page_routes: Vec<String>,
 }
 
 /// File names that configure a documentation site generator, wherever
@@ -105,7 +108,7 @@ const DOC_SITE_CONFIGS: &[&str] = &[
 ];
 
 /// A doc-site configuration file of the repository's own docs: one of
-/// `DOC_SITE_CONFIGS`, a VitePress `.vitepress/config.*`, or a Sphinx
+/// `DOC_SITE_CONFIGS`, a VitePress or VuePress `.vitepress/config.*`, or a Sphinx
 /// `conf.py` in a docs folder, at most two folders deep (`website/`,
 /// `docs/.vitepress/`) and not in test data, an example or vendored code,
 /// where a sample site's config says nothing about these docs.
@@ -119,7 +122,7 @@ fn is_doc_site_config(path: &str) -> bool {
         return false;
     }
     DOC_SITE_CONFIGS.contains(&name)
-        || (folder == ".vitepress" && name.starts_with("config."))
+        || (matches!(folder, ".vitepress" | ".vuepress") && name.starts_with("config."))
         || (name == "conf.py" && matches!(folder, "docs" | "doc" | "source"))
 }
 
@@ -138,7 +141,9 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .filter(|spec| has_site_front_matter(&spec.source))
             .map(|s| s.path.as_str())
             .collect();
-        FileFacts { workspace, index, code_dirs, doc_site, site_pages }
+        let page_routes =
+            workspace.paths.iter().filter(|path| is_markdown(path)).map(|path| page_route(path)).collect();
+        FileFacts { workspace, index, code_dirs, doc_site, site_pages, page_routes }
     }
 
     /// Whether the repository builds a doc site, whose links resolve in
@@ -179,6 +184,9 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// A link to a missing path that is not worth reporting: a doc-site
     /// route, or a page the doc site generates.
     fn is_route(&self, path: &str, route_like: bool, fragment: Option<&Fragment>) -> bool {
+        if route_like && self.is_page_route(path) {
+            return true;
+        }
         if route_like {
             // `setup.html` rendered from `setup.md` beside it (mdBook, Sphinx).
             let rendered = path.strip_suffix(".html").is_some_and(|stem| self.kind(&format!("{stem}.md")).is_some());
@@ -188,6 +196,35 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         // `../api/pkg.md#pkg.Settings`: a page generated from the code.
         let api_page = matches!(fragment, Some(Fragment::Heading { anchor }) if anchor.contains('.'));
         is_markdown(path) && (self.doc_site || api_page)
+    }
+
+    /// `../standalone` for `docs/standalone.md`, `/examples/handle-cookie`
+    /// for `docs/4.examples/handle-cookie.md`: the route of a page of the
+    /// docs, as doc sites serve it (without its extension, its `README` or
+    /// `index`, and without the `4.` that orders folders in Nuxt Content).
+    fn is_page_route(&self, path: &str) -> bool {
+        let route = path.trim_end_matches('/');
+        self.page_routes.iter().any(|page| {
+            page == route || page.strip_suffix(route).is_some_and(|rest| rest.ends_with('/')) && !route.is_empty()
+        })
+    }
+
+    /// A missing markdown page that a file the build reads names (a
+    /// `mkdocs.yml` nav entry, a script that renders `cli.md`): the page
+    /// is generated when the docs are built.
+    pub(super) fn generator_of(&self, path: &str) -> Option<&'w str> {
+        if !is_markdown(path) {
+            return None;
+        }
+        // With its folder at least: `reference/cli.md`, `docs/contributing.md`.
+        let tails: Vec<&str> =
+            path.match_indices('/').map(|(at, _)| &path[at + 1..]).filter(|t| t.contains('/')).collect();
+        let tails = if path.matches('/').count() == 1 { vec![path] } else { [tails, vec![path]].concat() };
+        let files = self.index.files().iter().filter(|file| !is_markdown(&file.path));
+        files
+            .into_iter()
+            .find(|file| tails.iter().any(|tail| file.source.contains(tail)))
+            .map(|file| file.path.as_str())
     }
 
     /// Whether a markdown file has an anchor: a heading slug, an explicit
@@ -206,6 +243,11 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         if includes.iter().any(|directive| spec.source.contains(directive)) {
             return true;
         }
+        // `::: mkdocs-click`, `::: pkg.module`: mkdocs plugins write the
+        // headings of this page when the site is built.
+        if spec.source.lines().any(|line| line.starts_with("::: ")) {
+            return true;
+        }
         let loose =
             |text: &str| text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
         let wanted = loose(anchor.strip_prefix("user-content-").unwrap_or(anchor));
@@ -218,6 +260,24 @@ impl<'a, 'w> FileFacts<'a, 'w> {
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
 /// anchors written by hand, on headings or anywhere else.
+/// `docs/4.examples/handle-cookie.md` → `docs/examples/handle-cookie`;
+/// `docs/guide/README.md` → `docs/guide`.
+fn page_route(path: &str) -> String {
+    let without_extension = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
+    let segments: Vec<&str> = without_extension
+        .split('/')
+        .map(|segment| match segment.split_once('.') {
+            Some((order, name)) if !order.is_empty() && order.chars().all(|c| c.is_ascii_digit()) => name,
+            _ => segment,
+        })
+        .collect();
+    let (last, folders) = segments.split_last().unwrap_or((&"", &[]));
+    match last.to_ascii_lowercase().as_str() {
+        "readme" | "index" | "_index" => folders.join("/"),
+        _ => segments.join("/"),
+    }
+}
+
 /// Front-matter keys that only a doc-site generator reads: Docusaurus's
 /// `id`, `slug` and `sidebar_*`, Jekyll's `permalink`, `layout` and
 /// `nav_order`, Hugo's `weight`.
@@ -261,7 +321,7 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_site_front_matter, html_anchor, is_doc_site_config};
+    use super::{has_site_front_matter, html_anchor, is_doc_site_config, page_route};
 
     #[test]
     fn doc_site_configs_of_the_repositorys_own_docs() {
@@ -272,6 +332,14 @@ mod tests {
         {
             assert!(!is_doc_site_config(other), "{other}");
         }
+    }
+
+    #[test]
+    fn routes_of_pages() {
+        assert_eq!(page_route("docs/4.examples/handle-cookie.md"), "docs/examples/handle-cookie");
+        assert_eq!(page_route("docs/guide/README.md"), "docs/guide");
+        assert_eq!(page_route("docs/standalone.md"), "docs/standalone");
+        assert_eq!(page_route("docs/v1.2/notes.md"), "docs/v1.2/notes");
     }
 
     #[test]

@@ -127,6 +127,7 @@ const HISTORICAL_FILES: &[&str] = &[
     "migrating",
     "upgrading",
     "upgrade",
+    "updating",
     "whats_new",
     "whats-new",
     "whatsnew",
@@ -170,8 +171,12 @@ pub(super) fn file_history(path: &str) -> Option<String> {
     }
     let (directories, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
     let stem = file.split('.').next().unwrap_or(file);
-    let history_file =
-        HISTORICAL_FILES.contains(&stem) || HISTORICAL_FILES.iter().any(|h| stem.starts_with(&format!("{h}-")));
+    // `grpc-gateway_v2_migration_guide.md`: a migration word anywhere in the name.
+    let migration_word =
+        stem.split(['-', '_', '.']).any(|word| matches!(word, "migration" | "migrating" | "upgrading"));
+    let history_file = migration_word
+        || HISTORICAL_FILES.contains(&stem)
+        || HISTORICAL_FILES.iter().any(|h| stem.starts_with(&format!("{h}-")));
     if history_file {
         return Some(format!("{file} records history"));
     }

@@ -663,6 +663,9 @@ Second section with the same title.
             ("docs/blog/2024-01-05-release.md", true),
             ("docs/fr-FR/migrating-to-0.45.0/README.md", true),
             ("docs/migrations_api/README.md", false),
+            ("UPDATING.md", true),
+            ("docs/development/gateway_v2_migration_guide.md", true),
+            ("docs/data-migrations.md", false),
             ("docs/guide.md", false),
             ("specs/changelog.md", false),
         ] {

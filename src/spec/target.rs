@@ -30,7 +30,8 @@ pub struct RepoPath {
     pub fallbacks: Vec<String>,
     /// Places only a doc site looks: its static-asset folder for a
     /// root-relative path (`/img/a.png` is `website/static/img/a.png` in
-    /// Docusaurus, `docs/public/img/a.png` in VitePress), and the folders
+    /// Docusaurus, `docs/public/img/a.png` in VitePress,
+    /// `docs/.vuepress/public/img/a.png` in VuePress), and the folders
     /// above the page for a bare page path (Docusaurus resolves
     /// `concepts/a.mdx` from the docs root too).
     pub site_fallbacks: Vec<String>,
@@ -139,7 +140,9 @@ fn root_fallbacks(path: &str, spec_path: &str) -> Vec<String> {
 fn site_only_fallbacks(path: &str, spec_path: &str) -> Vec<String> {
     if let Some(rooted) = path.strip_prefix('/') {
         let static_dirs = ancestors(spec_path).chain([""]).flat_map(|dir| {
-            ["static", "public"].into_iter().filter_map(move |assets| join(&join(dir, assets)?, rooted))
+            ["static", "public", ".vuepress/public"]
+                .into_iter()
+                .filter_map(move |assets| join(&join(dir, assets)?, rooted))
         });
         return static_dirs.collect();
     }
@@ -352,10 +355,13 @@ mod tests {
             [
                 "docs/design/static/img/shot.png",
                 "docs/design/public/img/shot.png",
+                "docs/design/.vuepress/public/img/shot.png",
                 "docs/static/img/shot.png",
                 "docs/public/img/shot.png",
+                "docs/.vuepress/public/img/shot.png",
                 "static/img/shot.png",
-                "public/img/shot.png"
+                "public/img/shot.png",
+                ".vuepress/public/img/shot.png"
             ]
         );
         assert_eq!(resolve("concepts/a.mdx").unwrap().site_fallbacks, ["docs/concepts/a.mdx"]);

@@ -41,6 +41,12 @@ const JAVASCRIPT: &[&str] = &[
     "startsWith", "endsWith", "padStart", "padEnd", "lastIndexOf", "flatMap", "fromEntries", "getOwnPropertyNames",
     "defineProperty", "useState", "useEffect", "useMemo", "useCallback", "useRef", "useContext", "useReducer",
     "useLayoutEffect", "ReadonlyArray", "PropertyKey", "NodeJS", "ErrorEvent", "MessageChannel", "ServiceWorker",
+    // DOM event handler props and attributes.
+    "onClick", "onDoubleClick", "onMouseDown", "onMouseUp", "onMouseMove", "onMouseEnter", "onMouseLeave",
+    "onMouseOver", "onMouseOut", "onPointerDown", "onPointerUp", "onPointerMove", "onPointerEnter",
+    "onPointerLeave", "onTouchStart", "onTouchEnd", "onTouchMove", "onTouchCancel", "onKeyDown", "onKeyUp",
+    "onKeyPress", "onFocus", "onBlur", "onChange", "onInput", "onSubmit", "onScroll", "onWheel", "onDrag",
+    "onDragStart", "onDragEnd", "onDragOver", "onDrop", "onContextMenu", "onLoad", "onResize",
 ];
 
 /// java.lang, java.util and java.time names.
