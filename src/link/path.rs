@@ -82,6 +82,9 @@ pub(super) struct FileFacts<'a, 'w> {
     /// The repository builds a doc site (mkdocs, Docusaurus, VitePress,
     /// Hugo, Sphinx, Jekyll): its `.md` links may name generated pages.
     doc_site: bool,
+    /// The doc site is built by a tool whose plugins write pages (mkdocs,
+    /// Docusaurus, Sphinx, pydoc-markdown): a missing `.md` link may name one.
+    generating_site: bool,
     /// Pages whose front matter only a doc-site generator reads
     /// (`sidebar_position`, `slug`, `nav_order`…).
     site_pages: HashSet<&'a str>,
@@ -126,6 +129,16 @@ fn is_doc_site_config(path: &str) -> bool {
         || (name == "conf.py" && matches!(folder, "docs" | "doc" | "source"))
 }
 
+/// Site builders whose plugins write pages from code or scripts; VitePress,
+/// VuePress, Hugo, Jekyll and mdBook serve the pages they are given.
+fn generates_pages(config: &str) -> bool {
+    let name = config.rsplit('/').next().unwrap_or(config);
+    name.starts_with("mkdocs.")
+        || name.starts_with("docusaurus.config.")
+        || name.starts_with("pydoc-markdown.")
+        || name == "conf.py"
+}
+
 impl<'a, 'w> FileFacts<'a, 'w> {
     pub(super) fn new(workspace: &'a Workspace, index: &'a CodeIndex<'w>) -> Self {
         let code_dirs = index
@@ -135,6 +148,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .flat_map(|file| file.path.match_indices('/').map(|(at, _)| &file.path[..at]))
             .collect();
         let doc_site = workspace.paths.iter().any(|path| is_doc_site_config(path));
+        let generating_site = workspace.paths.iter().any(|path| is_doc_site_config(path) && generates_pages(path));
         let site_pages = workspace
             .specs
             .iter()
@@ -143,7 +157,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .collect();
         let page_routes =
             workspace.paths.iter().filter(|path| is_markdown(path)).map(|path| page_route(path)).collect();
-        FileFacts { workspace, index, code_dirs, doc_site, site_pages, page_routes }
+        FileFacts { workspace, index, code_dirs, doc_site, generating_site, site_pages, page_routes }
     }
 
     /// Whether the repository builds a doc site, whose links resolve in
@@ -195,7 +209,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         }
         // `../api/pkg.md#pkg.Settings`: a page generated from the code.
         let api_page = matches!(fragment, Some(Fragment::Heading { anchor }) if anchor.contains('.'));
-        is_markdown(path) && (self.doc_site || api_page)
+        is_markdown(path) && (self.generating_site || api_page)
     }
 
     /// `../standalone` for `docs/standalone.md`, `/examples/handle-cookie`
@@ -244,8 +258,14 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             return true;
         }
         // `::: mkdocs-click`, `::: pkg.module`: mkdocs plugins write the
-        // headings of this page when the site is built.
-        if spec.source.lines().any(|line| line.starts_with("::: ")) {
+        // headings of this page when the site is built (not `::: tip`, a
+        // VuePress container).
+        let plugin = |line: &str| {
+            line.strip_prefix("::: ").and_then(|rest| rest.split_whitespace().next()).is_some_and(|directive| {
+                directive.starts_with("mkdocs-") || directive.contains('.') && !directive.ends_with('.')
+            })
+        };
+        if spec.source.lines().any(plugin) {
             return true;
         }
         let loose =
@@ -321,7 +341,7 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_site_front_matter, html_anchor, is_doc_site_config, page_route};
+    use super::{generates_pages, has_site_front_matter, html_anchor, is_doc_site_config, page_route};
 
     #[test]
     fn doc_site_configs_of_the_repositorys_own_docs() {
@@ -331,6 +351,17 @@ mod tests {
         for other in ["tests/fixtures/site/mkdocs.yml", "examples/blog/hugo.toml", "a/b/c/d/mkdocs.yml", "src/conf.py"]
         {
             assert!(!is_doc_site_config(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn only_some_site_builders_write_pages() {
+        for config in ["mkdocs.yml", "website/docusaurus.config.ts", "docs/conf.py", "pydoc-markdown.yml"] {
+            assert!(generates_pages(config), "{config}");
+        }
+        for config in ["docs/.vuepress/config.js", "docs/.vitepress/config.ts", "book.toml", "hugo.toml", "_config.yml"]
+        {
+            assert!(!generates_pages(config), "{config}");
         }
     }
 
