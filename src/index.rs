@@ -395,6 +395,8 @@ impl<'w> CodeIndex<'w> {
             // `GitHub1`, `ClassB` beside `GitHub`, `Class`: an example's numbered
             // copies; `JuStFiLe`: a spelling shown on purpose.
             .filter(|(_, original)| !numbered_copy(name, original) && !is_sponge_case(name))
+            // `setStatus` and `GetStatus`: a setter is not a misspelt getter.
+            .filter(|(_, original)| !other_accessor(name, original))
             .map(|(_, original)| *original)
             .collect();
         near.sort_unstable();
@@ -576,6 +578,13 @@ fn numbered_copy(missing: &str, defined: &str) -> bool {
     marker(last) && after_lower && (stem == Some(defined) || swapped)
 }
 
+/// `setStatus` beside `getStatus`: the same property's other accessor.
+fn other_accessor(missing: &str, defined: &str) -> bool {
+    let (missing, defined) = (missing.to_ascii_lowercase(), defined.to_ascii_lowercase());
+    let rest = |name: &str| ["get", "set"].iter().find_map(|p| name.strip_prefix(p)).map(str::to_string);
+    matches!((rest(&missing), rest(&defined)), (Some(a), Some(b)) if a == b && missing != defined)
+}
+
 /// `JuStFiLe`: letters whose case flips nearly every character, which no
 /// naming style writes.
 fn is_sponge_case(name: &str) -> bool {
@@ -736,7 +745,7 @@ mod tests {
     fn near_misses_are_one_small_edit_away() {
         let files = vec![index_file(
             "src/app.ts",
-            "export class StopwatchApp {}\nexport function visitNode() {}\nexport const idMap = 1;\nexport function entry() {}\nexport function load() {}\n".into(),
+            "export class StopwatchApp {}\nexport function visitNode() {}\nexport const idMap = 1;\nexport function entry() {}\nexport function getEntry() {}\nexport function load() {}\n".into(),
         )];
         let index = CodeIndex::new(&files);
         for (missing, expected) in [
@@ -754,6 +763,7 @@ mod tests {
             ("ENTRY", None),
             ("VISITNODE", None),
             ("StopwatchApp2", None),
+            ("setEntry", None),
             ("IdMap", None),
             ("StOpWaTcHaPp", None),
         ] {

@@ -1,7 +1,8 @@
 //! Resolving links to files: existence, line ranges, symbol fragments,
 //! heading anchors, doc-site routes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::symbol::symbol_in_file;
 use super::{Problem, Resolution, Target};
@@ -91,6 +92,9 @@ pub(super) struct FileFacts<'a, 'w> {
     /// The routes doc sites serve the markdown pages at (see
     /// [`FileFacts::is_page_route`]).
     page_routes: Vec<String>,
+    /// Markdown paths that build files write, with their folder, and the
+    /// file that writes each: built on the first missing page.
+    mentioned_pages: OnceLock<HashMap<&'w str, &'w str>>,
 }
 
 /// File names that configure a documentation site generator, wherever
@@ -157,7 +161,8 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .collect();
         let page_routes =
             workspace.paths.iter().filter(|path| is_markdown(path)).map(|path| page_route(path)).collect();
-        FileFacts { workspace, index, code_dirs, doc_site, generating_site, site_pages, page_routes }
+        let mentioned_pages = OnceLock::new();
+        FileFacts { workspace, index, code_dirs, doc_site, generating_site, site_pages, page_routes, mentioned_pages }
     }
 
     /// Whether the repository builds a doc site, whose links resolve in
@@ -230,15 +235,13 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         if !is_markdown(path) {
             return None;
         }
+        let mentioned = self.mentioned_pages.get_or_init(|| {
+            let files = self.index.files().iter().filter(|file| !is_markdown(&file.path));
+            files.flat_map(|file| markdown_paths_in(&file.source).map(move |page| (page, file.path.as_str()))).collect()
+        });
         // With its folder at least: `reference/cli.md`, `docs/contributing.md`.
-        let tails: Vec<&str> =
-            path.match_indices('/').map(|(at, _)| &path[at + 1..]).filter(|t| t.contains('/')).collect();
-        let tails = if path.matches('/').count() == 1 { vec![path] } else { [tails, vec![path]].concat() };
-        let files = self.index.files().iter().filter(|file| !is_markdown(&file.path));
-        files
-            .into_iter()
-            .find(|file| tails.iter().any(|tail| file.source.contains(tail)))
-            .map(|file| file.path.as_str())
+        let tails = std::iter::once(path).chain(path.match_indices('/').map(|(at, _)| &path[at + 1..]));
+        tails.filter(|tail| tail.contains('/')).find_map(|tail| mentioned.get(tail).copied())
     }
 
     /// Whether a markdown file has an anchor: a heading slug, an explicit
@@ -280,6 +283,21 @@ impl<'a, 'w> FileFacts<'a, 'w> {
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
 /// anchors written by hand, on headings or anywhere else.
+/// The markdown paths with a folder that a text writes, and each of their
+/// tails with a folder: `"docs/reference/cli.md"` gives that and
+/// `reference/cli.md`.
+fn markdown_paths_in(source: &str) -> impl Iterator<Item = &str> {
+    let path_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
+    source.match_indices(".md").flat_map(move |(at, _)| {
+        let end = at + 3 + usize::from(source[at + 3..].starts_with('x'));
+        let before = source[..at].char_indices().rev().find(|(_, c)| !path_char(*c));
+        let start = before.map_or(0, |(i, c)| i + c.len_utf8());
+        let page = source[start..end].trim_start_matches("./");
+        let tails = std::iter::once(page).chain(page.match_indices('/').map(move |(i, _)| &page[i + 1..]));
+        tails.filter(|tail| tail.contains('/') && !tail.starts_with('/'))
+    })
+}
+
 /// `docs/4.examples/handle-cookie.md` → `docs/examples/handle-cookie`;
 /// `docs/guide/README.md` → `docs/guide`.
 fn page_route(path: &str) -> String {
@@ -341,7 +359,9 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{generates_pages, has_site_front_matter, html_anchor, is_doc_site_config, page_route};
+    use super::{
+        generates_pages, has_site_front_matter, html_anchor, is_doc_site_config, markdown_paths_in, page_route,
+    };
 
     #[test]
     fn doc_site_configs_of_the_repositorys_own_docs() {
@@ -352,6 +372,13 @@ mod tests {
         {
             assert!(!is_doc_site_config(other), "{other}");
         }
+    }
+
+    #[test]
+    fn markdown_paths_a_build_file_writes() {
+        let script = "copy CONTRIBUTING.md docs/contributing.md\nOUT = ROOT / “cli.md”\nnav: [./reference/api.mdx]\n";
+        let found: Vec<&str> = markdown_paths_in(script).collect();
+        assert_eq!(found, ["docs/contributing.md", "reference/api.mdx"]);
     }
 
     #[test]

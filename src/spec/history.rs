@@ -43,6 +43,8 @@ const OLD_NAME_PRECEDES: &[&str] = &[
     "is deprecated",
     "are deprecated",
     "was deprecated",
+    "has been deprecated",
+    "have been deprecated",
     "is obsolete",
     "is superseded",
     "was superseded",
@@ -67,7 +69,14 @@ const PHRASE_REACH: usize = 100;
 /// Marks the code span a history phrase is about as an old name: the
 /// nearest span after "formerly", the nearest before "was renamed".
 pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Reference]) {
-    let lower = text.to_ascii_lowercase();
+    // "is **DEPRECATED** since": emphasis stars do not break a phrase.
+    // `at[i]` is where the i-th byte of `lower` stands in `text`.
+    let (mut lower, mut at) = (String::with_capacity(text.len()), Vec::with_capacity(text.len() + 1));
+    for (index, c) in text.char_indices().filter(|(_, c)| *c != '*') {
+        lower.push(c.to_ascii_lowercase());
+        at.extend(std::iter::repeat_n(index, c.len_utf8()));
+    }
+    at.push(text.len());
     let spans: Vec<(usize, usize)> = references
         .iter()
         .enumerate()
@@ -75,8 +84,8 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
         .map(|(i, r)| (i, r.bytes.start.saturating_sub(offset)))
         .collect();
     for phrase in OLD_NAME_FOLLOWS {
-        for (at, _) in lower.match_indices(phrase) {
-            let end = at + phrase.len();
+        for (found, _) in lower.match_indices(phrase) {
+            let end = at[found + phrase.len()];
             let next = spans.iter().filter(|(_, s)| *s >= end && s - end <= PHRASE_REACH).min_by_key(|(_, s)| *s);
             if let Some(&(index, _)) = next {
                 references[index].historical = true;
@@ -84,7 +93,8 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
         }
     }
     for phrase in OLD_NAME_PRECEDES {
-        for (at, _) in lower.match_indices(phrase) {
+        for (found, _) in lower.match_indices(phrase) {
+            let at = at[found];
             let previous = spans.iter().filter(|(_, s)| *s < at && at - s <= PHRASE_REACH).max_by_key(|(_, s)| *s);
             if let Some(&(index, _)) = previous {
                 references[index].historical = true;

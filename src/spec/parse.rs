@@ -625,11 +625,15 @@ Second section with the same title.
     fn old_names_are_recognised_only_where_the_phrase_points() {
         let text = "`open()` was renamed to `load()`.\n\nFormerly `read_all()`; now `read()`.\n\n\
                     The socket is no longer busy after `send_request()`.\n\nThe parser MUST reject `x_y()`, which was removed.\n\n\
-                    Version 2 uses `load_all()`. On version 1 or older, use `util.inherits`.\n";
+                    Version 2 uses `load_all()`. On version 1 or older, use `util.inherits`.\n\n\
+                    - `DB.purge()`: This method is **DEPRECATED** since v1.5.\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
-        assert_eq!(marks, [vec![true, false], vec![true, false], vec![false], vec![false], vec![false, true]]);
+        assert_eq!(
+            marks,
+            [vec![true, false], vec![true, false], vec![false], vec![false], vec![false, true], vec![true]]
+        );
     }
 
     #[test]
