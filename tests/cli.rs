@@ -723,3 +723,36 @@ fn anchors_of_a_page_a_plugin_writes_are_believed() {
     let (_, report) = json(dir.path(), &[]);
     assert_eq!(field(&report, "reference"), ["tips.md#gone"], "{report}");
 }
+
+#[test]
+fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
+    let dir = repo(&[
+        ("src/lib.ts", "export function run() {}\n"),
+        ("examples/demo/app.ts", "export function legacyHook() {}\n"),
+    ]);
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(dir.path())
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "demo"]);
+    write(dir.path(), "examples/demo/app.ts", "export function newHook() {}\n");
+    git(&["commit", "-qam", "rename"]);
+    write(dir.path(), "examples/demo/README.md", "Call `legacyHook()`.\n");
+    write(dir.path(), "docs/guide.md", "Call `legacyHook()`.\n");
+    write(dir.path(), "driftcheck.toml", "specs = [\"docs/**/*.md\", \"examples/**/*.md\"]\n");
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    let severity = |path: &str| {
+        let findings = report["findings"].as_array().expect("findings");
+        let finding = findings.iter().find(|f| f["spec"]["path"] == path).expect("finding");
+        finding["severity"].as_str().unwrap_or("").to_string()
+    };
+    assert_eq!(severity("examples/demo/README.md"), "error", "{report}");
+    assert_eq!(severity("docs/guide.md"), "warning", "{report}");
+}

@@ -384,8 +384,9 @@ fn still_used(c: &Candidate) -> Option<String> {
     }
     // `feign.Client.http_response_code`, a metric the code names
     // `prefix + "http_response_code"`: assembled at run time. Not
-    // `Config.secrets_dir`, an old class's setting that is a key today.
-    if owner.len() >= 2 && !c.called() && index.quotes(name) {
+    // `Config.secrets_dir`, an old class's setting that is a key today,
+    // nor `Chart.controllers.radar`, whose `"radar"` is any chart's type.
+    if owner.len() >= 2 && name.contains('_') && !c.called() && index.quotes(name) {
         return Some(format!("the code writes \"{name}\" as a string: a name it assembles at run time"));
     }
     if let Some(last_owner) = owner.last() {

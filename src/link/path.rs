@@ -228,15 +228,15 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         })
     }
 
-    /// A missing markdown page that a file the build reads names (a
-    /// `mkdocs.yml` nav entry, a script that renders `cli.md`): the page
-    /// is generated when the docs are built.
+    /// A missing markdown page that a file building the docs names (a
+    /// `mkdocs.yml` nav entry, a script that renders `docs/reference/cli.md`):
+    /// the page is generated when the docs are built.
     pub(super) fn generator_of(&self, path: &str) -> Option<&'w str> {
         if !is_markdown(path) {
             return None;
         }
         let mentioned = self.mentioned_pages.get_or_init(|| {
-            let files = self.index.files().iter().filter(|file| !is_markdown(&file.path));
+            let files = self.index.files().iter().filter(|file| is_docs_builder(&file.path));
             files.flat_map(|file| markdown_paths_in(&file.source).map(move |page| (page, file.path.as_str()))).collect()
         });
         // With its folder at least: `reference/cli.md`, `docs/contributing.md`.
@@ -283,6 +283,14 @@ impl<'a, 'w> FileFacts<'a, 'w> {
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
 /// anchors written by hand, on headings or anywhere else.
+/// Files that build the docs: a site configuration (its nav lists the
+/// pages plugins write) or a script in a `scripts/`, `tasks/` or `tools/`
+/// folder. Not CI configuration, a labeler's or a linter's list of paths.
+fn is_docs_builder(path: &str) -> bool {
+    let mut folders = path.split('/').rev().skip(1);
+    is_doc_site_config(path) || folders.any(|folder| matches!(folder, "scripts" | "script" | "tasks" | "tools"))
+}
+
 /// The markdown paths with a folder that a text writes, and each of their
 /// tails with a folder: `"docs/reference/cli.md"` gives that and
 /// `reference/cli.md`.
@@ -360,7 +368,8 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{
-        generates_pages, has_site_front_matter, html_anchor, is_doc_site_config, markdown_paths_in, page_route,
+        generates_pages, has_site_front_matter, html_anchor, is_doc_site_config, is_docs_builder, markdown_paths_in,
+        page_route,
     };
 
     #[test]
@@ -371,6 +380,16 @@ mod tests {
         for other in ["tests/fixtures/site/mkdocs.yml", "examples/blog/hugo.toml", "a/b/c/d/mkdocs.yml", "src/conf.py"]
         {
             assert!(!is_doc_site_config(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn files_that_build_the_docs() {
+        for builder in ["mkdocs.yml", "scripts/prepare-site", "tasks/render_reference_docs.py"] {
+            assert!(is_docs_builder(builder), "{builder}");
+        }
+        for other in [".github/labeler.yml", "src/lib.rs", "package.json"] {
+            assert!(!is_docs_builder(other), "{other}");
         }
     }
 

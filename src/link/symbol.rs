@@ -69,7 +69,7 @@ pub(super) fn resolve_symbol(
             return resolution;
         }
     }
-    let clues = support(segments, called, scope, index, evidence);
+    let clues = support(segments, called, &clause.path, scope, index, evidence);
     // The suggestion is looked for once the gates kept the reference
     // (`suggest_for`): most unresolved spans never need one.
     Resolution::Broken(Problem::MissingSymbol { suggestion: None, file: None }, clues)
@@ -136,6 +136,7 @@ fn resolve_in(segments: &[String], scope: Option<&str>, called: bool, index: &Co
 fn support(
     segments: &[String],
     called: bool,
+    doc: &str,
     scope: Option<&str>,
     index: &CodeIndex,
     evidence: &Evidence,
@@ -180,7 +181,15 @@ fn support(
     let removed_owner = owner.first().filter(|first| !plain(first) || ours(&owner[..1]));
     let removed = [removed_owner, Some(name).filter(|_| member_is_ours)].into_iter().flatten();
     let removed = removed.filter(|n| !index.defines(n));
-    if let Some((gone, removal)) = removed.filter_map(|n| evidence.removed.names.get(n).map(|r| (n, r))).next() {
+    // An example's own names (`onMouseEnter: () => …` in `examples/react/…`)
+    // speak only for the docs beside that example.
+    let doc_folder = doc.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let speaks_here = |removal: &crate::history::Removal| {
+        !crate::index::is_example_path(&removal.path)
+            || !doc_folder.is_empty() && crate::index::in_scope(&removal.path, doc_folder)
+    };
+    let mut removals = removed.filter_map(|n| evidence.removed.names.get(n).filter(|r| speaks_here(r)).map(|r| (n, r)));
+    if let Some((gone, removal)) = removals.next() {
         clues.push(match (&removal.commit, evidence.unmentioned.contains(gone)) {
             (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.clone() },
             _ => Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() },
