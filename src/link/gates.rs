@@ -377,30 +377,11 @@ fn still_used(c: &Candidate) -> Option<String> {
     let name = c.name()?;
     let index = c.index;
     let owner = c.owner();
-    // `http.disconnect`, an event type the code sends as a string.
-    let written = c.reference.text.split('(').next().unwrap_or("").trim();
-    if !owner.is_empty() && index.quotes(written) {
-        return Some(format!("the code writes \"{written}\" as a string"));
+    if let Some(reason) = written_as_string(c, owner, name) {
+        return Some(reason);
     }
-    // `feign.Client.http_response_code`, a metric the code names
-    // `prefix + "http_response_code"`: assembled at run time. Not
-    // `Config.secrets_dir`, an old class's setting that is a key today,
-    // nor `Chart.controllers.radar`, whose `"radar"` is any chart's type.
-    if owner.len() >= 2 && name.contains('_') && !c.called() && index.quotes(name) {
-        return Some(format!("the code writes \"{name}\" as a string: a name it assembles at run time"));
-    }
-    if let Some(last_owner) = owner.last() {
-        // A member of our own type is only still there if that type (or one
-        // it builds on) uses the name: a `retry` elsewhere does not count.
-        let types = index.owner_types(owner, c.clause.scope.as_deref());
-        if !types.is_empty() {
-            let member = index.member_may_exist(&types, name);
-            let other_language = !member && index.other_language_mentions(last_owner, name);
-            return (member || other_language).then(|| match other_language {
-                false => format!("`{name}` still occurs in `{}` or a type it uses", owner.join(".")),
-                true => format!("`{name}` occurs in code of a language without a grammar here (C, ISLE, SQL…)"),
-            });
-        }
+    if let Some(decided) = member_of_own_type(c, owner, name) {
+        return decided;
     }
     // `engine.Config` once the `engine` package is deleted and no code says
     // `engine` any more: other `Config`s do not keep this one alive.
@@ -418,6 +399,39 @@ fn still_used(c: &Candidate) -> Option<String> {
     // `max_retries` documented, `MAX_RETRIES` or "max-retries" read.
     (owner.is_empty() && !c.called() && index.has_token_ignoring_case(name))
         .then(|| format!("`{name}` still occurs in the code in another letter case"))
+}
+
+/// `http.disconnect`, an event type the code sends as a string; or
+/// `feign.Client.http_response_code`, a metric the code names
+/// `prefix + "http_response_code"`, assembled at run time. Not
+/// `Config.secrets_dir`, an old class's setting that is a key today, nor
+/// `Chart.controllers.radar`, whose `"radar"` is any chart's type.
+fn written_as_string(c: &Candidate, owner: &[String], name: &str) -> Option<String> {
+    let written = c.reference.text.split('(').next().unwrap_or("").trim();
+    if !owner.is_empty() && c.index.quotes(written) {
+        return Some(format!("the code writes \"{written}\" as a string"));
+    }
+    let assembled = owner.len() >= 2 && name.contains('_') && !c.called() && c.index.quotes(name);
+    assembled.then(|| format!("the code writes \"{name}\" as a string: a name it assembles at run time"))
+}
+
+/// For a member of our own type, the whole decision: it is only still there
+/// if that type (or one it builds on) uses the name, or code in a language
+/// without a grammar names it; a `retry` elsewhere does not count. `None`
+/// when the owner is not one of our types.
+fn member_of_own_type(c: &Candidate, owner: &[String], name: &str) -> Option<Option<String>> {
+    let last_owner = owner.last()?;
+    let types = c.index.owner_types(owner, c.clause.scope.as_deref());
+    if types.is_empty() {
+        return None;
+    }
+    if c.index.member_may_exist(&types, name) {
+        return Some(Some(format!("`{name}` still occurs in `{}` or a type it uses", owner.join("."))));
+    }
+    let other_language = c.index.other_language_mentions(last_owner, name);
+    Some(
+        other_language.then(|| format!("`{name}` occurs in code of a language without a grammar here (C, ISLE, SQL…)")),
+    )
 }
 
 fn is_role(text: &str) -> bool {
