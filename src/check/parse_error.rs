@@ -67,7 +67,11 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         text.contains(" & ") && !text.contains(['(', ')', ';', '=', '{'])
     }),
     ("a `&` in a JSX attribute string", TS_JS, |line| {
-        line.split('"').skip(1).step_by(2).any(|value| value.contains('&')) && line.contains('<')
+        // On the element's line, or on a line of its own: `href="…?a=1&b=2"`.
+        let attribute = line.trim_start().split_once("=\"").is_some_and(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+        line.split('"').skip(1).step_by(2).any(|value| value.contains('&')) && (line.contains('<') || attribute)
     }),
     ("rust macros named like a primitive type (`str![…]`)", RUST, |line| {
         const PRIMITIVES: &[&str] = &[
@@ -83,6 +87,9 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         })
     }),
     ("rust `dyn 'a + Trait`", RUST, |line| line.contains("dyn '")),
+    ("rust turbofish in a struct pattern (`Message::<T> { value }`)", RUST, |line| {
+        line.split_once("::<").is_some_and(|(_, rest)| rest.contains("> {"))
+    }),
     ("rust 2024 `safe fn` and `unsafe extern`", RUST, |line| {
         line.contains("safe fn ") || line.contains("unsafe extern")
     }),
@@ -130,7 +137,7 @@ fn grammar_gap(language: Option<&str>, source: &str, line: usize) -> bool {
 /// A code file kept with the documentation, as an example for it.
 fn in_documentation(path: &str) -> bool {
     let mut directories = path.split('/').rev().skip(1);
-    directories.any(|dir| matches!(dir, "docs" | "doc" | "documentation" | "guide" | "book"))
+    directories.any(|dir| matches!(dir, "docs" | "doc" | "documentation" | "guide" | "book" | "website"))
 }
 
 #[cfg(test)]
@@ -143,6 +150,8 @@ mod tests {
             ("typescript", "export type * from './types';"),
             ("typescript", "interface Producer<out T> { make(): T }"),
             ("typescript", "    <TSource, TSelected>(props: {"),
+            ("typescript", "          href=\"https://formium.io?utm_source=site&utm_medium=footer\""),
+            ("rust", "        if let Ok(ValuedMessage::<T> { value }) = serde_json::from_str(text) {"),
             ("typescript", "    <T>(initialValue: T, options?: AtomOptions<T>): Atom<T>"),
             ("typescript", "  out Output = unknown,"),
             ("typescript", "  <a href=\"?a=1&b=2\">next</a>"),
@@ -161,6 +170,16 @@ mod tests {
             ("rust", "html! { <a href=\"/\" ~alt={\"abc\"} /> }"),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
+        }
+    }
+
+    #[test]
+    fn code_kept_with_the_docs_is_not_checked() {
+        for path in ["docs/examples/a.rs", "website/src/pages/index.tsx", "book/src/listing.rs"] {
+            assert!(super::in_documentation(path), "{path}");
+        }
+        for path in ["src/website.rs", "crates/site/src/lib.rs"] {
+            assert!(!super::in_documentation(path), "{path}");
         }
     }
 

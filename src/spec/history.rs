@@ -183,7 +183,7 @@ pub(super) fn file_history(path: &str) -> Option<String> {
     let stem = file.split('.').next().unwrap_or(file);
     // `grpc-gateway_v2_migration_guide.md`: a migration word anywhere in the name.
     let migration_word =
-        stem.split(['-', '_', '.']).any(|word| matches!(word, "migration" | "migrating" | "upgrading"));
+        stem.split(['-', '_', '.']).any(|word| matches!(word, "migration" | "migrating" | "upgrading" | "upgrade"));
     let history_file = migration_word
         || HISTORICAL_FILES.contains(&stem)
         || HISTORICAL_FILES.iter().any(|h| stem.starts_with(&format!("{h}-")));

@@ -668,6 +668,7 @@ Second section with the same title.
             ("docs/fr-FR/migrating-to-0.45.0/README.md", true),
             ("docs/migrations_api/README.md", false),
             ("UPDATING.md", true),
+            ("UPGRADE_GUIDE_V2.md", true),
             ("docs/development/gateway_v2_migration_guide.md", true),
             ("docs/data-migrations.md", false),
             ("docs/guide.md", false),
