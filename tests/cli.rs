@@ -746,7 +746,8 @@ fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
     git(&["commit", "-qam", "rename"]);
     write(dir.path(), "examples/demo/README.md", "Call `legacyHook()`.\n");
     write(dir.path(), "docs/guide.md", "Call `legacyHook()`.\n");
-    write(dir.path(), "driftcheck.toml", "specs = [\"docs/**/*.md\", \"examples/**/*.md\"]\n");
+    write(dir.path(), "README.md", "Call `legacyHook()`.\n");
+    write(dir.path(), "driftcheck.toml", "specs = [\"*.md\", \"docs/**/*.md\", \"examples/**/*.md\"]\n");
     let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
     let severity = |path: &str| {
         let findings = report["findings"].as_array().expect("findings");
@@ -754,5 +755,6 @@ fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
         finding["severity"].as_str().unwrap_or("").to_string()
     };
     assert_eq!(severity("examples/demo/README.md"), "error", "{report}");
+    assert_eq!(severity("README.md"), "error", "the top-level README walks through the examples");
     assert_eq!(severity("docs/guide.md"), "warning", "{report}");
 }

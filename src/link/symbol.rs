@@ -182,11 +182,11 @@ fn support(
     let removed = [removed_owner, Some(name).filter(|_| member_is_ours)].into_iter().flatten();
     let removed = removed.filter(|n| !index.defines(n));
     // An example's own names (`onMouseEnter: () => …` in `examples/react/…`)
-    // speak only for the docs beside that example.
+    // speak only for the docs beside that example, and for the top-level
+    // README that walks through the examples.
     let doc_folder = doc.rsplit_once('/').map_or("", |(folder, _)| folder);
     let speaks_here = |removal: &crate::history::Removal| {
-        !crate::index::is_example_path(&removal.path)
-            || !doc_folder.is_empty() && crate::index::in_scope(&removal.path, doc_folder)
+        !crate::index::is_example_path(&removal.path) || crate::index::in_scope(&removal.path, doc_folder)
     };
     let mut removals = removed.filter_map(|n| evidence.removed.names.get(n).filter(|r| speaks_here(r)).map(|r| (n, r)));
     if let Some((gone, removal)) = removals.next() {
