@@ -38,6 +38,9 @@ pub struct CodeIndex<'w> {
     /// Defined names by (first or last letter, length), lower case, built
     /// on the first near-miss question.
     spelling: OnceLock<SpellingBuckets<'w>>,
+    /// Files of languages without a grammar whose words are code (C++,
+    /// ISLE, SQL…), built on the first question.
+    program_text: OnceLock<Vec<usize>>,
     /// Names library code writes as whole strings, built on the first
     /// question (see [`CodeIndex::quotes`]).
     quoted: OnceLock<HashSet<&'w str>>,
@@ -86,6 +89,7 @@ impl<'w> CodeIndex<'w> {
             library_tokens,
             spelling: OnceLock::new(),
             quoted: OnceLock::new(),
+            program_text: OnceLock::new(),
             styles: OnceLock::new(),
         }
     }
@@ -146,7 +150,13 @@ impl<'w> CodeIndex<'w> {
     pub fn quotes(&self, dotted: &str) -> bool {
         let quoted = self.quoted.get_or_init(|| {
             let library = self.files.iter().filter(|f| f.language.is_some() && is_library_path(&f.path));
-            library.flat_map(|file| quoted_names(&file.source)).collect()
+            library
+                .flat_map(|file| {
+                    // Backticks quote strings in JavaScript; elsewhere they quote names in comments.
+                    let template = matches!(file.language, Some("javascript" | "typescript"));
+                    quoted_names(&file.source, template)
+                })
+                .collect()
         });
         quoted.contains(dotted)
     }
@@ -159,7 +169,11 @@ impl<'w> CodeIndex<'w> {
     /// library code.
     pub fn other_language_mentions(&self, owner: &str, name: &str) -> bool {
         let distinctive = is_distinctive(name);
-        self.files.iter().filter(|f| f.language.is_none() && is_program_text(&f.path)).any(|file| {
+        let program_text = self.program_text.get_or_init(|| {
+            let files = self.files.iter().enumerate();
+            files.filter(|(_, f)| f.language.is_none() && is_program_text(&f.path)).map(|(at, _)| at).collect()
+        });
+        program_text.iter().map(|&at| &self.files[at]).any(|file| {
             file.tokens.contains(name) && (file.tokens.contains(owner) || distinctive && is_library_path(&file.path))
         })
     }
@@ -481,7 +495,7 @@ const PROGRAM_EXTENSIONS: &[&str] = &[
     "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm", "cs", "fs", "kt", "kts", "scala", "swift", "rb",
     "php", "lua", "zig", "dart", "ex", "exs", "erl", "hs", "ml", "mli", "clj", "jl", "nim", "pl", "pm", "r", "sh",
     "bash", "zsh", "ps1", "groovy", "gradle", "proto", "thrift", "graphql", "gql", "sql", "isle", "wit", "capnp",
-    "fbs", "idl", "vue", "svelte", "astro",
+    "fbs", "idl",
 ];
 
 fn is_program_text(path: &str) -> bool {
@@ -491,12 +505,15 @@ fn is_program_text(path: &str) -> bool {
 
 /// The names a source writes between quotes on one line:
 /// `"http.disconnect"`, `'a.b.c'`, `` `x::y` ``, `"exception"`.
-fn quoted_names(source: &str) -> impl Iterator<Item = &str> {
-    source.lines().flat_map(|line| {
-        ['"', '\'', '`']
-            .into_iter()
-            .flat_map(move |quote| line.split(quote).skip(1).step_by(2))
-            .filter(|q| is_dotted_name(q))
+fn quoted_names(source: &str, template: bool) -> impl Iterator<Item = &str> {
+    let quotes: &[char] = if template { &['"', '\'', '`'] } else { &['"', '\''] };
+    // "Replaces `Client::reconnect`." in a comment names, it does not use.
+    let code = source.lines().filter(|line| {
+        let trimmed = line.trim_start();
+        !["//", "/*", "* ", "# ", "--"].iter().any(|opening| trimmed.starts_with(opening)) && trimmed != "*"
+    });
+    code.flat_map(move |line| {
+        quotes.iter().flat_map(move |quote| line.split(*quote).skip(1).step_by(2)).filter(|q| is_dotted_name(q))
     })
 }
 
@@ -745,7 +762,7 @@ mod tests {
     fn near_misses_are_one_small_edit_away() {
         let files = vec![index_file(
             "src/app.ts",
-            "export class StopwatchApp {}\nexport function visitNode() {}\nexport const idMap = 1;\nexport function entry() {}\nexport function getEntry() {}\nexport function load() {}\n".into(),
+            "export class StopwatchApp {}\nexport function visitNode() {}\nexport const idMap = 1;\nexport function entry() {}\nexport function getEntry() {}\nexport const projectID = 1;\nexport function load() {}\n".into(),
         )];
         let index = CodeIndex::new(&files);
         for (missing, expected) in [
@@ -764,6 +781,7 @@ mod tests {
             ("VISITNODE", None),
             ("StopwatchApp2", None),
             ("setEntry", None),
+            ("projectId", None),
             ("IdMap", None),
             ("StOpWaTcHaPp", None),
         ] {

@@ -61,6 +61,14 @@ impl Manifests {
         }
     }
 
+    /// True when a Go import path is this module's or one of its packages
+    /// (`github.com/acme/netkit/client` under module `github.com/acme/netkit`).
+    pub fn owns_go_path(&self, import: &str) -> bool {
+        let import = import.to_ascii_lowercase();
+        let owned = |prefix: &str| prefix.contains('/') && self.own.contains(prefix);
+        owned(&import) || import.match_indices('/').any(|(at, _)| owned(&import[..at]))
+    }
+
     /// True when `name` (as written in a spec) is one of ours.
     pub fn is_own(&self, name: &str) -> bool {
         self.own.contains(&normalise(name))

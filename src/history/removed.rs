@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v11";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v12";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,10 +57,27 @@ pub struct Removed {
 }
 
 impl Removed {
+    /// Records that `name`'s definition was deleted, unless a newer deletion
+    /// is known: the newest speaks, but one from library code over one from
+    /// an example, whose names speak only for the docs beside it.
+    fn record(&mut self, name: String, removal: Removal) {
+        let example = |r: &Removal| crate::index::is_example_path(&r.path);
+        match self.names.entry(name) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(removal);
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                if example(slot.get()) && !example(&removal) {
+                    slot.insert(removal);
+                }
+            }
+        }
+    }
+
     /// Adds what an older scan found, keeping this scan's (newer) deletions.
     fn extend_older(&mut self, older: Removed) {
         for (name, removal) in older.names {
-            self.names.entry(name).or_insert(removal);
+            self.record(name, removal);
         }
         for (path, removal) in older.paths {
             self.paths.entry(path).or_insert(removal);
@@ -127,8 +144,7 @@ fn record_names(repository: &git2::Repository, blobs: &[Superseded], removed: &m
         bytes += names.iter().map(|(size, _)| *size).sum::<u64>();
         for (blob, (_, found)) in chunk.iter().zip(names) {
             for name in found {
-                let removal = || Removal { commit: blob.commit.clone(), path: blob.path.clone() };
-                removed.names.entry(name).or_insert_with(removal);
+                removed.record(name, Removal { commit: blob.commit.clone(), path: blob.path.clone() });
             }
         }
     }
@@ -499,7 +515,9 @@ pub fn defined_names(line: &str) -> Vec<&str> {
 /// A line of a comment in any of the scanned languages: `// …`, `/* …`,
 /// ` * …` inside a block comment, `# …` (but not Rust's `#[attr]`).
 fn is_comment(trimmed: &str) -> bool {
-    ["//", "/*", "*", "# ", "#!", "\"\"\"", "--"].iter().any(|opening| trimmed.starts_with(opening)) || trimmed == "#"
+    // Not `*entries() {`, a generator method.
+    ["//", "/*", "* ", "*/", "# ", "#!", "\"\"\"", "--"].iter().any(|opening| trimmed.starts_with(opening))
+        || matches!(trimmed, "#" | "*")
 }
 
 /// Visibility and other modifiers before a member's name.

@@ -168,7 +168,7 @@ pub static GATES: &[Gate] = &[
         summary: "the name of a naming convention: `lowerCamelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`",
         test: |c| {
             let name = c.name()?;
-            (c.owner().is_empty() && language::is_style_name(name))
+            (c.owner().is_empty() && !c.called() && language::is_style_name(name))
                 .then(|| format!("`{name}` names a naming convention"))
         },
     },
@@ -309,7 +309,9 @@ pub static GATES: &[Gate] = &[
         test: |c| {
             let url = c.reference.external_link.as_deref()?;
             let package = registry::package_of(url)?;
-            (!c.evidence.manifests.is_own(&package))
+            let manifests = c.evidence.manifests;
+            let own_go_package = registry::go_import_path(url).is_some_and(|path| manifests.owns_go_path(path));
+            (!manifests.is_own(&package) && !own_go_package)
                 .then(|| format!("the text of a link to the package `{package}` ({url})"))
         },
     },
@@ -377,19 +379,19 @@ fn still_used(c: &Candidate) -> Option<String> {
     let name = c.name()?;
     let index = c.index;
     let owner = c.owner();
-    if let Some(reason) = written_as_string(c, owner, name) {
-        return Some(reason);
-    }
-    if let Some(decided) = member_of_own_type(c, owner, name) {
-        return decided;
-    }
     // `engine.Config` once the `engine` package is deleted and no code says
-    // `engine` any more: other `Config`s do not keep this one alive.
+    // `engine` any more: other `Config`s, or strings, do not keep this one alive.
     let removed =
         |first: &String| c.evidence.removed_modules.contains_key(first) || c.evidence.removed.names.contains_key(first);
     let unused = |first: &String| !index.has_library_token(first) && !index.has_token_ignoring_case(first);
     if owner.first().is_some_and(|first| removed(first) && unused(first)) {
         return None;
+    }
+    if let Some(reason) = written_as_string(c, owner, name) {
+        return Some(reason);
+    }
+    if let Some(decided) = member_of_own_type(c, owner, name) {
+        return decided;
     }
     // Tests and examples may still use an old name: only library code
     // keeps one alive.
@@ -532,7 +534,7 @@ mod tests {
             index_file("src/Types.java", "class Options { void beforeRetry() {} }\n".into()),
             index_file(
                 "src/events.rs",
-                "pub fn emit() { send(\"client.disconnected\"); count(\"connect_failures\"); }\n// client.reconnected is not a string\n".into(),
+                "pub fn emit() { send(\"client.disconnected\"); count(\"connect_failures\"); }\n// Replaces `client.reconnected`.\n".into(),
             ),
             index_file("tests/client.cc", "TEST(Client, Handshake) { tear_down_all(); }\n".into()),
             index_file("src/prelude.isle", "(decl put_in_reg (Value) Reg)\n".into()),
@@ -542,6 +544,7 @@ mod tests {
     fn manifests() -> Manifests {
         let mut manifests = Manifests::default();
         manifests.add("Cargo.toml", "[package]\nname = \"netkit\"\n[dependencies]\nserde_json = \"1\"\n");
+        manifests.add("go.mod", "module github.com/acme/netkit\n");
         manifests
     }
 
@@ -623,6 +626,7 @@ mod tests {
         ("naming-style", "Functions convert to `lowerCamelCase`.\n", "lowerCamelCase", true),
         ("naming-style", "Keys are `SCREAMING_SNAKE_CASE`.\n", "SCREAMING_SNAKE_CASE", true),
         ("naming-style", "Call `toCamelCase` on it.\n", "toCamelCase", false),
+        ("naming-style", "Call `snake_case()` on it.\n", "snake_case()", false),
         ("standard-library", "Wrap it in `std::sync::Arc`.\n", "std::sync::Arc", true),
         ("standard-library", "Works on `x86_64` only.\n", "x86_64", true),
         ("standard-library", "Call `Client::gone`.\n", "Client::gone", false),
@@ -648,6 +652,12 @@ mod tests {
         ),
         ("registry-link", "See [`ClientBuilder`](https://docs.rs/netkit/latest/netkit/struct.ClientBuilder.html).\n", "ClientBuilder", false),
         ("registry-link", "See [`ClientBuilder`](https://example.org/netkit/ClientBuilder.html).\n", "ClientBuilder", false),
+        (
+            "registry-link",
+            "See [`Client.Redial`](https://pkg.go.dev/github.com/acme/netkit/client#Client.Redial).\n",
+            "Client.Redial",
+            false,
+        ),
         ("foreign-qualifier", "Call `response.render()`.\n", "response.render()", true),
         ("foreign-qualifier", "Call `Client::gone()`.\n", "Client::gone()", false),
         ("foreign-qualifier", "Call `netkit::gone()`.\n", "netkit::gone()", false),

@@ -421,7 +421,7 @@ fn resolve(
                 .is_none()
                 .then(|| evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path)))
                 .flatten();
-            if let Some(generator) = existing.is_none().then(|| files.generator_of(path)).flatten() {
+            if let Some(generator) = existing.is_none().then(|| files.generator_of(path, deleted.is_some())).flatten() {
                 return Resolution::Elsewhere {
                     gate: "generated-page",
                     reason: format!("a page {generator} names: generated when the docs are built"),
@@ -431,6 +431,8 @@ fn resolve(
                 && deleted.is_none()
                 && reference.text.starts_with('/')
                 && files.built_elsewhere(&clause.path)
+                // `/src/parser.rs` is code of this repository wherever the page is built.
+                && crate::code::language_for(path).is_none()
             {
                 return Resolution::Elsewhere {
                     gate: "site-root",

@@ -231,7 +231,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// A missing markdown page that a file building the docs names (a
     /// `mkdocs.yml` nav entry, a script that renders `docs/reference/cli.md`):
     /// the page is generated when the docs are built.
-    pub(super) fn generator_of(&self, path: &str) -> Option<&'w str> {
+    pub(super) fn generator_of(&self, path: &str, deleted: bool) -> Option<&'w str> {
         if !is_markdown(path) {
             return None;
         }
@@ -241,7 +241,10 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         });
         // With its folder at least: `reference/cli.md`, `docs/contributing.md`.
         let tails = std::iter::once(path).chain(path.match_indices('/').map(|(at, _)| &path[at + 1..]));
-        tails.filter(|tail| tail.contains('/')).find_map(|tail| mentioned.get(tail).copied())
+        let generator = tails.filter(|tail| tail.contains('/')).find_map(|tail| mentioned.get(tail).copied())?;
+        // A page a commit deleted was a real file: only a site's nav says it
+        // is written at build time now, not a script's stale list.
+        (!deleted || is_doc_site_config(generator)).then_some(generator)
     }
 
     /// Whether a markdown file has an anchor: a heading slug, an explicit
@@ -265,7 +268,9 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         // VuePress container).
         let plugin = |line: &str| {
             line.strip_prefix("::: ").and_then(|rest| rest.split_whitespace().next()).is_some_and(|directive| {
-                directive.starts_with("mkdocs-") || directive.contains('.') && !directive.ends_with('.')
+                let dotted = directive.contains('.') && !directive.starts_with('.') && !directive.ends_with('.');
+                let plain = directive.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+                plain && (directive.starts_with("mkdocs-") || dotted)
             })
         };
         if spec.source.lines().any(plugin) {
@@ -325,10 +330,10 @@ fn page_route(path: &str) -> String {
 }
 
 /// Front-matter keys that only a doc-site generator reads: Docusaurus's
-/// `id`, `slug` and `sidebar_*`, Jekyll's `permalink`, `layout` and
+/// `slug` and `sidebar_*` (not `id`, which an ADR has too), Jekyll's `permalink`, `layout` and
 /// `nav_order`, Hugo's `weight`.
 const SITE_FRONT_MATTER: &[&str] =
-    &["id", "slug", "sidebar_position", "sidebar_label", "permalink", "layout", "nav_order", "weight"];
+    &["slug", "sidebar_position", "sidebar_label", "permalink", "layout", "nav_order", "weight"];
 
 /// True when the page opens with YAML front matter that has one of
 /// [`SITE_FRONT_MATTER`].
@@ -421,7 +426,8 @@ mod tests {
 
     #[test]
     fn pages_a_doc_site_builds() {
-        assert!(has_site_front_matter("---\nid: benchmarks\ntitle: Benchmarks\n---\n# B\n"));
+        assert!(has_site_front_matter("---\nid: benchmarks\nslug: /benchmarks\n---\n# B\n"));
+        assert!(!has_site_front_matter("---\nid: 1\nstatus: accepted\n---\n# ADR\n"));
         assert!(has_site_front_matter("---\ntitle: A\nsidebar_position: 2\n---\n"));
         assert!(!has_site_front_matter("---\ntitle: A\n---\nid: not front matter\n"));
         assert!(!has_site_front_matter("# A\n\nid: 3\n"));

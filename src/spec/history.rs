@@ -24,6 +24,21 @@ const OLD_NAME_FOLLOWS: &[&str] = &[
     "and earlier",
 ];
 
+/// Phrases of [`OLD_NAME_FOLLOWS`] that bound a version, and only count
+/// after one.
+const VERSION_BOUNDS: &[&str] = &["or older", "or earlier", "and older", "and earlier"];
+
+/// True when the words right before end in a version: "Mocha 11", "v2.3",
+/// "version 4", "the 1.x release".
+fn names_a_version(before: &str) -> bool {
+    let words: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+    let Some(last) = words.first() else { return false };
+    let digits = last.trim_start_matches('v').starts_with(|c: char| c.is_ascii_digit());
+    let unit =
+        |w: &str| ["days", "day", "hours", "minutes", "seconds", "weeks", "months", "years", "entries"].contains(&w);
+    digits && !unit(last) || matches!(*last, "version" | "versions" | "release" | "releases")
+}
+
 /// Phrases before which the old name stands: "`X` was renamed to `Y`".
 const OLD_NAME_PRECEDES: &[&str] = &[
     "was renamed",
@@ -52,8 +67,24 @@ const OLD_NAME_PRECEDES: &[&str] = &[
 
 /// Words of a sentence that introduces a list of old names: "Binder
 /// replaces the following components:", "These were removed:".
-const OLD_NAMES_LIST: &[&str] =
-    &["replaces", "replaced", "removed", "deprecated", "renamed", "no longer", "dropped", "superseded", "obsolete"];
+const OLD_NAMES_LIST: &[&str] = &[
+    "replaces",
+    "were replaced",
+    "have been replaced",
+    "were removed",
+    "have been removed",
+    "are removed",
+    "were renamed",
+    "have been renamed",
+    "are deprecated",
+    "were deprecated",
+    "have been deprecated",
+    "no longer",
+    "were dropped",
+    "have been dropped",
+    "superseded",
+    "obsolete",
+];
 
 /// True when a clause ending in a colon introduces a list of old names.
 pub(super) fn introduces_old_names(text: &str) -> bool {
@@ -85,6 +116,10 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
         .collect();
     for phrase in OLD_NAME_FOLLOWS {
         for (found, _) in lower.match_indices(phrase) {
+            // "Mocha 11 or older", not "30 days or older": a version bound.
+            if VERSION_BOUNDS.contains(phrase) && !names_a_version(&lower[..found]) {
+                continue;
+            }
             let end = at[found + phrase.len()];
             let next = spans.iter().filter(|(_, s)| *s >= end && s - end <= PHRASE_REACH).min_by_key(|(_, s)| *s);
             if let Some(&(index, _)) = next {

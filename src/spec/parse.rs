@@ -454,11 +454,11 @@ impl<'a> Builder<'a> {
         if !normative {
             mark_old_names(self.source.get(open.start..end).unwrap_or(""), open.start, &mut references);
         }
+        // The item's first name is the old one: "`stop_all()`: call `halt_all()` instead."
         if kind == ClauseKind::Item && self.old_name_lists.last() == Some(&true) {
-            references
-                .iter_mut()
-                .filter(|r| matches!(r.kind, ReferenceKind::Symbol { .. }))
-                .for_each(|r| r.historical = true);
+            if let Some(old) = references.iter_mut().find(|r| matches!(r.kind, ReferenceKind::Symbol { .. })) {
+                old.historical = true;
+            }
         }
         let id = id.unwrap_or_else(|| format!("{}/{}", self.section, open.ordinal));
         self.push_clause(id, text, open.start..end, normative, references, open.ignores);
@@ -626,13 +626,22 @@ Second section with the same title.
         let text = "`open()` was renamed to `load()`.\n\nFormerly `read_all()`; now `read()`.\n\n\
                     The socket is no longer busy after `send_request()`.\n\nThe parser MUST reject `x_y()`, which was removed.\n\n\
                     Version 2 uses `load_all()`. On version 1 or older, use `util.inherits`.\n\n\
-                    - `DB.purge()`: This method is **DEPRECATED** since v1.5.\n";
+                    - `DB.purge()`: This method is **DEPRECATED** since v1.5.\n\n\
+                    Entries 30 days or older go with `prune_logs()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
         assert_eq!(
             marks,
-            [vec![true, false], vec![true, false], vec![false], vec![false], vec![false, true], vec![true]]
+            [
+                vec![true, false],
+                vec![true, false],
+                vec![false],
+                vec![false],
+                vec![false, true],
+                vec![true],
+                vec![false]
+            ]
         );
     }
 
@@ -648,12 +657,12 @@ Second section with the same title.
 
     #[test]
     fn a_list_introduced_as_old_names_is_history() {
-        let text = "Binder replaces the following parsers:\n\n- `BodyParser`\n- `QueryParser`\n\n\
-                    It offers these parsers:\n\n- `JsonParser`\n";
+        let text = "Binder replaces the following parsers:\n\n- `BodyParser`\n- `QueryParser`: use `bind_query()`\n\n\
+                    It offers these parsers:\n\n- `JsonParser`\n\nWhen a worker is removed, these hooks run:\n\n- `on_exit()`\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
-        assert_eq!(marks, [vec![], vec![true], vec![true], vec![], vec![false]]);
+        assert_eq!(marks, [vec![], vec![true], vec![true, false], vec![], vec![false], vec![], vec![false]]);
     }
 
     #[test]

@@ -59,6 +59,16 @@ pub fn package_of(url: &str) -> Option<String> {
     Some(name.to_string())
 }
 
+/// The Go import path a pkg.go.dev or godoc.org URL documents:
+/// `https://pkg.go.dev/github.com/acme/netkit/client#Client` →
+/// `github.com/acme/netkit/client`.
+pub fn go_import_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = rest.strip_prefix("pkg.go.dev/").or_else(|| rest.strip_prefix("godoc.org/"))?;
+    let path = rest.split(['#', '?', '@']).next()?;
+    (!path.is_empty()).then_some(path.trim_end_matches('/'))
+}
+
 /// `v2`, `v1.2.3`: a module path's major-version suffix.
 fn is_version(segment: &str) -> bool {
     segment.len() > 1 && segment[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
@@ -67,6 +77,15 @@ fn is_version(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_import_paths() {
+        assert_eq!(
+            go_import_path("https://pkg.go.dev/github.com/acme/netkit/client#Client"),
+            Some("github.com/acme/netkit/client")
+        );
+        assert_eq!(go_import_path("https://crates.io/crates/x"), None);
+    }
 
     #[test]
     fn the_package_a_registry_page_is_about() {
