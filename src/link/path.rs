@@ -94,7 +94,7 @@ pub(super) struct FileFacts<'a, 'w> {
     page_routes: Vec<String>,
     /// Markdown paths that build files write, with their folder, and the
     /// file that writes each: built on the first missing page.
-    mentioned_pages: OnceLock<HashMap<&'w str, &'w str>>,
+    mentioned_pages: OnceLock<HashMap<&'w str, Vec<&'w str>>>,
 }
 
 /// File names that configure a documentation site generator, wherever
@@ -236,15 +236,21 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             return None;
         }
         let mentioned = self.mentioned_pages.get_or_init(|| {
-            let files = self.index.files().iter().filter(|file| is_docs_builder(&file.path));
-            files.flat_map(|file| markdown_paths_in(&file.source).map(move |page| (page, file.path.as_str()))).collect()
+            let mut mentioned: HashMap<&'w str, Vec<&'w str>> = HashMap::new();
+            for file in self.index.files().iter().filter(|file| is_docs_builder(&file.path)) {
+                for page in markdown_paths_in(&file.source) {
+                    mentioned.entry(page).or_default().push(file.path.as_str());
+                }
+            }
+            mentioned
         });
-        // With its folder at least: `reference/cli.md`, `docs/contributing.md`.
-        let tails = std::iter::once(path).chain(path.match_indices('/').map(|(at, _)| &path[at + 1..]));
-        let generator = tails.filter(|tail| tail.contains('/')).find_map(|tail| mentioned.get(tail).copied())?;
         // A page a commit deleted was a real file: only a site's nav says it
         // is written at build time now, not a script's stale list.
-        (!deleted || is_doc_site_config(generator)).then_some(generator)
+        let counts = |builder: &&&str| !deleted || is_doc_site_config(builder);
+        // With its folder at least: `reference/cli.md`, `docs/contributing.md`.
+        let tails = std::iter::once(path).chain(path.match_indices('/').map(|(at, _)| &path[at + 1..]));
+        let mut builders = tails.filter(|tail| tail.contains('/')).filter_map(|tail| mentioned.get(tail)).flatten();
+        builders.find(counts).copied()
     }
 
     /// Whether a markdown file has an anchor: a heading slug, an explicit
