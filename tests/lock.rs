@@ -383,6 +383,31 @@ fn a_name_removed_long_before_any_doc_mentioned_it_is_no_error() {
 }
 
 #[test]
+fn a_removal_off_the_first_parent_line_is_answered_once() {
+    let repo = TempDir::new().expect("temp dir");
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/net.rs", "pub fn connect_pool() {}\npub fn send() {}\n");
+    write(dir, "README.md", "Call `send()`.\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    git(dir, &["checkout", "-q", "-b", "side"]);
+    write(dir, "src/net.rs", "pub fn open() {}\npub fn send() {}\n");
+    git(dir, &["commit", "-q", "-am", "rename connect_pool to open"]);
+    git(dir, &["checkout", "-q", "main"]);
+    write(dir, "NOTES.txt", "notes\n");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "notes"]);
+    git(dir, &["merge", "-q", "--no-ff", "-m", "merge side", "side"]);
+    write(dir, "README.md", "Call `send()`, then `connect_pool()`.\n");
+    git(dir, &["commit", "-q", "-am", "docs"]);
+    let (_, report) = check_json(dir, &["--min-confidence", "0"]);
+    assert_eq!(report["findings"][0]["evidence"][0]["kind"], "removed", "{report}");
+    let cache = dir.join(".driftcheck/cache/removed-mentions");
+    assert!(fs::read_to_string(&cache).expect("cache").contains("\tconnect_pool\t1"), "counted as mentioned, cached");
+}
+
+#[test]
 fn a_doc_written_soon_after_a_removal_drifted_from_it() {
     let repo = named_after_removal(3);
     let (code, report) = check_json(repo.path(), &[]);

@@ -134,6 +134,17 @@ impl History {
             return unmentioned;
         }
         let line = first_parent_line(repository, &by_commit);
+        // A removal off HEAD's first-parent line stays off it as HEAD moves
+        // on: its names count as mentioned, and are not looked for again
+        // (which would walk the whole history on every run).
+        if line.len() < removed::MAX_COMMITS {
+            let on_line: HashSet<&git2::Oid> = line.iter().collect();
+            for (oid, removed_names) in by_commit.iter().filter(|(oid, _)| !on_line.contains(oid)) {
+                for name in removed_names {
+                    cached.insert((oid.to_string(), name.to_string()), true);
+                }
+            }
+        }
         let mut scanner = MentionScanner::new(repository, names);
         for (at, oid) in line.iter().enumerate() {
             let Some(removed_names) = by_commit.get(oid) else { continue };
