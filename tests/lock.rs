@@ -236,13 +236,11 @@ fn git_options_outside_a_repository_are_usage_errors() {
 
 #[test]
 fn a_name_a_commit_stopped_defining_is_reported_whatever_its_shape() {
-    let repo = TempDir::new().expect("temp dir");
+    let repo = initial_repo(
+        "pub fn connect() {}\npub fn send() {}\n",
+        "Call `connect()` first, then `send()`. Unrelated: `iter()`.\n",
+    );
     let dir = repo.path();
-    git(dir, &["init", "-q", "-b", "main"]);
-    write(dir, "src/net.rs", "pub fn connect() {}\npub fn send() {}\n");
-    write(dir, "README.md", "Call `connect()` first, then `send()`. Unrelated: `iter()`.\n");
-    git(dir, &["add", "."]);
-    git(dir, &["commit", "-q", "-m", "initial"]);
     assert_eq!(check_json(dir, &[]).0, 0);
     // `connect` becomes `open`: no similar name is left, but history knows.
     write(dir, "src/net.rs", "pub fn open() {}\npub fn send() {}\n");
@@ -349,16 +347,23 @@ fn links_pinned_to_a_ref_are_checked_against_that_ref() {
     assert!(messages[2].contains("`src/old.rs`, which does not exist"), "the default branch is the work tree");
 }
 
-/// A repository where `connect_pool` was removed, then `later` commits
-/// passed, then the README started naming it.
-fn named_after_removal(later: usize) -> TempDir {
+/// A repository on `main` whose first commit has `src/net.rs` and `README.md`.
+fn initial_repo(net: &str, readme: &str) -> TempDir {
     let repo = TempDir::new().expect("temp dir");
     let dir = repo.path();
     git(dir, &["init", "-q", "-b", "main"]);
-    write(dir, "src/net.rs", "pub fn connect_pool() {}\npub fn send() {}\n");
-    write(dir, "README.md", "Call `send()`.\n");
+    write(dir, "src/net.rs", net);
+    write(dir, "README.md", readme);
     git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", "initial"]);
+    repo
+}
+
+/// A repository where `connect_pool` was removed, then `later` commits
+/// passed, then the README started naming it.
+fn named_after_removal(later: usize) -> TempDir {
+    let repo = initial_repo("pub fn connect_pool() {}\npub fn send() {}\n", "Call `send()`.\n");
+    let dir = repo.path();
     write(dir, "src/net.rs", "pub fn open() {}\npub fn send() {}\n");
     git(dir, &["commit", "-q", "-am", "rename connect_pool to open"]);
     for n in 0..later {
@@ -384,13 +389,8 @@ fn a_name_removed_long_before_any_doc_mentioned_it_is_no_error() {
 
 #[test]
 fn a_removal_off_the_first_parent_line_is_answered_once() {
-    let repo = TempDir::new().expect("temp dir");
+    let repo = initial_repo("pub fn connect_pool() {}\npub fn send() {}\n", "Call `send()`.\n");
     let dir = repo.path();
-    git(dir, &["init", "-q", "-b", "main"]);
-    write(dir, "src/net.rs", "pub fn connect_pool() {}\npub fn send() {}\n");
-    write(dir, "README.md", "Call `send()`.\n");
-    git(dir, &["add", "."]);
-    git(dir, &["commit", "-q", "-m", "initial"]);
     git(dir, &["checkout", "-q", "-b", "side"]);
     write(dir, "src/net.rs", "pub fn open() {}\npub fn send() {}\n");
     git(dir, &["commit", "-q", "-am", "rename connect_pool to open"]);
