@@ -194,7 +194,7 @@ impl Config {
             }
             config.min_confidence = min.into_inner();
         }
-        let known = crate::link::gates::names();
+        let known = crate::link::switch_names();
         for (gate, enabled) in parsed.gates {
             if !known.contains(gate.get_ref().as_str()) {
                 let names = known.iter().copied().collect::<Vec<_>>().join(", ");

@@ -696,6 +696,9 @@ fn a_page_a_build_file_names_is_generated() {
     ]);
     let (_, report) = json(dir.path(), &[]);
     assert_eq!(field(&report, "reference"), ["reference/old.md"], "cli.md is written at build time: {report}");
+    write(dir.path(), "driftcheck.toml", "[gates]\ngenerated-page = false\n");
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["reference/cli.md#init", "reference/old.md"], "switched off");
 }
 
 #[test]

@@ -165,6 +165,18 @@ pub struct Evidence<'a> {
     pub removed_modules: HashMap<String, crate::history::Removal>,
 }
 
+/// Rules of thumb about links that a doc site's build decides, switched
+/// off in `[gates]` like the gates of [`gates::GATES`]: with one off, such
+/// a link is checked like any other.
+pub const LINK_GATES: &[&str] = &["generated-page", "site-root"];
+
+/// Every name `[gates]` accepts.
+pub fn switch_names() -> std::collections::BTreeSet<&'static str> {
+    let mut names = gates::names();
+    names.extend(LINK_GATES);
+    names
+}
+
 /// Names of folders of library code the repository had and no longer has:
 /// `engine` for a deleted `engine/` package, with a deletion that took part
 /// of it.
@@ -421,13 +433,16 @@ fn resolve(
                 .is_none()
                 .then(|| evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path)))
                 .flatten();
-            if let Some(generator) = existing.is_none().then(|| files.generator_of(path, deleted.is_some())).flatten() {
+            let switched_on = |gate: &str| (evidence.gate_enabled)(gate);
+            let generated = existing.is_none() && switched_on("generated-page");
+            if let Some(generator) = generated.then(|| files.generator_of(path, deleted.is_some())).flatten() {
                 return Resolution::Elsewhere {
                     gate: "generated-page",
                     reason: format!("a page {generator} names: generated when the docs are built"),
                 };
             }
             if existing.is_none()
+                && switched_on("site-root")
                 && deleted.is_none()
                 && reference.text.starts_with('/')
                 && files.built_elsewhere(&clause.path)
