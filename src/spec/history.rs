@@ -216,9 +216,14 @@ pub(super) fn file_history(path: &str) -> Option<String> {
     }
     let (directories, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
     let stem = file.split('.').next().unwrap_or(file);
-    // `grpc-gateway_v2_migration_guide.md`: a migration word anywhere in the name.
-    let migration_word =
-        stem.split(['-', '_', '.']).any(|word| matches!(word, "migration" | "migrating" | "upgrading" | "upgrade"));
+    // `grpc-gateway_v2_migration_guide.md`, `UPGRADE_GUIDE_V2.md`: a migration
+    // word anywhere in the name; "migration" and "upgrade" only beside a
+    // guide or a version (not an ORM's `migration-cli.md`).
+    let words: Vec<&str> = stem.split(['-', '_', '.']).collect();
+    let versioned = |w: &&str| w.trim_start_matches('v').starts_with(|c: char| c.is_ascii_digit());
+    let guide = words.iter().any(|w| matches!(*w, "guide" | "to" | "from" | "notes") || versioned(w));
+    let migration_word = words.iter().any(|w| matches!(*w, "migrating" | "upgrading"))
+        || guide && words.iter().any(|w| matches!(*w, "migration" | "upgrade"));
     let history_file = migration_word
         || HISTORICAL_FILES.contains(&stem)
         || HISTORICAL_FILES.iter().any(|h| stem.starts_with(&format!("{h}-")));
