@@ -508,10 +508,7 @@ fn is_program_text(path: &str) -> bool {
 fn quoted_names(source: &str, template: bool) -> impl Iterator<Item = &str> {
     let quotes: &[char] = if template { &['"', '\'', '`'] } else { &['"', '\''] };
     // "Replaces `Client::reconnect`." in a comment names, it does not use.
-    let code = source.lines().filter(|line| {
-        let trimmed = line.trim_start();
-        !["//", "/*", "* ", "# ", "--"].iter().any(|opening| trimmed.starts_with(opening)) && trimmed != "*"
-    });
+    let code = source.lines().filter(|line| !crate::text::is_comment_line(line.trim_start()));
     code.flat_map(move |line| {
         quotes.iter().flat_map(move |quote| line.split(*quote).skip(1).step_by(2)).filter(|q| is_dotted_name(q))
     })

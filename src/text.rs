@@ -32,6 +32,14 @@ impl LineIndex {
     }
 }
 
+/// A line (trimmed at the start) of a comment in any of the languages read:
+/// `// …`, `/* …`, ` * …` inside a block comment, `# …`, a docstring's
+/// opening (but not Rust's `#[attr]`, nor `*entries() {`, a generator method).
+pub fn is_comment_line(trimmed: &str) -> bool {
+    ["//", "/*", "* ", "*/", "# ", "#!", "\"\"\"", "--"].iter().any(|opening| trimmed.starts_with(opening))
+        || matches!(trimmed, "#" | "*")
+}
+
 /// Identifier-like words (`[A-Za-z_$][A-Za-z0-9_$]*`) in a text.
 pub fn identifier_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))

@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{check_json as json, driftcheck, field, repo, write};
+use common::{check_json as json, driftcheck, field, git, repo, write};
 use serde_json::Value;
 
 const CODE: &str = "pub struct Client;\nimpl Client {\n    pub fn retry_with_backoff(&self, attempts: u32) {}\n}\npub const MAX_RETRIES: u32 = 5;\n";
@@ -658,10 +658,7 @@ fn a_root_path_on_a_page_a_site_elsewhere_builds_is_not_checked() {
 #[test]
 fn a_tracked_file_missing_from_the_work_tree_exists() {
     let dir = repo(&[("README.md", "See [the model](models/net.onnx).\n"), ("models/net.onnx", "weights\n")]);
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git").args(args).current_dir(dir.path()).status().expect("git");
-        assert!(status.success(), "git {args:?}");
-    };
+    let git = |args: &[&str]| git(dir.path(), args);
     git(&["init", "-q"]);
     git(&["add", "."]);
     fs::remove_file(dir.path().join("models/net.onnx")).expect("remove");
@@ -733,15 +730,7 @@ fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
         ("src/lib.ts", "export function run() {}\n"),
         ("examples/demo/app.ts", "export function legacyHook() {}\n"),
     ]);
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(dir.path())
-            .status()
-            .expect("git");
-        assert!(status.success(), "git {args:?}");
-    };
+    let git = |args: &[&str]| git(dir.path(), args);
     git(&["init", "-q"]);
     git(&["add", "."]);
     git(&["commit", "-qm", "demo"]);

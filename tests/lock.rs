@@ -8,21 +8,11 @@ use std::fs;
 use std::path::Path;
 use std::process::Command as Process;
 
-use common::{check_json, field, run, write};
+use common::{check_json, field, git, run, write};
 use tempfile::TempDir;
 
 const CODE: &str = "/// Doubles the budget.\npub fn retry_budget(attempts: u32) -> u32 {\n    attempts * 2\n}\n";
 const SPEC: &str = "# Retry policy\n\nThe budget is `retry_budget()`: twice the attempts.\n";
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Process::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-}
 
 fn repository() -> TempDir {
     let dir = TempDir::new().expect("temp dir");

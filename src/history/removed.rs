@@ -461,7 +461,7 @@ const STATEMENTS: &[&str] = &[
 pub fn defined_names(line: &str) -> Vec<&str> {
     let trimmed = line.trim_start();
     // "the console function consoleLevel" in a doc comment is prose.
-    if is_comment(trimmed) {
+    if crate::text::is_comment_line(trimmed) {
         return Vec::new();
     }
     // Locals are not the code's names: a variable, key or assignment only
@@ -510,14 +510,6 @@ pub fn defined_names(line: &str) -> Vec<&str> {
         );
     }
     names
-}
-
-/// A line of a comment in any of the scanned languages: `// …`, `/* …`,
-/// ` * …` inside a block comment, `# …` (but not Rust's `#[attr]`).
-fn is_comment(trimmed: &str) -> bool {
-    // Not `*entries() {`, a generator method.
-    ["//", "/*", "* ", "*/", "# ", "#!", "\"\"\"", "--"].iter().any(|opening| trimmed.starts_with(opening))
-        || matches!(trimmed, "#" | "*")
 }
 
 /// Visibility and other modifiers before a member's name.

@@ -248,8 +248,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         // is written at build time now, not a script's stale list.
         let counts = |builder: &&&str| !deleted || is_doc_site_config(builder);
         // With its folder at least: `reference/cli.md`, `docs/contributing.md`.
-        let tails = std::iter::once(path).chain(path.match_indices('/').map(|(at, _)| &path[at + 1..]));
-        let mut builders = tails.filter(|tail| tail.contains('/')).filter_map(|tail| mentioned.get(tail)).flatten();
+        let mut builders = folder_tails(path).filter_map(|tail| mentioned.get(tail)).flatten();
         builders.find(counts).copied()
     }
 
@@ -312,9 +311,15 @@ fn markdown_paths_in(source: &str) -> impl Iterator<Item = &str> {
         let before = source[..at].char_indices().rev().find(|(_, c)| !path_char(*c));
         let start = before.map_or(0, |(i, c)| i + c.len_utf8());
         let page = source[start..end].trim_start_matches("./");
-        let tails = std::iter::once(page).chain(page.match_indices('/').map(move |(i, _)| &page[i + 1..]));
-        tails.filter(|tail| tail.contains('/') && !tail.starts_with('/'))
+        folder_tails(page)
     })
+}
+
+/// A path and each of its tails that still has a folder:
+/// `docs/reference/cli.md`, `reference/cli.md`.
+fn folder_tails(path: &str) -> impl Iterator<Item = &str> {
+    let tails = std::iter::once(path).chain(path.match_indices('/').map(move |(at, _)| &path[at + 1..]));
+    tails.filter(|tail| tail.contains('/') && !tail.starts_with('/'))
 }
 
 /// `docs/4.examples/handle-cookie.md` → `docs/examples/handle-cookie`;

@@ -4,7 +4,8 @@
 //! something in it: the doc itself says whose it is.
 
 /// Hosts whose pages are about one package, and where in the path the
-/// package's name stands (after these leading segments).
+/// package's name stands (after these leading segments). Go's hosts name
+/// an import path instead: see [`go_import_path`].
 const REGISTRIES: &[(&str, &[&str])] = &[
     ("crates.io", &["crates"]),
     ("lib.rs", &["crates"]),
@@ -15,8 +16,6 @@ const REGISTRIES: &[(&str, &[&str])] = &[
     ("www.npmjs.com", &["package"]),
     ("npmjs.org", &["package"]),
     ("www.npmjs.org", &["package"]),
-    ("pkg.go.dev", &[]),
-    ("godoc.org", &[]),
     ("rubygems.org", &["gems"]),
     ("hex.pm", &["packages"]),
     ("www.nuget.org", &["packages"]),
@@ -31,6 +30,10 @@ const REGISTRIES: &[(&str, &[&str])] = &[
 /// `https://pkg.go.dev/github.com/spf13/cobra#Command` → `cobra`;
 /// `https://www.npmjs.com/package/@scope/name` → `@scope/name`.
 pub fn package_of(url: &str) -> Option<String> {
+    if let Some(import) = go_import_path(url) {
+        // A module path: its last segment before any major-version suffix.
+        return import.split('/').take_while(|p| !p.starts_with('v') || !is_version(p)).last().map(str::to_string);
+    }
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
     let rest = rest.split(['#', '?']).next().unwrap_or(rest);
     let mut parts = rest.split('/').filter(|part| !part.is_empty());
@@ -48,11 +51,6 @@ pub fn package_of(url: &str) -> Option<String> {
         path.remove(0);
     }
     let name = *path.first()?;
-    if host == "pkg.go.dev" || host == "godoc.org" {
-        // A module path: its last segment before any version is the package.
-        let module: Vec<&str> = path.iter().take_while(|p| !p.starts_with('v') || !is_version(p)).copied().collect();
-        return module.last().map(|last| last.split('@').next().unwrap_or(last).to_string());
-    }
     if name.starts_with('@') {
         return path.get(1).map(|bare| format!("{name}/{bare}"));
     }
