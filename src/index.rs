@@ -382,7 +382,9 @@ impl<'w> CodeIndex<'w> {
     /// `idsMap`/`idMap`), or one letter added, dropped, changed or swapped
     /// in a name of five letters or more. Shown qualified; library code first.
     /// With `owner`, only members of a type or module of that name count.
-    pub fn near_miss(&self, name: &str, owner: Option<&str>) -> Option<String> {
+    /// Test code counts only with `tests_count` (a doc kept with the tests):
+    /// elsewhere a test's `Colour` says nothing about a doc's `Color`.
+    pub fn near_miss(&self, name: &str, owner: Option<&str>, tests_count: bool) -> Option<NearName> {
         let lower = name.to_lowercase();
         let length = lower.chars().count();
         if length < 4 {
@@ -408,7 +410,9 @@ impl<'w> CodeIndex<'w> {
             .filter(|(_, original)| screaming(name) == screaming(original))
             // `GitHub1`, `ClassB` beside `GitHub`, `Class`: an example's numbered
             // copies; `JuStFiLe`: a spelling shown on purpose.
-            .filter(|(_, original)| !numbered_copy(name, original) && !is_sponge_case(name))
+            .filter(|(_, original)| {
+                !numbered_copy(name, original) && !numbered_copy(original, name) && !is_sponge_case(name)
+            })
             // `setStatus` and `GetStatus`: a setter is not a misspelt getter.
             .filter(|(_, original)| !other_accessor(name, original))
             .map(|(_, original)| *original)
@@ -422,8 +426,13 @@ impl<'w> CodeIndex<'w> {
                 qualified.len().checked_sub(2).and_then(|i| qualified.get(i)).or(self.files[id.file].module.last());
             owner.is_none_or(|owner| parent.is_some_and(|p| p == owner))
         };
-        let best = ids.filter(member_of_owner).min_by_key(|id| (is_test_path(&self.files[id.file].path), *id))?;
-        Some(self.symbol(best).display.clone())
+        let in_tests = |id: &SymbolId| is_test_path(&self.files[id.file].path);
+        let best = ids
+            .filter(member_of_owner)
+            .filter(|id| tests_count || !in_tests(id))
+            .min_by_key(|id| (in_tests(id), *id))?;
+        let symbol = self.symbol(best);
+        Some(NearName { symbol: symbol.display.clone(), form: NearForm::of(name, &symbol.name) })
     }
 
     /// True when so few of this code base's definitions are written in
@@ -557,15 +566,62 @@ pub fn is_test_path(path: &str) -> bool {
     }
 }
 
+/// A defined name near a missing one, and how it differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearName {
+    /// The defined name, qualified as the code writes it.
+    pub symbol: String,
+    pub form: NearForm,
+}
+
+/// How a near name differs from the missing one. Prose puts names in the
+/// plural as it puts words (`read_tokens` of a `read_token`), so a plural
+/// says less than a misspelling or a change of case does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NearForm {
+    /// The same letters in another case: `StopWatchApp` / `StopwatchApp`.
+    Case,
+    /// The whole name in the plural or the singular: `visitNodes` / `visitNode`.
+    Plural,
+    /// One letter added, dropped, changed or swapped, inner plurals
+    /// (`idsMap` / `idMap`) included.
+    Spelling,
+}
+
+impl NearForm {
+    /// In words, for `driftcheck links`.
+    pub fn label(self) -> &'static str {
+        match self {
+            NearForm::Case => "another letter case",
+            NearForm::Plural => "a plural",
+            NearForm::Spelling => "one letter apart",
+        }
+    }
+
+    fn of(missing: &str, defined: &str) -> NearForm {
+        if missing.to_lowercase() == defined.to_lowercase() {
+            NearForm::Case
+        } else if singular(missing).as_deref() == Some(defined) || singular(defined).as_deref() == Some(missing) {
+            NearForm::Plural
+        } else {
+            NearForm::Spelling
+        }
+    }
+}
+
+/// `entries` → `entry`, `nodes` → `node`: the singular an English plural
+/// ending suggests, if any.
+fn singular(word: &str) -> Option<String> {
+    word.strip_suffix("ies").map(|w| format!("{w}y")).or_else(|| word.strip_suffix('s').map(str::to_string))
+}
+
 /// Whether two names are one small edit apart, letter case counting (see
 /// [`CodeIndex::near_miss`]).
 fn one_edit_apart(missing: &str, defined: &str) -> bool {
     if missing == defined {
         return true;
     }
-    let singular = |word: &str| {
-        word.strip_suffix("ies").map(|w| format!("{w}y")).or_else(|| word.strip_suffix('s').map(str::to_string))
-    };
     if singular(missing).as_deref() == Some(defined) || singular(defined).as_deref() == Some(missing) {
         return true;
     }
@@ -782,7 +838,7 @@ mod tests {
             ("IdMap", None),
             ("StOpWaTcHaPp", None),
         ] {
-            assert_eq!(index.near_miss(missing, None).as_deref(), expected, "{missing}");
+            assert_eq!(index.near_miss(missing, None, false).map(|n| n.symbol).as_deref(), expected, "{missing}");
         }
     }
 }

@@ -750,3 +750,49 @@ fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
     assert_eq!(severity("README.md"), "error", "the top-level README walks through the examples");
     assert_eq!(severity("docs/guide.md"), "warning", "{report}");
 }
+
+#[test]
+fn a_root_path_is_served_from_the_doc_sites_static_folder() {
+    let page = "# Editors\n\n![settings](/img/settings.png) and ![gone](/img/gone.png).\n";
+    let dir = repo(&[
+        (
+            "website/docusaurus.config.js",
+            "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]] };\n",
+        ),
+        ("website/static/img/settings.png", "png\n"),
+        ("docs/editors.md", page),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["/img/gone.png"]);
+}
+
+#[test]
+fn a_standard_type_our_code_shadows_is_the_standard_one_when_ours_lacks_the_member() {
+    let doc = "# Matching\n\nPrefer `Matcher#hitEnd()` to a second pass; our `Matcher#matchesAll()` is gone.\n";
+    let dir = repo(&[
+        ("src/main/java/lint/Matcher.java", "package lint;\npublic interface Matcher {\n    boolean matches();\n}\n"),
+        ("docs/matching.md", doc),
+    ]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    let severities: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["reference"].as_str().unwrap_or("").to_string(), f["severity"].as_str().unwrap_or("").to_string()))
+        .collect();
+    let expected = [("Matcher#hitEnd()", "info"), ("Matcher#matchesAll()", "info")];
+    assert_eq!(severities, expected.map(|(r, s)| (r.to_string(), s.to_string())), "java.util.regex.Matcher is meant");
+}
+
+#[test]
+fn a_plural_near_miss_is_a_warning_and_a_misspelling_an_error() {
+    let readme = "# Tokens\n\nCall `read_tokens()` or `read_tokn()` to read them.\n";
+    let dir = repo(&[("src/lib.rs", "pub fn read_token() {}\n"), ("README.md", readme)]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["read_tokens()", "read_tokn()"]);
+    assert_eq!(field(&report, "severity"), ["warning", "error"]);
+    assert_eq!(
+        report["findings"][0]["evidence"][0],
+        serde_json::json!({"kind": "near-miss", "symbol": "read_token", "form": "plural"})
+    );
+}

@@ -46,6 +46,7 @@ type GrammarGap = (&'static str, &'static [&'static str], fn(&str) -> bool);
 const TS: &[&str] = &["typescript"];
 const TS_JS: &[&str] = &["typescript", "javascript"];
 const RUST: &[&str] = &["rust"];
+const JAVA: &[&str] = &["java"];
 
 const GRAMMAR_GAPS: &[GrammarGap] = &[
     ("typescript-5 `export type *`", TS, |line| line.contains("export type *")),
@@ -62,6 +63,8 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
             })
         })
     }),
+    // `<` alone, then type parameters a line each, then `>(props: …): T`.
+    ("typescript generic call signatures over several lines", TS, |line| line.trim() == "<"),
     ("a bare `&` in JSX text", TS_JS, |line| {
         let text = line.trim();
         text.contains(" & ") && !text.contains(['(', ')', ';', '=', '{'])
@@ -119,6 +122,12 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         let words: Vec<&str> = crate::text::identifier_words(line).collect();
         words.windows(2).any(|pair| pair[0] == "box" && pair[1].starts_with(char::is_uppercase))
     }),
+    // Java 22+ lets a constructor compute before `super(…)`; the grammar
+    // wants the call first.
+    ("java statements before `super(…)` or `this(…)` in a constructor", JAVA, |line| {
+        let trimmed = line.trim();
+        (trimmed.starts_with("super(") || trimmed.starts_with("this(")) && trimmed.ends_with(");")
+    }),
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
     ("rust `~` in macro input", RUST, |line| {
@@ -129,9 +138,17 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     }),
 ];
 
+/// How many lines from the error are looked at: an error often starts a
+/// line or two early — a token the grammar found missing at the end of the
+/// construct before the one it does not know, or a comment before it.
+const GAP_LINES: usize = 3;
+
+/// Whether one of the lines from the error on is valid code a grammar is
+/// known to reject.
 fn grammar_gap(language: Option<&str>, source: &str, line: usize) -> bool {
-    let Some(text) = source.lines().nth(line.saturating_sub(1)) else { return false };
-    GRAMMAR_GAPS.iter().any(|(_, languages, gap)| language.is_some_and(|l| languages.contains(&l)) && gap(text))
+    let Some(language) = language else { return false };
+    let mut lines = source.lines().skip(line.saturating_sub(1)).take(GAP_LINES);
+    lines.any(|text| GRAMMAR_GAPS.iter().any(|(_, languages, gap)| languages.contains(&language) && gap(text)))
 }
 
 /// A code file kept with the documentation, as an example for it.
@@ -168,9 +185,20 @@ mod tests {
             ("rust", "output: &mut serde_json::Map::<String,serde_json::Value>) {"),
             ("rust", "                flow: box ContinueWithSettingsUiFlow { id },"),
             ("rust", "html! { <a href=\"/\" ~alt={\"abc\"} /> }"),
+            ("typescript", "  <"),
+            ("java", "    super(config, characteristics, metrics);"),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
+    }
+
+    /// The grammar finds a token missing at the end of the comment before
+    /// the signature it does not know; the gap is looked for after it.
+    #[test]
+    fn a_gap_is_found_a_line_or_two_after_the_error() {
+        let source = "type F = {\n  /** doc */\n  <T>(x: T): T\n}\nlet a = 1;\nlet b = 2;\n<\n";
+        assert!(grammar_gap(Some("typescript"), source, 2));
+        assert!(!grammar_gap(Some("typescript"), source, 4), "three lines at most");
     }
 
     #[test]
@@ -197,6 +225,8 @@ mod tests {
             ("python", "else:"),
             ("python", "    #[not rust]"),
             ("java", "class A { void f( }"),
+            ("java", "    super.close();"),
+            ("typescript", "  < 3) {"),
             ("typescript", "let x = ;"),
         ] {
             assert!(!grammar_gap(Some(language), line, 1), "{language}: {line}");

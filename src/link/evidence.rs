@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::index::NearForm;
 use crate::rule::Severity;
 
 /// One piece of evidence, as the JSON report's `evidence` array shows it.
@@ -23,7 +24,7 @@ pub enum Clue {
     /// something else. Neither for nor against.
     RemovedUnmentioned { name: String, commit: String },
     /// One small edit, a case change or a plural away from a defined name.
-    NearMiss { symbol: String },
+    NearMiss { symbol: String, form: NearForm },
     /// Qualified with a type or module this code defines.
     OwnQualifier { qualifier: String },
     /// Qualified with, or imported from, this repository's own package.
@@ -45,6 +46,9 @@ impl Clue {
         match self {
             Clue::Removed { .. } | Clue::OwnImport { .. } => 0.45,
             Clue::OwnQualifier { .. } => 0.35,
+            // Enough for an error alone, except a plural: prose writes
+            // `read_tokens` of data as often as it misnames `read_token`.
+            Clue::NearMiss { form: NearForm::Plural, .. } => 0.2,
             Clue::NearMiss { .. } => 0.3,
             Clue::RemovedUnmentioned { .. } => 0.0,
             Clue::Gate { refutes: false, .. } => -0.3,
@@ -111,9 +115,10 @@ mod tests {
     #[test]
     fn evidence_decides_the_severity() {
         let refuted = Clue::Gate { gate: "imported-elsewhere", reason: "imported from `other`".into(), refutes: true };
-        let cases: [(Vec<Clue>, Severity); 7] = [
+        let cases: [(Vec<Clue>, Severity); 8] = [
             (vec![removed()], Severity::Error),
-            (vec![Clue::NearMiss { symbol: "retries".into() }], Severity::Error),
+            (vec![Clue::NearMiss { symbol: "retry_count".into(), form: NearForm::Spelling }], Severity::Error),
+            (vec![Clue::NearMiss { symbol: "retries".into(), form: NearForm::Plural }], Severity::Warning),
             (vec![Clue::OwnQualifier { qualifier: "Queue".into() }], Severity::Error),
             (vec![], Severity::Warning),
             (vec![removed(), against()], Severity::Warning),

@@ -174,7 +174,7 @@ pub static GATES: &[Gate] = &[
     },
     Gate {
         name: "standard-library",
-        effect: Effect::Against,
+        effect: Effect::Refutes,
         applies: Applies::Symbols,
         summary: "a name from the standard library or runtime of one of the repository's languages",
         test: |c| language::standard_name(c.segments, &c.evidence.languages),

@@ -428,6 +428,10 @@ fn resolve(
         ReferenceKind::Path { path, fragment, route_like, fallbacks, site_fallbacks, .. } => {
             let site = site_fallbacks.iter().filter(|_| files.doc_site());
             let existing = std::iter::once(path).chain(fallbacks).chain(site).find(|p| files.kind(p).is_some());
+            // `/img/logo.png` on a page of a Docusaurus site in `website/`.
+            let asset = existing.is_none() && reference.text.starts_with('/');
+            let served = asset.then(|| files.static_asset(path)).flatten();
+            let existing = existing.or(served.as_ref());
             // A file deleted once and written again later is not gone.
             let deleted = existing
                 .is_none()

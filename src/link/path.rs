@@ -95,6 +95,10 @@ pub(super) struct FileFacts<'a, 'w> {
     /// Markdown paths that build files write, with their folder, and the
     /// file that writes each: built on the first missing page.
     mentioned_pages: OnceLock<HashMap<&'w str, Vec<&'w str>>>,
+    /// The static-asset folders of the repository's doc sites, which serve
+    /// root-relative paths (`website/static/` beside
+    /// `website/docusaurus.config.js`).
+    static_dirs: Vec<String>,
 }
 
 /// File names that configure a documentation site generator, wherever
@@ -133,6 +137,20 @@ fn is_doc_site_config(path: &str) -> bool {
         || (name == "conf.py" && matches!(folder, "docs" | "doc" | "source"))
 }
 
+/// Where a doc site configured by `config` keeps the files it serves at
+/// its root: `static/` beside a Docusaurus or Hugo config, `public/` beside
+/// a VitePress or VuePress config's folder.
+fn static_dirs_of(config: &str) -> Vec<String> {
+    let dir = config.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let (folder_parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+    let site = if matches!(folder, ".vitepress" | ".vuepress") { dir } else { "" };
+    let under = |base: &str, name: &str| if base.is_empty() { name.to_string() } else { format!("{base}/{name}") };
+    if !site.is_empty() {
+        return vec![under(site, "public"), under(folder_parent, "public")];
+    }
+    vec![under(dir, "static"), under(dir, "public")]
+}
+
 /// Site builders whose plugins write pages from code or scripts; VitePress,
 /// VuePress, Hugo, Jekyll and mdBook serve the pages they are given.
 fn generates_pages(config: &str) -> bool {
@@ -162,7 +180,29 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         let page_routes =
             workspace.paths.iter().filter(|path| is_markdown(path)).map(|path| page_route(path)).collect();
         let mentioned_pages = OnceLock::new();
-        FileFacts { workspace, index, code_dirs, doc_site, generating_site, site_pages, page_routes, mentioned_pages }
+        let static_dirs = workspace
+            .paths
+            .iter()
+            .filter(|path| is_doc_site_config(path))
+            .flat_map(|config| static_dirs_of(config))
+            .collect();
+        FileFacts {
+            workspace,
+            index,
+            code_dirs,
+            doc_site,
+            generating_site,
+            site_pages,
+            page_routes,
+            mentioned_pages,
+            static_dirs,
+        }
+    }
+
+    /// The file a doc site serves a root-relative path (`images/a.png` of
+    /// `/images/a.png`) from, when it is one of its static assets.
+    pub(super) fn static_asset(&self, path: &str) -> Option<String> {
+        self.static_dirs.iter().map(|dir| format!("{dir}/{path}")).find(|asset| self.kind(asset).is_some())
     }
 
     /// Whether the repository builds a doc site, whose links resolve in
@@ -385,8 +425,20 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 mod tests {
     use super::{
         generates_pages, has_site_front_matter, html_anchor, is_doc_site_config, is_docs_builder, markdown_paths_in,
-        page_route,
+        page_route, static_dirs_of,
     };
+
+    #[test]
+    fn doc_sites_serve_their_static_folders_at_the_root() {
+        for (config, expected) in [
+            ("website/docusaurus.config.js", vec!["website/static", "website/public"]),
+            ("hugo.toml", vec!["static", "public"]),
+            ("docs/.vitepress/config.ts", vec!["docs/.vitepress/public", "docs/public"]),
+            (".vuepress/config.js", vec![".vuepress/public", "public"]),
+        ] {
+            assert_eq!(static_dirs_of(config), expected, "{config}");
+        }
+    }
 
     #[test]
     fn doc_site_configs_of_the_repositorys_own_docs() {

@@ -101,7 +101,7 @@ pub(super) fn suggest_for(
 ) -> Option<String> {
     let called = reference.text.trim_end().ends_with(')');
     let near = clues.iter().find_map(|clue| match clue {
-        Clue::NearMiss { symbol } => Some(symbol.clone()),
+        Clue::NearMiss { symbol, .. } => Some(symbol.clone()),
         _ => None,
     });
     index.suggest(segments, called, None).or(near)
@@ -151,18 +151,27 @@ fn support(
         let variable_like = matches!(path, [one] if one.starts_with(char::is_lowercase));
         index.is_library_module(path) && !(variable_like && index.modules_are_files_only(path))
     };
-    let ours = |path: &[String]| !index.owner_types(path, scope).is_empty() || module_of_ours(path);
-    // `u8::from_str`, `java.lang.Error`: a built-in type or the standard
-    // library's root, unless this code has a module or type of that name.
+    // A type only tests define (`class D` in a test's input) is not what
+    // a doc outside the tests qualifies a name with.
+    let doc_in_tests = crate::index::is_test_path(doc);
+    let library_type =
+        |id: &crate::index::SymbolId| doc_in_tests || !crate::index::is_test_path(&index.symbol(*id).path);
+    let ours = |path: &[String]| index.owner_types(path, scope).iter().any(library_type) || module_of_ours(path);
+    // `u8::from_str`, `java.lang.Error`, `Matcher#hitEnd`: a built-in type
+    // or the standard library's root, unless this code has a module of that
+    // name. A type of ours that shares the name (`Matcher`) and lacks the
+    // member leaves the standard one meant, unless history deleted the
+    // member from that type's file (`shadowed_removal`).
     let standard = |first: &String| {
-        let one = std::slice::from_ref(first);
         super::gates::language::is_standard_root(first, &evidence.languages)
-            && !index.is_library_module(one)
-            && index.owner_types(one, scope).is_empty()
+            && !index.is_library_module(std::slice::from_ref(first))
     };
     let primitive = owner
         .first()
         .is_some_and(|first| super::gates::language::is_primitive(first, &evidence.languages) || standard(first));
+    if primitive && owner.len() == 1 && ours(owner) {
+        return shadowed_removal(name, owner, scope, index, evidence).into_iter().collect();
+    }
     let own_owner = !owner.is_empty() && !primitive && ours(owner);
     // What happened to a member name says something only when the owner is
     // ours (`Chart.controllers.radar` where `Chart` is our type), or a call
@@ -178,7 +187,7 @@ fn support(
     // A plain lower-case owner (`reply.sendFile`, `torch.nn`) is a variable
     // or another package far more often than a name we deleted.
     let plain = |word: &str| word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    let removed_owner = owner.first().filter(|first| !plain(first) || ours(&owner[..1]));
+    let removed_owner = owner.first().filter(|first| !primitive && (!plain(first) || ours(&owner[..1])));
     let removed = [removed_owner, Some(name).filter(|_| member_is_ours)].into_iter().flatten();
     let removed = removed.filter(|n| !index.defines(n));
     // An example's own names (`onMouseEnter: () => …` in `examples/react/…`)
@@ -208,8 +217,9 @@ fn support(
     }
     if member_is_ours && !index.defines(name) {
         let near_owner = owner.last().filter(|_| own_owner).map(String::as_str);
-        if let Some(symbol) = index.near_miss(name, near_owner) {
-            clues.push(Clue::NearMiss { symbol });
+        // Test code is what a doc kept with the tests describes.
+        if let Some(near) = index.near_miss(name, near_owner, doc_in_tests) {
+            clues.push(Clue::NearMiss { symbol: near.symbol, form: near.form });
         }
     }
     if let Some(first) = own_package {
@@ -218,6 +228,26 @@ fn support(
         clues.push(Clue::OwnQualifier { qualifier: owner.join(".") });
     }
     clues
+}
+
+/// `Class#getConstructor` where `Class` is both the standard library's and
+/// one of ours: history speaks only if it deleted the member from the file
+/// that defines our type.
+fn shadowed_removal(
+    name: &str,
+    owner: &[String],
+    scope: Option<&str>,
+    index: &CodeIndex,
+    evidence: &Evidence,
+) -> Option<Clue> {
+    let removal = evidence.removed.names.get(name).filter(|_| !index.defines(name))?;
+    let files: Vec<&str> =
+        index.owner_types(owner, scope).into_iter().map(|id| index.symbol(id).path.as_str()).collect();
+    files.contains(&removal.path.as_str()).then(|| Clue::Removed {
+        name: name.to_string(),
+        commit: removal.commit.clone(),
+        path: removal.path.clone(),
+    })
 }
 
 /// `client.retry(3)`: a lower-case owner whose member is not found is a

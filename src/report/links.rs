@@ -79,7 +79,7 @@ fn describe(clue: &Clue) -> String {
             format!("+ removed: `{name}` was in {path} until commit {}", commit.get(..10).unwrap_or(commit))
         }
         Clue::Removed { name, commit: None, path } => format!("+ removed: `{name}` was in {path} until this change"),
-        Clue::NearMiss { symbol } => format!("+ near miss of `{symbol}`"),
+        Clue::NearMiss { symbol, form } => format!("+ near miss of `{symbol}` ({})", form.label()),
         Clue::RemovedUnmentioned { name, commit } => {
             let commit = commit.get(..10).unwrap_or(commit);
             format!("  removed: `{name}` in commit {commit}, before any doc mentioned it")

@@ -92,14 +92,21 @@ const WELL_KNOWN: [(&str, &[&str], &[&str]); 4] = [
     ("Rust", &["rust"], RUST),
 ];
 
+/// A language's names match as the language writes them: `arraybuffer()`
+/// is not `ArrayBuffer`.
 fn listed(list: &[&str], name: &str) -> bool {
+    list.contains(&name)
+}
+
+/// Names every reader knows match in any letter case: `Github`, `NODE_env`.
+fn listed_any_case(list: &[&str], name: &str) -> bool {
     list.iter().any(|known| known.eq_ignore_ascii_case(name))
 }
 
 /// The reason `name` is a runtime or standard-library name of a language
 /// the repository is written in, or a name every reader knows.
 fn well_known_here(name: &str, languages: &[&str]) -> Option<String> {
-    if listed(ANY, name) {
+    if listed_any_case(ANY, name) {
         return Some(format!("`{name}` is a well-known name, not this repository's"));
     }
     let (language, _, _) = WELL_KNOWN
@@ -228,7 +235,15 @@ const STANDARD_ROOTS: &[(&str, &[&str])] = &[
         "flag", "embed", "fs"]),
     ("java", &["java", "javax", "jakarta", "System", "String", "Math", "Collections", "Arrays", "Objects", "Optional",
         "List", "Map", "Set", "Integer", "Long", "Double", "Boolean", "Character", "Thread", "Executors", "Stream",
-        "Collectors", "Files", "Paths", "Path", "Class", "Object", "Locale", "UUID", "Instant", "Duration"]),
+        "Collectors", "Files", "Paths", "Path", "Class", "Object", "Locale", "UUID", "Instant", "Duration", "Matcher",
+        "Pattern", "Scanner", "ZoneId", "ZoneOffset", "LocalDate", "LocalDateTime", "LocalTime", "ZonedDateTime",
+        "OffsetDateTime", "DateTimeFormatter", "Calendar", "Date", "TimeZone", "TimeUnit", "Clock", "Period",
+        "StringBuilder", "StringBuffer", "Iterable", "Iterator", "Comparator", "Comparable", "Runnable", "Callable",
+        "Future", "CompletableFuture", "ExecutorService", "Random", "BigDecimal", "BigInteger", "Byte", "Short",
+        "Float", "Number", "Throwable", "Exception", "Runtime", "ClassLoader", "Collection", "Queue", "Deque",
+        "HashMap", "HashSet", "TreeMap", "TreeSet", "ArrayList", "LinkedList", "Properties", "Base64", "URI",
+        "InputStream", "OutputStream", "Charset", "StandardCharsets", "ThreadLocal", "AtomicInteger", "AtomicLong",
+        "AtomicBoolean", "AtomicReference", "CountDownLatch", "IntStream", "LongStream"]),
 ];
 
 /// Types built into a language: no repository defines them, so a name
