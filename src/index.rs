@@ -602,12 +602,17 @@ impl NearForm {
     fn of(missing: &str, defined: &str) -> NearForm {
         if missing.to_lowercase() == defined.to_lowercase() {
             NearForm::Case
-        } else if singular(missing).as_deref() == Some(defined) || singular(defined).as_deref() == Some(missing) {
+        } else if plural_of_other(&missing.to_lowercase(), &defined.to_lowercase()) {
             NearForm::Plural
         } else {
             NearForm::Spelling
         }
     }
+}
+
+/// One name is the other in the plural.
+fn plural_of_other(a: &str, b: &str) -> bool {
+    singular(a).as_deref() == Some(b) || singular(b).as_deref() == Some(a)
 }
 
 /// `entries` → `entry`, `nodes` → `node`: the singular an English plural
@@ -622,7 +627,7 @@ fn one_edit_apart(missing: &str, defined: &str) -> bool {
     if missing == defined {
         return true;
     }
-    if singular(missing).as_deref() == Some(defined) || singular(defined).as_deref() == Some(missing) {
+    if plural_of_other(missing, defined) {
         return true;
     }
     missing.chars().count() >= 5 && strsim::damerau_levenshtein(missing, defined) == 1

@@ -761,27 +761,36 @@ fn a_root_path_is_served_from_the_doc_sites_static_folder() {
         ),
         ("website/static/img/settings.png", "png\n"),
         ("docs/editors.md", page),
+        ("README.md", "![settings](/img/settings.png)\n"),
     ]);
     let (_, report) = json(dir.path(), &[]);
-    assert_eq!(field(&report, "reference"), ["/img/gone.png"]);
+    let at =
+        |f: &Value| format!("{}:{}", f["spec"]["path"].as_str().unwrap_or(""), f["reference"].as_str().unwrap_or(""));
+    let found: Vec<String> = report["findings"].as_array().expect("findings").iter().map(at).collect();
+    assert_eq!(found, ["README.md:/img/settings.png", "docs/editors.md:/img/gone.png"], "the forge renders the README");
 }
 
 #[test]
-fn a_standard_type_our_code_shadows_is_the_standard_one_when_ours_lacks_the_member() {
-    let doc = "# Matching\n\nPrefer `Matcher#hitEnd()` to a second pass; our `Matcher#matchesAll()` is gone.\n";
-    let dir = repo(&[
-        ("src/main/java/lint/Matcher.java", "package lint;\npublic interface Matcher {\n    boolean matches();\n}\n"),
-        ("docs/matching.md", doc),
-    ]);
+fn a_standard_type_our_code_shadows_is_ours_only_when_our_type_speaks_for_the_member() {
+    let queue = "package lint;\npublic class Queue {\n    public void push() {}\n    public void drainAll() {\n        return;\n    }\n}\n";
+    let doc = "# Queues\n\nPrefer `Queue#hitEnd()`; call `Queue.drainAll()` or `Queue.pushh()`.\n";
+    let dir = repo(&[("src/main/java/lint/Queue.java", queue), ("docs/queues.md", doc)]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "queue"]);
+    let without = "package lint;\npublic class Queue {\n    public void push() {}\n}\n";
+    write(dir.path(), "src/main/java/lint/Queue.java", without);
+    git(&["commit", "-qam", "drop drainAll"]);
     let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
-    let severities: Vec<(String, String)> = report["findings"]
+    let severities: Vec<String> = report["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| (f["reference"].as_str().unwrap_or("").to_string(), f["severity"].as_str().unwrap_or("").to_string()))
+        .map(|f| format!("{} {}", f["reference"].as_str().unwrap_or(""), f["severity"].as_str().unwrap_or("")))
         .collect();
-    let expected = [("Matcher#hitEnd()", "info"), ("Matcher#matchesAll()", "info")];
-    assert_eq!(severities, expected.map(|(r, s)| (r.to_string(), s.to_string())), "java.util.regex.Matcher is meant");
+    let expected = ["Queue#hitEnd() info", "Queue.drainAll() error", "Queue.pushh() error"];
+    assert_eq!(severities, expected, "java.util.Queue is meant unless our Queue had the member or one like it");
 }
 
 #[test]

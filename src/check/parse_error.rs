@@ -55,16 +55,6 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         ["<in ", "<out ", ", in ", ", out ", "<const "].iter().any(|p| line.contains(p))
             || ["in ", "out "].iter().any(|p| trimmed.starts_with(p)) && !trimmed.contains(['(', ';'])
     }),
-    ("typescript generic call signatures in a type (`<T>(x: T): T`)", TS, |line| {
-        let trimmed = line.trim_start();
-        trimmed.strip_prefix('<').and_then(|rest| rest.split_once(">(")).is_some_and(|(params, _)| {
-            params.split(',').all(|p| {
-                p.split_whitespace().next().is_some_and(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_'))
-            })
-        })
-    }),
-    // `<` alone, then type parameters a line each, then `>(props: …): T`.
-    ("typescript generic call signatures over several lines", TS, |line| line.trim() == "<"),
     ("a bare `&` in JSX text", TS_JS, |line| {
         let text = line.trim();
         text.contains(" & ") && !text.contains(['(', ')', ';', '=', '{'])
@@ -138,17 +128,36 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     }),
 ];
 
-/// How many lines from the error are looked at: an error often starts a
-/// line or two early — a token the grammar found missing at the end of the
-/// construct before the one it does not know, or a comment before it.
+/// Gaps the grammar notices a line or two early: it finds a token missing
+/// at the end of the member before (or of the comment before) the
+/// signature it does not know. Looked for on the error's line and the
+/// `GAP_LINES - 1` after it; every other gap on the error's line only.
+const AHEAD_GAPS: &[GrammarGap] = &[
+    ("typescript generic call signatures in a type (`<T>(x: T): T`)", TS, |line| {
+        let trimmed = line.trim_start();
+        trimmed.strip_prefix('<').and_then(|rest| rest.split_once(">(")).is_some_and(|(params, _)| {
+            params.split(',').all(|p| {
+                p.split_whitespace().next().is_some_and(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            })
+        })
+    }),
+    // `<` alone, then type parameters a line each, then `>(props: …): T`.
+    ("typescript generic call signatures over several lines", TS, |line| line.trim() == "<"),
+];
+
+/// How many lines from the error an [`AHEAD_GAPS`] row is looked for on.
 const GAP_LINES: usize = 3;
 
-/// Whether one of the lines from the error on is valid code a grammar is
-/// known to reject.
+/// Whether the error's line, or for a gap the grammar notices early one of
+/// the lines after it, is valid code a grammar is known to reject.
 fn grammar_gap(language: Option<&str>, source: &str, line: usize) -> bool {
     let Some(language) = language else { return false };
+    let is_gap = |gaps: &[GrammarGap], text: &str| {
+        gaps.iter().any(|(_, languages, gap)| languages.contains(&language) && gap(text))
+    };
     let mut lines = source.lines().skip(line.saturating_sub(1)).take(GAP_LINES);
-    lines.any(|text| GRAMMAR_GAPS.iter().any(|(_, languages, gap)| languages.contains(&language) && gap(text)))
+    let Some(first) = lines.next() else { return false };
+    is_gap(GRAMMAR_GAPS, first) || is_gap(AHEAD_GAPS, first) || lines.any(|text| is_gap(AHEAD_GAPS, text))
 }
 
 /// A code file kept with the documentation, as an example for it.
@@ -226,6 +235,8 @@ mod tests {
             ("python", "    #[not rust]"),
             ("java", "class A { void f( }"),
             ("java", "    super.close();"),
+            ("java", "public Foo(int a {\n    super(a);"),
+            ("typescript", "const x = (1 +;\n\n  | A & B"),
             ("typescript", "  < 3) {"),
             ("typescript", "let x = ;"),
         ] {

@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v12";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v13";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -667,7 +667,9 @@ fn method_declaration(line: &str) -> Option<&str> {
     }
     let words: Vec<&str> = crate::text::identifier_words(head).collect();
     let name = *words.last()?;
-    let statement = words.iter().any(|w| STATEMENTS.contains(w));
+    // `void` is JavaScript's operator, but before a name and its
+    // parameters, Java's return type: `public void drainAll() {`.
+    let statement = words.iter().any(|w| STATEMENTS.contains(w) && *w != "void");
     // `public Foo bar(int a,` continues a declaration; `Some(value),` an expression.
     let continued = body.ends_with(',') && words.len() < 2;
     (!statement && !continued).then_some(name)
@@ -701,6 +703,8 @@ mod tests {
         assert_eq!(defined_names("MAX_RETRIES = 5"), ["MAX_RETRIES"]);
         assert_eq!(defined_names("    public static Gson createGson(Config config) {"), ["createGson"]);
         assert_eq!(defined_names("  visitNodes(tree: Tree): void {"), ["visitNodes"]);
+        assert_eq!(defined_names("    public void drainAll() {"), ["drainAll"]);
+        assert_eq!(defined_names("    void drainAll(int limit) {"), ["drainAll"]);
         assert!(defined_names("    client.connect(addr)?;").is_empty());
         assert_eq!(defined_names("Chart.controllers.radar = Chart.controllers.line.extend({"), ["radar"]);
         assert_eq!(defined_names("utils.checkEmail = function (email) {"), ["checkEmail"]);

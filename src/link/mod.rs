@@ -430,7 +430,7 @@ fn resolve(
             let existing = std::iter::once(path).chain(fallbacks).chain(site).find(|p| files.kind(p).is_some());
             // `/img/logo.png` on a page of a Docusaurus site in `website/`.
             let asset = existing.is_none() && reference.text.starts_with('/');
-            let served = asset.then(|| files.static_asset(path)).flatten();
+            let served = asset.then(|| files.static_asset(&clause.path, path)).flatten();
             let existing = existing.or(served.as_ref());
             // A file deleted once and written again later is not gone.
             let deleted = existing

@@ -137,18 +137,19 @@ fn is_doc_site_config(path: &str) -> bool {
         || (name == "conf.py" && matches!(folder, "docs" | "doc" | "source"))
 }
 
-/// Where a doc site configured by `config` keeps the files it serves at
-/// its root: `static/` beside a Docusaurus or Hugo config, `public/` beside
-/// a VitePress or VuePress config's folder.
+/// Where a doc site configured by `config` may keep the files it serves at
+/// its root: `static/` (Docusaurus, Hugo) or `public/` beside the config,
+/// and for VitePress and VuePress the `public/` of the folder that holds
+/// `.vitepress/` (VuePress 1 also serves `.vuepress/public/`).
 fn static_dirs_of(config: &str) -> Vec<String> {
     let dir = config.rsplit_once('/').map_or("", |(dir, _)| dir);
     let (folder_parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
-    let site = if matches!(folder, ".vitepress" | ".vuepress") { dir } else { "" };
     let under = |base: &str, name: &str| if base.is_empty() { name.to_string() } else { format!("{base}/{name}") };
-    if !site.is_empty() {
-        return vec![under(site, "public"), under(folder_parent, "public")];
+    match folder {
+        ".vitepress" => vec![under(folder_parent, "public")],
+        ".vuepress" => vec![under(dir, "public"), under(folder_parent, "public")],
+        _ => vec![under(dir, "static"), under(dir, "public")],
     }
-    vec![under(dir, "static"), under(dir, "public")]
 }
 
 /// Site builders whose plugins write pages from code or scripts; VitePress,
@@ -200,8 +201,13 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     }
 
     /// The file a doc site serves a root-relative path (`images/a.png` of
-    /// `/images/a.png`) from, when it is one of its static assets.
-    pub(super) fn static_asset(&self, path: &str) -> Option<String> {
+    /// `/images/a.png`) from on `page`, when it is one of its static assets.
+    /// Not on a page at the repository's root: the forge renders that one,
+    /// and resolves `/` to the repository's root.
+    pub(super) fn static_asset(&self, page: &str, path: &str) -> Option<String> {
+        if !page.contains('/') {
+            return None;
+        }
         self.static_dirs.iter().map(|dir| format!("{dir}/{path}")).find(|asset| self.kind(asset).is_some())
     }
 
@@ -433,7 +439,7 @@ mod tests {
         for (config, expected) in [
             ("website/docusaurus.config.js", vec!["website/static", "website/public"]),
             ("hugo.toml", vec!["static", "public"]),
-            ("docs/.vitepress/config.ts", vec!["docs/.vitepress/public", "docs/public"]),
+            ("docs/.vitepress/config.ts", vec!["docs/public"]),
             (".vuepress/config.js", vec![".vuepress/public", "public"]),
         ] {
             assert_eq!(static_dirs_of(config), expected, "{config}");

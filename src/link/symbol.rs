@@ -157,21 +157,26 @@ fn support(
     let library_type =
         |id: &crate::index::SymbolId| doc_in_tests || !crate::index::is_test_path(&index.symbol(*id).path);
     let ours = |path: &[String]| index.owner_types(path, scope).iter().any(library_type) || module_of_ours(path);
-    // `u8::from_str`, `java.lang.Error`, `Matcher#hitEnd`: a built-in type
-    // or the standard library's root, unless this code has a module of that
-    // name. A type of ours that shares the name (`Matcher`) and lacks the
-    // member leaves the standard one meant, unless history deleted the
-    // member from that type's file (`shadowed_removal`).
-    let standard = |first: &String| {
+    // `u8::from_str`, `java.lang.Error`: a built-in type or the standard
+    // library's root, unless this code has a module or type of that name.
+    let standard_root = |first: &String| {
         super::gates::language::is_standard_root(first, &evidence.languages)
             && !index.is_library_module(std::slice::from_ref(first))
     };
+    // `Matcher#hitEnd` where `Matcher` is also a type of ours that lacks
+    // the member: the standard one is meant, unless what our type had or
+    // has speaks for it.
+    if let [qualifier] = owner {
+        if standard_root(qualifier) && ours(owner) {
+            let clues = shadowed_member(name, owner, scope, doc_in_tests, index, evidence);
+            return clues.into_iter().flatten().collect();
+        }
+    }
+    let standard =
+        |first: &String| standard_root(first) && index.owner_types(std::slice::from_ref(first), scope).is_empty();
     let primitive = owner
         .first()
         .is_some_and(|first| super::gates::language::is_primitive(first, &evidence.languages) || standard(first));
-    if primitive && owner.len() == 1 && ours(owner) {
-        return shadowed_removal(name, owner, scope, index, evidence).into_iter().collect();
-    }
     let own_owner = !owner.is_empty() && !primitive && ours(owner);
     // What happened to a member name says something only when the owner is
     // ours (`Chart.controllers.radar` where `Chart` is our type), or a call
@@ -230,24 +235,31 @@ fn support(
     clues
 }
 
-/// `Class#getConstructor` where `Class` is both the standard library's and
-/// one of ours: history speaks only if it deleted the member from the file
-/// that defines our type.
-fn shadowed_removal(
+/// `Queue.drainAll()` where `Queue` is both the standard library's and one
+/// of ours: it is ours when history deleted the member from the file that
+/// defines our type, or when the member is one edit from one of our type's
+/// (`Queue.pushh`); then with the qualifier as evidence too. Otherwise
+/// nothing speaks for it (`Matcher#hitEnd`).
+fn shadowed_member(
     name: &str,
     owner: &[String],
     scope: Option<&str>,
+    doc_in_tests: bool,
     index: &CodeIndex,
     evidence: &Evidence,
-) -> Option<Clue> {
-    let removal = evidence.removed.names.get(name).filter(|_| !index.defines(name))?;
+) -> Option<[Clue; 2]> {
+    let qualifier = Clue::OwnQualifier { qualifier: owner.join(".") };
     let files: Vec<&str> =
         index.owner_types(owner, scope).into_iter().map(|id| index.symbol(id).path.as_str()).collect();
-    files.contains(&removal.path.as_str()).then(|| Clue::Removed {
-        name: name.to_string(),
-        commit: removal.commit.clone(),
-        path: removal.path.clone(),
-    })
+    let removal = evidence.removed.names.get(name).filter(|r| !index.defines(name) && files.contains(&r.path.as_str()));
+    if let Some(removal) = removal {
+        let removed =
+            Clue::Removed { name: name.to_string(), commit: removal.commit.clone(), path: removal.path.clone() };
+        return Some([removed, qualifier]);
+    }
+    let near =
+        index.near_miss(name, owner.last().map(String::as_str), doc_in_tests).filter(|_| !index.defines(name))?;
+    Some([Clue::NearMiss { symbol: near.symbol, form: near.form }, qualifier])
 }
 
 /// `client.retry(3)`: a lower-case owner whose member is not found is a

@@ -58,7 +58,8 @@ const JAVA: &[&str] = &[
     "ConcurrentModificationException", "NumberFormatException", "OutOfMemoryError", "StackOverflowError",
     "StringBuilder", "hashCode", "getClass", "serialVersionUID", "LocalDate", "LocalDateTime",
     "ZonedDateTime", "OffsetDateTime", "DateTime", "ConcurrentHashMap", "CopyOnWriteArrayList",
-    "LinkedHashMap", "TreeMap", "ArrayList", "LinkedList",
+    "LinkedHashMap", "TreeMap", "ArrayList", "LinkedList", "Override", "Deprecated", "SuppressWarnings",
+    "FunctionalInterface", "SafeVarargs",
 ];
 
 /// Rust's prelude traits, attributes and manifest keys.
