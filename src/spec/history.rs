@@ -138,6 +138,53 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
     }
 }
 
+/// Phrases right before a name the sentence says does not exist: "there's
+/// no `instrument_bigquery()` to call", "doesn't have a dedicated `X`".
+const ABSENT_NAME_FOLLOWS: &[&str] = &[
+    "there's no",
+    "there’s no",
+    "there is no",
+    "there isn't a",
+    "there are no",
+    "doesn't have a",
+    "doesn’t have a",
+    "does not have a",
+    "has no",
+];
+
+/// Words that, between the phrase and the name, make it about something
+/// else: "there is no need to call `X`".
+const NOT_ABOUT_THE_NAME: &[&str] = &["need", "reason", "point", "way", "longer", "more", "to", "than"];
+
+/// How many words may stand between an absence phrase and its name
+/// ("doesn't have a dedicated `X`").
+const ABSENT_REACH_WORDS: usize = 2;
+
+/// Marks the code span a sentence says does not exist: the doc agrees with
+/// the code that it is not there.
+pub(super) fn mark_absent_names(text: &str, offset: usize, references: &mut [Reference]) {
+    let lower = text.to_ascii_lowercase();
+    for phrase in ABSENT_NAME_FOLLOWS {
+        for (found, _) in lower.match_indices(phrase) {
+            let end = found + phrase.len();
+            let next = references
+                .iter_mut()
+                .filter(|r| matches!(r.kind, ReferenceKind::Symbol { .. }))
+                .filter(|r| r.bytes.start.saturating_sub(offset) >= end)
+                .min_by_key(|r| r.bytes.start);
+            let Some(reference) = next else { continue };
+            let between = lower.get(end..reference.bytes.start - offset).unwrap_or("");
+            let words: Vec<&str> = between.split_whitespace().collect();
+            // Words only: "there is no limit; `X` drains it" is about a limit.
+            let plain = !between.contains(['`', ';', '.', ':', ',', '(', ')', '!', '?']);
+            let close = plain && words.len() <= ABSENT_REACH_WORDS;
+            if close && !words.iter().any(|w| NOT_ABOUT_THE_NAME.contains(w)) {
+                reference.absent = true;
+            }
+        }
+    }
+}
+
 /// Headings of sections that record history, matched as the whole title.
 const HISTORICAL_HEADINGS: &[&str] = &[
     "changelog",

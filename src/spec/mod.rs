@@ -98,6 +98,10 @@ pub struct Reference {
     /// an old name on purpose, not drift.
     #[serde(skip)]
     pub historical: bool,
+    /// Named as absent (`there's no `X` to call`, "doesn't have a
+    /// dedicated `X`"): the doc says what the code says.
+    #[serde(skip)]
+    pub absent: bool,
     /// The package a code example imports this name from (`from mypkg
     /// import Pool`): a claim about that package's API when it is ours.
     #[serde(skip)]

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
-use super::history::{file_history, heading_history, introduces_old_names, mark_old_names};
+use super::history::{file_history, heading_history, introduces_old_names, mark_absent_names, mark_old_names};
 use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
@@ -362,6 +362,7 @@ impl<'a> Builder<'a> {
             text: text.to_string(),
             soft: false,
             historical: false,
+            absent: false,
             external_link: None,
             example_package: None,
             line,
@@ -452,7 +453,9 @@ impl<'a> Builder<'a> {
         let end = end_offset.clamp(open.start, self.source.len());
         let mut references = open.references;
         if !normative {
-            mark_old_names(self.source.get(open.start..end).unwrap_or(""), open.start, &mut references);
+            let text = self.source.get(open.start..end).unwrap_or("");
+            mark_old_names(text, open.start, &mut references);
+            mark_absent_names(text, open.start, &mut references);
         }
         // The item's first name is the old one: "`stop_all()`: call `halt_all()` instead."
         if kind == ClauseKind::Item && self.old_name_lists.last() == Some(&true) {
