@@ -540,6 +540,15 @@ pub fn is_example_path(path: &str) -> bool {
     path.split('/').rev().skip(1).any(|dir| DIRECTORIES.contains(&dir))
 }
 
+/// Code a tool writes (`.pb.go`, `_pb2.py`, `api.generated.ts`, anything
+/// under a `generated/` or `prisma-generated/` folder): nobody edits it by
+/// hand, so it is neither what docs describe nor a syntax error to fix.
+pub fn is_generated_path(path: &str) -> bool {
+    const MARKS: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go", ".bundle."];
+    let folder = |dir: &str| dir.contains("generated");
+    MARKS.iter().any(|mark| path.contains(mark)) || path.split('/').rev().skip(1).any(folder)
+}
+
 /// Test code, by the conventions of the file's language: a reference that
 /// also matches library code means the library code. A Rust `src/spec/`
 /// module is library code; a JavaScript `spec/` directory holds tests.

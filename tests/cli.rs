@@ -805,3 +805,38 @@ fn a_plural_near_miss_is_a_warning_and_a_misspelling_an_error() {
         serde_json::json!({"kind": "near-miss", "symbol": "read_token", "form": "plural"})
     );
 }
+
+#[test]
+fn a_myst_link_to_a_label_or_an_object_is_a_sphinx_cross_reference() {
+    let page =
+        "# Examples\n\nSee [validators](api-validators), [include](pkg.filters.include) and ![logo](logo.png).\n";
+    let dir = repo(&[
+        ("docs/conf.py", "extensions = [\"myst_parser\"]\n"),
+        ("docs/examples.md", page),
+        ("pkg/filters.py", "def include():\n    pass\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["logo.png"], "a missing file is still missing");
+    write(dir.path(), "docs/conf.py", "extensions = []\n");
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["pkg.filters.include", "logo.png"], "without MyST they are files");
+}
+
+#[test]
+fn generated_code_that_does_not_parse_is_not_reported() {
+    let broken = "export const x = (1 +;\n";
+    let dir = repo(&[
+        ("src/prisma-generated/types.ts", broken),
+        ("src/api.generated.ts", broken),
+        ("src/app.ts", broken),
+        ("README.md", "# App\n"),
+    ]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    let paths: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"]["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(paths, ["src/app.ts"]);
+}

@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v13";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v14";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -249,7 +249,6 @@ fn record_deltas(
 /// built copy of a release (`dist/`, `docs/releases/lib-1.17.7.js`), which
 /// bundles its dependencies' names with its own.
 pub fn is_scanned_code(path: &str) -> bool {
-    const GENERATED: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go", ".bundle."];
     const VENDORED: &[&str] = &["vendor/", "node_modules/", "third_party/", "third-party/", "typings/"];
     // Built bundles: JavaScript's `dist/` and release folders (Go's
     // `cmd/dist/` is code).
@@ -258,7 +257,7 @@ pub fn is_scanned_code(path: &str) -> bool {
     let javascript = [".js", ".mjs", ".cjs", ".ts"].iter().any(|ext| path.ends_with(ext));
     crate::code::language_for(path).is_some()
         && !crate::index::is_test_path(path)
-        && !GENERATED.iter().any(|g| path.contains(g))
+        && !crate::index::is_generated_path(path)
         && !within(VENDORED)
         && !(javascript && (within(BUILT) || is_versioned_copy(path)))
 }

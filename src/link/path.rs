@@ -95,11 +95,22 @@ pub(super) struct FileFacts<'a, 'w> {
     /// Markdown paths that build files write, with their folder, and the
     /// file that writes each: built on the first missing page.
     mentioned_pages: OnceLock<HashMap<&'w str, Vec<&'w str>>>,
+    /// The docs are built by Sphinx with MyST, where a link to what is not
+    /// a file (`[see](api-validators)`, `[x](attrs.filters.include)`) is a
+    /// cross-reference to a label or an object.
+    myst_site: bool,
     /// The static-asset folders of the repository's doc sites, which serve
     /// root-relative paths (`website/static/` beside
     /// `website/docusaurus.config.js`).
     static_dirs: Vec<String>,
 }
+
+/// Extensions of the files docs link to: a link ending in one names a file,
+/// never a cross-reference.
+const FILE_EXTENSIONS: &[&str] = &[
+    "md", "mdx", "rst", "txt", "ipynb", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg", "webp", "py", "toml",
+    "yaml", "yml", "json", "cfg", "ini", "csv", "zip", "gz",
+];
 
 /// File names that configure a documentation site generator, wherever
 /// the site lives (`website/docusaurus.config.js`, `docs/mkdocs.yml`).
@@ -164,10 +175,12 @@ fn generates_pages(config: &str) -> bool {
 
 impl<'a, 'w> FileFacts<'a, 'w> {
     pub(super) fn new(workspace: &'a Workspace, index: &'a CodeIndex<'w>) -> Self {
+        // A docs folder whose only code is the site's `conf.py` is not a
+        // code directory.
         let code_dirs = index
             .files()
             .iter()
-            .filter(|file| file.language.is_some())
+            .filter(|file| file.language.is_some() && !is_doc_site_config(&file.path))
             .flat_map(|file| file.path.match_indices('/').map(|(at, _)| &file.path[..at]))
             .collect();
         let doc_site = workspace.paths.iter().any(|path| is_doc_site_config(path));
@@ -181,6 +194,10 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         let page_routes =
             workspace.paths.iter().filter(|path| is_markdown(path)).map(|path| page_route(path)).collect();
         let mentioned_pages = OnceLock::new();
+        let myst_site = index.files().iter().any(|file| {
+            let conf = file.path.rsplit('/').next() == Some("conf.py") && is_doc_site_config(&file.path);
+            conf && (file.source.contains("myst_parser") || file.source.contains("myst_nb"))
+        });
         let static_dirs = workspace
             .paths
             .iter()
@@ -196,8 +213,19 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             site_pages,
             page_routes,
             mentioned_pages,
+            myst_site,
             static_dirs,
         }
+    }
+
+    /// Whether a link written as `written` (the destination as in the page)
+    /// is a MyST cross-reference: on a Sphinx site with MyST, no folder and
+    /// no extension of a file (`api-validators`, `attrs.filters.include`,
+    /// not `guide.md` or `logo.png`).
+    pub(super) fn is_cross_reference(&self, written: &str) -> bool {
+        let extension = written.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+        let file_like = extension.is_some_and(|ext| FILE_EXTENSIONS.contains(&ext.as_str()));
+        self.myst_site && !written.is_empty() && !written.contains(['/', '#', ':']) && !file_like
     }
 
     /// The file a doc site serves a root-relative path (`images/a.png` of
