@@ -545,7 +545,7 @@ pub fn is_example_path(path: &str) -> bool {
 /// hand, so it is neither what docs describe nor a syntax error to fix.
 pub fn is_generated_path(path: &str) -> bool {
     const MARKS: &[&str] = &[".pb.go", "_pb2.py", ".min.js", ".generated.", "_generated.", ".gen.go", ".bundle."];
-    let folder = |dir: &str| dir.contains("generated");
+    let folder = |dir: &str| dir.split(['-', '_', '.']).any(|piece| piece.eq_ignore_ascii_case("generated"));
     MARKS.iter().any(|mark| path.contains(mark)) || path.split('/').rev().skip(1).any(folder)
 }
 
@@ -740,6 +740,18 @@ mod tests {
 
     fn strings(parts: &[&str]) -> Vec<String> {
         parts.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn generated_code_is_told_by_its_name_or_folder() {
+        for path in
+            ["api/v1/service.pb.go", "src/prisma-generated/types.ts", "Generated/Model.java", "src/api.generated.ts"]
+        {
+            assert!(is_generated_path(path), "{path}");
+        }
+        for path in ["src/degenerated/cases.rs", "src/generator.rs", "docs/generated.md"] {
+            assert!(!is_generated_path(path), "{path}");
+        }
     }
 
     #[test]

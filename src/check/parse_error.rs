@@ -117,11 +117,13 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     ("rust a literal `$` in a macro pattern", RUST, |line| {
         line.match_indices('$').any(|(at, _)| {
             let next = line[at + 1..].chars().next();
-            let outside_string = line[..at].matches('"').count() % 2 == 0;
-            outside_string && next.is_some_and(|c| matches!(c, ')' | ']' | '}' | ' ' | ','))
+            let outside_string = line[..at].matches('"').count() % 2 == 0 && !line[..at].contains(['\'', '\\']);
+            let code = outside_string && !line[..at].contains("//");
+            code && next.is_some_and(|c| matches!(c, ')' | ']' | '}' | ' ' | ','))
         })
     }),
-    // `struct Test where Error: Send;`: a unit struct with a where clause.
+    // `struct Test` / `where` / `    Error: Send;`: the grammar stops at a
+    // unit struct's where clause on a line of its own.
     ("rust `where` on a unit struct", RUST, |line| line.trim() == "where"),
     // Java 22+ lets a constructor compute before `super(…)`; the grammar
     // wants the call first.
@@ -245,6 +247,7 @@ mod tests {
             ("rust", "fn f( // ~ broken"),
             ("rust", "let price = \"$ 5\"; broken("),
             ("rust", "fn f($x: u8) {"),
+            ("rust", "foo(; // costs $ 5"),
             ("rust", "static LazyCell<TERA>: Tera = LazyLock::new(|| {"),
             ("javascript", "const x = ;"),
             ("python", "else:"),

@@ -445,7 +445,7 @@ fn resolve(
                     reason: format!("a page {generator} names: generated when the docs are built"),
                 };
             }
-            if existing.is_none() && deleted.is_none() && files.is_cross_reference(&reference.text) {
+            if existing.is_none() && deleted.is_none() && files.is_cross_reference(&clause.path, &reference.text) {
                 return Resolution::Elsewhere {
                     gate: "doc-route",
                     reason: "a MyST cross-reference to a Sphinx label or object, not a file".into(),

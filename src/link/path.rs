@@ -98,7 +98,7 @@ pub(super) struct FileFacts<'a, 'w> {
     /// The docs are built by Sphinx with MyST, where a link to what is not
     /// a file (`[see](api-validators)`, `[x](attrs.filters.include)`) is a
     /// cross-reference to a label or an object.
-    myst_site: bool,
+    myst_folders: Vec<&'w str>,
     /// The static-asset folders of the repository's doc sites, which serve
     /// root-relative paths (`website/static/` beside
     /// `website/docusaurus.config.js`).
@@ -194,10 +194,13 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         let page_routes =
             workspace.paths.iter().filter(|path| is_markdown(path)).map(|path| page_route(path)).collect();
         let mentioned_pages = OnceLock::new();
-        let myst_site = index.files().iter().any(|file| {
-            let conf = file.path.rsplit('/').next() == Some("conf.py") && is_doc_site_config(&file.path);
-            conf && (file.source.contains("myst_parser") || file.source.contains("myst_nb"))
-        });
+        let myst_folders = index
+            .files()
+            .iter()
+            .filter(|file| file.path.rsplit('/').next() == Some("conf.py") && is_doc_site_config(&file.path))
+            .filter(|file| file.source.contains("myst_parser") || file.source.contains("myst_nb"))
+            .map(|file| file.path.rsplit_once('/').map_or("", |(dir, _)| dir))
+            .collect();
         let static_dirs = workspace
             .paths
             .iter()
@@ -213,19 +216,22 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             site_pages,
             page_routes,
             mentioned_pages,
-            myst_site,
+            myst_folders,
             static_dirs,
         }
     }
 
     /// Whether a link written as `written` (the destination as in the page)
-    /// is a MyST cross-reference: on a Sphinx site with MyST, no folder and
-    /// no extension of a file (`api-validators`, `attrs.filters.include`,
-    /// not `guide.md` or `logo.png`).
-    pub(super) fn is_cross_reference(&self, written: &str) -> bool {
+    /// on `page` is a MyST cross-reference: on a page of a Sphinx site with
+    /// MyST, no folder and nothing that names a file (`api-validators`,
+    /// `attrs.filters.include`; not `guide.md`, `run.sh`, `CHANGELOG`).
+    pub(super) fn is_cross_reference(&self, page: &str, written: &str) -> bool {
+        let on_site = self.myst_folders.iter().any(|folder| crate::index::in_scope(page, folder));
         let extension = written.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
-        let file_like = extension.is_some_and(|ext| FILE_EXTENSIONS.contains(&ext.as_str()));
-        self.myst_site && !written.is_empty() && !written.contains(['/', '#', ':']) && !file_like
+        let file_like = extension.is_some_and(|ext| FILE_EXTENSIONS.contains(&ext.as_str()))
+            || crate::code::language_for(written).is_some()
+            || written.chars().all(|c| !c.is_ascii_lowercase());
+        on_site && !written.is_empty() && !written.contains(['/', '#', ':']) && !file_like
     }
 
     /// The file a doc site serves a root-relative path (`images/a.png` of

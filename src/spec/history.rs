@@ -152,9 +152,23 @@ const ABSENT_NAME_FOLLOWS: &[&str] = &[
     "has no",
 ];
 
-/// Words that, between the phrase and the name, make it about something
-/// else: "there is no need to call `X`".
-const NOT_ABOUT_THE_NAME: &[&str] = &["need", "reason", "point", "way", "longer", "more", "to", "than"];
+/// The only words that may stand between an absence phrase and its name:
+/// "doesn't have a dedicated `X`"; any other ("there is no need to call
+/// `X`", "has no effect on `X`") makes the sentence about something else.
+const ABSENT_QUALIFIERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "such",
+    "dedicated",
+    "separate",
+    "specific",
+    "special",
+    "explicit",
+    "built-in",
+    "builtin",
+    "public",
+];
 
 /// How many words may stand between an absence phrase and its name
 /// ("doesn't have a dedicated `X`").
@@ -167,18 +181,23 @@ pub(super) fn mark_absent_names(text: &str, offset: usize, references: &mut [Ref
     for phrase in ABSENT_NAME_FOLLOWS {
         for (found, _) in lower.match_indices(phrase) {
             let end = found + phrase.len();
+            // Whole words: not "has now", "there is normally".
+            let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+            if letter(lower[..found].chars().next_back()) || letter(lower[end..].chars().next()) {
+                continue;
+            }
             let next = references
                 .iter_mut()
                 .filter(|r| matches!(r.kind, ReferenceKind::Symbol { .. }))
                 .filter(|r| r.bytes.start.saturating_sub(offset) >= end)
                 .min_by_key(|r| r.bytes.start);
             let Some(reference) = next else { continue };
-            let between = lower.get(end..reference.bytes.start - offset).unwrap_or("");
+            let Some(between) = lower.get(end..reference.bytes.start - offset) else { continue };
             let words: Vec<&str> = between.split_whitespace().collect();
             // Words only: "there is no limit; `X` drains it" is about a limit.
             let plain = !between.contains(['`', ';', '.', ':', ',', '(', ')', '!', '?']);
             let close = plain && words.len() <= ABSENT_REACH_WORDS;
-            if close && !words.iter().any(|w| NOT_ABOUT_THE_NAME.contains(w)) {
+            if close && words.iter().all(|w| ABSENT_QUALIFIERS.contains(w)) {
                 reference.absent = true;
             }
         }
