@@ -116,9 +116,9 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     // `($mode:ident, $) => …`, `[$] => …`: a `$` the macro matches.
     ("rust a literal `$` in a macro pattern", RUST, |line| {
         line.match_indices('$').any(|(at, _)| {
+            // A quote or an escape before it may hide a string's `$`.
+            let code = in_code(&line[..at]) && !line[..at].contains(['\'', '\\']);
             let next = line[at + 1..].chars().next();
-            let outside_string = line[..at].matches('"').count() % 2 == 0 && !line[..at].contains(['\'', '\\']);
-            let code = outside_string && !line[..at].contains("//");
             code && next.is_some_and(|c| matches!(c, ')' | ']' | '}' | ' ' | ','))
         })
     }),
@@ -133,12 +133,7 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     }),
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
-    ("rust `~` in macro input", RUST, |line| {
-        line.match_indices('~').any(|(at, _)| {
-            let outside_string = line[..at].matches('"').count() % 2 == 0;
-            outside_string && !line[..at].contains("//")
-        })
-    }),
+    ("rust `~` in macro input", RUST, |line| line.match_indices('~').any(|(at, _)| in_code(&line[..at]))),
 ];
 
 /// Gaps the grammar notices a line or two early: it finds a token missing
@@ -168,9 +163,14 @@ fn grammar_gap(language: Option<&str>, source: &str, line: usize) -> bool {
     let is_gap = |gaps: &[GrammarGap], text: &str| {
         gaps.iter().any(|(_, languages, gap)| languages.contains(&language) && gap(text))
     };
-    let mut lines = source.lines().skip(line.saturating_sub(1)).take(GAP_LINES);
-    let Some(first) = lines.next() else { return false };
-    is_gap(GRAMMAR_GAPS, first) || is_gap(AHEAD_GAPS, first) || lines.any(|text| is_gap(AHEAD_GAPS, text))
+    let lines: Vec<&str> = source.lines().skip(line.saturating_sub(1)).take(GAP_LINES).collect();
+    lines.first().is_some_and(|first| is_gap(GRAMMAR_GAPS, first)) || lines.iter().any(|text| is_gap(AHEAD_GAPS, text))
+}
+
+/// Whether what follows `before` on its line is code: not inside a
+/// string, nor after a `//` comment.
+fn in_code(before: &str) -> bool {
+    before.matches('"').count().is_multiple_of(2) && !before.contains("//")
 }
 
 /// A code file kept with the documentation, as an example for it.

@@ -474,11 +474,7 @@ fn resolve(
             );
             match (resolution, deleted) {
                 (Resolution::Broken(problem, mut clues), Some(removal)) => {
-                    clues.push(Clue::Removed {
-                        name: path.clone(),
-                        commit: removal.commit.clone(),
-                        path: removal.path.clone(),
-                    });
+                    clues.push(Clue::removed(path, removal));
                     Resolution::Broken(problem, clues)
                 }
                 (resolution, _) => resolution,

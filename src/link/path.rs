@@ -183,8 +183,10 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .filter(|file| file.language.is_some() && !is_doc_site_config(&file.path))
             .flat_map(|file| file.path.match_indices('/').map(|(at, _)| &file.path[..at]))
             .collect();
-        let doc_site = workspace.paths.iter().any(|path| is_doc_site_config(path));
-        let generating_site = workspace.paths.iter().any(|path| is_doc_site_config(path) && generates_pages(path));
+        let site_configs: Vec<&str> =
+            workspace.paths.iter().map(String::as_str).filter(|path| is_doc_site_config(path)).collect();
+        let doc_site = !site_configs.is_empty();
+        let generating_site = site_configs.iter().any(|config| generates_pages(config));
         let site_pages = workspace
             .specs
             .iter()
@@ -201,12 +203,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .filter(|file| file.source.contains("myst_parser") || file.source.contains("myst_nb"))
             .map(|file| file.path.rsplit_once('/').map_or("", |(dir, _)| dir))
             .collect();
-        let static_dirs = workspace
-            .paths
-            .iter()
-            .filter(|path| is_doc_site_config(path))
-            .flat_map(|config| static_dirs_of(config))
-            .collect();
+        let static_dirs = site_configs.iter().flat_map(|config| static_dirs_of(config)).collect();
         FileFacts {
             workspace,
             index,
@@ -371,8 +368,6 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     }
 }
 
-/// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
-/// anchors written by hand, on headings or anywhere else.
 /// Files that build the docs: a site configuration (its nav lists the
 /// pages plugins write) or a script in a `scripts/`, `tasks/` or `tools/`
 /// folder. Not CI configuration, a labeler's or a linter's list of paths.
@@ -436,6 +431,8 @@ fn has_site_front_matter(source: &str) -> bool {
         .any(|(key, _)| SITE_FRONT_MATTER.contains(&key.trim()))
 }
 
+/// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
+/// anchors written by hand, on headings or anywhere else.
 fn html_anchor(source: &str, anchor: &str) -> bool {
     let attributes = [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'")];
     if attributes.iter().any(|pattern| source.contains(pattern.as_str())) {

@@ -206,7 +206,7 @@ fn support(
     if let Some((gone, removal)) = removals.next() {
         clues.push(match (&removal.commit, evidence.unmentioned.contains(gone)) {
             (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.clone() },
-            _ => Clue::Removed { name: gone.clone(), commit: removal.commit.clone(), path: removal.path.clone() },
+            _ => Clue::removed(gone, removal),
         });
     } else if let Some((module, removal)) =
         owner.first().filter(|_| !primitive).and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
@@ -216,8 +216,7 @@ fn support(
         // still says is a variable or another module.
         let unused = !index.has_token_in_source_code(module);
         if unused && !index.defines(module) && !index.is_module(std::slice::from_ref(module)) {
-            let (name, commit, path) = (module.clone(), removal.commit.clone(), removal.path.clone());
-            clues.push(Clue::Removed { name, commit, path });
+            clues.push(Clue::removed(module, removal));
         }
     }
     if member_is_ours && !index.defines(name) {
@@ -253,9 +252,7 @@ fn shadowed_member(
         index.owner_types(owner, scope).into_iter().map(|id| index.symbol(id).path.as_str()).collect();
     let removal = evidence.removed.names.get(name).filter(|r| !index.defines(name) && files.contains(&r.path.as_str()));
     if let Some(removal) = removal {
-        let removed =
-            Clue::Removed { name: name.to_string(), commit: removal.commit.clone(), path: removal.path.clone() };
-        return Some([removed, qualifier]);
+        return Some([Clue::removed(name, removal), qualifier]);
     }
     let near =
         index.near_miss(name, owner.last().map(String::as_str), doc_in_tests).filter(|_| !index.defines(name))?;
