@@ -103,6 +103,15 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         let trimmed = line.trim();
         trimmed.starts_with("let ") && trimmed.ends_with('{') && !trimmed.contains('=')
     }),
+    // `FailedTimeZone {` / `#[cfg(x)] ref name,` in a match arm: the error
+    // starts at the pattern's opening line.
+    ("rust attributes on the fields of a struct pattern in a match arm", RUST, |line| {
+        let Some(path) = line.trim().trim_start_matches("| ").strip_suffix(" {") else { return false };
+        let keyword = ["else", "loop", "unsafe", "async", "move", "try", "const"].contains(&path);
+        let is_path = path.rsplit("::").next().is_some_and(|last| last.starts_with(char::is_uppercase))
+            && path.split("::").all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        is_path && !keyword
+    }),
     ("rust turbofish in a type (`serde_json::Map::<K, V>`)", RUST, |line| {
         // In a type position (`x: &mut Map::<K, V>`), not an expression.
         line.split_once("::<").is_some_and(|(before, _)| {
@@ -130,6 +139,13 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     ("java statements before `super(…)` or `this(…)` in a constructor", JAVA, |line| {
         let trimmed = line.trim();
         (trimmed.starts_with("super(") || trimmed.starts_with("this(")) && trimmed.ends_with(");")
+    }),
+    // `): Readonly<Node>` / `cloneWith(` / `  node: Node,`: a method
+    // signature of an object type whose parameters take several lines, after
+    // one that returns a generic type.
+    ("typescript method signatures over several lines in an object type", TS, |line| {
+        let Some(name) = line.trim().strip_suffix('(') else { return false };
+        !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
     }),
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
@@ -212,6 +228,9 @@ mod tests {
             ("rust", "    ($mode:ident, $)     => { 1 };"),
             ("rust", "    [$]           => { $crate::token::Dollar };"),
             ("rust", "where"),
+            ("rust", "            FailedTimeZone {"),
+            ("rust", "            | tz::Error::FailedTimeZone {"),
+            ("typescript", "  cloneWithTables("),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
@@ -258,6 +277,9 @@ mod tests {
             ("typescript", "const x = (1 +;\n\n  | A & B"),
             ("typescript", "  < 3) {"),
             ("typescript", "let x = ;"),
+            ("typescript", "  cloneWithTables(x"),
+            ("rust", "        else {"),
+            ("rust", "        let x = Foo {"),
         ] {
             assert!(!grammar_gap(Some(language), line, 1), "{language}: {line}");
         }

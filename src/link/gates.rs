@@ -106,7 +106,7 @@ pub static GATES: &[Gate] = &[
         name: "history-section",
         effect: Effect::History,
         applies: Applies::All,
-        summary: "the clause is in a changelog, release notes, a migration guide, a blog post or an older version's docs",
+        summary: "the clause is in a changelog, release notes, a migration guide, a blog post, a work list (`TODO.md`, `perf-done.md`) or an older version's docs",
         test: |c| c.clause.history.clone(),
     },
     Gate {
@@ -143,6 +143,16 @@ pub static GATES: &[Gate] = &[
             PLACEHOLDER_TARGETS
                 .contains(&target.as_str())
                 .then(|| format!("`{written}` is a placeholder for a link still to be written"))
+        },
+    },
+    Gate {
+        name: "rendered-elsewhere",
+        effect: Effect::Silence,
+        applies: Applies::All,
+        summary: "a link in a template (`Template.md`, `README.tpl.md`) or a package-index README (`PYPI_README.md`): a script renders it elsewhere, where its links resolve",
+        test: |c| {
+            let ReferenceKind::Path { .. } = &c.reference.kind else { return None };
+            rendered_elsewhere(&c.spec.path)
         },
     },
     Gate {
@@ -381,6 +391,21 @@ pub static GATES: &[Gate] = &[
         test: |c| c.reference.soft.then(|| "written as an API-docs link [`…`]".into()),
     },
 ];
+
+/// Words of a doc's file name that say a script renders it into another
+/// file or onto another site: a template, or the README a package index shows.
+const RENDERED_ELSEWHERE_WORDS: &[&str] = &["template", "tpl", "pypi"];
+
+/// Why the links of the doc at `path` resolve where it is rendered, not
+/// beside it: its name says it is a template or a package index's README.
+fn rendered_elsewhere(path: &str) -> Option<String> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let lower = file.to_ascii_lowercase();
+    let mut words = lower.split(['-', '_', '.']);
+    let word = words.find(|w| RENDERED_ELSEWHERE_WORDS.contains(w))?;
+    let what = if word == "pypi" { "a package index's README" } else { "a template" };
+    Some(format!("{file} is {what}: its links resolve where it is rendered"))
+}
 
 fn still_used(c: &Candidate) -> Option<String> {
     let name = c.name()?;
@@ -630,6 +655,7 @@ mod tests {
         ("still-used", "Call `Options::tear_down_all`.\n", "Options::tear_down_all", false),
         ("placeholder-link", "Read the [blog post](TODO) first.\n", "TODO", true),
         ("placeholder-link", "Read the [guide](./todo.md) first.\n", "./todo.md", false),
+        ("rendered-elsewhere", "Read the [guide](./todo.md) first.\n", "./todo.md", false),
         ("environment-variable", "Set the `API_SECRET` environment variable.\n", "API_SECRET", true),
         ("environment-variable", "The `API_SECRET` constant.\n", "API_SECRET", false),
         ("names-other-thing", "Run the `init_db` command.\n", "init_db", true),
@@ -725,6 +751,21 @@ mod tests {
         }
         let tested: BTreeSet<&str> = CASES.iter().map(|(gate, ..)| *gate).collect();
         assert_eq!(tested, names(), "every gate has cases");
+    }
+
+    #[test]
+    fn templates_and_package_index_readmes_are_rendered_elsewhere() {
+        for (path, rendered) in [
+            ("docs/Template.md", true),
+            ("README.tpl.md", true),
+            ("docs/README.template.md", true),
+            ("docs/PYPI_README.md", true),
+            ("docs/README.md", false),
+            ("docs/templates-guide.md", false),
+            ("docs/typing.md", false),
+        ] {
+            assert_eq!(rendered_elsewhere(path).is_some(), rendered, "{path}");
+        }
     }
 
     #[test]

@@ -247,6 +247,11 @@ const HISTORICAL_FILES: &[&str] = &[
     "roadmap",
 ];
 
+/// Last words of the file stems of work lists (`TODO.md`, `perf-done.md`,
+/// `refactor-skipped.md`): what is still to write, what was done and what
+/// was dropped — names that do not exist yet or no longer do, on purpose.
+const WORK_LIST_WORDS: &[&str] = &["todo", "todos", "done", "skipped", "backlog", "wip"];
+
 /// Directories of documents about past releases.
 const HISTORICAL_DIRECTORIES: &[&str] = &[
     "blog",
@@ -296,6 +301,9 @@ pub(super) fn file_history(path: &str) -> Option<String> {
     if history_file {
         return Some(format!("{file} records history"));
     }
+    if words.last().is_some_and(|last| WORK_LIST_WORDS.contains(last)) {
+        return Some(format!("{file} is a work list: what is planned, done or dropped"));
+    }
     if is_dated(stem) {
         return Some(format!("{file} is dated: a report or post about its day"));
     }
@@ -327,10 +335,16 @@ fn is_dated(stem: &str) -> bool {
         && digits(parts[2], 2)
 }
 
+/// Words that make a heading anywhere in it a list of old names ("Sorting
+/// Function Renames", "Renamed options"), where each is written on purpose.
+const RENAME_HEADING_WORDS: &[&str] = &["renames", "renamed", "removals"];
+
 fn is_history_heading(title: &str) -> bool {
     let title = title.to_lowercase();
     let trimmed = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    let mut words = trimmed.split(|c: char| !c.is_alphanumeric());
     HISTORICAL_HEADINGS.contains(&trimmed)
+        || words.any(|word| RENAME_HEADING_WORDS.contains(&word))
         || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
         || matches!(trimmed, "migration" | "migrating" | "upgrading")
         || looks_like_version(&title)

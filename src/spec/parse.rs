@@ -652,10 +652,11 @@ Second section with the same title.
     fn history_is_recognised() {
         let text =
             "# API\n\n`load()` reads the file.\n\n## v2.1.0\n\nAdds `load()`.\n\n## 1.4 (2024-05-01)\n\nFixes.\n\n\
-                    ## Migration guide\n\nCall `load()`.\n\n## Changelog format\n\nRemoved entries are `purged()`.\n";
+                    ## Migration guide\n\nCall `load()`.\n\n## Changelog format\n\nRemoved entries are `purged()`.\n\n\
+                    ## Sorting function renames\n\n`sortingFn` is `sortFn`.\n\n## Renaming files\n\nCall `rename()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
-        assert_eq!(historical, [false, true, true, true, false]);
+        assert_eq!(historical, [false, true, true, true, false, true, false]);
     }
 
     #[test]
@@ -676,6 +677,11 @@ Second section with the same title.
             ("docs/whats_new.md", true),
             ("docs/ROADMAP-1.0.md", true),
             ("ROADMAP.md", true),
+            ("TODO.md", true),
+            ("perf-done.md", true),
+            ("docs/refactor_skipped.md", true),
+            ("docs/tutorial/todo-app.md", false),
+            ("docs/done-callbacks.md", false),
             ("docs/blog/2024-01-05-release.md", true),
             ("docs/fr-FR/migrating-to-0.45.0/README.md", true),
             ("docs/migrations_api/README.md", false),
