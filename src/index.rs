@@ -266,6 +266,19 @@ impl<'w> CodeIndex<'w> {
         })
     }
 
+    /// Whether a type extends or implements a type this code does not
+    /// define (`interface RFuture<V> extends Future<V>`, `class Tags(dict)`):
+    /// a member it lacks may be inherited from there.
+    pub fn inherits_from_elsewhere(&self, owner: SymbolId) -> bool {
+        let file = &self.files[owner.file];
+        let symbol = &file.symbols[owner.symbol];
+        let Some(definition) = file.source.get(symbol.bytes.clone()) else { return false };
+        // Python's header is the `class` line; braces end the others'.
+        let end: &[char] = if file.language == Some("python") { &['\n'] } else { &['{', ';'] };
+        let header = definition.split(end).next().unwrap_or("");
+        supertypes(header).any(|name| name.len() > 1 && name != symbol.name && !self.defines(name))
+    }
+
     /// Identifier words of a type's definition and of its members' (a Rust
     /// struct and its impl blocks, a Go struct and its methods).
     fn words_of_type(&self, owner: SymbolId) -> HashSet<&'w str> {
@@ -649,8 +662,29 @@ fn near_spelling(missing: &str, defined: &str) -> bool {
     missing.to_lowercase() == defined.to_lowercase() || one_edit_apart(missing, defined)
 }
 
-/// `GitHub1` of `GitHub`, `ClassB` of `Class`, `Type2` of `Type1`: the
-/// same name with a digit or a capital letter added or swapped at its end.
+/// The capitalised names a type's header says it extends or implements:
+/// after `extends` or `implements` (Java, TypeScript), in a Python class's
+/// parentheses. Type arguments (`Future<V>`) count too; single letters are
+/// dropped by the caller.
+fn supertypes(header: &str) -> impl Iterator<Item = &str> {
+    let after_keyword = ["extends ", "implements "].iter().filter_map(|k| header.split_once(k)).map(|(_, rest)| rest);
+    let python_bases = header
+        .trim_start()
+        .strip_prefix("class ")
+        .and_then(|rest| rest.split_once('('))
+        .map(|(_, bases)| bases.split(')').next().unwrap_or(""))
+        .into_iter()
+        // Not keyword arguments: `table=True`, `metaclass=Meta`.
+        .flat_map(|bases| bases.split(',').filter(|base| !base.contains('=')));
+    after_keyword
+        .chain(python_bases)
+        .flat_map(crate::text::identifier_words)
+        .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// `GitHub1` of `GitHub`, `ClassB` of `Class`, `Type2` of `Type1`,
+/// `packageA` of `packages`: the same name with a digit or a capital letter
+/// added at its end or put in place of its last letter.
 fn numbered_copy(missing: &str, defined: &str) -> bool {
     let marker = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase();
     let (Some(last), stem) = (missing.chars().next_back(), missing.get(..missing.len().saturating_sub(1))) else {
@@ -658,7 +692,7 @@ fn numbered_copy(missing: &str, defined: &str) -> bool {
     };
     let after_lower =
         stem.and_then(|s| s.chars().next_back()).is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    let swapped = defined.strip_suffix(|c: char| marker(c)).is_some_and(|rest| Some(rest) == stem);
+    let swapped = defined.char_indices().next_back().is_some_and(|(at, _)| Some(&defined[..at]) == stem);
     marker(last) && after_lower && (stem == Some(defined) || swapped)
 }
 
@@ -803,10 +837,26 @@ mod tests {
     }
 
     #[test]
+    fn supertypes_of_type_headers() {
+        fn names(header: &str) -> Vec<&str> {
+            super::supertypes(header).collect()
+        }
+        assert_eq!(
+            names("public interface RFuture<V> extends java.util.concurrent.Future<V>, CompletionStage<V> "),
+            ["Future", "V", "CompletionStage", "V"]
+        );
+        assert_eq!(names("class Settings(BaseSettings, Generic[T]):"), ["BaseSettings", "Generic", "T"]);
+        assert_eq!(names("class Hero(SQLModel, table=True):"), ["SQLModel"]);
+        assert!(names("pub struct Client").is_empty());
+        assert!(names("export class Queue<T> ").is_empty());
+    }
+
+    #[test]
     fn numbered_copies_and_sponge_case_are_not_near_misses() {
         assert!(numbered_copy("GitHub1", "GitHub"));
         assert!(numbered_copy("ClassB", "Class"));
         assert!(numbered_copy("Type2", "Type1"));
+        assert!(numbered_copy("packageA", "packages"));
         assert!(!numbered_copy("idsMap", "idMap"));
         assert!(!numbered_copy("visitNodes", "visitNode"));
         assert!(!numbered_copy("HTTP", "HTT"));

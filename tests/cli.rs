@@ -46,6 +46,20 @@ fn renamed_symbol_is_reported_with_suggestion_and_exit_one() {
 }
 
 #[test]
+fn a_member_our_type_may_inherit_from_elsewhere_is_only_a_warning() {
+    let code =
+        "package acme;\n\npublic interface JobFuture<V> extends java.util.concurrent.Future<V> {\n    V await();\n}\n";
+    let dir =
+        repo(&[("src/JobFuture.java", code), ("docs/jobs.md", "# Jobs\n\nStop one with `JobFuture.cancel()`.\n")]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["reference"], "JobFuture.cancel()");
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(finding["evidence"], serde_json::json!([]), "the qualifier says nothing: `cancel` may be inherited");
+}
+
+#[test]
 fn fingerprint_survives_unrelated_edits() {
     let spec = "# Retry policy\n\nFailures go through `Client::retry`.\n";
     let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", spec)]);

@@ -15,7 +15,12 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
             // `# ` lines) are often not valid on purpose; and some valid
             // syntax is newer than the bundled grammars.
             let unread_on_purpose = is_test_path(&file.path) || in_documentation(&file.path);
-            if unread_on_purpose || is_generated_path(&file.path) || grammar_gap(file.language, &file.source, problem.line) {
+            let template = is_template_source(&file.source);
+            if unread_on_purpose
+                || template
+                || is_generated_path(&file.path)
+                || grammar_gap(file.language, &file.source, problem.line)
+            {
                 return None;
             }
             let language = file.language.unwrap_or("its language");
@@ -189,6 +194,12 @@ fn in_code(before: &str) -> bool {
     before.matches('"').count().is_multiple_of(2) && !before.contains("//")
 }
 
+/// A scaffold's template (EJS, lodash, ERB: `<%= name %>`): code with
+/// holes a generator fills, not meant to parse until then.
+fn is_template_source(source: &str) -> bool {
+    ["<%=", "<%-", "<% "].iter().any(|open| source.contains(open)) && source.contains("%>")
+}
+
 /// A code file kept with the documentation, as an example for it.
 fn in_documentation(path: &str) -> bool {
     let mut directories = path.split('/').rev().skip(1);
@@ -243,6 +254,14 @@ mod tests {
         let source = "type F = {\n  /** doc */\n  <T>(x: T): T\n}\nlet a = 1;\nlet b = 2;\n<\n";
         assert!(grammar_gap(Some("typescript"), source, 2));
         assert!(!grammar_gap(Some("typescript"), source, 4), "three lines at most");
+    }
+
+    #[test]
+    fn scaffold_templates_are_not_checked() {
+        assert!(super::is_template_source("export default {\n  title: '<%= title %>',\n}\n"));
+        assert!(super::is_template_source("<% if (useTs) { %>import x from 'y'<% } %>\n"));
+        assert!(!super::is_template_source("if (a <% b) {}\n"));
+        assert!(!super::is_template_source("const s = '100%>';\n"));
     }
 
     #[test]

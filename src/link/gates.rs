@@ -106,7 +106,7 @@ pub static GATES: &[Gate] = &[
         name: "history-section",
         effect: Effect::History,
         applies: Applies::All,
-        summary: "the clause is in a changelog, release notes, a migration guide, a blog post, a work list (`TODO.md`, `perf-done.md`) or an older version's docs",
+        summary: "the clause is in a changelog, release notes, a migration guide, a blog post, a record of finished work (`perf-done.md`) or an older version's docs",
         test: |c| c.clause.history.clone(),
     },
     Gate {

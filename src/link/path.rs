@@ -19,6 +19,19 @@ pub(super) fn resolve_path(
     files: &FileFacts,
 ) -> Resolution {
     let Some(kind) = files.kind(path) else {
+        // `guide.html` beside `guide.md`: the page the site renders from it,
+        // even when history once held a committed copy of the output.
+        if let Some(source) = files.rendered_source(path) {
+            return match fragment {
+                Some(Fragment::Heading { anchor }) if !files.has_anchor(&source, anchor) => {
+                    Resolution::Broken(Problem::MissingHeading { anchor: anchor.clone() }, Vec::new())
+                }
+                _ => Resolution::Elsewhere {
+                    gate: "doc-route",
+                    reason: format!("the page the site renders from {source}"),
+                },
+            };
+        }
         // A path a recent commit deleted was a real file, not a generated page.
         return if !deleted && files.is_route(path, route_like, fragment) {
             Resolution::Elsewhere {
@@ -95,6 +108,9 @@ pub(super) struct FileFacts<'a, 'w> {
     /// Markdown paths that build files write, with their folder, and the
     /// file that writes each: built on the first missing page.
     mentioned_pages: OnceLock<HashMap<&'w str, Vec<&'w str>>>,
+    /// Folders whose every page code writes by a templated path, with the
+    /// file that writes them: built on the first missing page.
+    page_folders: OnceLock<HashMap<&'w str, &'w str>>,
     /// The docs are built by Sphinx with MyST, where a link to what is not
     /// a file (`[see](api-validators)`, `[x](attrs.filters.include)`) is a
     /// cross-reference to a label or an object.
@@ -111,6 +127,9 @@ const FILE_EXTENSIONS: &[&str] = &[
     "md", "mdx", "rst", "txt", "ipynb", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg", "webp", "py", "toml",
     "yaml", "yml", "json", "cfg", "ini", "csv", "zip", "gz",
 ];
+
+/// Extensions of the pages a site renders to `.html` of the same name.
+const RENDERED_SOURCE_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "adoc", "pug"];
 
 /// File names that configure a documentation site generator, wherever
 /// the site lives (`website/docusaurus.config.js`, `docs/mkdocs.yml`).
@@ -213,6 +232,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             site_pages,
             page_routes,
             mentioned_pages,
+            page_folders: OnceLock::new(),
             myst_folders,
             static_dirs,
         }
@@ -277,6 +297,13 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         std::fs::read(&full).ok().map(|bytes| count(&String::from_utf8_lossy(&bytes)))
     }
 
+    /// The markdown page a missing `.html` path is rendered from: the page
+    /// of the same name beside it (`docs/guide.html` from `docs/guide.md`).
+    fn rendered_source(&self, path: &str) -> Option<String> {
+        let stem = path.strip_suffix(".html").or_else(|| path.strip_suffix(".htm"))?;
+        RENDERED_SOURCE_EXTENSIONS.iter().map(|ext| format!("{stem}.{ext}")).find(|source| self.kind(source).is_some())
+    }
+
     /// A link to a missing path that is not worth reporting: a doc-site
     /// route, or a page the doc site generates.
     fn is_route(&self, path: &str, route_like: bool, fragment: Option<&Fragment>) -> bool {
@@ -284,10 +311,8 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             return true;
         }
         if route_like {
-            // `setup.html` rendered from `setup.md` beside it (mdBook, Sphinx).
-            let rendered = path.strip_suffix(".html").is_some_and(|stem| self.kind(&format!("{stem}.md")).is_some());
             let parent = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-            return rendered || parent.is_empty() || !self.code_dirs.contains(parent);
+            return parent.is_empty() || !self.code_dirs.contains(parent);
         }
         // `../api/pkg.md#pkg.Settings`: a page generated from the code.
         let api_page = matches!(fragment, Some(Fragment::Heading { anchor }) if anchor.contains('.'));
@@ -309,6 +334,9 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// `mkdocs.yml` nav entry, a script that renders `docs/reference/cli.md`):
     /// the page is generated when the docs are built.
     pub(super) fn generator_of(&self, path: &str, deleted: bool) -> Option<&'w str> {
+        if let Some(writer) = self.page_folder_writer(path) {
+            return Some(writer);
+        }
         if !is_markdown(path) {
             return None;
         }
@@ -329,6 +357,30 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         builders.find(counts).copied()
     }
 
+    /// The code that writes every page of the folder `path` is in, by a
+    /// templated path (`docs/api/${name}.html`, `f"docs/api/{name}.md"`):
+    /// each page there is generated, whether or not history once held a
+    /// committed copy.
+    fn page_folder_writer(&self, path: &str) -> Option<&'w str> {
+        let (folder, page) = path.rsplit_once('/')?;
+        let extension = page.rsplit_once('.').map(|(_, ext)| ext)?;
+        if !matches!(extension, "html" | "htm" | "md" | "mdx") {
+            return None;
+        }
+        let writers = self.page_folders.get_or_init(|| {
+            let library = self.index.files().iter().filter(|file| !crate::index::is_test_path(&file.path));
+            let mut writers: HashMap<&'w str, &'w str> = HashMap::new();
+            for file in library {
+                for folder in templated_page_folders(&file.source) {
+                    writers.entry(folder).or_insert(file.path.as_str());
+                }
+            }
+            writers
+        });
+        let mut tails = std::iter::once(folder).chain(folder.match_indices('/').map(|(at, _)| &folder[at + 1..]));
+        tails.find_map(|tail| writers.get(tail)).copied()
+    }
+
     /// Whether a markdown file has an anchor: a heading slug, an explicit
     /// clause id, or an HTML `id`/`name`. Compared loosely (letters and
     /// digits only), as doc sites slug headings slightly differently. A
@@ -341,8 +393,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         }
         let Some(spec) = self.workspace.specs.iter().find(|s| s.path == path) else { return true };
         // A page that includes another file has headings driftcheck does not see.
-        let includes = ["--8<--", "{{#include", "{% include", ".. include::", "{{< include"];
-        if includes.iter().any(|directive| spec.source.contains(directive)) {
+        if crate::spec::includes_other_files(&spec.source) {
             return true;
         }
         // `::: mkdocs-click`, `::: pkg.module`: mkdocs plugins write the
@@ -387,6 +438,22 @@ fn markdown_paths_in(source: &str) -> impl Iterator<Item = &str> {
         let start = before.map_or(0, |(i, c)| i + c.len_utf8());
         let page = source[start..end].trim_start_matches("./");
         folder_tails(page)
+    })
+}
+
+/// Folders a text writes pages into by a templated path: `docs/api` of
+/// `` `docs/api/${doc.name}.html` `` or `f"docs/api/{name}.md"`. Only folder
+/// paths with a `/` (`api/${x}.html` alone may be a route).
+fn templated_page_folders(source: &str) -> impl Iterator<Item = &str> {
+    let folder_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
+    source.match_indices("/${").chain(source.match_indices("/{")).filter_map(move |(at, opener)| {
+        let rest = &source[at + opener.len()..];
+        let (_, after) = rest.split_once('}')?;
+        let page = [".html", ".htm", ".md", ".mdx"].iter().any(|ext| after.starts_with(ext));
+        let before = source[..at].char_indices().rev().find(|(_, c)| !folder_char(*c));
+        let start = before.map_or(0, |(i, c)| i + c.len_utf8());
+        let folder = source[start..at].trim_start_matches("./");
+        (page && folder.contains('/') && !folder.starts_with('/')).then_some(folder)
     })
 }
 
@@ -514,6 +581,14 @@ mod tests {
         {
             assert!(!generates_pages(config), "{config}");
         }
+    }
+
+    #[test]
+    fn folders_code_writes_pages_into_by_a_templated_path() {
+        let source = "docs[`docs/api/${apidoc.fileName}.html`] = 1;\nout = f\"site/ref/{name}.md\"\n\
+                      url = `/api/${x}.html`; log(`${dir}/${name}.js`); f\"{a}/{b}.html\"\n";
+        let folders: Vec<&str> = super::templated_page_folders(source).collect();
+        assert_eq!(folders, ["docs/api", "site/ref"]);
     }
 
     #[test]

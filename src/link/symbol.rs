@@ -226,9 +226,13 @@ fn support(
             clues.push(Clue::NearMiss { symbol: near.symbol, form: near.form });
         }
     }
+    // `RFuture.cancel()` where our `RFuture` extends the standard `Future`:
+    // the member may be inherited, so the qualifier says nothing.
+    let types = index.owner_types(owner, scope);
+    let inherited = !types.is_empty() && types.iter().all(|id| index.inherits_from_elsewhere(*id));
     if let Some(first) = own_package {
         clues.push(Clue::OwnImport { package: first.clone() });
-    } else if own_owner {
+    } else if own_owner && !inherited {
         clues.push(Clue::OwnQualifier { qualifier: owner.join(".") });
     }
     clues

@@ -242,15 +242,18 @@ const HISTORICAL_FILES: &[&str] = &[
     "whats_new",
     "whats-new",
     "whatsnew",
+    "new-features",
+    "new_features",
     // Plans: a roadmap names code still to be written, or that a past plan
     // meant to remove.
     "roadmap",
 ];
 
-/// Last words of the file stems of work lists (`TODO.md`, `perf-done.md`,
-/// `refactor-skipped.md`): what is still to write, what was done and what
-/// was dropped — names that do not exist yet or no longer do, on purpose.
-const WORK_LIST_WORDS: &[&str] = &["todo", "todos", "done", "skipped", "backlog", "wip"];
+/// Last words of the file stems of records of finished work (`done.md`,
+/// `perf-done.md`, `refactor-skipped.md`): what was done and what was
+/// dropped, naming code as it was then, on purpose. Not a to-do list: the
+/// code it names is still to change, and a name gone from it is stale.
+const WORK_LIST_WORDS: &[&str] = &["done", "skipped", "completed"];
 
 /// Directories of documents about past releases.
 const HISTORICAL_DIRECTORIES: &[&str] = &[
@@ -302,7 +305,7 @@ pub(super) fn file_history(path: &str) -> Option<String> {
         return Some(format!("{file} records history"));
     }
     if words.last().is_some_and(|last| WORK_LIST_WORDS.contains(last)) {
-        return Some(format!("{file} is a work list: what is planned, done or dropped"));
+        return Some(format!("{file} records finished work: what was done or dropped"));
     }
     if is_dated(stem) {
         return Some(format!("{file} is dated: a report or post about its day"));
@@ -343,7 +346,12 @@ fn is_history_heading(title: &str) -> bool {
     let title = title.to_lowercase();
     let trimmed = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
     let mut words = trimmed.split(|c: char| !c.is_alphanumeric());
+    // "Before 3.4/4.1", "Prior to v2": how it was in older releases.
+    let before_version = ["before ", "prior to ", "until "].iter().any(|prefix| {
+        trimmed.strip_prefix(prefix).is_some_and(|rest| rest.split_whitespace().take(2).any(looks_like_version))
+    });
     HISTORICAL_HEADINGS.contains(&trimmed)
+        || before_version
         || words.any(|word| RENAME_HEADING_WORDS.contains(&word))
         || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
         || matches!(trimmed, "migration" | "migrating" | "upgrading")

@@ -17,6 +17,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 pub use directive::Directive;
+pub use includes::includes_other_files;
 pub use target::{Fragment, RepoSlug};
 
 /// One parsed markdown file.
