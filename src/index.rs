@@ -678,13 +678,42 @@ fn supertypes(header: &str) -> impl Iterator<Item = &str> {
         .flat_map(|bases| bases.split(',').filter(|base| !base.contains('=')));
     after_keyword
         .chain(python_bases)
+        .flat_map(outside_type_arguments)
         .flat_map(crate::text::identifier_words)
         .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
+/// The parts of a header outside `<…>` and `[…]`: `Future<V>, Stage<V>`
+/// gives `Future`, `, Stage`; not the type arguments (`OurBase<String>`).
+fn outside_type_arguments(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (at, c) in text.char_indices() {
+        match c {
+            '<' | '[' => {
+                if depth == 0 {
+                    parts.push(&text[start..at]);
+                }
+                depth += 1;
+            }
+            '>' | ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    start = at + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth == 0 {
+        parts.push(&text[start..]);
+    }
+    parts
+}
+
 /// `GitHub1` of `GitHub`, `ClassB` of `Class`, `Type2` of `Type1`,
 /// `packageA` of `packages`: the same name with a digit or a capital letter
-/// added at its end or put in place of its last letter.
+/// added at its end, or put in place of its last digit, capital or plural `s`.
 fn numbered_copy(missing: &str, defined: &str) -> bool {
     let marker = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase();
     let (Some(last), stem) = (missing.chars().next_back(), missing.get(..missing.len().saturating_sub(1))) else {
@@ -692,7 +721,7 @@ fn numbered_copy(missing: &str, defined: &str) -> bool {
     };
     let after_lower =
         stem.and_then(|s| s.chars().next_back()).is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    let swapped = defined.char_indices().next_back().is_some_and(|(at, _)| Some(&defined[..at]) == stem);
+    let swapped = defined.strip_suffix(|c: char| marker(c) || c == 's').is_some_and(|rest| Some(rest) == stem);
     marker(last) && after_lower && (stem == Some(defined) || swapped)
 }
 
@@ -843,9 +872,10 @@ mod tests {
         }
         assert_eq!(
             names("public interface RFuture<V> extends java.util.concurrent.Future<V>, CompletionStage<V> "),
-            ["Future", "V", "CompletionStage", "V"]
+            ["Future", "CompletionStage"]
         );
-        assert_eq!(names("class Settings(BaseSettings, Generic[T]):"), ["BaseSettings", "Generic", "T"]);
+        assert_eq!(names("class Settings(BaseSettings, Generic[T]):"), ["BaseSettings", "Generic"]);
+        assert_eq!(names("class Store extends OurBase<String> "), ["OurBase"]);
         assert_eq!(names("class Hero(SQLModel, table=True):"), ["SQLModel"]);
         assert!(names("pub struct Client").is_empty());
         assert!(names("export class Queue<T> ").is_empty());

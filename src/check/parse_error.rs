@@ -15,7 +15,7 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
             // `# ` lines) are often not valid on purpose; and some valid
             // syntax is newer than the bundled grammars.
             let unread_on_purpose = is_test_path(&file.path) || in_documentation(&file.path);
-            let template = is_template_source(&file.source);
+            let template = is_template_source(&file.path, &file.source);
             if unread_on_purpose
                 || template
                 || is_generated_path(&file.path)
@@ -108,15 +108,6 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         let trimmed = line.trim();
         trimmed.starts_with("let ") && trimmed.ends_with('{') && !trimmed.contains('=')
     }),
-    // `FailedTimeZone {` / `#[cfg(x)] ref name,` in a match arm: the error
-    // starts at the pattern's opening line.
-    ("rust attributes on the fields of a struct pattern in a match arm", RUST, |line| {
-        let Some(path) = line.trim().trim_start_matches("| ").strip_suffix(" {") else { return false };
-        let keyword = ["else", "loop", "unsafe", "async", "move", "try", "const"].contains(&path);
-        let is_path = path.rsplit("::").next().is_some_and(|last| last.starts_with(char::is_uppercase))
-            && path.split("::").all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
-        is_path && !keyword
-    }),
     ("rust turbofish in a type (`serde_json::Map::<K, V>`)", RUST, |line| {
         // In a type position (`x: &mut Map::<K, V>`), not an expression.
         line.split_once("::<").is_some_and(|(before, _)| {
@@ -144,13 +135,6 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     ("java statements before `super(…)` or `this(…)` in a constructor", JAVA, |line| {
         let trimmed = line.trim();
         (trimmed.starts_with("super(") || trimmed.starts_with("this(")) && trimmed.ends_with(");")
-    }),
-    // `): Readonly<Node>` / `cloneWith(` / `  node: Node,`: a method
-    // signature of an object type whose parameters take several lines, after
-    // one that returns a generic type.
-    ("typescript method signatures over several lines in an object type", TS, |line| {
-        let Some(name) = line.trim().strip_suffix('(') else { return false };
-        !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
     }),
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
@@ -194,10 +178,12 @@ fn in_code(before: &str) -> bool {
     before.matches('"').count().is_multiple_of(2) && !before.contains("//")
 }
 
-/// A scaffold's template (EJS, lodash, ERB: `<%= name %>`): code with
-/// holes a generator fills, not meant to parse until then.
-fn is_template_source(source: &str) -> bool {
-    ["<%=", "<%-", "<% "].iter().any(|open| source.contains(open)) && source.contains("%>")
+/// A scaffold's template (EJS, lodash, ERB: `<%= name %>` in a file under a
+/// `template/` folder): code with holes a generator fills, not meant to
+/// parse until then. Not a build script that holds such a string.
+fn is_template_source(path: &str, source: &str) -> bool {
+    let in_template_folder = path.split('/').rev().skip(1).any(|dir| matches!(dir, "template" | "templates"));
+    in_template_folder && ["<%=", "<%-", "<% "].iter().any(|open| source.contains(open)) && source.contains("%>")
 }
 
 /// A code file kept with the documentation, as an example for it.
@@ -239,9 +225,6 @@ mod tests {
             ("rust", "    ($mode:ident, $)     => { 1 };"),
             ("rust", "    [$]           => { $crate::token::Dollar };"),
             ("rust", "where"),
-            ("rust", "            FailedTimeZone {"),
-            ("rust", "            | tz::Error::FailedTimeZone {"),
-            ("typescript", "  cloneWithTables("),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
@@ -258,10 +241,11 @@ mod tests {
 
     #[test]
     fn scaffold_templates_are_not_checked() {
-        assert!(super::is_template_source("export default {\n  title: '<%= title %>',\n}\n"));
-        assert!(super::is_template_source("<% if (useTs) { %>import x from 'y'<% } %>\n"));
-        assert!(!super::is_template_source("if (a <% b) {}\n"));
-        assert!(!super::is_template_source("const s = '100%>';\n"));
+        let template = |path: &str, source: &str| super::is_template_source(path, source);
+        assert!(template("template/.vitepress/config.js", "export default {\n  title: '<%= title %>',\n}\n"));
+        assert!(template("templates/app/index.ts", "<% if (useTs) { %>import x from 'y'<% } %>\n"));
+        assert!(!template("scripts/build.js", "const t = _.template('<%= x %>');\n"));
+        assert!(!template("template/a.js", "if (a <% b) {}\n"));
     }
 
     #[test]
@@ -296,9 +280,9 @@ mod tests {
             ("typescript", "const x = (1 +;\n\n  | A & B"),
             ("typescript", "  < 3) {"),
             ("typescript", "let x = ;"),
-            ("typescript", "  cloneWithTables(x"),
-            ("rust", "        else {"),
             ("rust", "        let x = Foo {"),
+            ("rust", "        Self {"),
+            ("typescript", "  useEffect("),
         ] {
             assert!(!grammar_gap(Some(language), line, 1), "{language}: {line}");
         }

@@ -401,9 +401,11 @@ const RENDERED_ELSEWHERE_WORDS: &[&str] = &["template", "tpl", "pypi"];
 fn rendered_elsewhere(path: &str) -> Option<String> {
     let file = path.rsplit('/').next().unwrap_or(path);
     let lower = file.to_ascii_lowercase();
-    let mut words = lower.split(['-', '_', '.']);
-    let word = words.find(|w| RENDERED_ELSEWHERE_WORDS.contains(w))?;
-    let what = if word == "pypi" { "a package index's README" } else { "a template" };
+    let words: Vec<&str> = lower.split(['-', '_', '.']).collect();
+    // `pypi.md` is a guide to publishing; `PYPI_README.md` is the README.
+    let readme = words.contains(&"readme");
+    let word = words.iter().find(|w| RENDERED_ELSEWHERE_WORDS.contains(w) && (**w != "pypi" || readme))?;
+    let what = if *word == "pypi" { "a package index's README" } else { "a template" };
     Some(format!("{file} is {what}: its links resolve where it is rendered"))
 }
 
@@ -763,6 +765,7 @@ mod tests {
             ("docs/README.md", false),
             ("docs/templates-guide.md", false),
             ("docs/typing.md", false),
+            ("docs/publishing/pypi.md", false),
         ] {
             assert_eq!(rendered_elsewhere(path).is_some(), rendered, "{path}");
         }

@@ -227,12 +227,14 @@ fn support(
         }
     }
     // `RFuture.cancel()` where our `RFuture` extends the standard `Future`:
-    // the member may be inherited, so the qualifier says nothing.
-    let types = index.owner_types(owner, scope);
-    let inherited = !types.is_empty() && types.iter().all(|id| index.inherits_from_elsewhere(*id));
+    // the method may be inherited, so the qualifier says nothing.
+    let inherited = || {
+        let types = index.owner_types(owner, scope);
+        called && !types.is_empty() && types.iter().all(|id| index.inherits_from_elsewhere(*id))
+    };
     if let Some(first) = own_package {
         clues.push(Clue::OwnImport { package: first.clone() });
-    } else if own_owner && !inherited {
+    } else if own_owner && !inherited() {
         clues.push(Clue::OwnQualifier { qualifier: owner.join(".") });
     }
     clues

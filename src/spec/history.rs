@@ -253,7 +253,7 @@ const HISTORICAL_FILES: &[&str] = &[
 /// `perf-done.md`, `refactor-skipped.md`): what was done and what was
 /// dropped, naming code as it was then, on purpose. Not a to-do list: the
 /// code it names is still to change, and a name gone from it is stale.
-const WORK_LIST_WORDS: &[&str] = &["done", "skipped", "completed"];
+const WORK_LIST_WORDS: &[&str] = &["done", "skipped"];
 
 /// Directories of documents about past releases.
 const HISTORICAL_DIRECTORIES: &[&str] = &[
@@ -338,21 +338,23 @@ fn is_dated(stem: &str) -> bool {
         && digits(parts[2], 2)
 }
 
-/// Words that make a heading anywhere in it a list of old names ("Sorting
-/// Function Renames", "Renamed options"), where each is written on purpose.
+/// Words that, first or last in a heading, make it a list of old names
+/// ("Sorting Function Renames", "Renamed options"; not "Detecting renamed
+/// files"), where each is written on purpose.
 const RENAME_HEADING_WORDS: &[&str] = &["renames", "renamed", "removals"];
 
 fn is_history_heading(title: &str) -> bool {
     let title = title.to_lowercase();
     let trimmed = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
-    let mut words = trimmed.split(|c: char| !c.is_alphanumeric());
-    // "Before 3.4/4.1", "Prior to v2": how it was in older releases.
-    let before_version = ["before ", "prior to ", "until "].iter().any(|prefix| {
+    let words: Vec<&str> = trimmed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let rename = [words.first(), words.last()].into_iter().flatten().any(|word| RENAME_HEADING_WORDS.contains(word));
+    // "Before 3.4/4.1", "Prior to 2.0": how it was in older releases.
+    let before_version = ["before ", "prior to "].iter().any(|prefix| {
         trimmed.strip_prefix(prefix).is_some_and(|rest| rest.split_whitespace().take(2).any(looks_like_version))
     });
     HISTORICAL_HEADINGS.contains(&trimmed)
         || before_version
-        || words.any(|word| RENAME_HEADING_WORDS.contains(&word))
+        || rename
         || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
         || matches!(trimmed, "migration" | "migrating" | "upgrading")
         || looks_like_version(&title)

@@ -78,7 +78,7 @@ fn comment_include(line: &str) -> Option<&str> {
 /// that its headings are not all written in it: those above, reStructuredText's
 /// `.. include::` and Hugo's `{{< include >}}` too.
 const INCLUDE_MARKERS: &[&str] =
-    &["--8<--", "{{#include", "{% include", "{%- include", ".. include::", "{{< include", "<!-- include"];
+    &["--8<--", "{{#include", "{% include", "{%- include", ".. include::", "{{< include", "<!-- include:"];
 
 /// Whether a page includes other files, whose headings driftcheck does not see.
 pub fn includes_other_files(source: &str) -> bool {

@@ -653,11 +653,11 @@ Second section with the same title.
         let text =
             "# API\n\n`load()` reads the file.\n\n## v2.1.0\n\nAdds `load()`.\n\n## 1.4 (2024-05-01)\n\nFixes.\n\n\
                     ## Migration guide\n\nCall `load()`.\n\n## Changelog format\n\nRemoved entries are `purged()`.\n\n\
-                    ## Sorting function renames\n\n`sortingFn` is `sortFn`.\n\n## Renaming files\n\nCall `rename()`.\n\n\
+                    ## Sorting function renames\n\n`sortingFn` is `sortFn`.\n\n## Renaming files\n\nCall `rename()`.\n\n## Detecting renamed files\n\nCall `detect()`.\n\n\
                     ## Before 3.4/4.1\n\nUse `RedisConnection`.\n\n## Before you start\n\nCall `connect()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
-        assert_eq!(historical, [false, true, true, true, false, true, false, true, false]);
+        assert_eq!(historical, [false, true, true, true, false, true, false, false, true, false]);
     }
 
     #[test]
