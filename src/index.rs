@@ -664,8 +664,8 @@ fn near_spelling(missing: &str, defined: &str) -> bool {
 
 /// The capitalised names a type's header says it extends or implements:
 /// after `extends` or `implements` (Java, TypeScript), in a Python class's
-/// parentheses. Type arguments (`Future<V>`) count too; single letters are
-/// dropped by the caller.
+/// parentheses; not their type arguments (`V` of `Future<V>`) nor keyword
+/// arguments (`table=True`).
 fn supertypes(header: &str) -> impl Iterator<Item = &str> {
     let after_keyword = ["extends ", "implements "].iter().filter_map(|k| header.split_once(k)).map(|(_, rest)| rest);
     let python_bases = header

@@ -297,8 +297,9 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         std::fs::read(&full).ok().map(|bytes| count(&String::from_utf8_lossy(&bytes)))
     }
 
-    /// The markdown page a missing `.html` path is rendered from: the page
-    /// of the same name beside it (`docs/guide.html` from `docs/guide.md`).
+    /// The page a missing `.html` path is rendered from: the markdown,
+    /// reStructuredText, AsciiDoc or Pug page of the same name beside it
+    /// (`docs/guide.html` from `docs/guide.md`).
     fn rendered_source(&self, path: &str) -> Option<String> {
         let stem = path.strip_suffix(".html").or_else(|| path.strip_suffix(".htm"))?;
         RENDERED_SOURCE_EXTENSIONS.iter().map(|ext| format!("{stem}.{ext}")).find(|source| self.kind(source).is_some())
@@ -357,8 +358,8 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         builders.find(counts).copied()
     }
 
-    /// The code that writes every page of the folder `path` is in, by a
-    /// templated path (`docs/api/${name}.html`, `f"docs/api/{name}.md"`):
+    /// The code that writes every HTML page of the folder `path` is in, by a
+    /// templated path (`docs/api/${name}.html`, `f"docs/api/{name}.html"`):
     /// each page there is generated, whether or not history once held a
     /// committed copy.
     fn page_folder_writer(&self, path: &str) -> Option<&'w str> {
@@ -377,8 +378,8 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             }
             writers
         });
-        let mut tails = std::iter::once(folder).chain(folder.match_indices('/').map(|(at, _)| &folder[at + 1..]));
-        tails.find_map(|tail| writers.get(tail)).copied()
+        // Every key has a folder in it, as `folder_tails` gives.
+        folder_tails(folder).find_map(|tail| writers.get(tail)).copied()
     }
 
     /// Whether a markdown file has an anchor: a heading slug, an explicit
@@ -441,9 +442,10 @@ fn markdown_paths_in(source: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Folders a text writes pages into by a templated path: `docs/api` of
-/// `` `docs/api/${doc.name}.html` `` or `f"docs/api/{name}.md"`. Only folder
-/// paths with a `/` (`api/${x}.html` alone may be a route).
+/// Folders a text writes HTML pages into by a templated path: `docs/api` of
+/// `` `docs/api/${doc.name}.html` `` or `f"docs/api/{name}.html"`. Only folder
+/// paths with a `/` (`api/${x}.html` alone may be a route); not markdown,
+/// which code reads as often as it writes.
 fn templated_page_folders(source: &str) -> impl Iterator<Item = &str> {
     let folder_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
     source.match_indices("/${").chain(source.match_indices("/{")).filter_map(move |(at, opener)| {
