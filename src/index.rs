@@ -428,6 +428,8 @@ impl<'w> CodeIndex<'w> {
             })
             // `setStatus` and `GetStatus`: a setter is not a misspelt getter.
             .filter(|(_, original)| !other_accessor(name, original))
+            // `pr_view` and `preview`: a separator is not a mistyped letter.
+            .filter(|(_, original)| !separator_for_letter(name, original))
             .map(|(_, original)| *original)
             .collect();
         near.sort_unstable();
@@ -732,6 +734,15 @@ fn other_accessor(missing: &str, defined: &str) -> bool {
     matches!((rest(&missing), rest(&defined)), (Some(a), Some(b)) if a == b && missing != defined)
 }
 
+/// `pr_view` beside `preview`, `a_b` beside `ab_`: the same length, and a
+/// word separator where the other name has a letter. Typing slips swap or
+/// miss letters; they do not turn a letter into a word boundary.
+fn separator_for_letter(missing: &str, defined: &str) -> bool {
+    let separator = |c: char| c == '_' || c == '-';
+    missing.chars().count() == defined.chars().count()
+        && missing.chars().zip(defined.chars()).any(|(a, b)| a != b && (separator(a) || separator(b)))
+}
+
 /// `JuStFiLe`: letters whose case flips nearly every character, which no
 /// naming style writes.
 fn is_sponge_case(name: &str) -> bool {
@@ -921,7 +932,7 @@ mod tests {
     fn near_misses_are_one_small_edit_away() {
         let files = vec![index_file(
             "src/app.ts",
-            "export class StopwatchApp {}\nexport function visitNode() {}\nexport const idMap = 1;\nexport function entry() {}\nexport function getEntry() {}\nexport const projectID = 1;\nexport function load() {}\n".into(),
+            "export class StopwatchApp {}\nexport function visitNode() {}\nexport const idMap = 1;\nexport function entry() {}\nexport function getEntry() {}\nexport const projectID = 1;\nexport function load() {}\nexport function preview() {}\n".into(),
         )];
         let index = CodeIndex::new(&files);
         for (missing, expected) in [
@@ -943,6 +954,8 @@ mod tests {
             ("projectId", None),
             ("IdMap", None),
             ("StOpWaTcHaPp", None),
+            ("pr_view", None),
+            ("previwe", Some("preview")),
         ] {
             assert_eq!(index.near_miss(missing, None, false).map(|n| n.symbol).as_deref(), expected, "{missing}");
         }

@@ -670,6 +670,27 @@ fn a_root_path_on_a_page_a_site_elsewhere_builds_is_not_checked() {
 }
 
 #[test]
+fn a_page_named_in_a_sites_order_is_built_elsewhere_and_its_routes_outlive_old_folders() {
+    let dir = repo(&[("modules/old/index.ts", "export const a = 1;\n"), ("src/lib.ts", "export function run() {}\n")]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "modules"]);
+    git(&["rm", "-rq", "modules"]);
+    git(&["commit", "-qm", "merge modules into src"]);
+    let page =
+        "# Modules\n\nBrowse [the modules](/modules), see ![a](/assets/a.svg) and [old](/modules/old/index.ts).\n";
+    write(dir.path(), "docs/3.guide/2.modules.md", page);
+    let (_, report) = json(dir.path(), &[]);
+    let meant = "the site serves /modules and /assets; a deleted file is still gone";
+    assert_eq!(field(&report, "reference"), ["/modules/old/index.ts"], "{meant}: {report}");
+    write(dir.path(), "docs/guide.md", page);
+    let (_, report) = json(dir.path(), &[]);
+    let plain = ["/modules/old/index.ts", "/modules", "/assets/a.svg", "/modules/old/index.ts"];
+    assert_eq!(field(&report, "reference"), plain, "a page the forge renders: {report}");
+}
+
+#[test]
 fn a_tracked_file_missing_from_the_work_tree_exists() {
     let dir = repo(&[("README.md", "See [the model](models/net.onnx).\n"), ("models/net.onnx", "weights\n")]);
     let git = |args: &[&str]| git(dir.path(), args);
@@ -800,6 +821,29 @@ fn a_standard_type_our_code_shadows_is_ours_only_when_our_type_speaks_for_the_me
     assert_eq!(field(&report, "reference"), ["Queue#hitEnd()", "Queue.drainAll()", "Queue.pushh()"]);
     let meant = "java.util.Queue is meant unless our Queue had the member or one like it";
     assert_eq!(field(&report, "severity"), ["info", "error", "error"], "{meant}");
+}
+
+#[test]
+fn a_members_deletion_speaks_only_from_its_owners_file() {
+    let tls = "pub struct Tls {\n    pub cert: String,\n    pub store: String,\n}\n";
+    let secret = "pub struct Secret {\n    pub secret_name: String,\n}\n";
+    let doc = "# TLS\n\nSet `Tls::secret_name` and `Tls::store`.\n";
+    let dir = repo(&[("src/tls.rs", tls), ("src/secret.rs", secret), ("docs/tls.md", doc)]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "tls"]);
+    write(dir.path(), "src/secret.rs", "pub struct Secret {\n    pub name: String,\n}\n");
+    write(dir.path(), "src/tls.rs", "pub struct Tls {\n    pub cert: String,\n}\n");
+    git(&["commit", "-qam", "rename secret_name, drop store"]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference"), ["Tls::secret_name", "Tls::store"]);
+    let kinds = |i: usize| {
+        let evidence = report["findings"][i]["evidence"].as_array().cloned().unwrap_or_default();
+        evidence.iter().map(|e| e["kind"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(0), ["own-qualifier"], "secret_name left another type's file: {report}");
+    assert_eq!(kinds(1), ["removed", "own-qualifier"], "{report}");
 }
 
 #[test]

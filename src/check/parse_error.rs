@@ -53,6 +53,7 @@ const TS: &[&str] = &["typescript"];
 const TS_JS: &[&str] = &["typescript", "javascript"];
 const RUST: &[&str] = &["rust"];
 const JAVA: &[&str] = &["java"];
+const GO: &[&str] = &["go"];
 
 const GRAMMAR_GAPS: &[GrammarGap] = &[
     ("typescript-5 `export type *`", TS, |line| line.contains("export type *")),
@@ -73,11 +74,7 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         line.split('"').skip(1).step_by(2).any(|value| value.contains('&')) && (line.contains('<') || attribute)
     }),
     ("rust macros named like a primitive type (`str![…]`)", RUST, |line| {
-        const PRIMITIVES: &[&str] = &[
-            "str!", "bool!", "char!", "u8!", "u16!", "u32!", "u64!", "u128!", "i8!", "i16!", "i32!", "i64!", "f32!",
-            "f64!", "usize!", "isize!",
-        ];
-        PRIMITIVES.iter().any(|p| line.contains(p))
+        PRIMITIVE_TYPES.iter().any(|p| line.contains(&format!("{p}!")))
     }),
     ("rust token macros (`T![~]`)", RUST, |line| {
         line.match_indices("![").any(|(at, _)| {
@@ -139,7 +136,75 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     // Rust has no `~` operator: outside strings and comments it only
     // appears in macro input (`html! { <a ~alt={x} /> }`).
     ("rust `~` in macro input", RUST, |line| line.match_indices('~').any(|(at, _)| in_code(&line[..at]))),
+    ("rust functions named like a primitive type, with a turbofish (`char::<&str, _>(…)`)", RUST, |line| {
+        line.match_indices("::<").any(|(at, _)| {
+            let name = line[..at].rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+            PRIMITIVE_TYPES.contains(&name)
+        })
+    }),
+    ("rust qualified paths with a turbofish (`<Map::<K, V> as Trait>::f`)", RUST, |line| {
+        line.contains(" as ")
+            && line.match_indices("::<").any(|(at, _)| {
+                let path = line[..at].rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).next();
+                let start = at - path.map_or(0, str::len);
+                line[..start].ends_with('<')
+            })
+    }),
+    // Go 1.26: `new(1)`, `new(int64(n))`, `new(a - b)` take a value.
+    ("go `new(expr)` with a value", GO, |line| {
+        line.match_indices("new(").any(|(at, _)| {
+            let word = line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+            !word && go_new_takes_value(&line[at + 4..])
+        })
+    }),
+    // Java 21: `case Shape.Circle(double r) ->`, `o instanceof Point(int x, int y)`.
+    ("java record patterns", JAVA, |line| {
+        let trimmed = line.trim_start();
+        let case = trimmed.starts_with("case ") && trimmed.contains('(') && trimmed.contains("->");
+        let instance = line.split_once("instanceof ").is_some_and(|(_, rest)| {
+            rest.split_once('(').is_some_and(|(name, _)| {
+                !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            })
+        });
+        case || instance
+    }),
+    ("typescript `import('x').Type` in a type", TS, |line| {
+        line.match_indices("import(").any(|(at, _)| line[..at].trim_end().ends_with([':', '|', '<', '&']))
+    }),
 ];
+
+/// Rust's primitive types, which the grammar does not expect as the name of
+/// a function or macro.
+const PRIMITIVE_TYPES: &[&str] = &[
+    "str", "bool", "char", "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "f32", "f64", "usize", "isize",
+];
+
+/// Whether `rest` (what follows `new(`) is a value rather than a type: a
+/// literal, a call or conversion, or arithmetic.
+fn go_new_takes_value(rest: &str) -> bool {
+    let mut depth = 0;
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => return true,
+                ')' | ']' | '}' => depth -= 1,
+                _ => {}
+            }
+            false
+        })
+        .map_or(rest.len(), |(at, _)| at);
+    let argument = rest[..end].trim();
+    let literal = argument.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '"' | '\'' | '`' | '-' | '&'));
+    // `int64(n)`, `f()`; not a function type's `func(int)`.
+    let call = argument.match_indices('(').any(|(at, _)| {
+        let name = argument[..at].rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+        !name.is_empty() && name != "func"
+    });
+    let arithmetic = [" + ", " - ", " * ", " / ", " % "].iter().any(|op| argument.contains(op));
+    literal || call || arithmetic || matches!(argument, "true" | "false")
+}
 
 /// Gaps the grammar notices a line or two early: it finds a token missing
 /// at the end of the member before (or of the comment before) the
@@ -225,6 +290,14 @@ mod tests {
             ("rust", "    ($mode:ident, $)     => { 1 };"),
             ("rust", "    [$]           => { $crate::token::Dollar };"),
             ("rust", "where"),
+            ("rust", "        preceded(char::<&str, _>('\\\\'), anychar),"),
+            ("rust", "let m = <serde_json::Map::<String, Value> as serde::Deserialize>::deserialize(de)?;"),
+            ("go", "\t\t\tWeight: new(1),"),
+            ("go", "\tweight := new(int(ptr.Deref(ref.Weight, 1)))"),
+            ("go", "\t{Name: name, Weight: new(total - weight)},"),
+            ("java", "            case TestEvent.FeatureStart(Feature feature) -> {"),
+            ("java", "        if (o instanceof Point(int x, int y)) {"),
+            ("typescript", "export function f (h: string): import('vue').Ref<string> {"),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
@@ -262,6 +335,11 @@ mod tests {
     fn real_syntax_errors_are_not_gaps() {
         for (language, line) in [
             ("rust", "fn broken( {"),
+            ("go", "\tp := new(int)"),
+            ("go", "\tp := new(map[string]func(int) error)"),
+            ("go", "\tp := renew(1)"),
+            ("java", "            case FEATURE_START -> {"),
+            ("typescript", "const m = await import('vue');"),
             ("rust", "type Alias = ;"),
             ("rust", "let x = {"),
             ("rust", "let v = items.iter().collect::<Vec<_>>(;"),

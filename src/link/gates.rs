@@ -41,6 +41,12 @@ pub enum Effect {
     /// A doubt from the name's shape alone: lowers a candidate nothing
     /// speaks for, and is outweighed by any evidence that it is ours.
     Doubt,
+    /// History's word that the name was never ours: lowers a candidate as
+    /// much as a refutation unless strong evidence (removed, a near miss, our
+    /// own import) speaks for it. A qualifier of ours alone does not outweigh it: our type
+    /// never had the member, so the doc means another type of that name,
+    /// an inherited member or code not written here.
+    Unproven,
 }
 
 /// Which references a gate looks at.
@@ -156,6 +162,16 @@ pub static GATES: &[Gate] = &[
         },
     },
     Gate {
+        name: "copied-page",
+        effect: Effect::Silence,
+        applies: Applies::All,
+        summary: "the page's front matter names another repository it was copied from (`repository = \"https://codeberg.org/…\"` on a theme gallery's copy of a theme's README): its links and names are that repository's",
+        test: |c| {
+            let source = c.spec.copied_from.as_ref()?;
+            Some(format!("the page is a copy from {source}: its links and names are that repository's"))
+        },
+    },
+    Gate {
         name: "environment-variable",
         effect: Effect::Silence,
         applies: Applies::Symbols,
@@ -205,7 +221,7 @@ pub static GATES: &[Gate] = &[
     },
     Gate {
         name: "never-defined",
-        effect: Effect::Doubt,
+        effect: Effect::Unproven,
         applies: Applies::Symbols,
         summary: "the repository's whole history (at least 50 commits) never defined the name while a doc mentioned it: drift is code that moved away from a doc, and this code never had it",
         test: |c| {
@@ -534,6 +550,10 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             Effect::History | Effect::InUse => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Silence if !protected => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Doubt if supported => {}
+            Effect::Unproven if protected => {}
+            // History is direct evidence: a qualifier of ours is not enough
+            // to keep the name shown.
+            Effect::Unproven => against.push(Clue::Gate { gate: gate.name, reason, refutes: true }),
             Effect::Silence | Effect::Against | Effect::Doubt => {
                 against.push(Clue::Gate { gate: gate.name, reason, refutes: false })
             }
@@ -642,6 +662,9 @@ mod tests {
         ("stated-absent", "It has no effect on `flush_all()`.\n", "flush_all()", false),
         ("stated-absent", "There is now a `flush_all()` helper.\n", "flush_all()", false),
         ("stated-absent", "There is no limit; `flush_all()` drains it.\n", "flush_all()", false),
+        ("stated-absent", "Write `Prerelease`, not `PreRelease`.\n", "PreRelease", true),
+        ("stated-absent", "Call `load()` instead of `read_all()`.\n", "read_all()", true),
+        ("stated-absent", "It returns a list, not only `read_all()`.\n", "read_all()", false),
         ("still-used", "Uses a `HashMap` inside.\n", "HashMap", true),
         ("still-used", "Set `app_token` first.\n", "app_token", true),
         ("still-used", "Call `Client::retries_left`.\n", "Client::retries_left", false),
@@ -658,6 +681,13 @@ mod tests {
         ("placeholder-link", "Read the [blog post](TODO) first.\n", "TODO", true),
         ("placeholder-link", "Read the [guide](./todo.md) first.\n", "./todo.md", false),
         ("rendered-elsewhere", "Read the [guide](./todo.md) first.\n", "./todo.md", false),
+        (
+            "copied-page",
+            "+++\n[extra]\nrepository = \"https://codeberg.org/a/theme\"\n+++\nSee [config](theme.toml) and `extra.max_width`.\n",
+            "theme.toml",
+            true,
+        ),
+        ("copied-page", "+++\ntitle = \"Themes\"\n+++\nSee [config](theme.toml).\n", "theme.toml", false),
         ("environment-variable", "Set the `API_SECRET` environment variable.\n", "API_SECRET", true),
         ("environment-variable", "The `API_SECRET` constant.\n", "API_SECRET", false),
         ("names-other-thing", "Run the `init_db` command.\n", "init_db", true),
@@ -771,34 +801,45 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_long_history_that_never_defined_a_name_doubts_it() {
+    /// Whether the never-defined gate speaks against `reference` in
+    /// `markdown`, with this history and this evidence for it.
+    fn never_defined(markdown: &str, segments: &[&str], removed: &Removed, support: &[Clue]) -> bool {
         let files = code();
         let index = CodeIndex::new(&files);
         let manifests = manifests();
         let all = |_: &str| true;
-        let spec = crate::spec::parse("docs/a.md", "Call `gone_away()`.\n".into(), None);
-        let (clause, segments) = (&spec.clauses[0], vec!["gone_away".to_string()]);
+        let spec = crate::spec::parse("docs/a.md", markdown.into(), None);
+        let (clause, segments) = (&spec.clauses[0], segments.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let evidence = evidence_of(removed, &manifests, &all);
+        let candidate = Candidate {
+            reference: &clause.references[0],
+            segments: &segments,
+            clause,
+            spec: &spec,
+            index: &index,
+            evidence: &evidence,
+        };
+        let Outcome::Kept(against) = apply(&candidate, support, &all) else { panic!("kept") };
+        against.iter().any(|c| matches!(c, Clue::Gate { gate: "never-defined", .. }))
+    }
+
+    #[test]
+    fn a_long_history_that_never_defined_a_name_doubts_it() {
         for (commits, complete, doubted) in [(500, true, true), (20, true, false), (500, false, false)] {
             let removed = Removed { commits, changing: commits, complete, ..Removed::default() };
-            let evidence = evidence_of(&removed, &manifests, &all);
-            let candidate = Candidate {
-                reference: &clause.references[0],
-                segments: &segments,
-                clause,
-                spec: &spec,
-                index: &index,
-                evidence: &evidence,
-            };
-            let Outcome::Kept(against) = apply(&candidate, &[], &all) else { panic!("kept") };
-            let gates: Vec<&str> = against
-                .iter()
-                .filter_map(|c| match c {
-                    Clue::Gate { gate, .. } => Some(*gate),
-                    _ => None,
-                })
-                .collect();
-            assert_eq!(gates.contains(&"never-defined"), doubted, "{commits} commits, complete: {complete}");
+            let never = never_defined("Call `gone_away()`.\n", &["gone_away"], &removed, &[]);
+            assert_eq!(never, doubted, "{commits} commits, complete: {complete}");
+        }
+    }
+
+    #[test]
+    fn only_strong_evidence_outweighs_a_history_that_never_defined_the_name() {
+        let removed = Removed { commits: 500, changing: 500, complete: true, ..Removed::default() };
+        let qualifier = Clue::OwnQualifier { qualifier: "Queue".into() };
+        let near = Clue::NearMiss { symbol: "drain".into(), form: crate::index::NearForm::Spelling };
+        for (support, doubted) in [(vec![qualifier], true), (vec![near], false)] {
+            let never = never_defined("Call `Queue.drain_all()`.\n", &["Queue", "drain_all"], &removed, &support);
+            assert_eq!(never, doubted, "{support:?}");
         }
     }
 

@@ -433,10 +433,9 @@ fn resolve(
             let served = asset.then(|| files.static_asset(&clause.path, path)).flatten();
             let existing = existing.or(served.as_ref());
             // A file deleted once and written again later is not gone.
-            let deleted = existing
-                .is_none()
-                .then(|| evidence.removed.paths.get(path).or_else(|| removed_directory(evidence.removed, path)))
-                .flatten();
+            let deleted_file = existing.is_none().then(|| evidence.removed.paths.get(path)).flatten();
+            let deleted_folder = existing.is_none().then(|| removed_directory(evidence.removed, path)).flatten();
+            let deleted = deleted_file.or(deleted_folder);
             let switched_on = |gate: &str| (evidence.gate_enabled)(gate);
             let generated = existing.is_none() && switched_on("generated-page");
             if let Some(generator) = generated.then(|| files.generator_of(path, deleted.is_some())).flatten() {
@@ -451,11 +450,15 @@ fn resolve(
                     reason: "a MyST cross-reference to a Sphinx label or object, not a file".into(),
                 };
             }
+            // `/modules` is a route of the site, whatever folder of that name
+            // the repository once had; `/img/logo.png` a file it served.
+            let site_route = deleted_file.is_none() && (deleted_folder.is_none() || *route_like);
             if existing.is_none()
                 && switched_on("site-root")
-                && deleted.is_none()
+                && site_route
                 && reference.text.starts_with('/')
                 && files.built_elsewhere(&clause.path)
+                && !files.names_docs_section(&clause.path, path)
                 // `/src/parser.rs` is code of this repository wherever the page is built.
                 && crate::code::language_for(path).is_none()
             {

@@ -209,7 +209,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         let site_pages = workspace
             .specs
             .iter()
-            .filter(|spec| has_site_front_matter(&spec.source))
+            .filter(|spec| has_site_front_matter(&spec.source) || has_order_prefix(&spec.path))
             .map(|s| s.path.as_str())
             .collect();
         let page_routes =
@@ -273,6 +273,18 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// serves root-relative paths (`/img/a.png`) from there.
     pub(super) fn built_elsewhere(&self, page: &str) -> bool {
         !self.doc_site && self.site_pages.contains(page)
+    }
+
+    /// Whether a root-relative `path` on `page` leads into a section of the
+    /// docs the page is among (`/examples/x` beside `docs/4.examples/`), so
+    /// the page it names is one of this repository's, not one the site
+    /// adds (`/modules`).
+    pub(super) fn names_docs_section(&self, page: &str, path: &str) -> bool {
+        let (Some(top), Some(section)) = (page.split('/').next(), path.split('/').next()) else { return false };
+        self.page_routes.iter().any(|route| {
+            let mut segments = route.split('/');
+            segments.next() == Some(top) && segments.next() == Some(section) && segments.next().is_some()
+        })
     }
 
     pub(super) fn kind(&self, path: &str) -> Option<PathKind> {
@@ -490,14 +502,22 @@ fn page_route(path: &str) -> String {
 const SITE_FRONT_MATTER: &[&str] =
     &["slug", "sidebar_position", "sidebar_label", "permalink", "layout", "nav_order", "weight"];
 
-/// True when the page opens with YAML front matter that has one of
+/// True when the page opens with front matter that has one of
 /// [`SITE_FRONT_MATTER`].
 fn has_site_front_matter(source: &str) -> bool {
-    let Some(rest) = source.strip_prefix("---\n").or_else(|| source.strip_prefix("---\r\n")) else { return false };
-    rest.lines()
-        .take_while(|line| line.trim_end() != "---")
-        .filter_map(|line| line.split_once(':'))
-        .any(|(key, _)| SITE_FRONT_MATTER.contains(&key.trim()))
+    crate::spec::front_matter::entries(source).any(|(key, _)| SITE_FRONT_MATTER.contains(&key))
+}
+
+/// `docs/1.getting-started/04.views.md`: a folder or page named with the
+/// order a doc site (Nuxt Content) sorts it by, which only that site reads.
+fn has_order_prefix(path: &str) -> bool {
+    path.split('/').any(|part| {
+        part.split_once('.').is_some_and(|(order, rest)| {
+            !order.is_empty()
+                && order.bytes().all(|b| b.is_ascii_digit())
+                && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        })
+    })
 }
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
@@ -530,8 +550,8 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{
-        generates_pages, has_site_front_matter, html_anchor, is_doc_site_config, is_docs_builder, markdown_paths_in,
-        page_route, static_dirs_of,
+        generates_pages, has_order_prefix, has_site_front_matter, html_anchor, is_doc_site_config, is_docs_builder,
+        markdown_paths_in, page_route, static_dirs_of,
     };
 
     #[test]
@@ -608,6 +628,10 @@ mod tests {
         assert!(has_site_front_matter("---\ntitle: A\nsidebar_position: 2\n---\n"));
         assert!(!has_site_front_matter("---\ntitle: A\n---\nid: not front matter\n"));
         assert!(!has_site_front_matter("# A\n\nid: 3\n"));
+        assert!(has_order_prefix("docs/1.getting-started/04.views.md"));
+        assert!(has_order_prefix("docs/7.migration/index.md"));
+        assert!(!has_order_prefix("docs/v1.2.md"));
+        assert!(!has_order_prefix("docs/1.2.md"));
     }
 
     #[test]

@@ -202,7 +202,15 @@ fn support(
     let speaks_here = |removal: &crate::history::Removal| {
         !crate::index::is_example_path(&removal.path) || crate::index::in_scope(&removal.path, doc_folder)
     };
-    let mut removals = removed.filter_map(|n| evidence.removed.names.get(n).filter(|r| speaks_here(r)).map(|r| (n, r)));
+    // `tls.secretName` where `tls` is ours: a `secretName` deleted from
+    // another type's file says nothing about a member of `tls`.
+    let strict_member = own_owner && own_package.is_none();
+    let of_owner = |removal: &crate::history::Removal| removal_of_owner(owner, scope, &removal.path, index);
+    let speaks_for = |n: &String, removal: &crate::history::Removal| {
+        speaks_here(removal) && (n != name || !strict_member || of_owner(removal))
+    };
+    let mut removals =
+        removed.filter_map(|n| evidence.removed.names.get(n).filter(|r| speaks_for(n, r)).map(|r| (n, r)));
     if let Some((gone, removal)) = removals.next() {
         clues.push(match (&removal.commit, evidence.unmentioned.contains(gone)) {
             (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.clone() },
@@ -238,6 +246,19 @@ fn support(
         clues.push(Clue::OwnQualifier { qualifier: owner.join(".") });
     }
     clues
+}
+
+/// Whether a member deleted from `path` may have been `owner`'s: the file
+/// defines the owner type, is named after the owner or lies in its folder
+/// (`pkg/tls/config.go` for `tls`), or is gone, so the owner may have lived
+/// there.
+fn removal_of_owner(owner: &[String], scope: Option<&str>, path: &str, index: &CodeIndex) -> bool {
+    let Some(last) = owner.last() else { return true };
+    let defines_owner = || index.owner_types(owner, scope).iter().any(|id| index.symbol(*id).path == path);
+    let named_after = || {
+        path.split('/').map(|part| part.split('.').next().unwrap_or(part)).any(|part| part.eq_ignore_ascii_case(last))
+    };
+    index.file_index(path).is_none() || named_after() || defines_owner()
 }
 
 /// `Queue.drainAll()` where `Queue` is both the standard library's and one

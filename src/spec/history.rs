@@ -22,11 +22,18 @@ const OLD_NAME_FOLLOWS: &[&str] = &[
     "or earlier",
     "and older",
     "and earlier",
+    // "replaces v1's `HttpLogModifier`".
+    "'s",
+    "’s",
+    "the previous",
+    "the former",
+    "the historical",
+    "replaces",
 ];
 
 /// Phrases of [`OLD_NAME_FOLLOWS`] that bound a version, and only count
 /// after one.
-const VERSION_BOUNDS: &[&str] = &["or older", "or earlier", "and older", "and earlier"];
+const VERSION_BOUNDS: &[&str] = &["or older", "or earlier", "and older", "and earlier", "'s", "’s"];
 
 /// True when the words right before end in a version: "Mocha 11", "v2.3",
 /// "version 4", "the 1.x release".
@@ -63,7 +70,21 @@ const OLD_NAME_PRECEDES: &[&str] = &[
     "is obsolete",
     "is superseded",
     "was superseded",
+    "is gone",
+    "are gone",
+    "is dropped",
+    "are dropped",
+    "was dropped",
+    "were dropped",
+    "has been dropped",
+    "have been dropped",
+    "is removed",
+    "are removed",
 ];
+
+/// What may stand between names a phrase is about together:
+/// "`RESET_LIST` / `clearState()` are gone", "`a`, `b` and `c` were removed".
+const NAME_LIST_SEPARATORS: &[&str] = &["/", ",", "and", "or", ", and", ", or", "&"];
 
 /// Words of a sentence that introduces a list of old names: "Binder
 /// replaces the following components:", "These were removed:".
@@ -108,12 +129,14 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
         at.extend(std::iter::repeat_n(index, c.len_utf8()));
     }
     at.push(text.len());
-    let spans: Vec<(usize, usize)> = references
+    let mut spans: Vec<(usize, usize)> = references
         .iter()
         .enumerate()
         .filter(|(_, r)| matches!(r.kind, ReferenceKind::Symbol { .. }))
         .map(|(i, r)| (i, r.bytes.start.saturating_sub(offset)))
         .collect();
+    spans.sort_by_key(|(_, start)| *start);
+    let ends: Vec<usize> = references.iter().map(|r| r.bytes.end.saturating_sub(offset)).collect();
     for phrase in OLD_NAME_FOLLOWS {
         for (found, _) in lower.match_indices(phrase) {
             // "Mocha 11 or older", not "30 days or older": a version bound.
@@ -127,14 +150,52 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
             }
         }
     }
+    let mut old = Vec::new();
     for phrase in OLD_NAME_PRECEDES {
         for (found, _) in lower.match_indices(phrase) {
             let at = at[found];
-            let previous = spans.iter().filter(|(_, s)| *s < at && at - s <= PHRASE_REACH).max_by_key(|(_, s)| *s);
-            if let Some(&(index, _)) = previous {
-                references[index].historical = true;
+            let before = spans.iter().rposition(|(_, s)| *s < at && at - s <= PHRASE_REACH);
+            let Some(mut position) = before else { continue };
+            old.push(spans[position].0);
+            // And the names listed with it: "`a` / `b` are gone". Not for
+            // "deprecated", which says the names are still there.
+            while let Some(earlier) = position.checked_sub(1).filter(|_| !phrase.contains("deprecated")) {
+                let between = text.get(ends[spans[earlier].0]..spans[position].1).unwrap_or("x").trim();
+                if !NAME_LIST_SEPARATORS.contains(&between.to_ascii_lowercase().as_str()) {
+                    break;
+                }
+                old.push(spans[earlier].0);
+                position = earlier;
             }
         }
+    }
+    for index in old {
+        references[index].historical = true;
+    }
+}
+
+/// What a table cell starts with when its row's names are retired: a
+/// compatibility table's "| `@AutoDef` | Removed |", "| `Target` | Replaced
+/// by `DriverProvider` |".
+const RETIRED_CELL_WORDS: &[&str] =
+    &["removed", "deprecated", "dropped", "replaced by", "renamed to", "no effect", "obsolete", "superseded by"];
+
+/// Marks the names in the cells before a cell that says they are retired
+/// (the cell's own names, such as the replacement, are current).
+pub(super) fn mark_retired_row(text: &str, offset: usize, references: &mut [Reference]) {
+    let mut cell_start = 0;
+    for cell in text.split('|') {
+        let words = cell.trim().trim_matches(['*', '_']).to_lowercase();
+        if cell_start > 0 && RETIRED_CELL_WORDS.iter().any(|word| words.starts_with(word)) {
+            for reference in references.iter_mut() {
+                let symbol = matches!(reference.kind, ReferenceKind::Symbol { .. });
+                if symbol && reference.bytes.start.saturating_sub(offset) < cell_start {
+                    reference.historical = true;
+                }
+            }
+            return;
+        }
+        cell_start += cell.len() + 1;
     }
 }
 
@@ -150,6 +211,9 @@ const ABSENT_NAME_FOLLOWS: &[&str] = &[
     "doesn’t have a",
     "does not have a",
     "has no",
+    // "use `Prerelease`, not `PreRelease`": a spelling named as wrong.
+    ", not",
+    "instead of",
 ];
 
 /// The only words that may stand between an absence phrase and its name:
@@ -289,6 +353,7 @@ pub(super) fn file_history(path: &str) -> Option<String> {
         return None;
     }
     let (directories, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let file = without_order_prefix(file);
     let stem = file.split('.').next().unwrap_or(file);
     // `grpc-gateway_v2_migration_guide.md`, `UPGRADE_GUIDE_V2.md`: a migration
     // word anywhere in the name; "migration" and "upgrade" only beside a
@@ -311,13 +376,28 @@ pub(super) fn file_history(path: &str) -> Option<String> {
         return Some(format!("{file} is dated: a report or post about its day"));
     }
     // `docs/fr-FR/migrating-to-0.45.0/README.md`: a guide kept as a folder.
+    // `docs/7.migration/`: a folder of migration guides.
     let migration = |d: &str| {
         ["migrating", "migration", "upgrading", "upgrade"]
             .iter()
-            .any(|m| d.strip_prefix(m).is_some_and(|rest| rest.starts_with(['-', '_'])))
+            .any(|m| d.strip_prefix(m).is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_'])))
     };
-    let directory = directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(d) || migration(d))?;
+    let directory = directories
+        .split('/')
+        .map(without_order_prefix)
+        .find(|d| HISTORICAL_DIRECTORIES.contains(d) || migration(d))?;
     Some(format!("in {directory}/, which records history"))
+}
+
+/// `18.upgrade.md` → `upgrade.md`, `7.migration` → `migration`: the order
+/// a doc site (Nuxt Content) sorts pages by is not part of the name.
+fn without_order_prefix(name: &str) -> &str {
+    match name.split_once('.') {
+        Some((order, rest)) if !order.is_empty() && !rest.is_empty() && order.bytes().all(|b| b.is_ascii_digit()) => {
+            rest
+        }
+        _ => name,
+    }
 }
 
 /// Why a clause under these headings records history, if it does.

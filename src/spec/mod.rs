@@ -3,6 +3,7 @@
 
 mod directive;
 mod examples;
+pub mod front_matter;
 mod history;
 mod imports;
 mod includes;
@@ -34,6 +35,9 @@ pub struct SpecFile {
     pub example_imports: HashMap<String, String>,
     /// Where the files this page includes may be (`includes::included_files`).
     pub includes: Vec<String>,
+    /// The other repository the page's front matter says it was copied
+    /// from (`front_matter::copied_from`).
+    pub copied_from: Option<String>,
 }
 
 /// A heading and the slug anchors and clause ids are built from.

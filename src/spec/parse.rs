@@ -9,7 +9,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::directive::{parse_directives, Directive};
 use super::examples::declared_names;
-use super::history::{file_history, heading_history, introduces_old_names, mark_absent_names, mark_old_names};
+use super::history::{
+    file_history, heading_history, introduces_old_names, mark_absent_names, mark_old_names, mark_retired_row,
+};
 use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
@@ -37,7 +39,17 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
     }
     let Builder { sections, clauses, example_names, example_imports, .. } = builder;
     let includes = super::includes::included_files(path, &source);
-    SpecFile { path: path.to_string(), source, sections, clauses, example_names, example_imports, includes }
+    let copied_from = super::front_matter::copied_from(&source, repository);
+    SpecFile {
+        path: path.to_string(),
+        source,
+        sections,
+        clauses,
+        example_names,
+        example_imports,
+        includes,
+        copied_from,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -456,6 +468,9 @@ impl<'a> Builder<'a> {
             let text = self.source.get(open.start..end).unwrap_or("");
             mark_old_names(text, open.start, &mut references);
             mark_absent_names(text, open.start, &mut references);
+            if kind == ClauseKind::Row {
+                mark_retired_row(text, open.start, &mut references);
+            }
         }
         // The item's first name is the old one: "`stop_all()`: call `halt_all()` instead."
         if kind == ClauseKind::Item && self.old_name_lists.last() == Some(&true) {
@@ -649,6 +664,42 @@ Second section with the same title.
     }
 
     #[test]
+    fn removal_phrases_mark_the_names_they_close() {
+        let text = "The `LogMask` object replaces v1's `HttpLogModifier` interface.\n\n\
+                    `JsObject.RESET_LIST` / `clearEngineState()` are gone.\n\n\
+                    The previous `wireErrors` rituals are replaced.\n\n\
+                    `a_one()`, `b_two()` and `c_three()` were dropped.\n\n\
+                    Call `keep_it()` first; `d_four()` is removed.\n\n\
+                    Python's `asyncio_run` runs it.\n\n\
+                    `with_labs()` and `with_plugins()` are deprecated.\n";
+        let spec = parse("README.md", text.to_string(), None);
+        let marks: Vec<Vec<bool>> =
+            spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
+        assert_eq!(
+            marks,
+            [
+                vec![false, true],
+                vec![true, true],
+                vec![true],
+                vec![true, true, true],
+                vec![false, true],
+                vec![false],
+                vec![false, true]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_row_whose_cell_says_removed_is_history() {
+        let text = "| v1 | v2 |\n| --- | --- |\n| `@AutoDef`, Plugin | Removed |\n\
+                    | `TargetDriver` interface | Replaced by `DriverProvider` |\n| `start_all()` | Kept as is |\n";
+        let spec = parse("README.md", text.to_string(), None);
+        let marks: Vec<Vec<bool>> =
+            spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
+        assert_eq!(marks, [vec![true], vec![true, false], vec![false]]);
+    }
+
+    #[test]
     fn history_is_recognised() {
         let text =
             "# API\n\n`load()` reads the file.\n\n## v2.1.0\n\nAdds `load()`.\n\n## 1.4 (2024-05-01)\n\nFixes.\n\n\
@@ -694,6 +745,10 @@ Second section with the same title.
             ("docs/auto-upgrade-strategy.md", false),
             ("docs/development/gateway_v2_migration_guide.md", true),
             ("docs/data-migrations.md", false),
+            ("docs/1.getting-started/18.upgrade.md", true),
+            ("docs/7.migration/2.configuration.md", true),
+            ("docs/2.guide/3.hooks.md", false),
+            ("docs/migration/README.md", true),
             ("docs/guide.md", false),
             ("specs/changelog.md", false),
         ] {

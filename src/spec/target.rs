@@ -106,9 +106,14 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
         (path, fragment)
     } else {
         let (path, fragment) = split_fragment(destination);
-        (fallbacks, site_fallbacks) = (root_fallbacks(path, spec_path), site_only_fallbacks(path, spec_path));
-        let base = if path.starts_with('/') { "" } else { parent(spec_path) };
-        (join(base, path)?, fragment)
+        if let Some(inside) = path.strip_prefix("@/") {
+            // Zola's internal link: a file under the site's `content/`.
+            (join(content_folder(spec_path), inside)?, fragment)
+        } else {
+            (fallbacks, site_fallbacks) = (root_fallbacks(path, spec_path), site_only_fallbacks(path, spec_path));
+            let base = if path.starts_with('/') { "" } else { parent(spec_path) };
+            (join(base, path)?, fragment)
+        }
     };
     let last = path.rsplit('/').next().unwrap_or("");
     let extension = last.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
@@ -128,6 +133,14 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
         site_fallbacks,
         git_ref,
     })
+}
+
+/// The `content/` folder a Zola page sits in (`docs/content` for
+/// `docs/content/guide/a.md`, the outermost one for
+/// `docs/content/documentation/content/a.md`), where its `@/` links start;
+/// `content` at the root for a page outside one.
+fn content_folder(spec_path: &str) -> &str {
+    ancestors(spec_path).filter(|dir| dir.rsplit('/').next() == Some("content")).last().unwrap_or("content")
 }
 
 /// A root-relative path under any folder above the page.
@@ -321,6 +334,17 @@ mod tests {
         assert_eq!(resolve("./retry%20policy.md").unwrap().path, "docs/design/retry policy.md");
         assert_eq!(resolve("../../../outside.rs"), None);
         assert_eq!(resolve("/intro.md").unwrap().fallbacks, ["docs/design/intro.md", "docs/intro.md"]);
+    }
+
+    #[test]
+    fn zola_internal_links_start_at_the_content_folder() {
+        let link = repo_path("@/guide/install.md#binaries", "site/content/blog/news.md", None).unwrap();
+        assert_eq!(link.path, "site/content/guide/install.md");
+        assert_eq!(link.fragment, Some(Fragment::Heading { anchor: "binaries".into() }));
+        assert_eq!(repo_path("@/about.md", "README.md", None).unwrap().path, "content/about.md");
+        let nested = repo_path("@/docs/content/page.md", "site/content/docs/content/overview.md", None).unwrap();
+        assert_eq!(nested.path, "site/content/docs/content/page.md");
+        assert_eq!(repo_path("@/../../x.md", "content/a.md", None), None);
     }
 
     #[test]
