@@ -77,11 +77,12 @@ fn detected_specs(directory: &Path) -> Vec<String> {
             globs.push(format!("{dir}/**/*.mdx"));
         }
     }
-    // mdBook keeps a book's pages in `src/` beside its `book.toml`.
-    for book in books(directory) {
-        let glob = format!("{book}/src/**/*.md");
-        if !globs.contains(&glob) && !DOC_DIRECTORIES.iter().any(|dir| book.starts_with(dir)) {
+    for pages in site_page_folders(directory) {
+        let glob = format!("{pages}/**/*.md");
+        let covered = DOC_DIRECTORIES.iter().any(|dir| pages == *dir || pages.starts_with(&format!("{dir}/")));
+        if !globs.contains(&glob) && !covered {
             globs.push(glob);
+            globs.push(format!("{pages}/**/*.mdx"));
         }
     }
     globs.push("*.md".to_string());
@@ -92,20 +93,38 @@ fn detected_specs(directory: &Path) -> Vec<String> {
     globs
 }
 
-/// Directories (relative, `/`-separated) holding an mdBook `book.toml`.
-fn books(directory: &Path) -> Vec<String> {
+/// A site generator's configuration file, and the folder beside it that
+/// holds the site's pages: mdBook's `src/`, Hugo's `content/`, mkdocs's
+/// `docs/`.
+const SITE_PAGE_FOLDERS: &[(&str, &str)] = &[
+    ("book.toml", "src"),
+    ("hugo.toml", "content"),
+    ("hugo.yaml", "content"),
+    ("hugo.yml", "content"),
+    ("hugo.json", "content"),
+    ("mkdocs.yml", "docs"),
+    ("mkdocs.yaml", "docs"),
+];
+
+/// Folders (relative, `/`-separated) of the pages of sites configured
+/// below the root (`www/content` beside `www/hugo.yaml`, `guide/src`
+/// beside `guide/book.toml`), up to three folders deep.
+fn site_page_folders(directory: &Path) -> Vec<String> {
     let mut found: Vec<String> = ignore::WalkBuilder::new(directory)
         .max_depth(Some(3))
         .build()
         .flatten()
-        .filter(|entry| entry.file_name() == "book.toml")
         .filter_map(|entry| {
+            let name = entry.file_name().to_str()?;
+            let (_, pages) = SITE_PAGE_FOLDERS.iter().find(|(config, _)| *config == name)?;
             let parent = entry.path().parent()?.strip_prefix(directory).ok()?;
             let relative = parent.to_string_lossy().replace('\\', "/");
-            (!relative.is_empty()).then_some(relative)
+            let folder = if relative.is_empty() { pages.to_string() } else { format!("{relative}/{pages}") };
+            directory.join(&folder).is_dir().then_some(folder)
         })
         .collect();
     found.sort();
+    found.dedup();
     found
 }
 

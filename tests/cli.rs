@@ -244,11 +244,13 @@ fn init_writes_detected_config_once() {
         ("crates/core/README.md", "# Core\n"),
         ("guide/book.toml", "[book]\n"),
         ("guide/src/intro.md", "# Intro\n"),
+        ("www/hugo.yaml", "title: Demo\n"),
+        ("www/content/install.md", "# Install\n"),
         ("vendor/dep.go", "package dep\n"),
     ]);
     driftcheck(dir.path()).arg("init").assert().code(0);
     let text = fs::read_to_string(dir.path().join("driftcheck.toml")).expect("config");
-    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"guide/**/*.md\", \"guide/**/*.mdx\", \"*.md\", \"**/README.md\"]";
+    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"guide/**/*.md\", \"guide/**/*.mdx\", \"www/content/**/*.md\", \"www/content/**/*.mdx\", \"*.md\", \"**/README.md\"]";
     assert!(text.contains(specs), "{text}");
     assert!(text.contains("code = [\"**\"]"), "{text}");
     assert!(text.contains("ignore = [\"vendor/**\"]"), "{text}");
