@@ -447,7 +447,8 @@ impl<'w> CodeIndex<'w> {
             .filter(|id| tests_count || !in_tests(id))
             .min_by_key(|id| (in_tests(id), *id))?;
         let symbol = self.symbol(best);
-        Some(NearName { symbol: symbol.display.clone(), form: NearForm::of(name, &symbol.name) })
+        let (form, member) = (NearForm::of(name, &symbol.name), symbol.qualified.len() > 1);
+        Some(NearName { symbol: symbol.display.clone(), form, member })
     }
 
     /// True when so few of this code base's definitions are written in
@@ -596,6 +597,8 @@ pub struct NearName {
     /// The defined name, qualified as the code writes it.
     pub symbol: String,
     pub form: NearForm,
+    /// The name is a member of a type or an enum, not a top-level item.
+    pub member: bool,
 }
 
 /// How a near name differs from the missing one. Prose puts names in the
@@ -611,6 +614,10 @@ pub enum NearForm {
     /// One letter added, dropped, changed or swapped, inner plurals
     /// (`idsMap` / `idMap`) included.
     Spelling,
+    /// Another letter case of a member of a type the reference does not
+    /// name (`userName` / `MigrateParams.username`): APIs spell such words
+    /// both ways, so it says no more than a plural.
+    CaseOfMember,
 }
 
 impl NearForm {
@@ -620,6 +627,7 @@ impl NearForm {
             NearForm::Case => "another letter case",
             NearForm::Plural => "a plural",
             NearForm::Spelling => "one letter apart",
+            NearForm::CaseOfMember => "another letter case of a member of another type",
         }
     }
 

@@ -849,6 +849,16 @@ fn a_members_deletion_speaks_only_from_its_owners_file() {
 }
 
 #[test]
+fn another_case_of_a_member_the_doc_does_not_qualify_is_only_a_warning() {
+    let readme = "# Login\n\nSet `userName`, or `Params::userName` on the params.\n";
+    let dir = repo(&[("src/lib.rs", "pub struct Params {\n    pub username: String,\n}\n"), ("README.md", readme)]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["userName", "Params::userName"]);
+    assert_eq!(field(&report, "severity"), ["warning", "error"], "{report}");
+    assert_eq!(report["findings"][0]["evidence"][0]["form"], "case-of-member");
+}
+
+#[test]
 fn a_plural_near_miss_is_a_warning_and_a_misspelling_an_error() {
     let readme = "# Tokens\n\nCall `read_tokens()` or `read_tokn()` to read them.\n";
     let dir = repo(&[("src/lib.rs", "pub fn read_token() {}\n"), ("README.md", readme)]);

@@ -53,7 +53,7 @@ impl Clue {
             Clue::OwnQualifier { .. } => 0.35,
             // Enough for an error alone, except a plural: prose writes
             // `read_tokens` of data as often as it misnames `read_token`.
-            Clue::NearMiss { form: NearForm::Plural, .. } => 0.2,
+            Clue::NearMiss { form: NearForm::Plural | NearForm::CaseOfMember, .. } => 0.2,
             Clue::NearMiss { .. } => 0.3,
             Clue::RemovedUnmentioned { .. } => 0.0,
             Clue::Gate { refutes: false, .. } => -0.3,
@@ -120,10 +120,14 @@ mod tests {
     #[test]
     fn evidence_decides_the_severity() {
         let refuted = Clue::Gate { gate: "imported-elsewhere", reason: "imported from `other`".into(), refutes: true };
-        let cases: [(Vec<Clue>, Severity); 8] = [
+        let cases: [(Vec<Clue>, Severity); 9] = [
             (vec![removed()], Severity::Error),
             (vec![Clue::NearMiss { symbol: "retry_count".into(), form: NearForm::Spelling }], Severity::Error),
             (vec![Clue::NearMiss { symbol: "retries".into(), form: NearForm::Plural }], Severity::Warning),
+            (
+                vec![Clue::NearMiss { symbol: "Params.username".into(), form: NearForm::CaseOfMember }],
+                Severity::Warning,
+            ),
             (vec![Clue::OwnQualifier { qualifier: "Queue".into() }], Severity::Error),
             (vec![], Severity::Warning),
             (vec![removed(), against()], Severity::Warning),

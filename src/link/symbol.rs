@@ -3,7 +3,7 @@
 
 use super::{Clue, Evidence, Problem, Resolution, Target};
 use crate::code::SymbolKind;
-use crate::index::CodeIndex;
+use crate::index::{CodeIndex, NearForm};
 use crate::lock::Lock;
 use crate::spec::{Clause, Reference, ReferenceKind};
 
@@ -231,7 +231,9 @@ fn support(
         let near_owner = owner.last().filter(|_| own_owner).map(String::as_str);
         // Test code is what a doc kept with the tests describes.
         if let Some(near) = index.near_miss(name, near_owner, doc_in_tests) {
-            clues.push(Clue::NearMiss { symbol: near.symbol, form: near.form });
+            let unqualified_member = owner.is_empty() && near.member && near.form == NearForm::Case;
+            let form = if unqualified_member { NearForm::CaseOfMember } else { near.form };
+            clues.push(Clue::NearMiss { symbol: near.symbol, form });
         }
     }
     // `RFuture.cancel()` where our `RFuture` extends the standard `Future`:
