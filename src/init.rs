@@ -80,9 +80,9 @@ fn detected_specs(directory: &Path) -> Vec<String> {
     for pages in site_page_folders(directory) {
         let glob = format!("{pages}/**/*.md");
         let covered = DOC_DIRECTORIES.iter().any(|dir| pages == *dir || pages.starts_with(&format!("{dir}/")));
+        // mdBook, Hugo and mkdocs write their pages in markdown, not MDX.
         if !globs.contains(&glob) && !covered {
             globs.push(glob);
-            globs.push(format!("{pages}/**/*.mdx"));
         }
     }
     globs.push("*.md".to_string());
@@ -102,13 +102,17 @@ const SITE_PAGE_FOLDERS: &[(&str, &str)] = &[
     ("hugo.yaml", "content"),
     ("hugo.yml", "content"),
     ("hugo.json", "content"),
+    // Hugo's older name, and Zola's: only with a `content/` beside it.
+    ("config.toml", "content"),
+    ("config.yaml", "content"),
     ("mkdocs.yml", "docs"),
     ("mkdocs.yaml", "docs"),
 ];
 
 /// Folders (relative, `/`-separated) of the pages of sites configured
 /// below the root (`www/content` beside `www/hugo.yaml`, `guide/src`
-/// beside `guide/book.toml`), up to three folders deep.
+/// beside `guide/book.toml`), with the configuration at most two folders
+/// deep.
 fn site_page_folders(directory: &Path) -> Vec<String> {
     let mut found: Vec<String> = ignore::WalkBuilder::new(directory)
         .max_depth(Some(3))

@@ -250,7 +250,7 @@ fn init_writes_detected_config_once() {
     ]);
     driftcheck(dir.path()).arg("init").assert().code(0);
     let text = fs::read_to_string(dir.path().join("driftcheck.toml")).expect("config");
-    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"guide/**/*.md\", \"guide/**/*.mdx\", \"www/content/**/*.md\", \"www/content/**/*.mdx\", \"*.md\", \"**/README.md\"]";
+    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"guide/**/*.md\", \"guide/**/*.mdx\", \"www/content/**/*.md\", \"*.md\", \"**/README.md\"]";
     assert!(text.contains(specs), "{text}");
     assert!(text.contains("code = [\"**\"]"), "{text}");
     assert!(text.contains("ignore = [\"vendor/**\"]"), "{text}");
@@ -846,6 +846,23 @@ fn a_members_deletion_speaks_only_from_its_owners_file() {
     };
     assert_eq!(kinds(0), ["own-qualifier"], "secret_name left another type's file: {report}");
     assert_eq!(kinds(1), ["removed", "own-qualifier"], "{report}");
+}
+
+#[test]
+fn a_go_method_deleted_from_another_file_of_the_package_was_its_types() {
+    let server = "package web\n\ntype Server struct {\n\tAddr string\n}\n";
+    let handlers = "package web\n\nfunc (s *Server) Start() error {\n\treturn nil\n}\n";
+    let dir =
+        repo(&[("web/server.go", server), ("web/handlers.go", handlers), ("README.md", "Call `Server.Start()`.\n")]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "server"]);
+    write(dir.path(), "web/handlers.go", "package web\n\nfunc (s *Server) Run() error {\n\treturn nil\n}\n");
+    git(&["commit", "-qam", "rename Start"]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(report["findings"][0]["evidence"][0]["kind"], "removed", "{report}");
+    assert_eq!(report["findings"][0]["severity"], "error");
 }
 
 #[test]

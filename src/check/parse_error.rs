@@ -145,7 +145,7 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
     ("rust qualified paths with a turbofish (`<Map::<K, V> as Trait>::f`)", RUST, |line| {
         line.contains(" as ")
             && line.match_indices("::<").any(|(at, _)| {
-                let path = line[..at].rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).next();
+                let path = line[..at].rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).next();
                 let start = at - path.map_or(0, str::len);
                 line[..start].ends_with('<')
             })
@@ -155,12 +155,19 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         line.match_indices("new(").any(|(at, _)| {
             let word = line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
             !word && go_new_takes_value(&line[at + 4..])
-        })
+        }) && balanced(line)
     }),
     // Java 21: `case Shape.Circle(double r) ->`, `o instanceof Point(int x, int y)`.
     ("java record patterns", JAVA, |line| {
         let trimmed = line.trim_start();
-        let case = trimmed.starts_with("case ") && trimmed.contains('(') && trimmed.contains("->");
+        // `case Circle(double r) ->`: a type and a name inside the parentheses.
+        let case = trimmed.strip_prefix("case ").and_then(|rest| rest.split_once("->")).is_some_and(|(pattern, _)| {
+            pattern.split_once('(').is_some_and(|(_, inside)| {
+                let mut words = inside.split_whitespace();
+                let typed = words.next().is_some_and(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
+                typed && words.next().is_some_and(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+            })
+        });
         let instance = line.split_once("instanceof ").is_some_and(|(_, rest)| {
             rest.split_once('(').is_some_and(|(name, _)| {
                 !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
@@ -169,9 +176,31 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         case || instance
     }),
     ("typescript `import('x').Type` in a type", TS, |line| {
-        line.match_indices("import(").any(|(at, _)| line[..at].trim_end().ends_with([':', '|', '<', '&']))
+        line.match_indices("import(").any(|(at, _)| {
+            let in_type = line[..at].trim_end().ends_with([':', '|', '<', '&']);
+            let rest = &line[at + 7..];
+            let module = rest.strip_prefix(['\'', '"']).and_then(|r| r.find(['\'', '"']).map(|end| &r[end + 1..]));
+            in_type && module.is_some_and(|after| after.starts_with(")."))
+        })
     }),
 ];
+
+/// Whether the line's parentheses pair up: a gap's valid code does, a line
+/// broken where it stands often does not.
+fn balanced(line: &str) -> bool {
+    let mut depth = 0i32;
+    for c in line.chars() {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
 
 /// Rust's primitive types, which the grammar does not expect as the name of
 /// a function or macro.
@@ -213,8 +242,8 @@ fn go_new_takes_value(rest: &str) -> bool {
 const AHEAD_GAPS: &[GrammarGap] = &[
     ("typescript generic call signatures in a type (`<T>(x: T): T`)", TS, |line| {
         let trimmed = line.trim_start();
-        trimmed.strip_prefix('<').and_then(|rest| rest.split_once(">(")).is_some_and(|(params, _)| {
-            params.split(',').all(|p| {
+        trimmed.strip_prefix('<').and_then(type_parameters).is_some_and(|params| {
+            params.iter().all(|p| {
                 p.split_whitespace().next().is_some_and(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_'))
             })
         })
@@ -222,6 +251,28 @@ const AHEAD_GAPS: &[GrammarGap] = &[
     // `<` alone, then type parameters a line each, then `>(props: …): T`.
     ("typescript generic call signatures over several lines", TS, |line| line.trim() == "<"),
 ];
+
+/// The type parameters of `T, U extends K<V> = W<X, Y>>(…`, split at the
+/// commas of the outer list, when `>(` closes it.
+fn type_parameters(rest: &str) -> Option<Vec<&str>> {
+    let (mut depth, mut start, mut params) = (0usize, 0, Vec::new());
+    for (at, c) in rest.char_indices() {
+        match c {
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' if depth == 0 => {
+                params.push(&rest[start..at]);
+                return rest[at + 1..].starts_with('(').then_some(params);
+            }
+            '>' | ')' | ']' | '}' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => {
+                params.push(&rest[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
 
 /// How many lines from the error an [`AHEAD_GAPS`] row is looked for on.
 const GAP_LINES: usize = 3;
@@ -298,6 +349,7 @@ mod tests {
             ("java", "            case TestEvent.FeatureStart(Feature feature) -> {"),
             ("java", "        if (o instanceof Point(int x, int y)) {"),
             ("typescript", "export function f (h: string): import('vue').Ref<string> {"),
+            ("typescript", "  <ResT = FResT, PickKeys extends KeysOf<DataT> = KeysOf<DataT>, D = F<A, B>>("),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
@@ -339,6 +391,10 @@ mod tests {
             ("go", "\tp := new(map[string]func(int) error)"),
             ("go", "\tp := renew(1)"),
             ("java", "            case FEATURE_START -> {"),
+            ("java", "            case Done -> handle(event);"),
+            ("go", "\tx := new(a + b)("),
+            ("typescript", "let a: import( = 1"),
+            ("rust", "let m = <Ä::<K> as T>::f é"),
             ("typescript", "const m = await import('vue');"),
             ("rust", "type Alias = ;"),
             ("rust", "let x = {"),

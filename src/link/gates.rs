@@ -42,10 +42,10 @@ pub enum Effect {
     /// speaks for, and is outweighed by any evidence that it is ours.
     Doubt,
     /// History's word that the name was never ours: lowers a candidate as
-    /// much as a refutation unless strong evidence (removed, a near miss, our
-    /// own import) speaks for it. A qualifier of ours alone does not outweigh it: our type
-    /// never had the member, so the doc means another type of that name,
-    /// an inherited member or code not written here.
+    /// much as a refutation unless strong evidence (removed, a near miss,
+    /// our own import) speaks for it. A qualifier of ours alone does not
+    /// outweigh it: our type never had the member, so the doc means another
+    /// type of that name, an inherited member or code not written here.
     Unproven,
 }
 
@@ -119,8 +119,11 @@ pub static GATES: &[Gate] = &[
         name: "history-phrase",
         effect: Effect::History,
         applies: Applies::Symbols,
-        summary: "a phrase such as \"was renamed\", \"formerly\" or \"no longer exists\" names it as an old name",
-        test: |c| c.reference.historical.then(|| "named as an old name (\"was renamed\", \"formerly\", …)".into()),
+        summary: "a phrase such as \"was renamed\", \"formerly\" or \"are gone\", or a table row's \"Removed\", names it as an old name",
+        test: |c| {
+            let why = "a phrase such as \"was renamed\" or \"formerly\", or a table row's \"Removed\"";
+            c.reference.historical.then(|| format!("named as an old name ({why})"))
+        },
     },
     Gate {
         name: "stated-absent",
@@ -228,6 +231,12 @@ pub static GATES: &[Gate] = &[
             let history = c.evidence.removed;
             let enough = history.complete && history.changing >= NEVER_DEFINED_MIN_COMMITS;
             let removed_unmentioned = c.segments.iter().any(|s| c.evidence.unmentioned.contains(s));
+            // A name history did define (as a member of another type, say)
+            // was not "never defined".
+            let defined_once = c.name().is_some_and(|name| history.names.contains_key(name));
+            if defined_once && !removed_unmentioned {
+                return None;
+            }
             let how = if removed_unmentioned { "while a doc mentioned it" } else { "ever" };
             enough.then(|| format!("none of the {} commits that changed this code {how} defined it", history.changing))
         },
@@ -628,7 +637,8 @@ mod tests {
     fn reason(gate: &str, markdown: &str, reference: &str) -> Option<String> {
         let files = code();
         let index = CodeIndex::new(&files);
-        let spec = crate::spec::parse("docs/guide.md", markdown.to_string(), None);
+        let ours = crate::spec::RepoSlug::parse("https://github.com/acme/netkit");
+        let spec = crate::spec::parse("docs/guide.md", markdown.to_string(), ours.as_ref());
         let removed = Removed::default();
         let manifests = manifests();
         let enabled = |_: &str| true;
@@ -663,8 +673,10 @@ mod tests {
         ("stated-absent", "There is now a `flush_all()` helper.\n", "flush_all()", false),
         ("stated-absent", "There is no limit; `flush_all()` drains it.\n", "flush_all()", false),
         ("stated-absent", "Write `Prerelease`, not `PreRelease`.\n", "PreRelease", true),
+        ("stated-absent", "In code: use the `Prerelease` type, not `PreRelease`.\n", "PreRelease", true),
         ("stated-absent", "Call `load()` instead of `read_all()`.\n", "read_all()", true),
-        ("stated-absent", "It returns a list, not only `read_all()`.\n", "read_all()", false),
+        ("stated-absent", "Use a list, not only `read_all()`.\n", "read_all()", false),
+        ("stated-absent", "It returns `None` instead of `Error::NotFound`.\n", "Error::NotFound", false),
         ("still-used", "Uses a `HashMap` inside.\n", "HashMap", true),
         ("still-used", "Set `app_token` first.\n", "app_token", true),
         ("still-used", "Call `Client::retries_left`.\n", "Client::retries_left", false),
@@ -830,6 +842,11 @@ mod tests {
             let never = never_defined("Call `gone_away()`.\n", &["gone_away"], &removed, &[]);
             assert_eq!(never, doubted, "{commits} commits, complete: {complete}");
         }
+        let mut removed = Removed { commits: 500, changing: 500, complete: true, ..Removed::default() };
+        let removal = crate::history::Removal { commit: None, path: "src/other.rs".into() };
+        removed.names.insert("gone_away".into(), removal);
+        let defined_once = never_defined("Call `Queue.gone_away()`.\n", &["Queue", "gone_away"], &removed, &[]);
+        assert!(!defined_once, "history defined it, as another type's member");
     }
 
     #[test]

@@ -508,16 +508,17 @@ fn has_site_front_matter(source: &str) -> bool {
     crate::spec::front_matter::entries(source).any(|(key, _)| SITE_FRONT_MATTER.contains(&key))
 }
 
-/// `docs/1.getting-started/04.views.md`: a folder or page named with the
-/// order a doc site (Nuxt Content) sorts it by, which only that site reads.
+/// `docs/1.getting-started/04.views.md`: folders and pages named with the
+/// order a doc site (Nuxt Content) sorts them by, which only that site
+/// reads; two of them, so that a version folder (`docs/2.x/`) is not one.
 fn has_order_prefix(path: &str) -> bool {
-    path.split('/').any(|part| {
+    let ordered = |part: &&str| {
         part.split_once('.').is_some_and(|(order, rest)| {
-            !order.is_empty()
-                && order.bytes().all(|b| b.is_ascii_digit())
-                && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+            let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+            !order.is_empty() && order.bytes().all(|b| b.is_ascii_digit()) && letters >= 2
         })
-    })
+    };
+    path.split('/').filter(ordered).count() >= 2
 }
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
@@ -629,7 +630,9 @@ mod tests {
         assert!(!has_site_front_matter("---\ntitle: A\n---\nid: not front matter\n"));
         assert!(!has_site_front_matter("# A\n\nid: 3\n"));
         assert!(has_order_prefix("docs/1.getting-started/04.views.md"));
-        assert!(has_order_prefix("docs/7.migration/index.md"));
+        assert!(has_order_prefix("docs/7.migration/2.server.md"));
+        assert!(!has_order_prefix("docs/7.migration/index.md"));
+        assert!(!has_order_prefix("docs/2.x/3.x/install.md"));
         assert!(!has_order_prefix("docs/v1.2.md"));
         assert!(!has_order_prefix("docs/1.2.md"));
     }

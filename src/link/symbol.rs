@@ -251,12 +251,16 @@ fn support(
 }
 
 /// Whether a member deleted from `path` may have been `owner`'s: the file
-/// defines the owner type, is named after the owner or lies in its folder
-/// (`pkg/tls/config.go` for `tls`), or is gone, so the owner may have lived
-/// there.
+/// defines the owner type or, in Go, where a package's methods may be in
+/// any of its files, lies in the same folder (`handlers.go` beside
+/// `server.go`); the file is named after the owner or lies in a folder of
+/// its name (`pkg/tls/config.go` for `tls`); or the file is gone, so the
+/// owner may have lived there.
 fn removal_of_owner(owner: &[String], scope: Option<&str>, path: &str, index: &CodeIndex) -> bool {
     let Some(last) = owner.last() else { return true };
-    let defines_owner = || index.owner_types(owner, scope).iter().any(|id| index.symbol(*id).path == path);
+    let folder = |file: &str| file.rsplit_once('/').map_or("", |(folder, _)| folder).to_string();
+    let same_place = |file: &str| file == path || path.ends_with(".go") && folder(file) == folder(path);
+    let defines_owner = || index.owner_types(owner, scope).iter().any(|id| same_place(&index.symbol(*id).path));
     let named_after = || {
         path.split('/').map(|part| part.split('.').next().unwrap_or(part)).any(|part| part.eq_ignore_ascii_case(last))
     };

@@ -25,14 +25,39 @@ pub fn entries(source: &str) -> impl Iterator<Item = (&str, &str)> {
 /// Front-matter keys that say which repository a page is about.
 const SOURCE_REPOSITORY_KEYS: &[&str] = &["repository", "repo"];
 
-/// The repository a page says it was copied from, when that is not this
+/// The tables of TOML front matter a page's own keys stand in: the top and
+/// Zola's `[extra]`; not a list of showcased projects further down.
+const PAGE_TABLES: &[&str] = &["", "extra"];
+
+/// The repository a page says it was copied from, when that is another
 /// one: a theme gallery's copy of each theme's README
 /// (`repository = "https://codeberg.org/a/zola-theme"`) links into the
-/// theme's files and names its settings, not ours.
+/// theme's files and names its settings, not ours. Unknown without our own
+/// repository, and never a fork of ours (the same repository name).
 pub fn copied_from(source: &str, ours: Option<&RepoSlug>) -> Option<String> {
-    entries(source).find_map(|(key, value)| {
+    let ours = ours?;
+    let name = |slug: &RepoSlug| slug.as_str().rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    page_keys(source).find_map(|(key, value)| {
         let slug = RepoSlug::parse(value).filter(|_| SOURCE_REPOSITORY_KEYS.contains(&key))?;
-        (Some(&slug) != ours).then(|| value.to_string())
+        (name(&slug) != name(ours)).then(|| value.to_string())
+    })
+}
+
+/// The page's own front-matter keys: unindented YAML keys, and TOML keys at
+/// the top or in `[extra]`.
+fn page_keys(source: &str) -> impl Iterator<Item = (&str, &str)> {
+    let source = source.trim_start_matches(['\n', '\r']);
+    let toml = source.starts_with("+++");
+    let mut table = String::new();
+    let lines = source.lines().skip(1).take_while(|line| !matches!(line.trim_end(), "---" | "+++"));
+    lines.filter_map(move |line| {
+        if let Some(name) = line.trim().strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+            table = name.trim().to_string();
+            return None;
+        }
+        let page_level = if toml { PAGE_TABLES.contains(&table.as_str()) } else { !line.starts_with([' ', '\t']) };
+        let (key, value) = line.split_once(if toml { '=' } else { ':' })?;
+        page_level.then(|| (key.trim(), value.trim().trim_matches(['"', '\''])))
     })
 }
 
@@ -59,6 +84,13 @@ mod tests {
         );
         let own = "---\nrepo: https://github.com/getzola/zola\n---\n";
         assert_eq!(copied_from(own, ours.as_ref()), None);
+        let fork = "---\nrepo: https://github.com/someone/zola\n---\n";
+        assert_eq!(copied_from(fork, ours.as_ref()), None, "a fork of ours");
+        assert_eq!(copied_from(theme, None), None, "without our own repository nothing is known");
+        let showcase = "+++\n[[extra.showcase]]\nrepository = \"https://github.com/a/site\"\n+++\n";
+        assert_eq!(copied_from(showcase, ours.as_ref()), None);
+        let nested = "---\nprojects:\n  repo: https://github.com/a/b\n---\n";
+        assert_eq!(copied_from(nested, ours.as_ref()), None);
         let homepage = "+++\n[extra]\nhomepage = \"https://codeberg.org/a/b\"\n+++\n";
         assert_eq!(copied_from(homepage, ours.as_ref()), None);
         assert_eq!(copied_from("Set `repository = \"https://x.org/a/b\"`.\n", ours.as_ref()), None);

@@ -22,17 +22,15 @@ const OLD_NAME_FOLLOWS: &[&str] = &[
     "or earlier",
     "and older",
     "and earlier",
-    // "replaces v1's `HttpLogModifier`".
-    "'s",
-    "’s",
-    "the previous",
-    "the former",
-    "the historical",
-    "replaces",
 ];
 
-/// Phrases of [`OLD_NAME_FOLLOWS`] that bound a version, and only count
-/// after one.
+/// Phrases right before an old name, with at most one word between:
+/// "replaces v1's `HttpLogModifier`", "the previous `wireErrors`"; not "the
+/// previous state, then `commit_all()`".
+const OLD_NAME_JUST_FOLLOWS: &[&str] = &["'s", "’s", "the previous", "the former", "the historical", "replaces"];
+
+/// Phrases before an old name that bound a version, and only count after
+/// one.
 const VERSION_BOUNDS: &[&str] = &["or older", "or earlier", "and older", "and earlier", "'s", "’s"];
 
 /// True when the words right before end in a version: "Mocha 11", "v2.3",
@@ -70,17 +68,19 @@ const OLD_NAME_PRECEDES: &[&str] = &[
     "is obsolete",
     "is superseded",
     "was superseded",
-    "is gone",
-    "are gone",
-    "is dropped",
-    "are dropped",
     "was dropped",
     "were dropped",
     "has been dropped",
     "have been dropped",
-    "is removed",
-    "are removed",
 ];
+
+/// A state, said right after the name: "`clearEngineState()` is gone".
+/// Only right after it, and not in a clause of time or condition ("when
+/// the `LockGuard` is dropped", "after `evict()` the entry is removed").
+const OLD_NAME_STATE: &[&str] = &["is gone", "are gone", "is dropped", "are dropped", "is removed", "are removed"];
+
+/// Words that make what follows a time or a condition, not a statement.
+const TIME_OR_CONDITION: &[&str] = &["when", "whenever", "once", "after", "if", "until", "before", "unless", "while"];
 
 /// What may stand between names a phrase is about together:
 /// "`RESET_LIST` / `clearState()` are gone", "`a`, `b` and `c` were removed".
@@ -137,7 +137,9 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
         .collect();
     spans.sort_by_key(|(_, start)| *start);
     let ends: Vec<usize> = references.iter().map(|r| r.bytes.end.saturating_sub(offset)).collect();
-    for phrase in OLD_NAME_FOLLOWS {
+    let mut old = Vec::new();
+    let follows = OLD_NAME_FOLLOWS.iter().map(|p| (p, false)).chain(OLD_NAME_JUST_FOLLOWS.iter().map(|p| (p, true)));
+    for (phrase, adjacent) in follows {
         for (found, _) in lower.match_indices(phrase) {
             // "Mocha 11 or older", not "30 days or older": a version bound.
             if VERSION_BOUNDS.contains(phrase) && !names_a_version(&lower[..found]) {
@@ -145,17 +147,21 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
             }
             let end = at[found + phrase.len()];
             let next = spans.iter().filter(|(_, s)| *s >= end && s - end <= PHRASE_REACH).min_by_key(|(_, s)| *s);
-            if let Some(&(index, _)) = next {
-                references[index].historical = true;
+            let close = |start: usize| !adjacent || text.get(end..start).is_some_and(at_most_one_word);
+            if let Some(&(index, _)) = next.filter(|(_, start)| close(*start)) {
+                old.push(index);
             }
         }
     }
-    let mut old = Vec::new();
-    for phrase in OLD_NAME_PRECEDES {
+    let precedes = OLD_NAME_PRECEDES.iter().map(|p| (p, false)).chain(OLD_NAME_STATE.iter().map(|p| (p, true)));
+    for (phrase, state) in precedes {
         for (found, _) in lower.match_indices(phrase) {
             let at = at[found];
             let before = spans.iter().rposition(|(_, s)| *s < at && at - s <= PHRASE_REACH);
             let Some(mut position) = before else { continue };
+            if state && !stated_of(text, spans[position].1, ends[spans[position].0], at) {
+                continue;
+            }
             old.push(spans[position].0);
             // And the names listed with it: "`a` / `b` are gone". Not for
             // "deprecated", which says the names are still there.
@@ -174,19 +180,50 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
     }
 }
 
-/// What a table cell starts with when its row's names are retired: a
-/// compatibility table's "| `@AutoDef` | Removed |", "| `Target` | Replaced
-/// by `DriverProvider` |".
-const RETIRED_CELL_WORDS: &[&str] =
-    &["removed", "deprecated", "dropped", "replaced by", "renamed to", "no effect", "obsolete", "superseded by"];
+/// Text between a phrase and a name that keeps them together: at most one
+/// word, and no punctuation ("the previous default `x`").
+fn at_most_one_word(between: &str) -> bool {
+    let words = between.split_whitespace().count();
+    words <= 1 && !between.contains(|c: char| c.is_ascii_punctuation() && c != '`' && c != '*' && c != '_')
+}
+
+/// Whether a state phrase at `phrase` is said of the name spanning
+/// `start..end`: right after it, and not in a clause of time or condition.
+fn stated_of(text: &str, start: usize, end: usize, phrase: usize) -> bool {
+    let right_after = text.get(end..phrase).is_some_and(|between| between.trim().is_empty());
+    let lead = text.get(..start).unwrap_or("").rsplit(['.', ';', ':']).next().unwrap_or("").to_lowercase();
+    let condition = lead.split_whitespace().rev().take(4).any(|word| TIME_OR_CONDITION.contains(&word));
+    right_after && !condition
+}
+
+/// A table cell that is a retired status, all of it: "| `@AutoDef` |
+/// Removed |", "| `x` | Dropped in 2.0 |"; not a description that starts
+/// with the word ("Removed files are listed").
+const RETIRED_STATUS: &[&str] = &["removed", "dropped", "obsolete", "gone"];
+
+/// A cell that starts by naming the successor: "| `Target` | Replaced by
+/// `DriverProvider` |".
+const SUCCESSOR_STATUS: &[&str] = &["replaced by", "renamed to", "superseded by"];
+
+/// Whether a cell's words retire the names before it.
+fn retires(cell: &str) -> bool {
+    // Emphasis is not part of the words: "*Dropped* in 2.0".
+    let words = cell.replace('*', "").trim().trim_matches('_').trim().to_lowercase();
+    let status = |word: &&str| {
+        words.strip_prefix(*word).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.is_empty() || rest.starts_with("in ") || rest.starts_with("since ")
+        })
+    };
+    RETIRED_STATUS.iter().any(status) || SUCCESSOR_STATUS.iter().any(|word| words.starts_with(word))
+}
 
 /// Marks the names in the cells before a cell that says they are retired
 /// (the cell's own names, such as the replacement, are current).
 pub(super) fn mark_retired_row(text: &str, offset: usize, references: &mut [Reference]) {
     let mut cell_start = 0;
     for cell in text.split('|') {
-        let words = cell.trim().trim_matches(['*', '_']).to_lowercase();
-        if cell_start > 0 && RETIRED_CELL_WORDS.iter().any(|word| words.starts_with(word)) {
+        if cell_start > 0 && retires(cell) {
             for reference in references.iter_mut() {
                 let symbol = matches!(reference.kind, ReferenceKind::Symbol { .. });
                 if symbol && reference.bytes.start.saturating_sub(offset) < cell_start {
@@ -215,6 +252,22 @@ const ABSENT_NAME_FOLLOWS: &[&str] = &[
     ", not",
     "instead of",
 ];
+
+/// Phrases of [`ABSENT_NAME_FOLLOWS`] that set a name against another, and
+/// say it is not to be used only in an instruction ("use `A`, not `B`";
+/// not "returns `None` instead of `Error::NotFound`").
+const CONTRASTS: &[&str] = &[", not", "instead of"];
+
+/// Verbs an instruction about which name to write starts with.
+const NAMING_INSTRUCTIONS: &[&str] = &["use", "call", "write", "prefer", "spell", "say", "name", "pass", "import"];
+
+/// Whether the sentence around `before` (its text up to a phrase) is an
+/// instruction: "use `Prerelease`", "in which case: call `load()`".
+fn instruction(before: &str) -> bool {
+    let sentence = before.rsplit(['.', ';', ':', '!', '?', '\n']).next().unwrap_or(before);
+    let first = sentence.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '+' | '>'));
+    first.split_whitespace().next().is_some_and(|word| NAMING_INSTRUCTIONS.contains(&word))
+}
 
 /// The only words that may stand between an absence phrase and its name:
 /// "doesn't have a dedicated `X`"; any other ("there is no need to call
@@ -247,7 +300,11 @@ pub(super) fn mark_absent_names(text: &str, offset: usize, references: &mut [Ref
             let end = found + phrase.len();
             // Whole words: not "has now", "there is normally".
             let letter = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-            if letter(lower[..found].chars().next_back()) || letter(lower[end..].chars().next()) {
+            let punctuated = phrase.starts_with(',');
+            if !punctuated && letter(lower[..found].chars().next_back()) || letter(lower[end..].chars().next()) {
+                continue;
+            }
+            if CONTRASTS.contains(phrase) && !instruction(&lower[..found]) {
                 continue;
             }
             let next = references
@@ -376,16 +433,17 @@ pub(super) fn file_history(path: &str) -> Option<String> {
         return Some(format!("{file} is dated: a report or post about its day"));
     }
     // `docs/fr-FR/migrating-to-0.45.0/README.md`: a guide kept as a folder.
-    // `docs/7.migration/`: a folder of migration guides.
+    // `migrating-to-0.45.0/`; a bare `migration/` only in a site's order
+    // (`docs/7.migration/`), as a migrations library names its guide so.
     let migration = |d: &str| {
-        ["migrating", "migration", "upgrading", "upgrade"]
-            .iter()
-            .any(|m| d.strip_prefix(m).is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_'])))
+        let name = without_order_prefix(d);
+        let ordered = name.len() < d.len();
+        ["migrating", "migration", "upgrading", "upgrade"].iter().any(|m| {
+            name.strip_prefix(m).is_some_and(|rest| rest.starts_with(['-', '_']) || rest.is_empty() && ordered)
+        })
     };
-    let directory = directories
-        .split('/')
-        .map(without_order_prefix)
-        .find(|d| HISTORICAL_DIRECTORIES.contains(d) || migration(d))?;
+    let directory =
+        directories.split('/').find(|d| HISTORICAL_DIRECTORIES.contains(&without_order_prefix(d)) || migration(d))?;
     Some(format!("in {directory}/, which records history"))
 }
 

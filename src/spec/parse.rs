@@ -671,7 +671,11 @@ Second section with the same title.
                     `a_one()`, `b_two()` and `c_three()` were dropped.\n\n\
                     Call `keep_it()` first; `d_four()` is removed.\n\n\
                     Python's `asyncio_run` runs it.\n\n\
-                    `with_labs()` and `with_plugins()` are deprecated.\n";
+                    `with_labs()` and `with_plugins()` are deprecated.\n\n\
+                    When the `LockGuard` is dropped, the lock is released.\n\n\
+                    After `Cache::evict_one()` the entry is removed.\n\n\
+                    Call `undo_last()` to restore the previous state, then `commit_all()`.\n\n\
+                    `Config::load()` replaces the defaults with `Config::from_env()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
@@ -684,7 +688,11 @@ Second section with the same title.
                 vec![true, true, true],
                 vec![false, true],
                 vec![false],
-                vec![false, true]
+                vec![false, true],
+                vec![false],
+                vec![false],
+                vec![false, false],
+                vec![false, false]
             ]
         );
     }
@@ -692,11 +700,12 @@ Second section with the same title.
     #[test]
     fn a_table_row_whose_cell_says_removed_is_history() {
         let text = "| v1 | v2 |\n| --- | --- |\n| `@AutoDef`, Plugin | Removed |\n\
-                    | `TargetDriver` interface | Replaced by `DriverProvider` |\n| `start_all()` | Kept as is |\n";
+                    | `TargetDriver` interface | Replaced by `DriverProvider` |\n| `start_all()` | Kept as is |\n\
+                    | `dry_run_all` | Removed files are listed |\n| `old_knob` | *Dropped* in 2.0 |\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
-        assert_eq!(marks, [vec![true], vec![true, false], vec![false]]);
+        assert_eq!(marks, [vec![true], vec![true, false], vec![false], vec![false], vec![true]]);
     }
 
     #[test]
@@ -748,7 +757,7 @@ Second section with the same title.
             ("docs/1.getting-started/18.upgrade.md", true),
             ("docs/7.migration/2.configuration.md", true),
             ("docs/2.guide/3.hooks.md", false),
-            ("docs/migration/README.md", true),
+            ("docs/migration/writing.md", false),
             ("docs/guide.md", false),
             ("specs/changelog.md", false),
         ] {
