@@ -58,6 +58,13 @@ impl Workspace {
         let mut specs: Vec<SpecFile> =
             spec_sources.into_par_iter().map(|(path, text)| spec::parse(&path, text, repository.as_ref())).collect();
         retire_old_versions(&mut specs);
+        if repository.is_none() {
+            // Without a remote, the checkout's folder names the repository.
+            let folder = root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
+            for spec in &mut specs {
+                spec.copied_from = spec::front_matter::copied_from(&spec.source, folder.as_deref());
+            }
+        }
         if specs.is_empty() {
             let message =
                 format!("no spec files matched `specs` ({}) under {}", config.specs.join(", "), root.display());

@@ -866,6 +866,21 @@ fn a_go_method_deleted_from_another_file_of_the_package_was_its_types() {
 }
 
 #[test]
+fn a_page_copied_from_another_repository_links_into_that_one() {
+    let theme = "\n+++\ntitle = \"Daisy\"\n[extra]\nrepository = \"https://codeberg.org/a/zola-theme-daisy\"\n+++\n\nCopy [the config](theme.toml).\n";
+    let dir = repo(&[
+        ("content/themes/daisy/index.md", theme),
+        ("content/guide.md", "Copy [the config](theme.toml).\n"),
+        ("src/lib.rs", "pub fn run() {}\n"),
+    ]);
+    write(dir.path(), "driftcheck.toml", "specs = [\"content/**/*.md\"]\n");
+    let (_, report) = json(dir.path(), &[]);
+    let at = |f: &Value| f["spec"]["path"].as_str().unwrap_or("").to_string();
+    let found: Vec<String> = report["findings"].as_array().expect("findings").iter().map(at).collect();
+    assert_eq!(found, ["content/guide.md"], "the folder names our repository when no remote does: {report}");
+}
+
+#[test]
 fn another_case_of_a_member_the_doc_does_not_qualify_is_only_a_warning() {
     let readme = "# Login\n\nSet `userName`, or `Params::userName` on the params.\n";
     let dir = repo(&[("src/lib.rs", "pub struct Params {\n    pub username: String,\n}\n"), ("README.md", readme)]);

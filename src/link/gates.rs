@@ -226,19 +226,21 @@ pub static GATES: &[Gate] = &[
         name: "never-defined",
         effect: Effect::Unproven,
         applies: Applies::Symbols,
-        summary: "the repository's whole history (at least 50 commits) never defined the name while a doc mentioned it: drift is code that moved away from a doc, and this code never had it",
+        summary: "the repository's whole history (at least 50 commits) never defined the name where the doc puts it (or only before a doc mentioned it): drift is code that moved away from a doc, and this code never had it",
         test: |c| {
             let history = c.evidence.removed;
             let enough = history.complete && history.changing >= NEVER_DEFINED_MIN_COMMITS;
             let removed_unmentioned = c.segments.iter().any(|s| c.evidence.unmentioned.contains(s));
-            // A name history did define (as a member of another type, say)
-            // was not "never defined".
-            let defined_once = c.name().is_some_and(|name| history.names.contains_key(name));
-            if defined_once && !removed_unmentioned {
-                return None;
-            }
-            let how = if removed_unmentioned { "while a doc mentioned it" } else { "ever" };
-            enough.then(|| format!("none of the {} commits that changed this code {how} defined it", history.changing))
+            // History did define the name, but not where the doc puts it:
+            // as another type's member, or in an example elsewhere.
+            let defined_elsewhere = c.name().is_some_and(|name| history.names.contains_key(name));
+            let how = match c.owner() {
+                _ if removed_unmentioned => "while a doc mentioned it".to_string(),
+                [] if defined_elsewhere => "where this doc could mean it".to_string(),
+                owner if defined_elsewhere => format!("as a member of `{}`", owner.join(".")),
+                _ => "ever".to_string(),
+            };
+            enough.then(|| format!("none of the {} commits that changed this code defined it {how}", history.changing))
         },
     },
     Gate {
@@ -845,8 +847,8 @@ mod tests {
         let mut removed = Removed { commits: 500, changing: 500, complete: true, ..Removed::default() };
         let removal = crate::history::Removal { commit: None, path: "src/other.rs".into() };
         removed.names.insert("gone_away".into(), removal);
-        let defined_once = never_defined("Call `Queue.gone_away()`.\n", &["Queue", "gone_away"], &removed, &[]);
-        assert!(!defined_once, "history defined it, as another type's member");
+        let elsewhere = never_defined("Call `Queue.gone_away()`.\n", &["Queue", "gone_away"], &removed, &[]);
+        assert!(elsewhere, "history defined it only as another type's member, which is no evidence");
     }
 
     #[test]

@@ -32,14 +32,14 @@ const PAGE_TABLES: &[&str] = &["", "extra"];
 /// The repository a page says it was copied from, when that is another
 /// one: a theme gallery's copy of each theme's README
 /// (`repository = "https://codeberg.org/a/zola-theme"`) links into the
-/// theme's files and names its settings, not ours. Unknown without our own
-/// repository, and never a fork of ours (the same repository name).
-pub fn copied_from(source: &str, ours: Option<&RepoSlug>) -> Option<String> {
+/// theme's files and names its settings, not ours. Compared by repository
+/// name (`ours`: our repository's, or the checkout folder's when no remote
+/// says), so a fork of ours is ours; unknown without it.
+pub fn copied_from(source: &str, ours: Option<&str>) -> Option<String> {
     let ours = ours?;
-    let name = |slug: &RepoSlug| slug.as_str().rsplit('/').next().unwrap_or("").to_ascii_lowercase();
     page_keys(source).find_map(|(key, value)| {
         let slug = RepoSlug::parse(value).filter(|_| SOURCE_REPOSITORY_KEYS.contains(&key))?;
-        (name(&slug) != name(ours)).then(|| value.to_string())
+        (!slug.name().eq_ignore_ascii_case(ours)).then(|| value.to_string())
     })
 }
 
@@ -76,23 +76,20 @@ mod tests {
 
     #[test]
     fn a_page_copied_from_another_repository() {
-        let ours = RepoSlug::parse("https://github.com/getzola/zola");
+        let ours = Some("zola");
         let theme = "\n+++\n[extra]\nrepository = \"https://codeberg.org/winterstein/zola-theme-daisy.git\"\n+++\n";
-        assert_eq!(
-            copied_from(theme, ours.as_ref()).as_deref(),
-            Some("https://codeberg.org/winterstein/zola-theme-daisy.git")
-        );
+        assert_eq!(copied_from(theme, ours).as_deref(), Some("https://codeberg.org/winterstein/zola-theme-daisy.git"));
         let own = "---\nrepo: https://github.com/getzola/zola\n---\n";
-        assert_eq!(copied_from(own, ours.as_ref()), None);
+        assert_eq!(copied_from(own, ours), None);
         let fork = "---\nrepo: https://github.com/someone/zola\n---\n";
-        assert_eq!(copied_from(fork, ours.as_ref()), None, "a fork of ours");
+        assert_eq!(copied_from(fork, ours), None, "a fork of ours");
         assert_eq!(copied_from(theme, None), None, "without our own repository nothing is known");
         let showcase = "+++\n[[extra.showcase]]\nrepository = \"https://github.com/a/site\"\n+++\n";
-        assert_eq!(copied_from(showcase, ours.as_ref()), None);
+        assert_eq!(copied_from(showcase, ours), None);
         let nested = "---\nprojects:\n  repo: https://github.com/a/b\n---\n";
-        assert_eq!(copied_from(nested, ours.as_ref()), None);
+        assert_eq!(copied_from(nested, ours), None);
         let homepage = "+++\n[extra]\nhomepage = \"https://codeberg.org/a/b\"\n+++\n";
-        assert_eq!(copied_from(homepage, ours.as_ref()), None);
-        assert_eq!(copied_from("Set `repository = \"https://x.org/a/b\"`.\n", ours.as_ref()), None);
+        assert_eq!(copied_from(homepage, ours), None);
+        assert_eq!(copied_from("Set `repository = \"https://x.org/a/b\"`.\n", ours), None);
     }
 }

@@ -71,6 +71,11 @@ impl RepoSlug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The repository's own name: `zola` of `github.com/getzola/zola`.
+    pub fn name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or(&self.0)
+    }
 }
 
 /// Resolves a link destination written in `spec_path`. `None` for external
