@@ -32,6 +32,14 @@ impl LineIndex {
     }
 }
 
+/// `getting-started` of `1.getting-started`, `upgrade.md` of `18.upgrade.md`:
+/// a name without the order a doc site (Nuxt Content) sorts it by.
+pub fn strip_order_prefix(name: &str) -> Option<&str> {
+    let (order, rest) = name.split_once('.')?;
+    let ordered = !order.is_empty() && !rest.is_empty() && order.bytes().all(|b| b.is_ascii_digit());
+    ordered.then_some(rest)
+}
+
 /// A line (trimmed at the start) of a comment in any of the languages read:
 /// `// …`, `/* …`, ` * …` inside a block comment, `# …`, a docstring's
 /// opening (but not Rust's `#[attr]`, nor `*entries() {`, a generator method).

@@ -58,12 +58,11 @@ impl Workspace {
         let mut specs: Vec<SpecFile> =
             spec_sources.into_par_iter().map(|(path, text)| spec::parse(&path, text, repository.as_ref())).collect();
         retire_old_versions(&mut specs);
-        if repository.is_none() {
-            // Without a remote, the checkout's folder names the repository.
-            let folder = root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
-            for spec in &mut specs {
-                spec.copied_from = spec::front_matter::copied_from(&spec.source, folder.as_deref());
-            }
+        // Without a remote, the checkout's folder names the repository.
+        let folder = || root.canonicalize().ok()?.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = repository.as_ref().map(|slug| slug.name().to_string()).or_else(folder);
+        for spec in &mut specs {
+            spec.copied_from = spec::front_matter::copied_from(&spec.source, name.as_deref());
         }
         if specs.is_empty() {
             let message =

@@ -639,8 +639,8 @@ mod tests {
     fn reason(gate: &str, markdown: &str, reference: &str) -> Option<String> {
         let files = code();
         let index = CodeIndex::new(&files);
-        let ours = crate::spec::RepoSlug::parse("https://github.com/acme/netkit");
-        let spec = crate::spec::parse("docs/guide.md", markdown.to_string(), ours.as_ref());
+        let mut spec = crate::spec::parse("docs/guide.md", markdown.to_string(), None);
+        spec.copied_from = crate::spec::front_matter::copied_from(markdown, Some("netkit"));
         let removed = Removed::default();
         let manifests = manifests();
         let enabled = |_: &str| true;

@@ -484,10 +484,7 @@ fn page_route(path: &str) -> String {
     let without_extension = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
     let segments: Vec<&str> = without_extension
         .split('/')
-        .map(|segment| match segment.split_once('.') {
-            Some((order, name)) if !order.is_empty() && order.chars().all(|c| c.is_ascii_digit()) => name,
-            _ => segment,
-        })
+        .map(|segment| crate::text::strip_order_prefix(segment).unwrap_or(segment))
         .collect();
     let (last, folders) = segments.split_last().unwrap_or((&"", &[]));
     match last.to_ascii_lowercase().as_str() {
@@ -513,10 +510,8 @@ fn has_site_front_matter(source: &str) -> bool {
 /// reads; two of them, so that a version folder (`docs/2.x/`) is not one.
 fn has_order_prefix(path: &str) -> bool {
     let ordered = |part: &&str| {
-        part.split_once('.').is_some_and(|(order, rest)| {
-            let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-            !order.is_empty() && order.bytes().all(|b| b.is_ascii_digit()) && letters >= 2
-        })
+        crate::text::strip_order_prefix(part)
+            .is_some_and(|rest| rest.bytes().take_while(u8::is_ascii_alphabetic).count() >= 2)
     };
     path.split('/').filter(ordered).count() >= 2
 }

@@ -3,23 +3,27 @@
 
 use super::target::RepoSlug;
 
+/// The lines of the page's front matter, and whether it is TOML (`+++`)
+/// rather than YAML (`---`). Zola reads front matter after blank lines too.
+fn block(source: &str) -> Option<(bool, impl Iterator<Item = &str>)> {
+    let source = source.trim_start_matches(['\n', '\r']);
+    let (fence, rest) = ["---", "+++"].into_iter().find_map(|fence| {
+        let rest = source.strip_prefix(fence)?;
+        Some((fence, rest.strip_prefix('\n').or_else(|| rest.strip_prefix("\r\n"))?))
+    })?;
+    Some((fence == "+++", rest.lines().take_while(move |line| line.trim_end() != fence)))
+}
+
+/// A front-matter line's key and unquoted value.
+fn key_value(line: &str, toml: bool) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(if toml { '=' } else { ':' })?;
+    Some((key.trim(), value.trim().trim_matches(['"', '\''])))
+}
+
 /// The `key`/`value` lines of the page's front matter, at any depth
 /// (`[extra]` tables and indented YAML maps included), values unquoted.
 pub fn entries(source: &str) -> impl Iterator<Item = (&str, &str)> {
-    // Zola reads front matter after blank lines too.
-    let source = source.trim_start_matches(['\n', '\r']);
-    let block = ["---", "+++"].into_iter().find_map(|fence| {
-        let rest = source.strip_prefix(fence)?;
-        let rest = rest.strip_prefix('\n').or_else(|| rest.strip_prefix("\r\n"))?;
-        Some((fence, rest))
-    });
-    let separator = if block.is_some_and(|(fence, _)| fence == "+++") { '=' } else { ':' };
-    block.into_iter().flat_map(move |(fence, rest)| {
-        rest.lines()
-            .take_while(move |line| line.trim_end() != fence)
-            .filter_map(move |line| line.split_once(separator))
-            .map(|(key, value)| (key.trim(), value.trim().trim_matches(['"', '\''])))
-    })
+    block(source).into_iter().flat_map(|(toml, lines)| lines.filter_map(move |line| key_value(line, toml)))
 }
 
 /// Front-matter keys that say which repository a page is about.
@@ -46,18 +50,16 @@ pub fn copied_from(source: &str, ours: Option<&str>) -> Option<String> {
 /// The page's own front-matter keys: unindented YAML keys, and TOML keys at
 /// the top or in `[extra]`.
 fn page_keys(source: &str) -> impl Iterator<Item = (&str, &str)> {
-    let source = source.trim_start_matches(['\n', '\r']);
-    let toml = source.starts_with("+++");
-    let mut table = String::new();
-    let lines = source.lines().skip(1).take_while(|line| !matches!(line.trim_end(), "---" | "+++"));
-    lines.filter_map(move |line| {
-        if let Some(name) = line.trim().strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
-            table = name.trim().to_string();
-            return None;
-        }
-        let page_level = if toml { PAGE_TABLES.contains(&table.as_str()) } else { !line.starts_with([' ', '\t']) };
-        let (key, value) = line.split_once(if toml { '=' } else { ':' })?;
-        page_level.then(|| (key.trim(), value.trim().trim_matches(['"', '\''])))
+    block(source).into_iter().flat_map(|(toml, lines)| {
+        let mut table = String::new();
+        lines.filter_map(move |line| {
+            if let Some(name) = line.trim().strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+                table = name.trim().to_string();
+                return None;
+            }
+            let page_level = if toml { PAGE_TABLES.contains(&table.as_str()) } else { !line.starts_with([' ', '\t']) };
+            key_value(line, toml).filter(|_| page_level)
+        })
     })
 }
 

@@ -450,12 +450,7 @@ pub(super) fn file_history(path: &str) -> Option<String> {
 /// `18.upgrade.md` → `upgrade.md`, `7.migration` → `migration`: the order
 /// a doc site (Nuxt Content) sorts pages by is not part of the name.
 fn without_order_prefix(name: &str) -> &str {
-    match name.split_once('.') {
-        Some((order, rest)) if !order.is_empty() && !rest.is_empty() && order.bytes().all(|b| b.is_ascii_digit()) => {
-            rest
-        }
-        _ => name,
-    }
+    crate::text::strip_order_prefix(name).unwrap_or(name)
 }
 
 /// Why a clause under these headings records history, if it does.

@@ -36,7 +36,8 @@ pub struct SpecFile {
     /// Where the files this page includes may be (`includes::included_files`).
     pub includes: Vec<String>,
     /// The other repository the page's front matter says it was copied
-    /// from (`front_matter::copied_from`).
+    /// from (`front_matter::copied_from`); set by the workspace, which
+    /// knows the repository's name.
     pub copied_from: Option<String>,
 }
 

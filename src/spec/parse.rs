@@ -39,7 +39,6 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
     }
     let Builder { sections, clauses, example_names, example_imports, .. } = builder;
     let includes = super::includes::included_files(path, &source);
-    let copied_from = super::front_matter::copied_from(&source, repository.map(RepoSlug::name));
     SpecFile {
         path: path.to_string(),
         source,
@@ -48,7 +47,7 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
         example_names,
         example_imports,
         includes,
-        copied_from,
+        copied_from: None,
     }
 }
 
