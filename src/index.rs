@@ -621,6 +621,12 @@ pub enum NearForm {
 }
 
 impl NearForm {
+    /// A form prose writes on purpose as often as by mistake: a plural, or
+    /// another case of a member of a type the reference does not name.
+    pub fn is_weak(self) -> bool {
+        matches!(self, NearForm::Plural | NearForm::CaseOfMember)
+    }
+
     /// In words, for `driftcheck links`.
     pub fn label(self) -> &'static str {
         match self {

@@ -672,6 +672,40 @@ fn a_root_path_on_a_page_a_site_elsewhere_builds_is_not_checked() {
 }
 
 #[test]
+fn a_root_path_no_commit_ever_held_is_a_page_the_sites_build_renders() {
+    let page = "# Guide\n\nSee [the client API](/api/netkit.client) and [the old page](/api/old.md).\n";
+    let site = "docs/.vitepress/config.ts";
+    let dir = repo(&[(site, "export default {}\n"), ("docs/guide.md", page), ("docs/api/old.md", "# Old\n")]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "docs"]);
+    git(&["rm", "-q", "docs/api/old.md"]);
+    git(&["commit", "-qm", "drop the old page"]);
+    let (_, report) = json(dir.path(), &[]);
+    let both = ["/api/netkit.client", "/api/old.md"];
+    assert_eq!(field(&report, "reference"), both, "a short history proves nothing: {report}");
+    for n in 0..50 {
+        write(dir.path(), "src/lib.rs", &format!("pub fn step_{n}() {{}}\n"));
+        git(&["add", "."]);
+        git(&["commit", "-qm", "step"]);
+    }
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["/api/old.md"], "the deleted page is still gone: {report}");
+}
+
+#[test]
+fn a_docsify_page_links_from_the_sites_root() {
+    let dir = repo(&[
+        ("docs/index.html", "<script>window.$docsify = {}</script>\n"),
+        ("docs/en/_sidebar.md", "- [Design](en/design.md)\n- [Missing](en/missing.md)\n"),
+        ("docs/en/design.md", "# Design\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "reference"), ["en/missing.md"], "{report}");
+}
+
+#[test]
 fn a_page_named_in_a_sites_order_is_built_elsewhere_and_its_routes_outlive_old_folders() {
     let dir = repo(&[("modules/old/index.ts", "export const a = 1;\n"), ("src/lib.ts", "export function run() {}\n")]);
     let git = |args: &[&str]| git(dir.path(), args);

@@ -175,6 +175,16 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         });
         case || instance
     }),
+    // `function f<T extends string>(id: T): `\0${T}` {`
+    ("typescript template literal types (`` : `v${T}` ``)", TS, |line| {
+        // A return type: after the parameters, before the body or arrow.
+        line.match_indices(": `").any(|(at, _)| {
+            let mut parts = line[at + 3..].splitn(2, '`');
+            let (inside, after) = (parts.next().unwrap_or(""), parts.next().map(str::trim_start));
+            let body = after.is_some_and(|after| after.starts_with('{') || after.starts_with("=>"));
+            inside.contains("${") && body && line[..at].trim_end().ends_with(')')
+        })
+    }),
     ("typescript `import('x').Type` in a type", TS, |line| {
         line.match_indices("import(").any(|(at, _)| {
             let in_type = line[..at].trim_end().ends_with([':', '|', '<', '&']);
@@ -350,6 +360,7 @@ mod tests {
             ("java", "        if (o instanceof Point(int x, int y)) {"),
             ("typescript", "export function f (h: string): import('vue').Ref<string> {"),
             ("typescript", "  <ResT = FResT, PickKeys extends KeysOf<DataT> = KeysOf<DataT>, D = F<A, B>>("),
+            ("typescript", "function resolveId<T extends string>(id: T): `\\0${T}` {"),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
@@ -396,6 +407,7 @@ mod tests {
             ("typescript", "let a: import( = 1"),
             ("rust", "let m = <Ä::<K> as T>::f é"),
             ("typescript", "const m = await import('vue');"),
+            ("typescript", "const id = f(a): `v${x}`;"),
             ("rust", "type Alias = ;"),
             ("rust", "let x = {"),
             ("rust", "let v = items.iter().collect::<Vec<_>>(;"),

@@ -25,7 +25,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
 /// Bumped whenever what the scan extracts changes: an old cache is rebuilt.
-const CACHE_VERSION: &str = "driftcheck removed-definitions v14";
+const CACHE_VERSION: &str = "driftcheck removed-definitions v15";
 
 /// Where and when a name's definition, or a file, was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -589,7 +589,10 @@ fn member_definition(code: &str, indent: usize) -> Option<&str> {
     if let Some(value) = rest.strip_prefix(':').filter(|v| !v.starts_with(':')).map(str::trim_start) {
         // `field: Type` declares; `allErrors: true` in an object only sets.
         let method = value.starts_with("function") || value.starts_with("async") || value.contains("=>");
-        let typed = is_type(value) && indent <= 8;
+        // `Run: func(cmd *cobra.Command) {` sets a field of another
+        // package's struct in a Go composite literal.
+        let go_func_literal = value.starts_with("func(") || value.starts_with("func (");
+        let typed = is_type(value) && !go_func_literal && indent <= 8;
         return (method || typed).then_some(name);
     }
     if let Some(value) = rest.strip_prefix('=').filter(|v| !v.starts_with(['=', '>'])) {
@@ -661,7 +664,7 @@ fn method_declaration(line: &str) -> Option<&str> {
     }
     let open = line.find('(')?;
     let head = &line[..open];
-    if head.contains(['=', '.', '"', '\'', '(', ')', '!', '&', '|', '+']) {
+    if head.contains(['=', '.', ':', '"', '\'', '(', ')', '!', '&', '|', '+']) {
         return None;
     }
     let words: Vec<&str> = crate::text::identifier_words(head).collect();
@@ -722,6 +725,10 @@ mod tests {
         assert_eq!(defined_names("    FAST_PATH(1),"), ["FAST_PATH"], "a Java enum constant");
         assert_eq!(defined_names("\tMaxRetries int `json:\"max\"`"), ["MaxRetries"], "a Go struct field");
         assert_eq!(defined_names("        getBarsAtEvent: function(e) {"), ["getBarsAtEvent"], "an object's method");
+        assert!(
+            defined_names("\t\tPersistentPreRun: func(cmd *cobra.Command, args []string) {").is_empty(),
+            "a Go field set"
+        );
         assert!(defined_names("            Some(value),").is_empty(), "an expression");
         assert_eq!(defined_names("    private Path targetDir;"), ["targetDir"], "a Java field");
         assert_eq!(defined_names("    private static final Logger LOG = make();"), ["LOG"], "a Java constant");

@@ -53,7 +53,7 @@ impl Clue {
             Clue::OwnQualifier { .. } => 0.35,
             // Enough for an error alone, except a plural: prose writes
             // `read_tokens` of data as often as it misnames `read_token`.
-            Clue::NearMiss { form: NearForm::Plural | NearForm::CaseOfMember, .. } => 0.2,
+            Clue::NearMiss { form, .. } if form.is_weak() => 0.2,
             Clue::NearMiss { .. } => 0.3,
             Clue::RemovedUnmentioned { .. } => 0.0,
             Clue::Gate { refutes: false, .. } => -0.3,
@@ -70,6 +70,18 @@ impl Clue {
     /// the reference.
     pub fn protects(&self) -> bool {
         matches!(self, Clue::Removed { .. } | Clue::NearMiss { .. } | Clue::OwnImport { .. })
+    }
+
+    /// Evidence that outweighs a history that never defined the name. A
+    /// plural of a name, or another case of another type's member, does
+    /// not: `peerDependency` beside a `peerDependencies` field, `userName`
+    /// beside `MigrateParams.username` are words and other APIs far more
+    /// often than a misspelt name of ours.
+    pub fn outweighs_history(&self) -> bool {
+        match self {
+            Clue::NearMiss { form, .. } => !form.is_weak(),
+            clue => clue.protects(),
+        }
     }
 }
 

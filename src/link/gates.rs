@@ -41,9 +41,15 @@ pub enum Effect {
     /// A doubt from the name's shape alone: lowers a candidate nothing
     /// speaks for, and is outweighed by any evidence that it is ours.
     Doubt,
+    /// The doc declares the name itself (its example's variable or type):
+    /// the name resolves to that declaration, so a near miss to one of ours
+    /// is a coincidence and the declaration refutes a candidate only a near
+    /// miss speaks for. Against history or our own qualifier or package it
+    /// only lowers the confidence: an example declares what it uses.
+    Declares,
     /// History's word that the name was never ours: lowers a candidate as
-    /// much as a refutation unless strong evidence (removed, a near miss,
-    /// our own import) speaks for it. A qualifier of ours alone does not
+    /// much as a refutation unless strong evidence (removed, a near miss of
+    /// more than a plural or a case, our own import) speaks for it. A qualifier of ours alone does not
     /// outweigh it: our type never had the member, so the doc means another
     /// type of that name, an inherited member or code not written here.
     Unproven,
@@ -104,7 +110,7 @@ const PLACEHOLDER_TARGETS: &[&str] = &["todo", "tbd", "tba", "fixme", "xxx", "li
 
 /// How much history makes "never defined" mean something: a young
 /// repository's docs may describe code that is still to be written.
-const NEVER_DEFINED_MIN_COMMITS: usize = 50;
+pub(super) const NEVER_DEFINED_MIN_COMMITS: usize = 50;
 
 /// The table. History gates come first: they decide before any other.
 pub static GATES: &[Gate] = &[
@@ -375,7 +381,7 @@ pub static GATES: &[Gate] = &[
     },
     Gate {
         name: "example-declared",
-        effect: Effect::Against,
+        effect: Effect::Declares,
         applies: Applies::Symbols,
         summary: "the doc's own code example declares it (a variable or function of the example)",
         test: |c| {
@@ -547,6 +553,7 @@ pub enum Outcome {
 /// Runs the enabled gates over a candidate that has `support` (evidence for).
 pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> bool) -> Outcome {
     let protected = support.iter().any(Clue::protects);
+    let outweighs_history = support.iter().any(Clue::outweighs_history);
     let supported = support.iter().any(Clue::supports);
     // A link names a file outright: only the history gates apply to it,
     // even when a `#Symbol` fragment gives it segments.
@@ -561,12 +568,18 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             Effect::History | Effect::InUse => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Silence if !protected => return Outcome::Dropped { gate: gate.name, reason },
             Effect::Doubt if supported => {}
-            Effect::Unproven if protected => {}
+            Effect::Unproven if outweighs_history => {}
             // History is direct evidence: a qualifier of ours is not enough
             // to keep the name shown.
             Effect::Unproven => against.push(Clue::Gate { gate: gate.name, reason, refutes: true }),
             Effect::Silence | Effect::Against | Effect::Doubt => {
                 against.push(Clue::Gate { gate: gate.name, reason, refutes: false })
+            }
+            Effect::Declares => {
+                let direct = support
+                    .iter()
+                    .any(|c| matches!(c, Clue::Removed { .. } | Clue::OwnQualifier { .. } | Clue::OwnImport { .. }));
+                against.push(Clue::Gate { gate: gate.name, reason, refutes: !direct })
             }
             Effect::Refutes => {
                 // Qualified with our own type or package, the name is ours
@@ -815,15 +828,16 @@ mod tests {
         }
     }
 
-    /// Whether the never-defined gate speaks against `reference` in
-    /// `markdown`, with this history and this evidence for it.
-    fn never_defined(markdown: &str, segments: &[&str], removed: &Removed, support: &[Clue]) -> bool {
+    /// The gates' evidence against the last reference of `markdown`, with
+    /// this history and this evidence for it.
+    fn against(markdown: &str, segments: &[&str], removed: &Removed, support: &[Clue]) -> Vec<Clue> {
         let files = code();
         let index = CodeIndex::new(&files);
         let manifests = manifests();
         let all = |_: &str| true;
         let spec = crate::spec::parse("docs/a.md", markdown.into(), None);
-        let (clause, segments) = (&spec.clauses[0], segments.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let clause = spec.clauses.iter().rfind(|c| !c.references.is_empty()).expect("a reference");
+        let segments = segments.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let evidence = evidence_of(removed, &manifests, &all);
         let candidate = Candidate {
             reference: &clause.references[0],
@@ -834,7 +848,29 @@ mod tests {
             evidence: &evidence,
         };
         let Outcome::Kept(against) = apply(&candidate, support, &all) else { panic!("kept") };
+        against
+    }
+
+    /// Whether the never-defined gate speaks against `reference` in
+    /// `markdown`, with this history and this evidence for it.
+    fn never_defined(markdown: &str, segments: &[&str], removed: &Removed, support: &[Clue]) -> bool {
+        let against = against(markdown, segments, removed, support);
         against.iter().any(|c| matches!(c, Clue::Gate { gate: "never-defined", .. }))
+    }
+
+    #[test]
+    fn a_declaration_in_the_doc_refutes_a_near_miss_but_only_lowers_history() {
+        let markdown = "```rust\nlet drain_al = 1;\n```\n\nThen `drain_al` grows.\n";
+        let near = Clue::NearMiss { symbol: "drain_all".into(), form: crate::index::NearForm::Spelling };
+        let gone = Clue::Removed { name: "drain_al".into(), commit: None, path: "src/a.rs".into() };
+        for (support, refutes) in [(vec![near], true), (vec![gone], false)] {
+            let against = against(markdown, &["drain_al"], &Removed::default(), &support);
+            let declared = against.iter().find_map(|c| match c {
+                Clue::Gate { gate: "example-declared", refutes, .. } => Some(*refutes),
+                _ => None,
+            });
+            assert_eq!(declared, Some(refutes), "{support:?}");
+        }
     }
 
     #[test]
@@ -856,7 +892,11 @@ mod tests {
         let removed = Removed { commits: 500, changing: 500, complete: true, ..Removed::default() };
         let qualifier = Clue::OwnQualifier { qualifier: "Queue".into() };
         let near = Clue::NearMiss { symbol: "drain".into(), form: crate::index::NearForm::Spelling };
-        for (support, doubted) in [(vec![qualifier], true), (vec![near], false)] {
+        let plural = Clue::NearMiss { symbol: "Queue.drain_alls".into(), form: crate::index::NearForm::Plural };
+        let other_case = Clue::NearMiss { symbol: "Pool.drain_All".into(), form: crate::index::NearForm::CaseOfMember };
+        for (support, doubted) in
+            [(vec![qualifier], true), (vec![near], false), (vec![plural], true), (vec![other_case], true)]
+        {
             let never = never_defined("Call `Queue.drain_all()`.\n", &["Queue", "drain_all"], &removed, &support);
             assert_eq!(never, doubted, "{support:?}");
         }

@@ -453,18 +453,31 @@ fn resolve(
             // `/modules` is a route of the site, whatever folder of that name
             // the repository once had; `/img/logo.png` a file it served.
             let site_route = deleted_file.is_none() && (deleted_folder.is_none() || *route_like);
-            if existing.is_none()
+            let site_root_link = existing.is_none()
                 && switched_on("site-root")
-                && site_route
                 && reference.text.starts_with('/')
-                && files.built_elsewhere(&clause.path)
                 && !files.names_docs_section(&clause.path, path)
                 // `/src/parser.rs` is code of this repository wherever the page is built.
-                && crate::code::language_for(path).is_none()
-            {
+                && crate::code::language_for(path).is_none();
+            if site_root_link && site_route && files.built_elsewhere(&clause.path) {
                 return Resolution::Elsewhere {
                     gate: "site-root",
                     reason: "a root-relative path on a page a doc site in another repository builds".into(),
+                };
+            }
+            // `/api/sanic.app`, `/examples/search.html`: a page the site
+            // renders from code, never a file of the repository.
+            let history = evidence.removed;
+            let mut places = std::iter::once(path).chain(fallbacks).chain(site_fallbacks);
+            let held = places.any(|p| history.paths.contains_key(p) || removed_directory(history, p).is_some());
+            let never_held = !held && history.complete && history.changing >= gates::NEVER_DEFINED_MIN_COMMITS;
+            if site_root_link && never_held && files.on_doc_site(&clause.path) {
+                return Resolution::Elsewhere {
+                    gate: "site-root",
+                    reason: format!(
+                        "a root-relative path on a doc-site page that none of the {} commits that changed this code held: a page the site builds",
+                        history.changing
+                    ),
                 };
             }
             let resolution = resolve_path(

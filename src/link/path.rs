@@ -146,24 +146,30 @@ const DOC_SITE_CONFIGS: &[&str] = &[
     "book.toml",
     "pydoc-markdown.yml",
     "pydoc-markdown.yaml",
+    // Docsify has no configuration file of its own (it is set up in an
+    // `index.html`); its sidebar is the mark of its sites.
+    "_sidebar.md",
 ];
 
 /// A doc-site configuration file of the repository's own docs: one of
 /// `DOC_SITE_CONFIGS`, a VitePress or VuePress `.vitepress/config.*`, or a Sphinx
-/// `conf.py` in a docs folder, at most two folders deep (`website/`,
-/// `docs/.vitepress/`) and not in test data, an example or vendored code,
-/// where a sample site's config says nothing about these docs.
+/// `conf.py` in a docs folder, the site at most two folders deep
+/// (`website/`, `docs/`, `site/docs/` of `site/docs/.vuepress/`) and not in
+/// test data, an example or vendored code, where a sample site's config
+/// says nothing about these docs.
 fn is_doc_site_config(path: &str) -> bool {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let folder = dir.rsplit('/').next().unwrap_or(dir);
     let sample = |dir: &str| {
         matches!(dir, "test" | "tests" | "testdata" | "fixtures" | "examples" | "example" | "vendor" | "templates")
     };
-    if path.matches('/').count() > 2 || dir.split('/').any(sample) {
+    let theme_folder = matches!(folder, ".vitepress" | ".vuepress");
+    let depth = path.matches('/').count() - usize::from(theme_folder);
+    if depth > 2 || dir.split('/').any(sample) {
         return false;
     }
     DOC_SITE_CONFIGS.contains(&name)
-        || (matches!(folder, ".vitepress" | ".vuepress") && name.starts_with("config."))
+        || (theme_folder && name.starts_with("config."))
         || (name == "conf.py" && matches!(folder, "docs" | "doc" | "source"))
 }
 
@@ -273,6 +279,14 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// serves root-relative paths (`/img/a.png`) from there.
     pub(super) fn built_elsewhere(&self, page: &str) -> bool {
         !self.doc_site && self.site_pages.contains(page)
+    }
+
+    /// Whether a doc site builds `page`: a page with a site's front matter
+    /// or order prefix, or one below the root of a repository with a site
+    /// configuration (the forge renders the top-level pages, and resolves
+    /// `/` to the repository's root there).
+    pub(super) fn on_doc_site(&self, page: &str) -> bool {
+        self.site_pages.contains(page) || self.doc_site && page.contains('/')
     }
 
     /// Whether a root-relative `path` on `page` leads into a section of the
@@ -564,11 +578,23 @@ mod tests {
 
     #[test]
     fn doc_site_configs_of_the_repositorys_own_docs() {
-        for config in ["mkdocs.yml", "website/docusaurus.config.js", "docs/.vitepress/config.mts", "docs/conf.py"] {
+        for config in [
+            "mkdocs.yml",
+            "website/docusaurus.config.js",
+            "docs/.vitepress/config.mts",
+            "docs/conf.py",
+            "site/docs/.vuepress/config.js",
+            "docs/en/_sidebar.md",
+        ] {
             assert!(is_doc_site_config(config), "{config}");
         }
-        for other in ["tests/fixtures/site/mkdocs.yml", "examples/blog/hugo.toml", "a/b/c/d/mkdocs.yml", "src/conf.py"]
-        {
+        for other in [
+            "tests/fixtures/site/mkdocs.yml",
+            "examples/blog/hugo.toml",
+            "a/b/c/d/mkdocs.yml",
+            "src/conf.py",
+            "a/b/c/.vitepress/config.ts",
+        ] {
             assert!(!is_doc_site_config(other), "{other}");
         }
     }
