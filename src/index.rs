@@ -136,6 +136,16 @@ impl<'w> CodeIndex<'w> {
         self.tokens.contains(word)
     }
 
+    /// True when some code of a language with a grammar (tests and
+    /// examples too) writes the identifier as code, not only inside a
+    /// string: a call, a type, an object key. Scans the files: for the
+    /// rare question, not a hot path.
+    pub fn uses_as_code(&self, word: &str) -> bool {
+        self.files.iter().any(|file| {
+            file.language.is_some() && file.tokens.contains(word) && !file.string_only_tokens.contains(word)
+        })
+    }
+
     /// True when an identifier occurs in a file of a language with a
     /// grammar: code, not a Makefile's or a config's list of names.
     /// Scans the files: for the rare question, not a hot path.

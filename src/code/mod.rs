@@ -191,6 +191,9 @@ pub struct CodeFile {
     pub symbols: Vec<Symbol>,
     pub anchors: Vec<SpecAnchor>,
     pub tokens: HashSet<String>,
+    /// The tokens that occur only inside string literals (`"VARCHAR"`),
+    /// never as code: a subset of `tokens`.
+    pub string_only_tokens: HashSet<String>,
     pub parse_problem: Option<ParseProblem>,
     pub source: String,
 }
@@ -273,6 +276,15 @@ mod tests {
             let symbol = file.anchors[0].symbol.map(|s| file.symbols[s].display.as_str());
             assert_eq!(symbol, Some(expected), "{path}");
         }
+    }
+
+    #[test]
+    fn words_only_strings_hold_are_told_from_code() {
+        let source = "afterAll(() => el.classList.add('isResizing'));\nconst mode = 'afterAll';\n// RunResult\n";
+        let file = index_file("test/a.test.ts", source.into());
+        assert!(file.tokens.contains("isResizing") && file.string_only_tokens.contains("isResizing"));
+        assert!(file.tokens.contains("afterAll") && !file.string_only_tokens.contains("afterAll"));
+        assert!(!file.tokens.contains("RunResult"), "comments hold no tokens");
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub(super) fn index(path: &str, source: String) -> CodeFile {
         symbols: Vec::new(),
         anchors,
         tokens,
+        string_only_tokens: HashSet::new(),
         parse_problem: None,
         source,
     }

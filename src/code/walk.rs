@@ -34,11 +34,14 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         symbols: Vec::new(),
         comments: Vec::new(),
         tokens: HashSet::new(),
+        string_tokens: HashSet::new(),
         problem: None,
         string_depth: None,
     };
     walker.walk(root);
-    let Walker { mut symbols, comments, tokens, problem, .. } = walker;
+    let Walker { mut symbols, comments, mut tokens, string_tokens, problem, .. } = walker;
+    let string_only_tokens: HashSet<String> = string_tokens.difference(&tokens).cloned().collect();
+    tokens.extend(string_only_tokens.iter().cloned());
     let anchors = attach_comments(&source, &comments, &mut symbols);
     CodeFile {
         path: path.to_string(),
@@ -48,6 +51,7 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         symbols,
         anchors,
         tokens,
+        string_only_tokens,
         parse_problem: problem,
         source,
     }
@@ -59,7 +63,10 @@ struct Walker<'a> {
     path: &'a str,
     symbols: Vec<Symbol>,
     comments: Vec<Comment>,
+    /// Words outside strings and comments.
     tokens: HashSet<String>,
+    /// Distinctive words inside strings.
+    string_tokens: HashSet<String>,
     problem: Option<ParseProblem>,
     /// Depth of the string literal the walk is inside, if any.
     string_depth: Option<usize>,
@@ -118,7 +125,7 @@ impl Walker<'_> {
             if self.string_depth.is_some() {
                 // Prose inside strings ("will retry") must not keep a renamed
                 // `retry` alive; names such as "ACME_API_TOKEN" still count.
-                self.tokens.extend(words.filter(|w| is_distinctive(w)).map(str::to_string));
+                self.string_tokens.extend(words.filter(|w| is_distinctive(w)).map(str::to_string));
             } else {
                 self.tokens.extend(words.map(str::to_string));
             }

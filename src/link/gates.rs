@@ -43,13 +43,16 @@ pub enum Effect {
     Doubt,
     /// The doc declares the name itself (its example's variable or type):
     /// the name resolves to that declaration, so a near miss to one of ours
-    /// is a coincidence and the declaration refutes a candidate only a near
-    /// miss speaks for. Against history or our own qualifier or package it
-    /// only lowers the confidence: an example declares what it uses.
+    /// is a coincidence and the declaration refutes a one-segment name only
+    /// a near miss speaks for. Otherwise it only lowers the confidence:
+    /// against history or our own qualifier or package (an example
+    /// declares what it uses), and for a member of the declared name
+    /// (`client.conect_all()` may misspell our `connect_all`).
     Declares,
     /// History's word that the name was never ours: lowers a candidate as
-    /// much as a refutation unless strong evidence (removed, a near miss of
-    /// more than a plural or a case, our own import) speaks for it. A qualifier of ours alone does not
+    /// much as a refutation unless strong evidence (removed, a near miss
+    /// other than a plural or another case of another type's member, our
+    /// own import) speaks for it. A qualifier of ours alone does not
     /// outweigh it: our type never had the member, so the doc means another
     /// type of that name, an inherited member or code not written here.
     Unproven,
@@ -144,6 +147,17 @@ pub static GATES: &[Gate] = &[
         applies: Applies::Symbols,
         summary: "the name still occurs in the code: a use of a library, a key read from a string, an inherited member",
         test: still_used,
+    },
+    Gate {
+        name: "used-not-defined",
+        effect: Effect::Against,
+        applies: Applies::Symbols,
+        summary: "tests, examples or other code still write the name as code (a call, a type, an object key) though no code here defines it: a dependency's or the platform's name (`afterAll`, a `titleTemplate:` option)",
+        test: |c| {
+            let name = c.name()?;
+            (c.index.uses_as_code(name) && !c.index.defines(name))
+                .then(|| format!("`{name}` is still written as code here, though nothing here defines it"))
+        },
     },
     Gate {
         name: "placeholder-link",
@@ -576,10 +590,14 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
                 against.push(Clue::Gate { gate: gate.name, reason, refutes: false })
             }
             Effect::Declares => {
+                // `client.conect_all()` on the example's `client`: the
+                // member is still ours to misspell.
+                let declared_whole = candidate.segments.len() == 1;
                 let direct = support
                     .iter()
                     .any(|c| matches!(c, Clue::Removed { .. } | Clue::OwnQualifier { .. } | Clue::OwnImport { .. }));
-                against.push(Clue::Gate { gate: gate.name, reason, refutes: !direct })
+                let refutes = declared_whole && supported && !direct;
+                against.push(Clue::Gate { gate: gate.name, reason, refutes })
             }
             Effect::Refutes => {
                 // Qualified with our own type or package, the name is ours
@@ -615,6 +633,7 @@ mod tests {
                 "pub fn emit() { send(\"client.disconnected\"); count(\"connect_failures\"); }\n// Replaces `client.reconnected`.\n".into(),
             ),
             index_file("tests/client.cc", "TEST(Client, Handshake) { tear_down_all(); }\n".into()),
+            index_file("tests/net.rs", "#[test]\nfn sends() { after_all(); let kind = \"RetryLater\"; }\n".into()),
             index_file("src/prelude.isle", "(decl put_in_reg (Value) Reg)\n".into()),
         ]
     }
@@ -773,6 +792,9 @@ mod tests {
         ("attributed", "Filters use an `env_logger` syntax.\n", "env_logger", false),
         ("example-declared", "```rust\nlet layer_one = 1;\n```\n\nThen `layer_one` grows.\n", "layer_one", true),
         ("example-declared", "Then `layer_one` grows.\n", "layer_one", false),
+        ("used-not-defined", "Call `after_all()` once.\n", "after_all()", true),
+        ("used-not-defined", "Raise `RetryLater`.\n", "RetryLater", false),
+        ("used-not-defined", "Call `gone_away()`.\n", "gone_away()", false),
         (
             "imported-elsewhere",
             "```js\nimport { expressMiddleware } from '@as-integrations/express4';\n```\n\nMount `expressMiddleware`.\n",
@@ -858,19 +880,39 @@ mod tests {
         against.iter().any(|c| matches!(c, Clue::Gate { gate: "never-defined", .. }))
     }
 
+    /// Whether the example-declared gate refutes the last reference of
+    /// `markdown` (`None`: it does not apply).
+    fn declaration_refutes(markdown: &str, segments: &[&str], support: &[Clue]) -> Option<bool> {
+        let against = against(markdown, segments, &Removed::default(), support);
+        against.iter().find_map(|c| match c {
+            Clue::Gate { gate: "example-declared", refutes, .. } => Some(*refutes),
+            _ => None,
+        })
+    }
+
     #[test]
-    fn a_declaration_in_the_doc_refutes_a_near_miss_but_only_lowers_history() {
+    fn a_declaration_in_the_doc_refutes_a_lone_near_miss_of_the_declared_name() {
+        let markdown = "```rust\nlet drain_al = 1;\n```\n\nThen `drain_al` grows.\n";
+        let near = Clue::NearMiss { symbol: "drain_all".into(), form: crate::index::NearForm::Spelling };
+        assert_eq!(declaration_refutes(markdown, &["drain_al"], &[near]), Some(true));
+    }
+
+    #[test]
+    fn a_declaration_only_lowers_history_our_qualifiers_and_unsupported_names() {
         let markdown = "```rust\nlet drain_al = 1;\n```\n\nThen `drain_al` grows.\n";
         let near = Clue::NearMiss { symbol: "drain_all".into(), form: crate::index::NearForm::Spelling };
         let gone = Clue::Removed { name: "drain_al".into(), commit: None, path: "src/a.rs".into() };
-        for (support, refutes) in [(vec![near], true), (vec![gone], false)] {
-            let against = against(markdown, &["drain_al"], &Removed::default(), &support);
-            let declared = against.iter().find_map(|c| match c {
-                Clue::Gate { gate: "example-declared", refutes, .. } => Some(*refutes),
-                _ => None,
-            });
-            assert_eq!(declared, Some(refutes), "{support:?}");
+        let ours = Clue::OwnQualifier { qualifier: "Queue".into() };
+        for support in [vec![gone], vec![ours, near], vec![]] {
+            assert_eq!(declaration_refutes(markdown, &["drain_al"], &support), Some(false), "{support:?}");
         }
+    }
+
+    #[test]
+    fn a_declared_variable_does_not_excuse_a_misspelt_member_of_ours() {
+        let markdown = "```rust\nlet client = Client::new();\n```\n\nCall `client.conect_all()`.\n";
+        let near = Clue::NearMiss { symbol: "Client.connect_all".into(), form: crate::index::NearForm::Spelling };
+        assert_eq!(declaration_refutes(markdown, &["client", "conect_all"], &[near]), Some(false));
     }
 
     #[test]

@@ -468,10 +468,12 @@ fn resolve(
             // `/api/sanic.app`, `/examples/search.html`: a page the site
             // renders from code, never a file of the repository.
             let history = evidence.removed;
-            let mut places = std::iter::once(path).chain(fallbacks).chain(site_fallbacks);
-            let held = places.any(|p| history.paths.contains_key(p) || removed_directory(history, p).is_some());
-            let never_held = !held && history.complete && history.changing >= gates::NEVER_DEFINED_MIN_COMMITS;
-            if site_root_link && never_held && files.on_doc_site(&clause.path) {
+            let never_held = || {
+                let mut places = std::iter::once(path).chain(fallbacks).chain(site_fallbacks);
+                let held = places.any(|p| history.paths.contains_key(p) || removed_directory(history, p).is_some());
+                !held && history.complete && history.changing >= gates::NEVER_DEFINED_MIN_COMMITS
+            };
+            if site_root_link && files.is_rendered_route(&clause.path, path) && never_held() {
                 return Resolution::Elsewhere {
                     gate: "site-root",
                     reason: format!(

@@ -102,6 +102,11 @@ pub(super) struct FileFacts<'a, 'w> {
     /// Pages whose front matter only a doc-site generator reads
     /// (`sidebar_position`, `slug`, `nav_order`…).
     site_pages: HashSet<&'a str>,
+    /// The folders whose pages the repository's doc sites serve
+    /// (`site_root_of`).
+    site_roots: Vec<String>,
+    /// Pages with front matter: a site generator renders them.
+    front_matter_pages: HashSet<&'a str>,
     /// The routes doc sites serve the markdown pages at (see
     /// [`FileFacts::is_page_route`]).
     page_routes: Vec<String>,
@@ -188,6 +193,31 @@ fn static_dirs_of(config: &str) -> Vec<String> {
     }
 }
 
+/// The folder whose pages the site configured by `config` serves: the
+/// config's own folder (above `.vitepress/` or `.vuepress/`), or for a
+/// config at the root, the folder its generator reads by default (`docs/`
+/// for MkDocs and most others, `src/` for mdBook, `content/` for Hugo).
+fn site_root_of(config: &str) -> String {
+    let dir = config.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let dir = dir.strip_suffix("/.vitepress").or_else(|| dir.strip_suffix("/.vuepress")).unwrap_or(dir);
+    let dir = if matches!(dir, ".vitepress" | ".vuepress") { "" } else { dir };
+    if !dir.is_empty() {
+        return dir.to_string();
+    }
+    let name = config.rsplit('/').next().unwrap_or(config);
+    match name {
+        "book.toml" => "src",
+        _ if name.starts_with("hugo.") => "content",
+        _ => "docs",
+    }
+    .to_string()
+}
+
+/// Whether `path` is inside `folder` (any depth).
+fn in_folder(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Site builders whose plugins write pages from code or scripts; VitePress,
 /// VuePress, Hugo, Jekyll and mdBook serve the pages they are given.
 fn generates_pages(config: &str) -> bool {
@@ -229,6 +259,13 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .map(|file| file.path.rsplit_once('/').map_or("", |(dir, _)| dir))
             .collect();
         let static_dirs = site_configs.iter().flat_map(|config| static_dirs_of(config)).collect();
+        let site_roots = site_configs.iter().map(|config| site_root_of(config)).collect();
+        let front_matter_pages = workspace
+            .specs
+            .iter()
+            .filter(|spec| crate::spec::front_matter::entries(&spec.source).next().is_some())
+            .map(|s| s.path.as_str())
+            .collect();
         FileFacts {
             workspace,
             index,
@@ -241,6 +278,8 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             page_folders: OnceLock::new(),
             myst_folders,
             static_dirs,
+            site_roots,
+            front_matter_pages,
         }
     }
 
@@ -281,12 +320,20 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         !self.doc_site && self.site_pages.contains(page)
     }
 
-    /// Whether a doc site builds `page`: a page with a site's front matter
-    /// or order prefix, or one below the root of a repository with a site
-    /// configuration (the forge renders the top-level pages, and resolves
-    /// `/` to the repository's root there).
-    pub(super) fn on_doc_site(&self, page: &str) -> bool {
-        self.site_pages.contains(page) || self.doc_site && page.contains('/')
+    /// Whether a root-relative `path` on `page` can only be a page the
+    /// repository's own doc site renders: the page is one of the site's
+    /// (with front matter, which only a site generator reads, or an order
+    /// prefix, or in the folder a site configuration serves), and the path
+    /// names no file (no image, data
+    /// or document extension; `.html` is a rendered page).
+    pub(super) fn is_rendered_route(&self, page: &str, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let extension = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+        let file = extension.is_some_and(|ext| FILE_EXTENSIONS.contains(&ext.as_str()) && !ext.starts_with("htm"));
+        let on_site = self.site_pages.contains(page)
+            || self.front_matter_pages.contains(page)
+            || self.site_roots.iter().any(|root| in_folder(page, root));
+        on_site && !file
     }
 
     /// Whether a root-relative `path` on `page` leads into a section of the
@@ -560,8 +607,8 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{
-        generates_pages, has_order_prefix, has_site_front_matter, html_anchor, is_doc_site_config, is_docs_builder,
-        markdown_paths_in, page_route, static_dirs_of,
+        generates_pages, has_order_prefix, has_site_front_matter, html_anchor, in_folder, is_doc_site_config,
+        is_docs_builder, markdown_paths_in, page_route, site_root_of, static_dirs_of,
     };
 
     #[test]
@@ -597,6 +644,22 @@ mod tests {
         ] {
             assert!(!is_doc_site_config(other), "{other}");
         }
+    }
+
+    #[test]
+    fn the_folder_a_site_serves() {
+        for (config, root) in [
+            ("mkdocs.yml", "docs"),
+            ("book.toml", "src"),
+            ("hugo.toml", "content"),
+            ("doc/book.toml", "doc"),
+            ("site/docs/.vuepress/config.js", "site/docs"),
+            (".vitepress/config.ts", "docs"),
+            ("website/docusaurus.config.js", "website"),
+        ] {
+            assert_eq!(site_root_of(config), root, "{config}");
+        }
+        assert!(in_folder("docs/a/b.md", "docs") && !in_folder("docsy/b.md", "docs"));
     }
 
     #[test]
