@@ -136,14 +136,19 @@ impl<'w> CodeIndex<'w> {
         self.tokens.contains(word)
     }
 
-    /// True when some code of a language with a grammar (tests and
-    /// examples too) writes the identifier as code, not only inside a
-    /// string: a call, a type, an object key. Scans the files: for the
-    /// rare question, not a hot path.
-    pub fn uses_as_code(&self, word: &str) -> bool {
-        self.files.iter().any(|file| {
-            file.language.is_some() && file.tokens.contains(word) && !file.string_only_tokens.contains(word)
-        })
+    /// True when a test of a language with a grammar writes the identifier
+    /// as code, not only inside a string or a comment: a call, a type, an
+    /// object key. Tests run, so a name they still write is defined
+    /// somewhere; examples may be stale. Scans the tests: for the rare
+    /// question, not a hot path.
+    pub fn tests_use_as_code(&self, word: &str) -> bool {
+        self.tokens.contains(word)
+            && self.files.iter().any(|file| {
+                file.language.is_some()
+                    && is_test_path(&file.path)
+                    && file.tokens.contains(word)
+                    && !file.string_only_tokens.contains(word)
+            })
     }
 
     /// True when an identifier occurs in a file of a language with a

@@ -692,11 +692,19 @@ fn a_root_path_no_commit_ever_held_is_a_page_the_sites_build_renders() {
     }
     let (_, report) = json(dir.path(), &[]);
     assert_eq!(field(&report, "reference"), ["/api/old.md"], "the deleted page is still gone: {report}");
-    let files = "See ![the chart](/img/chart.png) and [the API](/api/netkit.client).\n";
+    let files = "See ![the chart](/img/chart.png), [install](/scripts/install.sh) and [the API](/api/netkit.client).\n";
     write(dir.path(), "docs/charts.md", files);
     write(dir.path(), "specs/netkit.md", files);
+    write(dir.path(), "tools/build.sh", "make\n");
     let (_, report) = json(dir.path(), &[]);
-    let expected = ["/img/chart.png", "/api/old.md", "/img/chart.png", "/api/netkit.client"];
+    let expected = [
+        "/img/chart.png",
+        "/scripts/install.sh",
+        "/api/old.md",
+        "/img/chart.png",
+        "/scripts/install.sh",
+        "/api/netkit.client",
+    ];
     assert_eq!(
         field(&report, "reference"),
         expected,

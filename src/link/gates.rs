@@ -152,11 +152,14 @@ pub static GATES: &[Gate] = &[
         name: "used-not-defined",
         effect: Effect::Against,
         applies: Applies::Symbols,
-        summary: "tests, examples or other code still write the name as code (a call, a type, an object key) though no code here defines it: a dependency's or the platform's name (`afterAll`, a `titleTemplate:` option)",
+        summary: "tests still write the name, unqualified, as code (a call, a type, an object key) though no code here defines it: a dependency's or the platform's name (`afterAll`, a `titleTemplate:` option)",
         test: |c| {
             let name = c.name()?;
-            (c.index.uses_as_code(name) && !c.index.defines(name))
-                .then(|| format!("`{name}` is still written as code here, though nothing here defines it"))
+            // A member (`Chart.controllers.radar`) shares its name with any
+            // other object's; only a name standing alone is this one.
+            let alone = c.owner().is_empty();
+            (alone && !c.index.defines(name) && c.index.tests_use_as_code(name))
+                .then(|| format!("tests still write `{name}` as code, though nothing here defines it"))
         },
     },
     Gate {
@@ -634,6 +637,7 @@ mod tests {
             ),
             index_file("tests/client.cc", "TEST(Client, Handshake) { tear_down_all(); }\n".into()),
             index_file("tests/net.rs", "#[test]\nfn sends() { after_all(); let kind = \"RetryLater\"; }\n".into()),
+            index_file("examples/demo.rs", "fn main() { stale_call(); }\n".into()),
             index_file("src/prelude.isle", "(decl put_in_reg (Value) Reg)\n".into()),
         ]
     }
@@ -795,6 +799,8 @@ mod tests {
         ("used-not-defined", "Call `after_all()` once.\n", "after_all()", true),
         ("used-not-defined", "Raise `RetryLater`.\n", "RetryLater", false),
         ("used-not-defined", "Call `gone_away()`.\n", "gone_away()", false),
+        ("used-not-defined", "Call `Queue.after_all()` once.\n", "Queue.after_all()", false),
+        ("used-not-defined", "Call `stale_call()` once.\n", "stale_call()", false),
         (
             "imported-elsewhere",
             "```js\nimport { expressMiddleware } from '@as-integrations/express4';\n```\n\nMount `expressMiddleware`.\n",

@@ -105,8 +105,11 @@ pub(super) struct FileFacts<'a, 'w> {
     /// The folders whose pages the repository's doc sites serve
     /// (`site_root_of`).
     site_roots: Vec<String>,
-    /// Pages with front matter: a site generator renders them.
+    /// Pages with front matter, in a repository with a doc site: a site
+    /// generator renders them.
     front_matter_pages: HashSet<&'a str>,
+    /// The extensions the repository's files have (`sh`, `h`, `css`).
+    extensions: HashSet<String>,
     /// The routes doc sites serve the markdown pages at (see
     /// [`FileFacts::is_page_route`]).
     page_routes: Vec<String>,
@@ -197,24 +200,36 @@ fn static_dirs_of(config: &str) -> Vec<String> {
 /// config's own folder (above `.vitepress/` or `.vuepress/`), or for a
 /// config at the root, the folder its generator reads by default (`docs/`
 /// for MkDocs and most others, `src/` for mdBook, `content/` for Hugo).
-fn site_root_of(config: &str) -> String {
+fn site_roots_of(config: &str) -> Vec<String> {
     let dir = config.rsplit_once('/').map_or("", |(dir, _)| dir);
     let dir = dir.strip_suffix("/.vitepress").or_else(|| dir.strip_suffix("/.vuepress")).unwrap_or(dir);
     let dir = if matches!(dir, ".vitepress" | ".vuepress") { "" } else { dir };
-    if !dir.is_empty() {
-        return dir.to_string();
-    }
     let name = config.rsplit('/').next().unwrap_or(config);
-    match name {
-        "book.toml" => "src",
-        _ if name.starts_with("hugo.") => "content",
-        _ => "docs",
-    }
-    .to_string()
+    let roots: &[&str] = match name {
+        // `website/docusaurus.config.js` often serves `../docs`.
+        _ if name.starts_with("docusaurus.config.") => &[dir, "docs"],
+        _ if !dir.is_empty() => &[dir],
+        "book.toml" => &["src"],
+        "mkdocs.yml" | "mkdocs.yaml" => &["docs"],
+        _ if name.starts_with("hugo.") => &["content"],
+        // VitePress, VuePress, Jekyll and Docsify at the root serve it all.
+        _ => &[""],
+    };
+    roots.iter().map(|root| root.to_string()).collect()
 }
 
-/// Whether `path` is inside `folder` (any depth).
+/// The lower-case extension of a path's last part (`sh` of `/scripts/a.sh`).
+fn file_extension(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).filter(|ext| !ext.is_empty())
+}
+
+/// Whether `path` is inside `folder` (any depth; any folder of the
+/// repository, not its top-level files, for the root `""`).
 fn in_folder(path: &str, folder: &str) -> bool {
+    if folder.is_empty() {
+        return path.contains('/');
+    }
     path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))
 }
 
@@ -259,10 +274,12 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .map(|file| file.path.rsplit_once('/').map_or("", |(dir, _)| dir))
             .collect();
         let static_dirs = site_configs.iter().flat_map(|config| static_dirs_of(config)).collect();
-        let site_roots = site_configs.iter().map(|config| site_root_of(config)).collect();
+        let site_roots = site_configs.iter().flat_map(|config| site_roots_of(config)).collect();
+        let extensions = workspace.paths.iter().filter_map(|path| file_extension(path)).collect();
         let front_matter_pages = workspace
             .specs
             .iter()
+            .filter(|_| doc_site)
             .filter(|spec| crate::spec::front_matter::entries(&spec.source).next().is_some())
             .map(|s| s.path.as_str())
             .collect();
@@ -280,6 +297,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             static_dirs,
             site_roots,
             front_matter_pages,
+            extensions,
         }
     }
 
@@ -327,9 +345,8 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// names no file (no image, data
     /// or document extension; `.html` is a rendered page).
     pub(super) fn is_rendered_route(&self, page: &str, path: &str) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let extension = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
-        let file = extension.is_some_and(|ext| FILE_EXTENSIONS.contains(&ext.as_str()) && !ext.starts_with("htm"));
+        let known = |ext: &String| FILE_EXTENSIONS.contains(&ext.as_str()) || self.extensions.contains(ext);
+        let file = file_extension(path).is_some_and(|ext| known(&ext) && !ext.starts_with("htm"));
         let on_site = self.site_pages.contains(page)
             || self.front_matter_pages.contains(page)
             || self.site_roots.iter().any(|root| in_folder(page, root));
@@ -608,7 +625,7 @@ fn html_anchor(source: &str, anchor: &str) -> bool {
 mod tests {
     use super::{
         generates_pages, has_order_prefix, has_site_front_matter, html_anchor, in_folder, is_doc_site_config,
-        is_docs_builder, markdown_paths_in, page_route, site_root_of, static_dirs_of,
+        is_docs_builder, markdown_paths_in, page_route, site_roots_of, static_dirs_of,
     };
 
     #[test]
@@ -648,18 +665,20 @@ mod tests {
 
     #[test]
     fn the_folder_a_site_serves() {
-        for (config, root) in [
-            ("mkdocs.yml", "docs"),
-            ("book.toml", "src"),
-            ("hugo.toml", "content"),
-            ("doc/book.toml", "doc"),
-            ("site/docs/.vuepress/config.js", "site/docs"),
-            (".vitepress/config.ts", "docs"),
-            ("website/docusaurus.config.js", "website"),
+        for (config, roots) in [
+            ("mkdocs.yml", &["docs"][..]),
+            ("book.toml", &["src"]),
+            ("hugo.toml", &["content"]),
+            ("doc/book.toml", &["doc"]),
+            ("site/docs/.vuepress/config.js", &["site/docs"]),
+            (".vitepress/config.ts", &[""]),
+            ("_config.yml", &[""]),
+            ("website/docusaurus.config.js", &["website", "docs"]),
         ] {
-            assert_eq!(site_root_of(config), root, "{config}");
+            assert_eq!(site_roots_of(config), roots, "{config}");
         }
         assert!(in_folder("docs/a/b.md", "docs") && !in_folder("docsy/b.md", "docs"));
+        assert!(in_folder("guide/a.md", "") && !in_folder("README.md", ""), "the root serves its folders");
     }
 
     #[test]
