@@ -40,6 +40,13 @@ pub fn strip_order_prefix(name: &str) -> Option<&str> {
     ordered.then_some(rest)
 }
 
+/// The lower-case extension of a path's last part (`sh` of
+/// `scripts/a.sh`); `None` without a dot.
+pub fn path_extension(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())
+}
+
 /// A line (trimmed at the start) of a comment in any of the languages read:
 /// `// …`, `/* …`, ` * …` inside a block comment, `# …`, a docstring's
 /// opening (but not Rust's `#[attr]`, nor `*entries() {`, a generator method).

@@ -39,8 +39,8 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         string_depth: None,
     };
     walker.walk(root);
-    let Walker { mut symbols, comments, mut tokens, string_tokens, problem, .. } = walker;
-    let string_only_tokens: HashSet<String> = string_tokens.difference(&tokens).cloned().collect();
+    let Walker { mut symbols, comments, mut tokens, string_tokens: mut string_only_tokens, problem, .. } = walker;
+    string_only_tokens.retain(|word| !tokens.contains(word));
     tokens.extend(string_only_tokens.iter().cloned());
     let anchors = attach_comments(&source, &comments, &mut symbols);
     CodeFile {

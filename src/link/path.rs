@@ -103,13 +103,11 @@ pub(super) struct FileFacts<'a, 'w> {
     /// (`sidebar_position`, `slug`, `nav_order`…).
     site_pages: HashSet<&'a str>,
     /// The folders whose pages the repository's doc sites serve
-    /// (`site_root_of`).
+    /// (`site_roots_of`).
     site_roots: Vec<String>,
-    /// Pages with front matter, in a repository with a doc site: a site
-    /// generator renders them.
-    front_matter_pages: HashSet<&'a str>,
-    /// The extensions the repository's files have (`sh`, `h`, `css`).
-    extensions: HashSet<String>,
+    /// The extensions the repository's files have (`sh`, `h`, `css`),
+    /// gathered the first time a root-relative link needs them.
+    extensions: OnceLock<HashSet<String>>,
     /// The routes doc sites serve the markdown pages at (see
     /// [`FileFacts::is_page_route`]).
     page_routes: Vec<String>,
@@ -218,19 +216,10 @@ fn site_roots_of(config: &str) -> Vec<String> {
     roots.iter().map(|root| root.to_string()).collect()
 }
 
-/// The lower-case extension of a path's last part (`sh` of `/scripts/a.sh`).
-fn file_extension(path: &str) -> Option<String> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).filter(|ext| !ext.is_empty())
-}
-
 /// Whether `path` is inside `folder` (any depth; any folder of the
 /// repository, not its top-level files, for the root `""`).
 fn in_folder(path: &str, folder: &str) -> bool {
-    if folder.is_empty() {
-        return path.contains('/');
-    }
-    path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))
+    path.contains('/') && crate::index::in_scope(path, folder)
 }
 
 /// Site builders whose plugins write pages from code or scripts; VitePress,
@@ -275,14 +264,6 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             .collect();
         let static_dirs = site_configs.iter().flat_map(|config| static_dirs_of(config)).collect();
         let site_roots = site_configs.iter().flat_map(|config| site_roots_of(config)).collect();
-        let extensions = workspace.paths.iter().filter_map(|path| file_extension(path)).collect();
-        let front_matter_pages = workspace
-            .specs
-            .iter()
-            .filter(|_| doc_site)
-            .filter(|spec| crate::spec::front_matter::entries(&spec.source).next().is_some())
-            .map(|s| s.path.as_str())
-            .collect();
         FileFacts {
             workspace,
             index,
@@ -296,8 +277,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             myst_folders,
             static_dirs,
             site_roots,
-            front_matter_pages,
-            extensions,
+            extensions: OnceLock::new(),
         }
     }
 
@@ -307,7 +287,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// `attrs.filters.include`; not `guide.md`, `run.sh`, `CHANGELOG`).
     pub(super) fn is_cross_reference(&self, page: &str, written: &str) -> bool {
         let on_site = self.myst_folders.iter().any(|folder| crate::index::in_scope(page, folder));
-        let extension = written.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+        let extension = crate::text::path_extension(written);
         let file_like = extension.is_some_and(|ext| FILE_EXTENSIONS.contains(&ext.as_str()))
             || crate::code::language_for(written).is_some()
             || written.chars().all(|c| !c.is_ascii_lowercase());
@@ -345,11 +325,19 @@ impl<'a, 'w> FileFacts<'a, 'w> {
     /// names no file (no image, data
     /// or document extension; `.html` is a rendered page).
     pub(super) fn is_rendered_route(&self, page: &str, path: &str) -> bool {
-        let known = |ext: &String| FILE_EXTENSIONS.contains(&ext.as_str()) || self.extensions.contains(ext);
-        let file = file_extension(path).is_some_and(|ext| known(&ext) && !ext.starts_with("htm"));
+        let extensions = || {
+            let paths = self.workspace.paths.iter();
+            self.extensions.get_or_init(|| paths.filter_map(|path| crate::text::path_extension(path)).collect())
+        };
+        let known = |ext: &String| FILE_EXTENSIONS.contains(&ext.as_str()) || extensions().contains(ext);
+        let file = crate::text::path_extension(path).is_some_and(|ext| known(&ext) && !ext.starts_with("htm"));
+        let front_matter = || {
+            let spec = self.workspace.specs.iter().find(|spec| spec.path == page);
+            self.doc_site && spec.is_some_and(|spec| crate::spec::front_matter::entries(&spec.source).next().is_some())
+        };
         let on_site = self.site_pages.contains(page)
-            || self.front_matter_pages.contains(page)
-            || self.site_roots.iter().any(|root| in_folder(page, root));
+            || self.site_roots.iter().any(|root| in_folder(page, root))
+            || front_matter();
         on_site && !file
     }
 

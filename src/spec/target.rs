@@ -120,8 +120,7 @@ pub fn repo_path(destination: &str, spec_path: &str, repository: Option<&RepoSlu
             (join(base, path)?, fragment)
         }
     };
-    let last = path.rsplit('/').next().unwrap_or("");
-    let extension = last.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    let extension = crate::text::path_extension(&path);
     let route_like =
         path.is_empty() || path.ends_with('/') || matches!(extension.as_deref(), None | Some("html" | "htm"));
     let markdown = matches!(extension.as_deref(), Some("md" | "markdown" | "mdx"));
