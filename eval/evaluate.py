@@ -624,6 +624,7 @@ def score_recall(cases, runs, skipped):
             out["rule"] = best.get("rule")
             out["confidence"] = best.get("confidence")
             out["evidence"] = [e.get("gate") or e.get("kind") for e in best.get("evidence") or []]
+            out["evidence_detail"] = best.get("evidence") or []
         else:
             near = [f for f in result["findings"]
                     if norm_doc((f.get("spec") or {}).get("path")) == norm_doc(case["doc"])

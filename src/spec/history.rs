@@ -121,10 +121,15 @@ const PHRASE_REACH: usize = 100;
 /// Marks the code span a history phrase is about as an old name: the
 /// nearest span after "formerly", the nearest before "was renamed".
 pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Reference]) {
-    // "is **DEPRECATED** since": emphasis stars do not break a phrase.
-    // `at[i]` is where the i-th byte of `lower` stands in `text`.
+    // "is **DEPRECATED** since": emphasis stars do not break a phrase, and
+    // neither does a line break ("The\nprevious `x`"): a run of white space
+    // is one space. `at[i]` is where the i-th byte of `lower` stands in `text`.
     let (mut lower, mut at) = (String::with_capacity(text.len()), Vec::with_capacity(text.len() + 1));
     for (index, c) in text.char_indices().filter(|(_, c)| *c != '*') {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if c == ' ' && lower.ends_with(' ') {
+            continue;
+        }
         lower.push(c.to_ascii_lowercase());
         at.extend(std::iter::repeat_n(index, c.len_utf8()));
     }

@@ -674,7 +674,8 @@ Second section with the same title.
                     When the `LockGuard` is dropped, the lock is released.\n\n\
                     After `Cache::evict_one()` the entry is removed.\n\n\
                     Call `undo_last()` to restore the previous state, then `commit_all()`.\n\n\
-                    `Config::load()` replaces the defaults with `Config::from_env()`.\n";
+                    `Config::load()` replaces the defaults with `Config::from_env()`.\n\n\
+                    No post-hoc wiring. The\nprevious `wireErrorConstructor` is gone.\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
@@ -691,7 +692,8 @@ Second section with the same title.
                 vec![false],
                 vec![false],
                 vec![false, false],
-                vec![false, false]
+                vec![false, false],
+                vec![true]
             ]
         );
     }
