@@ -18,6 +18,9 @@ pub enum Selection {
     /// Clause ids (or id prefixes such as `specs/net.md#retry-policy`) and
     /// spec or code paths.
     Matching(Vec<String>),
+    /// The links the LLM pass judged still consistent, among those the
+    /// selectors match (all of them when there are none).
+    Verified(Vec<String>),
 }
 
 /// What an accept changed, for the command's output.
@@ -45,6 +48,12 @@ pub fn accept(root: &Path, analysis: &Analysis, selection: &Selection) -> Result
             }
             chosen
         }
+        Selection::Verified(selectors) => analysis
+            .states
+            .iter()
+            .filter(|state| analysis.verified.iter().any(|(c, a)| *c == state.clause_id && *a == state.anchor))
+            .filter(|state| selectors.is_empty() || selectors.iter().any(|s| selects(s, state, analysis)))
+            .collect(),
     };
     let _guard = Guard::acquire(root)?;
     let path = root.join(lock::FILE_NAME);
@@ -65,7 +74,7 @@ pub fn accept(root: &Path, analysis: &Analysis, selection: &Selection) -> Result
             let clauses: HashSet<&str> = chosen.iter().map(|s| s.clause_id.as_str()).collect();
             clauses.iter().for_each(|clause| lock.remove_clause(clause));
         }
-        Selection::Matching(_) => {}
+        Selection::Matching(_) | Selection::Verified(_) => {}
     }
     let history = History::open(root);
     let mut accepted = Accepted::default();

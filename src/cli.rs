@@ -91,6 +91,12 @@ struct CheckArgs {
     /// Make no network request (no LLM pass); the default without an [llm] provider
     #[arg(long)]
     offline: bool,
+    /// Most LLM calls this run may make, both tiers together [default: max_calls in [llm], else 50]
+    #[arg(long, value_name = "N")]
+    max_llm_calls: Option<usize>,
+    /// Neither read nor write cached LLM verdicts
+    #[arg(long)]
+    no_cache: bool,
     /// Lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     fail_on: FailOn,
@@ -127,11 +133,14 @@ struct LinksArgs {
 #[derive(Debug, Args)]
 struct AcceptArgs {
     /// Clause ids (or section ids such as specs/net.md#retry-policy), spec paths or code paths
-    #[arg(value_name = "CLAUSE|PATH", required_unless_present = "all", conflicts_with = "all")]
+    #[arg(value_name = "CLAUSE|PATH", required_unless_present_any = ["all", "verified"], conflicts_with = "all")]
     targets: Vec<String>,
     /// Accept every current link, and drop lock entries whose link no longer exists
-    #[arg(long)]
+    #[arg(long, conflicts_with = "verified")]
     all: bool,
+    /// Accept the stale links the LLM pass judged still consistent with high confidence (needs [llm])
+    #[arg(long)]
+    verified: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -204,7 +213,16 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     }
     let scope = relative_paths(&config.root, &args.paths)?;
     let content = if args.staged { Content::Staged } else { Content::WorkTree };
-    let options = Options { scope, jobs: args.common.jobs, content, base: args.base, rebuild_lock: false };
+    let options = Options {
+        scope,
+        jobs: args.common.jobs,
+        content,
+        base: args.base,
+        offline: args.offline,
+        max_llm_calls: args.max_llm_calls,
+        no_cache: args.no_cache,
+        ..Options::default()
+    };
     let analysis = engine::analyse(config, &options)?;
     let style = Style { color: args.output.is_none() && color_wanted() };
     let threshold = args.fail_on.threshold();
@@ -220,7 +238,8 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
 fn links(args: LinksArgs) -> Result<ExitStatus, Error> {
     let config = load_config(&args.common)?;
     let scope = relative_paths(&config.root, &args.paths)?;
-    let analysis = engine::analyse(config, &Options { jobs: args.common.jobs, ..Options::default() })?;
+    let options = Options { jobs: args.common.jobs, offline: true, ..Options::default() };
+    let analysis = engine::analyse(config, &options)?;
     let mut clauses = analysis.link_view();
     if !scope.is_empty() {
         clauses.retain(|clause| scope.iter().any(|s| crate::index::in_scope(&clause.path, s)));
@@ -231,23 +250,29 @@ fn links(args: LinksArgs) -> Result<ExitStatus, Error> {
 
 fn accept(args: AcceptArgs) -> Result<ExitStatus, Error> {
     let config = load_config(&args.common)?;
+    if args.verified && config.llm.is_none() {
+        return Err(Error::Usage(
+            "accept --verified needs an LLM provider: add an [llm] section to driftcheck.toml".into(),
+        ));
+    }
     let root = config.root.clone();
-    let selection = if args.all {
-        Selection::All
-    } else {
-        // Paths given relative to the current directory become root-relative;
-        // clause ids are root-relative already.
-        let targets = args
-            .targets
-            .iter()
-            .map(|target| match target.contains('#') {
-                true => Ok(target.clone()),
-                false => relative_paths(&root, &[PathBuf::from(target)]).map(|mut p| p.remove(0)),
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        Selection::Matching(targets)
+    // Paths given relative to the current directory become root-relative;
+    // clause ids are root-relative already.
+    let targets = args
+        .targets
+        .iter()
+        .map(|target| match target.contains('#') {
+            true => Ok(target.clone()),
+            false => relative_paths(&root, &[PathBuf::from(target)]).map(|mut p| p.remove(0)),
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let selection = match (args.all, args.verified) {
+        (true, _) => Selection::All,
+        (_, true) => Selection::Verified(targets),
+        _ => Selection::Matching(targets),
     };
-    let options = Options { jobs: args.common.jobs, rebuild_lock: args.all, ..Options::default() };
+    let options =
+        Options { jobs: args.common.jobs, rebuild_lock: args.all, offline: !args.verified, ..Options::default() };
     let analysis = engine::analyse(config, &options)?;
     let accepted = crate::accept::accept(&root, &analysis, &selection)?;
     let mut out = io::stdout().lock();

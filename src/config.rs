@@ -41,17 +41,36 @@ pub enum ConfigError {
     },
 }
 
-/// The LLM provider settings (`[llm]`).
+/// The LLM pass (`[llm]`): the first model tier, the run's budgets, and an
+/// optional stronger tier (`[llm.escalate]`) for uncertain answers.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LlmConfig {
     pub provider: Spanned<String>,
-    pub model: Option<String>,
+    pub model: Option<Spanned<String>>,
     pub base_url: Option<String>,
     pub api_key_env: Option<String>,
     pub max_calls: Option<usize>,
+    /// Input and output tokens the whole run may spend, both tiers together.
+    pub max_tokens: Option<u64>,
     pub concurrency: Option<usize>,
     pub timeout_seconds: Option<u64>,
+    /// Retries of a call after 429, 5xx, a timeout or a refused connection.
+    pub max_retries: Option<u32>,
+    pub escalate: Option<EscalateConfig>,
+}
+
+/// The stronger tier (`[llm.escalate]`): asked only when the first tier's
+/// confidence is below `escalate_below`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateConfig {
+    pub provider: Spanned<String>,
+    pub model: Option<Spanned<String>>,
+    pub base_url: Option<String>,
+    pub api_key_env: Option<String>,
+    pub timeout_seconds: Option<u64>,
+    pub escalate_below: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,14 +229,7 @@ impl Config {
             }
         }
         if let Some(llm) = &parsed.llm {
-            if !matches!(llm.provider.get_ref().as_str(), "openai" | "anthropic") {
-                return Err(invalid(
-                    format!("unknown LLM provider `{}`", llm.provider.get_ref()),
-                    llm.provider.span(),
-                    "provider",
-                    Some("expected `openai` (any OpenAI-compatible endpoint) or `anthropic`".into()),
-                ));
-            }
+            validate_llm(llm).map_err(|(message, span, label, help)| invalid(message, span, label, help))?;
         }
         config.llm = parsed.llm;
         Ok(config)
@@ -234,6 +246,45 @@ impl Config {
     pub fn is_ignored(&self, path: &str) -> bool {
         self.ignore_globs.is_match(path)
     }
+}
+
+type Invalid = (String, Range<usize>, &'static str, Option<String>);
+
+/// Known providers, a model for each tier, a threshold between 0 and 1.
+fn validate_llm(llm: &LlmConfig) -> Result<(), Invalid> {
+    let tier = |provider: &Spanned<String>, model: &Option<Spanned<String>>, table: &str| -> Result<(), Invalid> {
+        if !matches!(provider.get_ref().as_str(), "openai" | "anthropic") {
+            return Err((
+                format!("unknown LLM provider `{}`", provider.get_ref()),
+                provider.span(),
+                "provider",
+                Some("expected `openai` (any OpenAI-compatible endpoint) or `anthropic`".into()),
+            ));
+        }
+        match model {
+            Some(model) if model.get_ref().trim().is_empty() => {
+                Err(("the model name is empty".into(), model.span(), "model", None))
+            }
+            Some(_) => Ok(()),
+            None => Err((
+                format!("{table} needs a `model`"),
+                provider.span(),
+                "for this provider",
+                Some("for example model = \"gpt-4.1-mini\", or a local model such as \"qwen2.5-coder:7b\"".into()),
+            )),
+        }
+    };
+    tier(&llm.provider, &llm.model, "[llm]")?;
+    if let Some(escalate) = &llm.escalate {
+        tier(&escalate.provider, &escalate.model, "[llm.escalate]")?;
+        if let Some(below) = &escalate.escalate_below {
+            if !(0.0..=1.0).contains(below.get_ref()) {
+                let message = format!("escalate_below must be between 0 and 1, not {}", below.get_ref());
+                return Err((message, below.span(), "out of range", None));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Globs match `/`-separated paths relative to the root; `*` stays inside
@@ -303,7 +354,13 @@ model = "gpt-4.1-mini"
 base_url = "https://api.openai.com/v1"
 api_key_env = "OPENAI_API_KEY"
 max_calls = 50
+max_tokens = 400000
 concurrency = 4
+[llm.escalate]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+api_key_env = "ANTHROPIC_API_KEY"
+escalate_below = 0.8
 "#,
         )
         .unwrap();
@@ -313,7 +370,9 @@ concurrency = 4
         assert!(config.is_ignored("fixtures/go/main.go"));
         assert_eq!(config.severity(Rule::SignatureMismatch), Severity::Error);
         assert_eq!(config.severity(Rule::DanglingPath), Severity::Error);
-        assert_eq!(config.llm.unwrap().max_calls, Some(50));
+        let llm = config.llm.unwrap();
+        assert_eq!((llm.max_calls, llm.max_tokens), (Some(50), Some(400000)));
+        assert_eq!(llm.escalate.unwrap().escalate_below.map(Spanned::into_inner), Some(0.8));
     }
 
     #[test]
@@ -351,5 +410,8 @@ concurrency = 4
         assert_eq!(error_line("[rules]\n\ndangling-path = \"loud\"\n").1, 3);
         assert_eq!(error_line("[rules]\nno-such-rule = \"error\"\n").1, 2);
         assert_eq!(error_line("[llm]\nprovider = \"gemini\"\n").1, 2);
+        assert_eq!(error_line("[llm]\nprovider = \"openai\"\n"), ("[llm] needs a `model`".into(), 2));
+        let escalate = "[llm]\nprovider = \"openai\"\nmodel = \"m\"\n[llm.escalate]\nprovider = \"anthropic\"\nmodel = \"n\"\nescalate_below = 2.0\n";
+        assert_eq!(error_line(escalate).1, 7);
     }
 }

@@ -5,12 +5,14 @@ use std::collections::HashSet;
 
 use crate::check::{self, Finding, Review};
 use crate::config::Config;
+use crate::git::ChangedLines;
 use crate::git::Repo;
 use crate::history::History;
 use crate::index::{in_scope, CodeIndex};
 use crate::link::{self, ClauseLinks, LinkGraph, LinkState};
+use crate::llm::{self, ask::Asker, cache::Cache, Unanswered};
 use crate::lock::{self, Lock};
-use crate::report::{Report, Sources, Summary};
+use crate::report::{LlmUsage, Report, Sources, Summary};
 use crate::workspace::Workspace;
 use crate::Error;
 
@@ -34,6 +36,12 @@ pub struct Options {
     pub base: Option<String>,
     /// Read past a lock that does not parse (`accept --all` rebuilds it).
     pub rebuild_lock: bool,
+    /// Make no network request, whatever `[llm]` says.
+    pub offline: bool,
+    /// `--max-llm-calls`: overrides `max_calls`.
+    pub max_llm_calls: Option<usize>,
+    /// Neither read nor write cached LLM verdicts.
+    pub no_cache: bool,
 }
 
 /// The result of analysing a repository.
@@ -44,6 +52,10 @@ pub struct Analysis {
     pub lock: Option<Lock>,
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// LLM questions that got no verdict (a budget ran out, a call failed).
+    pub unanswered: Vec<Unanswered>,
+    /// Stale links the LLM pass judged still consistent (clause id, anchor).
+    pub verified: Vec<(String, String)>,
     /// Holds a materialised index alive while the analysis is used.
     _staged: Option<tempfile::TempDir>,
 }
@@ -79,16 +91,52 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
         (Some(_), false) => LockSource::Copy("driftcheck.lock (staged)"),
         (None, false) => LockSource::WorkTree,
     };
-    let mut analysis = run(config_for_content, &history, source)?;
+    let changed = match &options.base {
+        Some(base) => Some(changed_since(&config, base)?),
+        None => None,
+    };
+    let llm = llm_pass(&config, options, changed.as_ref())?;
+    let mut analysis = run(config_for_content, &history, source, llm.as_ref())?;
     analysis._staged = staged;
-    if let Some(base) = &options.base {
-        keep_new_since(&mut analysis, &config, base, &history)?;
+    if let (Some(base), Some(changed)) = (&options.base, &changed) {
+        keep_new_since(&mut analysis, &config, base, changed, &history)?;
     }
     if !options.scope.is_empty() {
         analysis.findings.retain(|finding| finding.paths().any(|path| options.scope.iter().any(|s| in_scope(path, s))));
     }
     analysis.summary.count(&analysis.findings);
     Ok(analysis)
+}
+
+/// What the LLM pass needs besides the analysis, when it runs at all:
+/// never with `--offline` or without a provider.
+struct LlmPass<'a> {
+    tiers: llm::ask::Tiers,
+    budget: llm::ask::Budget,
+    cache: Option<Cache>,
+    scope: &'a [String],
+    changed: Option<&'a ChangedLines>,
+}
+
+fn llm_pass<'a>(
+    config: &Config,
+    options: &'a Options,
+    changed: Option<&'a ChangedLines>,
+) -> Result<Option<LlmPass<'a>>, Error> {
+    let Some(settings) = config.llm.as_ref().filter(|_| !options.offline) else { return Ok(None) };
+    let (tiers, mut budget) = llm::connect(settings)?;
+    if let Some(calls) = options.max_llm_calls {
+        budget.max_calls = calls;
+    }
+    let cache = (!options.no_cache).then(|| Cache::new(&config.root));
+    Ok(Some(LlmPass { tiers, budget, cache, scope: &options.scope, changed }))
+}
+
+/// The lines changed since a base revision.
+fn changed_since(config: &Config, base: &str) -> Result<ChangedLines, Error> {
+    let repo = Repo::open(&config.root, "--base")?;
+    let tree = repo.tree(base)?;
+    repo.changed_since(&tree)
 }
 
 /// The pipeline proper, on whatever directory `config.root` names.
@@ -102,7 +150,7 @@ enum LockSource<'a> {
     Lenient,
 }
 
-fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis, Error> {
+fn run(config: Config, history: &History, source: LockSource, llm: Option<&LlmPass>) -> Result<Analysis, Error> {
     let path = config.root.join(lock::FILE_NAME);
     let lock = match source {
         LockSource::WorkTree => Lock::read(&path)?,
@@ -138,30 +186,60 @@ fn run(config: Config, history: &History, source: LockSource) -> Result<Analysis
     let graph = link::link(&workspace, &index, &evidence);
     let states = graph.states(&workspace, &index);
     let review = Review { lock: lock.as_ref(), states: &states, history };
-    let findings = check::run(&workspace, &index, &graph, &review);
+    let mut findings = check::collect(&workspace, &index, &graph, &review);
+    let (mut reviewed, mut usage) = (llm::Reviewed::default(), LlmUsage::default());
+    if let Some(pass) = llm {
+        let mut asker = Asker::new(&pass.tiers, pass.cache.as_ref(), pass.budget);
+        let input = llm::Input {
+            workspace: &workspace,
+            states: &states,
+            lock: lock.as_ref(),
+            scope: pass.scope,
+            changed: pass.changed,
+        };
+        reviewed = llm::review::review(&input, &mut findings, &mut asker)?;
+        usage = LlmUsage::of(&asker.usage, reviewed.unanswered.len());
+    }
+    let findings = check::finish(&workspace, findings);
     let summary = Summary {
         spec_files: workspace.specs.len(),
         clauses: workspace.specs.iter().map(|s| s.clauses.len()).sum(),
         code_files: workspace.code.len(),
         symbols: index.symbol_count(),
         links: graph.links.len(),
+        llm: usage,
         ..Summary::default()
     };
     drop(index);
-    Ok(Analysis { workspace, graph, states, lock, findings, summary, _staged: None })
+    Ok(Analysis {
+        workspace,
+        graph,
+        states,
+        lock,
+        findings,
+        summary,
+        unanswered: reviewed.unanswered,
+        verified: reviewed.verified,
+        _staged: None,
+    })
 }
 
 /// `--base REV`: keeps findings that did not exist at REV, and findings on
 /// clauses or code that changed since REV.
-fn keep_new_since(analysis: &mut Analysis, config: &Config, base: &str, history: &History) -> Result<(), Error> {
+fn keep_new_since(
+    analysis: &mut Analysis,
+    config: &Config,
+    base: &str,
+    changed: &ChangedLines,
+    history: &History,
+) -> Result<(), Error> {
     let repo = Repo::open(&config.root, "--base")?;
     let tree = repo.tree(base)?;
-    let changed = repo.changed_since(&tree)?;
     let directory = tempfile::TempDir::new()?;
     repo.write_tree(&tree, directory.path())?;
     let mut base_config = config.clone();
     base_config.root = directory.path().to_path_buf();
-    let before = run(base_config, history, LockSource::Lenient)?;
+    let before = run(base_config, history, LockSource::Lenient, None)?;
     let old: HashSet<&str> = before.findings.iter().map(|f| f.fingerprint.as_str()).collect();
     analysis.findings.retain(|finding| {
         let spec_changed =
@@ -179,6 +257,7 @@ impl Analysis {
             summary: self.summary.clone(),
             findings: &self.findings,
             notes: &self.workspace.notes,
+            unanswered: &self.unanswered,
             sources: &self.workspace,
         }
     }

@@ -21,6 +21,7 @@ pub mod history;
 pub mod index;
 mod init;
 pub mod link;
+pub mod llm;
 pub mod lock;
 pub mod manifest;
 pub mod report;
@@ -45,6 +46,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Lock(#[from] lock::LockError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Llm(#[from] llm::LlmError),
     #[error("{0}")]
     #[diagnostic(code(driftcheck::usage))]
     Usage(String),

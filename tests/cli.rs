@@ -396,6 +396,20 @@ mod report_v1 {
         pub tool: Tool,
         pub summary: Summary,
         pub findings: Vec<Finding>,
+        pub llm_skipped: Vec<Skipped>,
+    }
+
+    /// Its fields are checked by deserialising: names and types.
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Skipped {
+        pub question: String,
+        pub path: String,
+        pub line: u64,
+        pub clause: String,
+        pub subject: String,
+        pub reason: String,
     }
 
     #[derive(Deserialize)]
@@ -429,6 +443,22 @@ mod report_v1 {
     #[serde(deny_unknown_fields)]
     pub struct Llm {
         pub provider: Option<String>,
+        pub calls: u64,
+        pub cached: u64,
+        pub input_tokens: u64,
+        pub output_tokens: u64,
+        pub skipped: u64,
+        pub tiers: Vec<Tier>,
+    }
+
+    /// Its fields are checked by deserialising: names and types.
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Tier {
+        pub role: String,
+        pub provider: String,
+        pub model: String,
         pub calls: u64,
         pub cached: u64,
         pub input_tokens: u64,
@@ -483,9 +513,10 @@ fn json_report_matches_schema_v1() {
     assert_eq!((counts.error, counts.warning, counts.info), (2, 1, 0), "`send_all()` has no evidence either way");
     let llm = &report.summary.llm;
     assert_eq!(
-        (llm.provider.as_deref(), llm.calls, llm.cached, llm.input_tokens, llm.output_tokens),
-        (None, 0, 0, 0, 0)
+        (llm.provider.as_deref(), llm.calls, llm.cached, llm.input_tokens, llm.output_tokens, llm.skipped),
+        (None, 0, 0, 0, 0, 0)
     );
+    assert!(llm.tiers.is_empty() && report.llm_skipped.is_empty(), "no LLM pass without a provider");
     assert_eq!((report.summary.symbols, report.summary.links), (1, 0));
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, ["dangling-symbol", "dangling-path", "dangling-spec-ref"]);

@@ -113,6 +113,26 @@ impl Finding {
     }
 }
 
+/// A finding about a link: the clause on the spec side, the anchored code
+/// on the code side.
+pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: String) -> Finding {
+    let spec = &workspace.specs[state.spec];
+    let clause = &spec.clauses[state.clause];
+    let mut finding = Finding::new(rule, message);
+    finding.spec =
+        Some(SpecSide { path: spec.path.clone(), line: clause.line, column: clause.column, clause: clause.id.clone() });
+    finding.code =
+        Some(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() });
+    finding.reference = Some(state.anchor.clone());
+    finding.section = clause.section.clone();
+    finding.spec_lines = Some((clause.line, clause.end_line));
+    finding.code_lines = Some((state.code_line, state.code_end_line));
+    finding.suppressed_by = clause.ignores.clone();
+    finding.label =
+        Some(Label { path: spec.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+    finding
+}
+
 /// What the lock-based check needs: the lock (if the repository has one),
 /// the current link states and where to find accepted code.
 pub struct Review<'a> {
@@ -124,6 +144,12 @@ pub struct Review<'a> {
 /// Runs every deterministic check; findings come back sorted by location,
 /// with configured severities, without suppressed or disabled ones.
 pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: &Review) -> Vec<Finding> {
+    finish(workspace, collect(workspace, index, graph, review))
+}
+
+/// Every deterministic check's findings at their default severities, for
+/// the LLM pass to weigh before [`finish`].
+pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: &Review) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(dangling::check(workspace, graph));
     findings.extend(spec_ref::check(workspace, index, graph));
@@ -136,10 +162,13 @@ pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: 
             graph.unresolved.iter().filter(|u| shown(u.confidence)).map(|u| (u.spec, u.clause)).collect();
         findings.extend(stale::check(workspace, review.states, lock, review.history, &dangling));
     }
-    finish(workspace, findings)
+    findings
 }
 
-fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
+/// Applies configuration once to every finding, however it was found:
+/// suppressions, `min_confidence`, severities, one finding per spot, and
+/// fingerprints.
+pub fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = findings
         .into_iter()
         .filter(|finding| !finding.is_suppressed())

@@ -128,7 +128,7 @@ fn stale(
         (true, false) => format!("{what} changed since the link was accepted"),
         _ => format!("the clause changed since its link to {what} was accepted"),
     };
-    let mut finding = base(workspace, state, Rule::StaleLink, message);
+    let mut finding = super::on_link(workspace, state, Rule::StaleLink, message);
     finding.detail = diff;
     finding.help = Some(format!("review the change, then run `driftcheck accept {}`", state.clause_id));
     finding
@@ -136,7 +136,7 @@ fn stale(
 
 fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
     let what = state.symbol.as_deref().unwrap_or(&state.anchor);
-    let mut finding = base(
+    let mut finding = super::on_link(
         workspace,
         state,
         Rule::StaleLink,
@@ -146,24 +146,6 @@ fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
     // Its own identity: accepting the link turns it into a different finding.
     finding.section = format!("{}#unreviewed", finding.section);
     finding.help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
-    finding
-}
-
-fn base(workspace: &Workspace, state: &LinkState, rule: Rule, message: String) -> Finding {
-    let spec = &workspace.specs[state.spec];
-    let clause = &spec.clauses[state.clause];
-    let mut finding = Finding::new(rule, message);
-    finding.spec =
-        Some(SpecSide { path: spec.path.clone(), line: clause.line, column: clause.column, clause: clause.id.clone() });
-    finding.code =
-        Some(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() });
-    finding.reference = Some(state.anchor.clone());
-    finding.section = clause.section.clone();
-    finding.spec_lines = Some((clause.line, clause.end_line));
-    finding.code_lines = Some((state.code_line, state.code_end_line));
-    finding.suppressed_by = clause.ignores.clone();
-    finding.label =
-        Some(Label { path: spec.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
     finding
 }
 

@@ -38,6 +38,16 @@ pub enum Clue {
         #[serde(skip)]
         refutes: bool,
     },
+    /// A model's verdict (the LLM pass): which question, which model
+    /// decided it, and the lines it cited.
+    Llm {
+        question: &'static str,
+        model: String,
+        verdict: String,
+        confidence: f64,
+        explanation: String,
+        cited: Vec<crate::llm::verdict::Cited>,
+    },
 }
 
 impl Clue {
@@ -55,7 +65,8 @@ impl Clue {
             // `read_tokens` of data as often as it misnames `read_token`.
             Clue::NearMiss { form, .. } if form.is_weak() => 0.2,
             Clue::NearMiss { .. } => 0.3,
-            Clue::RemovedUnmentioned { .. } => 0.0,
+            // Applied by the LLM pass itself, after confidence is computed.
+            Clue::RemovedUnmentioned { .. } | Clue::Llm { .. } => 0.0,
             Clue::Gate { refutes: false, .. } => -0.3,
             Clue::Gate { refutes: true, .. } => -0.6,
         }

@@ -30,7 +30,25 @@ pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::R
         writeln!(out, "info[{}] {location}: {}", finding.rule, finding.message)?;
     }
     write_notes(report, out)?;
+    write_unanswered(report, out)?;
     writeln!(out, "{}", summary_line(report))
+}
+
+/// LLM questions that got no verdict, with why; all of them are in the
+/// JSON report's `llm_skipped`.
+fn write_unanswered(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    const SHOWN: usize = 10;
+    for question in report.unanswered.iter().take(SHOWN) {
+        writeln!(
+            out,
+            "llm: {}:{}: {} of `{}` skipped: {}",
+            question.path, question.line, question.question, question.subject, question.reason
+        )?;
+    }
+    if report.unanswered.len() > SHOWN {
+        writeln!(out, "llm: and {} more questions skipped (all in --format json)", report.unanswered.len() - SHOWN)?;
+    }
+    Ok(())
 }
 
 fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) -> String {
@@ -103,8 +121,8 @@ fn summary_line(report: &Report) -> String {
     let f = &s.findings;
     let llm = match &s.llm.provider {
         Some(provider) => format!(
-            "; llm {provider}: {} calls, {} cached, {} tokens in, {} out",
-            s.llm.calls, s.llm.cached, s.llm.input_tokens, s.llm.output_tokens
+            "; llm {provider}: {} calls, {} cached, {} skipped, {} tokens in, {} out",
+            s.llm.calls, s.llm.cached, s.llm.skipped, s.llm.input_tokens, s.llm.output_tokens
         ),
         None => String::new(),
     };

@@ -87,5 +87,8 @@ fn describe(clue: &Clue) -> String {
         Clue::OwnQualifier { qualifier } => format!("+ qualified with our `{qualifier}`"),
         Clue::OwnImport { package } => format!("+ qualified with our package `{package}`"),
         Clue::Gate { gate, reason, .. } => format!("- {gate}: {reason}"),
+        Clue::Llm { model, verdict, confidence, explanation, .. } => {
+            format!("  {model}: {verdict} ({confidence:.2}): {explanation}")
+        }
     }
 }

@@ -11,6 +11,8 @@ use serde::Serialize;
 
 use crate::check::Finding;
 use crate::discover::Note;
+use crate::llm::ask::TierUsage;
+use crate::llm::Unanswered;
 use crate::rule::Severity;
 
 /// Output formats of `check`.
@@ -33,7 +35,8 @@ pub struct SeverityCounts {
     pub info: usize,
 }
 
-/// LLM usage of the run (all zero without a provider).
+/// LLM usage of the run (all zero without a provider): totals, and per
+/// tier of the cascade.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct LlmUsage {
     pub provider: Option<String>,
@@ -41,6 +44,23 @@ pub struct LlmUsage {
     pub cached: usize,
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Questions that got no verdict; `llm_skipped` lists them.
+    pub skipped: usize,
+    pub tiers: Vec<TierUsage>,
+}
+
+impl LlmUsage {
+    pub fn of(tiers: &[TierUsage], skipped: usize) -> LlmUsage {
+        LlmUsage {
+            provider: tiers.first().map(|tier| tier.provider.clone()),
+            calls: tiers.iter().map(|t| t.calls).sum(),
+            cached: tiers.iter().map(|t| t.cached).sum(),
+            input_tokens: tiers.iter().map(|t| t.input_tokens).sum(),
+            output_tokens: tiers.iter().map(|t| t.output_tokens).sum(),
+            skipped,
+            tiers: tiers.to_vec(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -73,6 +93,8 @@ pub struct Report<'a> {
     pub summary: Summary,
     pub findings: &'a [Finding],
     pub notes: &'a [Note],
+    /// LLM questions that got no verdict.
+    pub unanswered: &'a [Unanswered],
     pub sources: &'a dyn Sources,
 }
 

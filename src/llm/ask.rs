@@ -1,0 +1,285 @@
+//! Asking: the cache first, then the first tier, then — for answers below
+//! `escalate_below` or invalid ones — the escalation tier. Budgets are
+//! reserved in question order before any call of a round is sent, so which
+//! questions are skipped depends on the questions, never on timing.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use super::cache::Cache;
+use super::prompt;
+use super::provider::{Answer, CallError, Provider};
+use super::question::Question;
+use super::verdict::{self, Verdict};
+use super::LlmError;
+
+/// One model and where it stands in the cascade.
+pub struct Tier {
+    pub provider: Box<dyn Provider>,
+    /// `first`, or `escalate`.
+    pub role: &'static str,
+}
+
+/// The models of a run and how many questions may be in flight at once.
+pub struct Tiers {
+    pub first: Tier,
+    /// The stronger tier, and the confidence below which it is asked.
+    pub escalate: Option<(Tier, f64)>,
+    pub concurrency: usize,
+}
+
+impl Tiers {
+    /// The first tier (0) or the escalation tier (1).
+    fn tier(&self, index: usize) -> &Tier {
+        match (index, &self.escalate) {
+            (1, Some((tier, _))) => tier,
+            _ => &self.first,
+        }
+    }
+}
+
+/// The run's budget: calls and tokens over both tiers.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub max_calls: usize,
+    pub max_tokens: u64,
+}
+
+/// What one tier did, for `summary.llm.tiers`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TierUsage {
+    pub role: String,
+    pub provider: String,
+    pub model: String,
+    pub calls: usize,
+    pub cached: usize,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+}
+
+/// The end of one question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A valid verdict, and the model that gave it.
+    Answered { verdict: Verdict, model: String },
+    /// Not asked: a budget ran out.
+    Skipped(String),
+    /// Asked, but no valid verdict came back.
+    Failed(String),
+}
+
+/// How a question stands after one tier.
+enum Step {
+    Verdict(Verdict),
+    Invalid(String),
+    Skipped(String),
+    Failed(String),
+}
+
+pub struct Asker<'a> {
+    tiers: &'a Tiers,
+    cache: Option<&'a Cache>,
+    budget: Budget,
+    calls: usize,
+    tokens: u64,
+    pub usage: Vec<TierUsage>,
+    /// A tier that stopped answering (timeouts, refused connections) is
+    /// not asked again in this run.
+    down: Vec<Option<String>>,
+}
+
+impl<'a> Asker<'a> {
+    pub fn new(tiers: &'a Tiers, cache: Option<&'a Cache>, budget: Budget) -> Asker<'a> {
+        let tier_usage = |tier: &Tier| TierUsage {
+            role: tier.role.to_string(),
+            provider: tier.provider.name().to_string(),
+            model: tier.provider.model().to_string(),
+            ..TierUsage::default()
+        };
+        let mut usage = vec![tier_usage(&tiers.first)];
+        usage.extend(tiers.escalate.as_ref().map(|(tier, _)| tier_usage(tier)));
+        let down = vec![None; usage.len()];
+        Asker { tiers, cache, budget, calls: 0, tokens: 0, usage, down }
+    }
+
+    fn tier(&self, index: usize) -> &'a Tier {
+        self.tiers.tier(index)
+    }
+
+    /// Asks every question, escalating the uncertain ones; outcomes in the
+    /// questions' order. A fatal error (a refused key, an unknown model)
+    /// ends the pass.
+    pub fn ask(&mut self, questions: &[Question]) -> Result<Vec<Outcome>, LlmError> {
+        let everything: Vec<usize> = (0..questions.len()).collect();
+        let first = self.round(0, questions, &everything)?;
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; questions.len()];
+        let mut escalated = Vec::new();
+        for (index, step) in everything.iter().zip(first) {
+            let uncertain = match &step {
+                Step::Verdict(verdict) => {
+                    self.tiers.escalate.as_ref().is_some_and(|(_, below)| verdict.confidence < *below)
+                }
+                Step::Invalid(_) => true,
+                Step::Skipped(_) | Step::Failed(_) => false,
+            };
+            if uncertain && self.tiers.escalate.is_some() {
+                escalated.push((*index, step));
+            } else {
+                outcomes[*index] = Some(self.settle(0, step, None));
+            }
+        }
+        let indices: Vec<usize> = escalated.iter().map(|(index, _)| *index).collect();
+        let second = if indices.is_empty() { Vec::new() } else { self.round(1, questions, &indices)? };
+        for ((index, first), second) in escalated.into_iter().zip(second) {
+            outcomes[index] = Some(self.settle(1, second, Some(first)));
+        }
+        Ok(outcomes.into_iter().map(|o| o.unwrap_or_else(|| Outcome::Failed("not asked".into()))).collect())
+    }
+
+    /// The final outcome: the later tier's verdict, else the earlier's.
+    fn settle(&self, tier: usize, step: Step, earlier: Option<Step>) -> Outcome {
+        let model = |tier: usize| self.tier(tier).provider.model().to_string();
+        match (step, earlier) {
+            (Step::Verdict(verdict), _) => Outcome::Answered { verdict, model: model(tier) },
+            (_, Some(Step::Verdict(verdict))) => Outcome::Answered { verdict, model: model(tier - 1) },
+            (Step::Skipped(reason), _) => Outcome::Skipped(reason),
+            (Step::Invalid(reason) | Step::Failed(reason), _) => Outcome::Failed(reason),
+        }
+    }
+
+    /// One tier over some questions: cached answers, budget reservations in
+    /// order, then the calls, `concurrency` at a time.
+    fn round(&mut self, tier: usize, questions: &[Question], indices: &[usize]) -> Result<Vec<Step>, LlmError> {
+        let tiers: &'a Tiers = self.tiers;
+        let provider = tiers.tier(tier).provider.as_ref();
+        let (name, model) = (provider.name(), provider.model().to_string());
+        let mut steps: Vec<Option<Step>> = Vec::with_capacity(indices.len());
+        let mut to_send = Vec::new();
+        for (slot, &index) in indices.iter().enumerate() {
+            let question = &questions[index];
+            if let Some(verdict) = self.cache.and_then(|cache| cache.get(name, &model, question)) {
+                self.usage[tier].cached += 1;
+                steps.push(Some(Step::Verdict(verdict)));
+                continue;
+            }
+            if let Some(reason) = &self.down[tier] {
+                steps.push(Some(Step::Failed(reason.clone())));
+                continue;
+            }
+            let prompt = prompt::render(question);
+            let estimate = (prompt.system.len() + prompt.user.len()) as u64 / 4 + u64::from(prompt.max_output_tokens);
+            match self.reserve(estimate) {
+                Ok(()) => {
+                    steps.push(None);
+                    to_send.push((slot, index, prompt, estimate));
+                }
+                Err(reason) => steps.push(Some(Step::Skipped(reason))),
+            }
+        }
+        let answers = send_all(provider, &to_send, self.tiers.concurrency);
+        for ((slot, index, prompt, estimate), answer) in to_send.iter().zip(answers) {
+            let step = match answer {
+                Ok(answer) => {
+                    let input_estimate = (prompt.system.len() + prompt.user.len()) as u64 / 4;
+                    self.count(tier, &answer, *estimate, input_estimate);
+                    let question = &questions[*index];
+                    match verdict::parse(&answer.text, question.kind.verdicts(), &question.shown()) {
+                        Ok(verdict) => {
+                            if let Some(cache) = self.cache {
+                                cache.put(name, &model, question, &verdict);
+                            }
+                            Step::Verdict(verdict)
+                        }
+                        Err(invalid) => Step::Invalid(format!("{model} gave an invalid answer: {invalid}")),
+                    }
+                }
+                Err(error) if error.is_fatal() => return Err(LlmError::Call { provider: name, source: error }),
+                Err(error) => {
+                    self.tokens -= estimate;
+                    self.usage[tier].calls += 1;
+                    let reason = error.to_string();
+                    if matches!(error, CallError::Timeout { .. } | CallError::Unreachable { .. }) {
+                        self.down[tier] = Some(reason.clone());
+                    }
+                    Step::Failed(reason)
+                }
+            };
+            steps[*slot] = Some(step);
+        }
+        Ok(steps.into_iter().map(|s| s.unwrap_or_else(|| Step::Failed("not asked".into()))).collect())
+    }
+
+    fn reserve(&mut self, estimate: u64) -> Result<(), String> {
+        if self.calls >= self.budget.max_calls {
+            return Err(format!("the budget of {} calls ran out (max_calls, --max-llm-calls)", self.budget.max_calls));
+        }
+        if self.tokens + estimate > self.budget.max_tokens {
+            return Err(format!("the budget of {} tokens ran out (max_tokens)", self.budget.max_tokens));
+        }
+        self.calls += 1;
+        self.tokens += estimate;
+        Ok(())
+    }
+
+    /// Counts a call's tokens, as the server reports them (or as estimated
+    /// when it does not), in place of its reservation.
+    fn count(&mut self, tier: usize, answer: &Answer, estimate: u64, input_estimate: u64) {
+        let (input, output) = match (answer.input_tokens, answer.output_tokens) {
+            (0, 0) => (input_estimate, answer.text.len() as u64 / 4),
+            reported => reported,
+        };
+        self.tokens = self.tokens - estimate + input + output;
+        let usage = &mut self.usage[tier];
+        usage.calls += 1;
+        usage.input_tokens += input;
+        usage.output_tokens += output;
+    }
+}
+
+/// Sends prompts on `concurrency` threads; answers in the prompts' order.
+fn send_all(
+    provider: &dyn Provider,
+    to_send: &[(usize, usize, super::provider::Prompt, u64)],
+    concurrency: usize,
+) -> Vec<Result<Answer, CallError>> {
+    let progress = progress_bar(to_send.len());
+    let next = AtomicUsize::new(0);
+    let answers: Mutex<Vec<Option<Result<Answer, CallError>>>> = Mutex::new((0..to_send.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency.clamp(1, to_send.len().max(1)) {
+            scope.spawn(|| loop {
+                let position = next.fetch_add(1, Ordering::Relaxed);
+                let Some((_, _, prompt, _)) = to_send.get(position) else { break };
+                let answer = provider.ask(prompt);
+                progress.inc(1);
+                if let Ok(mut answers) = answers.lock() {
+                    answers[position] = Some(answer);
+                }
+            });
+        }
+    });
+    progress.finish_and_clear();
+    let answers = answers.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    answers
+        .into_iter()
+        .map(|answer| {
+            answer.unwrap_or_else(|| Err(CallError::Malformed { url: String::new(), message: "no answer".into() }))
+        })
+        .collect()
+}
+
+/// A bar on stderr when it is a terminal; nothing otherwise.
+fn progress_bar(length: usize) -> ProgressBar {
+    use std::io::IsTerminal;
+    if length == 0 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(length as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} asking the model {pos}/{len} {wide_bar}") {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,140 @@
+//! `openai`: any OpenAI-compatible chat-completions endpoint (OpenAI,
+//! Ollama's `/v1`, vLLM, llama.cpp's server, LM Studio, OpenRouter).
+//!
+//! The answer's shape is asked for as strictly as the server allows:
+//! `json_schema` first, then `json_object`, then plain text. A server that
+//! rejects a form (llama-cpp-python answers `json_schema` with HTTP 500) is
+//! asked in the next form, and the run remembers it.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use serde_json::{json, Value};
+
+use super::provider::{Answer, CallError, Http, Prompt, Provider};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// The forms of structured output, strictest first.
+const JSON_SCHEMA: u8 = 0;
+const JSON_OBJECT: u8 = 1;
+const PLAIN_TEXT: u8 = 2;
+
+pub struct OpenAi {
+    http: Http,
+    url: String,
+    key: Option<String>,
+    model: String,
+    form: AtomicU8,
+}
+
+impl OpenAi {
+    pub fn new(http: Http, base_url: &str, key: Option<String>, model: &str) -> OpenAi {
+        let url = format!("{}/chat/completions", base_url.trim_end_matches('/'));
+        OpenAi { http, url, key, model: model.to_string(), form: AtomicU8::new(JSON_SCHEMA) }
+    }
+
+    fn body(&self, prompt: &Prompt, form: u8) -> Value {
+        let mut body = json!({
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
+            "temperature": 0,
+            "max_tokens": prompt.max_output_tokens,
+        });
+        let format = match form {
+            JSON_SCHEMA => Some(json!({
+                "type": "json_schema",
+                "json_schema": {"name": "verdict", "strict": true, "schema": prompt.schema},
+            })),
+            JSON_OBJECT => Some(json!({"type": "json_object"})),
+            _ => None,
+        };
+        if let (Some(format), Some(object)) = (format, body.as_object_mut()) {
+            object.insert("response_format".to_string(), format);
+        }
+        body
+    }
+}
+
+impl Provider for OpenAi {
+    fn name(&self) -> &'static str {
+        "openai"
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn ask(&self, prompt: &Prompt) -> Result<Answer, CallError> {
+        let authorization = self.key.as_ref().map(|key| format!("Bearer {key}"));
+        let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("authorization", value.as_str())).collect();
+        loop {
+            let form = self.form.load(Ordering::Relaxed);
+            // A 5xx that names the requested form is the server refusing the
+            // feature, not a busy server: no point retrying it as it is.
+            let refuses_form = |_status: u16, body: &str| form < PLAIN_TEXT && names_response_format(body);
+            match self.http.post_json(&self.url, &headers, &self.body(prompt, form), &refuses_form) {
+                Ok(reply) => return parse_reply(&self.url, &reply),
+                Err(CallError::Status { status, .. }) if form < PLAIN_TEXT && rejects_form(status) => {
+                    let _ = self.form.compare_exchange(form, form + 1, Ordering::Relaxed, Ordering::Relaxed);
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+}
+
+/// Statuses with which servers reject an unsupported `response_format`.
+fn rejects_form(status: u16) -> bool {
+    matches!(status, 400 | 422 | 500 | 501)
+}
+
+fn names_response_format(body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    ["response_format", "json_schema", "json_object", "schema"].iter().any(|word| lower.contains(word))
+}
+
+/// `choices[0].message.content` and `usage`.
+fn parse_reply(url: &str, reply: &Value) -> Result<Answer, CallError> {
+    let message = &reply["choices"][0]["message"];
+    let text = match &message["content"] {
+        Value::String(text) => text.clone(),
+        // Content as a list of parts: [{"type": "text", "text": "…"}].
+        Value::Array(parts) => parts.iter().filter_map(|part| part["text"].as_str()).collect::<Vec<_>>().join(""),
+        _ => {
+            let refusal = message["refusal"].as_str().unwrap_or("no message content");
+            return Err(CallError::Malformed { url: url.to_string(), message: refusal.to_string() });
+        }
+    };
+    let usage = &reply["usage"];
+    Ok(Answer {
+        text,
+        input_tokens: usage["prompt_tokens"].as_u64().unwrap_or(0),
+        output_tokens: usage["completion_tokens"].as_u64().unwrap_or(0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_string_and_part_list_content() {
+        let reply = json!({"choices": [{"message": {"content": "{\"a\":1}"}}],
+                           "usage": {"prompt_tokens": 12, "completion_tokens": 3}});
+        let answer = parse_reply("u", &reply).unwrap();
+        assert_eq!((answer.text.as_str(), answer.input_tokens, answer.output_tokens), ("{\"a\":1}", 12, 3));
+        let parts = json!({"choices": [{"message": {"content": [{"type": "text", "text": "x"}, {"type": "text", "text": "y"}]}}]});
+        assert_eq!(parse_reply("u", &parts).unwrap().text, "xy");
+        let refused = json!({"choices": [{"message": {"content": null, "refusal": "no"}}]});
+        assert!(matches!(parse_reply("u", &refused), Err(CallError::Malformed { .. })));
+    }
+
+    #[test]
+    fn a_server_naming_the_format_refuses_it() {
+        assert!(names_response_format("{\"error\": \"json_schema is not supported\"}"));
+        assert!(!names_response_format("upstream overloaded"));
+    }
+}

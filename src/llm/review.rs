@@ -1,0 +1,359 @@
+//! What goes to a model and what comes back into the findings. Only what
+//! is new, stale or uncertain is asked about:
+//!
+//! - links that are stale, changed since `--base`, or not yet in the lock
+//!   (all of them when there is no lock): first "is the clause about this
+//!   code?", then, for related ones, "is it still true?" (`semantic-drift`);
+//!   a stale link judged consistent with high confidence becomes info and
+//!   is what `accept --verified` records;
+//! - dangling symbols of medium confidence: "is this name ours?".
+//!
+//! Building questions and applying verdicts work on data they are given;
+//! only [`Asker`] talks to the network.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::ask::{Asker, Outcome};
+use super::question::{Block, Kind, Question};
+use super::verdict::Verdict;
+use super::LlmError;
+use crate::check::Finding;
+use crate::git::ChangedLines;
+use crate::index::in_scope;
+use crate::link::evidence::{ERROR_CONFIDENCE, SHOWN_CONFIDENCE};
+use crate::link::{Clue, LinkState};
+use crate::lock::Lock;
+use crate::rule::{Rule, Severity};
+use crate::workspace::Workspace;
+
+/// A drift verdict at or above this confidence is an error; below, info.
+pub const DRIFT_CONFIDENCE: f64 = 0.7;
+
+/// A consistent verdict on a stale link at or above this confidence makes
+/// the link `accept --verified`-able.
+pub const VERIFIED_CONFIDENCE: f64 = 0.8;
+
+/// An adjudication at or above this confidence decides the finding.
+pub const ADJUDICATED_CONFIDENCE: f64 = 0.7;
+
+/// Where an adjudicated "not ours" puts a finding: info, below the default
+/// `min_confidence`.
+const NOT_OURS_CONFIDENCE: f64 = 0.3;
+
+/// What the pass needs from the analysis.
+pub struct Input<'a> {
+    pub workspace: &'a Workspace,
+    pub states: &'a [LinkState],
+    pub lock: Option<&'a Lock>,
+    /// `PATHS`: only links and findings on these.
+    pub scope: &'a [String],
+    /// `--base`: only links whose clause or code changed since it.
+    pub changed: Option<&'a ChangedLines>,
+}
+
+/// A question that got no verdict, and why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Unanswered {
+    pub question: &'static str,
+    pub path: String,
+    pub line: usize,
+    pub clause: String,
+    /// The link's code anchor, or the unresolved name.
+    pub subject: String,
+    pub reason: String,
+}
+
+/// The pass's result besides the findings it changed or added.
+#[derive(Debug, Default)]
+pub struct Reviewed {
+    pub unanswered: Vec<Unanswered>,
+    /// (clause id, anchor) of stale links judged consistent.
+    pub verified: Vec<(String, String)>,
+}
+
+/// One thing asked about: a link (by state) or a finding (by index).
+#[derive(Clone, Copy)]
+enum Subject {
+    Link { state: usize, stale: Option<usize> },
+    Finding(usize),
+}
+
+pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> Result<Reviewed, LlmError> {
+    let mut reviewed = Reviewed::default();
+    let candidates = adjudication_candidates(input, findings);
+    let mut subjects = links_to_ask(input, findings);
+    subjects.extend(candidates.iter().map(|&finding| Subject::Finding(finding)));
+    let questions: Vec<Question> = subjects
+        .iter()
+        .map(|subject| match *subject {
+            Subject::Link { state, stale } => {
+                link_question(input, &input.states[state], stale.map(|f| &findings[f]), Kind::Related)
+            }
+            Subject::Finding(finding) => adjudication_question(input.workspace, &findings[finding]),
+        })
+        .collect();
+    let first = asker.ask(&questions)?;
+    let mut related = Vec::new();
+    for ((subject, question), outcome) in subjects.iter().zip(&questions).zip(first) {
+        match (subject, outcome) {
+            (Subject::Link { .. }, Outcome::Answered { verdict, .. }) if verdict.verdict == "related" => {
+                related.push((*subject, question))
+            }
+            (Subject::Link { .. }, Outcome::Answered { .. }) => {}
+            (Subject::Finding(index), Outcome::Answered { verdict, model }) => {
+                adjudicate(&mut findings[*index], &verdict, &model)
+            }
+            (_, Outcome::Skipped(reason) | Outcome::Failed(reason)) => {
+                reviewed.unanswered.push(unanswered(input, findings, *subject, question.kind, reason))
+            }
+        }
+    }
+    let consistency: Vec<Question> =
+        related.iter().map(|(_, question)| Question { kind: Kind::Consistency, ..(*question).clone() }).collect();
+    let second = asker.ask(&consistency)?;
+    for ((subject, _), outcome) in related.iter().zip(second) {
+        let Subject::Link { state, stale } = *subject else { continue };
+        match outcome {
+            Outcome::Answered { verdict, model } => {
+                let state = &input.states[state];
+                if let Some(finding) = semantic_finding(input.workspace, state, &verdict, &model) {
+                    findings.push(finding);
+                }
+                if let Some(stale) = stale.filter(|_| verified(&verdict)) {
+                    mark_verified(&mut findings[stale], &verdict, &model);
+                    reviewed.verified.push((state.clause_id.clone(), state.anchor.clone()));
+                }
+            }
+            Outcome::Skipped(reason) | Outcome::Failed(reason) => {
+                reviewed.unanswered.push(unanswered(input, findings, *subject, Kind::Consistency, reason))
+            }
+        }
+    }
+    Ok(reviewed)
+}
+
+/// Links worth a question, in order: stale ones (with their finding), then
+/// those changed since `--base`, or else those not yet in the lock.
+fn links_to_ask(input: &Input, findings: &[Finding]) -> Vec<Subject> {
+    let workspace = input.workspace;
+    let mut seen = HashSet::new();
+    let mut subjects = Vec::new();
+    let askable = |state: &LinkState| {
+        let spec = &workspace.specs[state.spec];
+        let clause = &spec.clauses[state.clause];
+        let in_scope = input.scope.is_empty()
+            || input.scope.iter().any(|s| in_scope(&spec.path, s) || in_scope(&state.code_path, s));
+        in_scope && clause.history.is_none() && !clause.ignores(Rule::SemanticDrift.id())
+    };
+    for (index, finding) in findings.iter().enumerate() {
+        if finding.rule != Rule::StaleLink || finding.severity == Severity::Info {
+            continue;
+        }
+        let clause = finding.spec.as_ref().map(|s| s.clause.as_str());
+        let found = input.states.iter().position(|s| {
+            Some(s.clause_id.as_str()) == clause && finding.reference.as_deref() == Some(s.anchor.as_str())
+        });
+        if let Some(state) = found.filter(|&state| askable(&input.states[state])) {
+            if seen.insert(state) {
+                subjects.push(Subject::Link { state, stale: Some(index) });
+            }
+        }
+    }
+    for (index, state) in input.states.iter().enumerate() {
+        let wanted = match input.changed {
+            Some(changed) => {
+                let clause = &workspace.specs[state.spec].clauses[state.clause];
+                changed.touches(&workspace.specs[state.spec].path, clause.line, clause.end_line)
+                    || changed.touches(&state.code_path, state.code_line, state.code_end_line)
+            }
+            None => input.lock.is_none_or(|lock| lock.get(&state.clause_id, &state.anchor).is_none()),
+        };
+        if wanted && askable(state) && seen.insert(index) {
+            subjects.push(Subject::Link { state: index, stale: None });
+        }
+    }
+    subjects
+}
+
+/// Dangling symbols the evidence left in the middle: shown, not errors.
+fn adjudication_candidates(input: &Input, findings: &[Finding]) -> Vec<usize> {
+    findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.rule == Rule::DanglingSymbol && (SHOWN_CONFIDENCE..ERROR_CONFIDENCE).contains(&f.confidence))
+        .filter(|(_, f)| input.scope.is_empty() || f.paths().any(|path| input.scope.iter().any(|s| in_scope(path, s))))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// The clause's lines as the spec has them.
+fn clause_block(workspace: &Workspace, spec: usize, clause: usize) -> Block {
+    let spec = &workspace.specs[spec];
+    let clause = &spec.clauses[clause];
+    let text: Vec<&str> =
+        spec.source.lines().skip(clause.line.saturating_sub(1)).take(clause.end_line + 1 - clause.line).collect();
+    Block::new(&spec.path, clause.line, &text.join("\n"), &clause.heading_path.join(" > "))
+}
+
+fn link_question(input: &Input, state: &LinkState, stale: Option<&Finding>, kind: Kind) -> Question {
+    let label = state.symbol.clone().unwrap_or_else(|| state.anchor.clone());
+    Question {
+        kind,
+        spec: clause_block(input.workspace, state.spec, state.clause),
+        code: Some(Block::new(&state.code_path, state.code_line, &state.code_text, &label)),
+        diff: stale.and_then(|finding| finding.detail.clone()),
+        reference: None,
+        context: Vec::new(),
+    }
+}
+
+/// "Is this name ours?", with what driftcheck knows about it.
+fn adjudication_question(workspace: &Workspace, finding: &Finding) -> Question {
+    let spec = finding.spec.as_ref();
+    let (spec_index, clause_index) = spec
+        .and_then(|side| {
+            let s = workspace.specs.iter().position(|f| f.path == side.path)?;
+            let c = workspace.specs[s].clauses.iter().position(|c| c.id == side.clause)?;
+            Some((s, c))
+        })
+        .unwrap_or((0, 0));
+    let mut context = Vec::new();
+    for clue in &finding.evidence {
+        context.push(format!("What driftcheck found: {}", describe(clue)));
+    }
+    if let Some(suggestion) = &finding.suggestion {
+        context.push(format!("The closest name this repository defines: `{suggestion}`"));
+    }
+    let manifests = &workspace.manifests;
+    if !manifests.own.is_empty() {
+        context.push(format!("This repository's own packages: {}", list(manifests.own.iter(), 10)));
+    }
+    if !manifests.dependencies.is_empty() {
+        context.push(format!("Its declared dependencies: {}", list(manifests.dependencies.iter(), 40)));
+    }
+    let block = match workspace.specs.get(spec_index) {
+        Some(_) if spec.is_some() => clause_block(workspace, spec_index, clause_index),
+        _ => Block::new("", 1, "", ""),
+    };
+    Question {
+        kind: Kind::Adjudication,
+        spec: block,
+        code: None,
+        diff: None,
+        reference: finding.reference.clone(),
+        context,
+    }
+}
+
+fn list<'a>(names: impl Iterator<Item = &'a String>, most: usize) -> String {
+    let names: Vec<&str> = names.map(String::as_str).collect();
+    let shown = names.iter().take(most).copied().collect::<Vec<_>>().join(", ");
+    match names.len() > most {
+        true => format!("{shown} and {} more", names.len() - most),
+        false => shown,
+    }
+}
+
+/// A clue in words, for the model.
+fn describe(clue: &Clue) -> String {
+    match clue {
+        Clue::Removed { name, path, .. } => format!("`{name}` was defined in {path} and later removed"),
+        Clue::RemovedUnmentioned { name, .. } => {
+            format!("`{name}` was defined here once, but no doc mentioned it when it was removed")
+        }
+        Clue::NearMiss { symbol, .. } => format!("`{symbol}` is defined, one small edit away"),
+        Clue::OwnQualifier { qualifier } => format!("qualified with `{qualifier}`, which this code defines"),
+        Clue::OwnImport { package } => format!("qualified with or imported from this repository's `{package}`"),
+        Clue::Gate { reason, .. } => reason.clone(),
+        Clue::Llm { explanation, .. } => explanation.clone(),
+    }
+}
+
+fn llm_clue(question: Kind, verdict: &Verdict, model: &str) -> Clue {
+    Clue::Llm {
+        question: question.id(),
+        model: model.to_string(),
+        verdict: verdict.verdict.clone(),
+        confidence: verdict.confidence,
+        explanation: verdict.explanation.clone(),
+        cited: verdict.evidence.clone(),
+    }
+}
+
+/// "Ours" with confidence makes it an error; "not ours" info; the rest
+/// only adds the verdict to the evidence.
+fn adjudicate(finding: &mut Finding, verdict: &Verdict, model: &str) {
+    finding.evidence.push(llm_clue(Kind::Adjudication, verdict, model));
+    if verdict.confidence < ADJUDICATED_CONFIDENCE {
+        return;
+    }
+    match verdict.verdict.as_str() {
+        "drift" => {
+            finding.confidence = finding.confidence.max(ERROR_CONFIDENCE);
+            finding.severity = Severity::Error;
+        }
+        "consistent" => {
+            finding.confidence = finding.confidence.min(NOT_OURS_CONFIDENCE);
+            finding.severity = Severity::Info;
+        }
+        _ => {}
+    }
+}
+
+/// A `semantic-drift` finding for a drift or unclear verdict: an error
+/// only for drift with confidence; unclear and unsure ones are info.
+fn semantic_finding(workspace: &Workspace, state: &LinkState, verdict: &Verdict, model: &str) -> Option<Finding> {
+    let (severity, confidence, message) = match verdict.verdict.as_str() {
+        "drift" if verdict.confidence >= DRIFT_CONFIDENCE => {
+            (Rule::SemanticDrift.default_severity(), verdict.confidence, verdict.explanation.clone())
+        }
+        "drift" => (Severity::Info, verdict.confidence, format!("possibly: {}", verdict.explanation)),
+        "unclear" => (Severity::Info, 0.5, format!("could not tell: {}", verdict.explanation)),
+        _ => return None,
+    };
+    let clause = &workspace.specs[state.spec].clauses[state.clause];
+    let what = state.symbol.as_deref().unwrap_or(&state.anchor);
+    let message = format!("the clause no longer describes `{what}`: {message}");
+    let mut finding = crate::check::on_link(workspace, state, Rule::SemanticDrift, message);
+    finding.severity = severity;
+    finding.confidence = confidence;
+    finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
+    finding.help = Some(format!("fix the clause or the code, then run `driftcheck accept {}`", clause.id));
+    Some(finding)
+}
+
+fn verified(verdict: &Verdict) -> bool {
+    verdict.verdict == "consistent" && verdict.confidence >= VERIFIED_CONFIDENCE
+}
+
+/// A stale link the model judged still consistent: info, with why.
+fn mark_verified(finding: &mut Finding, verdict: &Verdict, model: &str) {
+    finding.severity = Severity::Info;
+    finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
+    finding.message = format!("{} — judged still consistent by {model}: {}", finding.message, verdict.explanation);
+    finding.help = Some("`driftcheck accept --verified` records the links judged consistent".to_string());
+}
+
+fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind, reason: String) -> Unanswered {
+    let (path, line, clause, what) = match subject {
+        Subject::Link { state, .. } => {
+            let state = &input.states[state];
+            let spec = &input.workspace.specs[state.spec];
+            let clause = &spec.clauses[state.clause];
+            (spec.path.clone(), clause.line, clause.id.clone(), state.anchor.clone())
+        }
+        Subject::Finding(index) => {
+            let finding = &findings[index];
+            let spec = finding.spec.as_ref();
+            (
+                spec.map(|s| s.path.clone()).unwrap_or_default(),
+                spec.map_or(0, |s| s.line),
+                spec.map(|s| s.clause.clone()).unwrap_or_default(),
+                finding.reference.clone().unwrap_or_default(),
+            )
+        }
+    };
+    Unanswered { question: kind.id(), path, line, clause, subject: what, reason }
+}
