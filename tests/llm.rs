@@ -542,3 +542,38 @@ fn accept_verified_needs_a_provider() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("[llm]"));
 }
+
+#[test]
+fn the_adjudication_shows_what_is_known_about_the_name() {
+    let server = Server::start();
+    answer(&server, ADJUDICATE, &verdict("drift", 0.9, json!([{"side": "spec", "line": 3}])));
+    answer(&server, RELATED, &verdict("unrelated", 0.9, json!([{"side": "spec", "line": 3}])));
+    let dir = repo(&[
+        ("src/net.rs", CODE),
+        ("Cargo.toml", "[package]\nname = \"netkit\"\n\n[dependencies]\nserde = \"1\"\n"),
+        ("specs/net.md", "# Retries\n\nEach call spends from `retry_budget`, at most `MAX_RETRIES` times.\n"),
+        ("driftcheck.toml", &config(&server, "")),
+    ]);
+    check(dir.path(), &[]);
+    let asked = server.requests().into_iter().find(|r| String::from_utf8_lossy(&r.body).contains(ADJUDICATE)).unwrap();
+    let body: Value = serde_json::from_slice(&asked.body).unwrap();
+    let prompt = body["messages"][1]["content"].as_str().unwrap();
+    assert!(prompt.contains("The name in question: `retry_budget`"), "{prompt}");
+    assert!(prompt.contains("Names in the same section that this repository defines: MAX_RETRIES"), "{prompt}");
+    assert!(prompt.contains("Its declared dependencies: serde"), "{prompt}");
+    assert!(prompt.contains("This repository's own packages: netkit"), "{prompt}");
+    assert!(prompt.contains("    3 | Each call spends from `retry_budget`"), "{prompt}");
+}
+
+#[test]
+fn a_key_echoed_in_an_error_is_not_printed() {
+    let server = Server::start();
+    let echo = format!("{{\"error\": {{\"message\": \"Incorrect API key provided: {KEY}\"}}}}");
+    server.mount(Mock::given(method("POST")).respond_with(ResponseTemplate::new(400).set_body_string(echo)));
+    let dir = project(&server, "");
+    let output = driftcheck(dir.path()).env(KEY_VARIABLE, KEY).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("HTTP 400") && stderr.contains("[key]"), "{stderr}");
+    assert!(!stderr.contains(KEY));
+}

@@ -122,7 +122,10 @@ fn provider(settings: &TierSettings) -> Result<Box<dyn Provider>, LlmError> {
         Some(retries) => RetryPolicy { attempts: retries.saturating_add(1), ..RetryPolicy::default() },
         None => RetryPolicy::default(),
     };
-    let http = Http::new(timeout, retry, variable).map_err(|source| LlmError::Call { provider: "openai", source })?;
+    let name = if settings.provider == "anthropic" { "anthropic" } else { "openai" };
+    let http = Http::new(timeout, retry, variable)
+        .map_err(|source| LlmError::Call { provider: name, source })?
+        .redacting(key.as_deref());
     let base_url = settings.base_url.unwrap_or(default_url);
     Ok(match (settings.provider, key) {
         ("anthropic", Some(key)) => Box::new(anthropic::Anthropic::new(http, base_url, key, settings.model)),

@@ -92,6 +92,8 @@ pub struct Http {
     retry: RetryPolicy,
     /// The environment variable the key came from, for error messages.
     key_variable: String,
+    /// The key, cut out of any error text a server sends back.
+    secret: Option<String>,
 }
 
 impl Http {
@@ -101,7 +103,13 @@ impl Http {
             .user_agent(concat!("driftcheck/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| CallError::Unreachable { url: String::new(), message: error.to_string() })?;
-        Ok(Http { client, timeout, retry, key_variable: key_variable.to_string() })
+        Ok(Http { client, timeout, retry, key_variable: key_variable.to_string(), secret: None })
+    }
+
+    /// Never repeat `key` in an error: some servers echo it back.
+    pub fn redacting(mut self, key: Option<&str>) -> Http {
+        self.secret = key.filter(|key| !key.is_empty()).map(str::to_string);
+        self
     }
 
     /// POSTs `body` as JSON and returns the JSON answer. Retries 429, 5xx,
@@ -144,7 +152,13 @@ impl Http {
     fn status_error(&self, url: &str, status: u16, body: String) -> CallError {
         match status {
             401 | 403 => CallError::Unauthorized { url: url.to_string(), status, variable: self.key_variable.clone() },
-            _ => CallError::Status { url: url.to_string(), status, body: shorten(&body) },
+            _ => {
+                let body = match &self.secret {
+                    Some(secret) => body.replace(secret.as_str(), "[key]"),
+                    None => body,
+                };
+                CallError::Status { url: url.to_string(), status, body: shorten(&body) }
+            }
         }
     }
 

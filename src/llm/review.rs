@@ -91,7 +91,7 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
             Subject::Link { state, stale } => {
                 link_question(input, &input.states[state], stale.map(|f| &findings[f]), Kind::Related)
             }
-            Subject::Finding(finding) => adjudication_question(input.workspace, &findings[finding]),
+            Subject::Finding(finding) => adjudication_question(input, &findings[finding]),
         })
         .collect();
     let first = asker.ask(&questions)?;
@@ -209,8 +209,24 @@ fn link_question(input: &Input, state: &LinkState, stale: Option<&Finding>, kind
     }
 }
 
+/// Names the same section links to that do resolve: what the doc around
+/// the name is about.
+fn resolved_nearby(input: &Input, clause_id: &str) -> Vec<String> {
+    let section = clause_id.rsplit_once('/').map_or(clause_id, |(section, _)| section);
+    let mut names: Vec<String> = input
+        .states
+        .iter()
+        .filter(|state| state.clause_id.rsplit_once('/').is_some_and(|(s, _)| s == section))
+        .filter_map(|state| state.symbol.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// "Is this name ours?", with what driftcheck knows about it.
-fn adjudication_question(workspace: &Workspace, finding: &Finding) -> Question {
+fn adjudication_question(input: &Input, finding: &Finding) -> Question {
+    let workspace = input.workspace;
     let spec = finding.spec.as_ref();
     let (spec_index, clause_index) = spec
         .and_then(|side| {
@@ -225,6 +241,10 @@ fn adjudication_question(workspace: &Workspace, finding: &Finding) -> Question {
     }
     if let Some(suggestion) = &finding.suggestion {
         context.push(format!("The closest name this repository defines: `{suggestion}`"));
+    }
+    let nearby = spec.map(|side| resolved_nearby(input, &side.clause)).unwrap_or_default();
+    if !nearby.is_empty() {
+        context.push(format!("Names in the same section that this repository defines: {}", list(nearby.iter(), 20)));
     }
     let manifests = &workspace.manifests;
     if !manifests.own.is_empty() {
