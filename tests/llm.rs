@@ -403,16 +403,19 @@ fn a_second_run_makes_no_request() {
 fn questions_beyond_the_budget_are_listed_as_skipped() {
     let server = Server::start();
     related(&server);
-    answer(&server, CONSISTENT, &verdict("consistent", 0.9, json!([{"side": "spec", "line": 3}])));
+    answer(&server, CONSISTENT, &verdict("drift", 0.9, json!([{"side": "code", "line": 1}])));
     answer(&server, ADJUDICATE, &verdict("drift", 0.9, json!([{"side": "spec", "line": 5}])));
-    let spec = format!("{SPEC}\nEach call spends from `retry_budget`.\n");
+    // An uncertain name, then two links: each link takes two calls.
+    let spec = format!("{SPEC}\nEach call spends from `retry_budget`.\n\nAt most `MAX_RETRIES` attempts.\n");
     let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", &spec), ("driftcheck.toml", &config(&server, ""))]);
-    let (_, report) = check(dir.path(), &["--max-llm-calls", "1"]);
-    assert_eq!(server.requests().len(), 1);
+    let (_, report) = check(dir.path(), &["--max-llm-calls", "4"]);
+    assert_eq!(server.requests().len(), 3, "the name, then one link asked and followed up");
+    assert_eq!(of_rule(&report, "semantic-drift").len(), 1, "{report}");
     let skipped = report["llm_skipped"].as_array().unwrap();
-    let questions: Vec<&str> = skipped.iter().map(|s| s["question"].as_str().unwrap()).collect();
-    assert_eq!(questions, ["adjudication", "semantic-drift"], "the related question was asked: {report}");
-    assert!(skipped.iter().all(|s| s["reason"].as_str().unwrap().contains("budget of 1 calls")));
+    let questions: Vec<(&str, u64)> =
+        skipped.iter().map(|s| (s["question"].as_str().unwrap(), s["line"].as_u64().unwrap())).collect();
+    assert_eq!(questions, [("related", 7)], "the second link would leave no call for its follow-up: {report}");
+    assert!(skipped[0]["reason"].as_str().unwrap().contains("budget of 4 calls"));
     let human = driftcheck(dir.path())
         .env(KEY_VARIABLE, KEY)
         .args(["check", "--max-llm-calls", "1", "--no-cache"])

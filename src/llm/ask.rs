@@ -71,6 +71,16 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// What a reservation takes from the call budget.
+#[derive(Clone, Copy)]
+enum Calls {
+    /// One of the calls set aside.
+    SetAside,
+    One,
+    /// One now and one set aside for the follow-up.
+    Two,
+}
+
 /// How a question stands after one tier.
 enum Step {
     Verdict(Verdict),
@@ -89,6 +99,20 @@ pub struct Asker<'a> {
     /// A tier that stopped answering (timeouts, refused connections) is
     /// not asked again in this run.
     down: Vec<Option<String>>,
+    /// Calls counted in `calls` but set aside for follow-up questions, so
+    /// that a question asked is also followed up before later questions
+    /// spend the budget.
+    held: usize,
+}
+
+/// How a batch of questions uses the call budget.
+#[derive(Clone, Copy)]
+enum Budgeting<'q> {
+    Plain,
+    /// Questions marked `true` set a call aside for a follow-up.
+    Hold(&'q [bool]),
+    /// Follow-ups: they take the calls set aside first.
+    Spend,
 }
 
 impl<'a> Asker<'a> {
@@ -102,7 +126,7 @@ impl<'a> Asker<'a> {
         let mut usage = vec![tier_usage(&tiers.first)];
         usage.extend(tiers.escalate.as_ref().map(|(tier, _)| tier_usage(tier)));
         let down = vec![None; usage.len()];
-        Asker { tiers, cache, budget, calls: 0, tokens: 0, usage, down }
+        Asker { tiers, cache, budget, calls: 0, tokens: 0, usage, down, held: 0 }
     }
 
     fn tier(&self, index: usize) -> &'a Tier {
@@ -113,8 +137,34 @@ impl<'a> Asker<'a> {
     /// questions' order. A fatal error (a refused key, an unknown model)
     /// ends the pass.
     pub fn ask(&mut self, questions: &[Question]) -> Result<Vec<Outcome>, LlmError> {
+        self.ask_with(questions, Budgeting::Plain)
+    }
+
+    /// Like [`Asker::ask`]; each question marked in `follow_up` sets one
+    /// call aside for the question that will follow it.
+    pub fn ask_holding(&mut self, questions: &[Question], follow_up: &[bool]) -> Result<Vec<Outcome>, LlmError> {
+        self.ask_with(questions, Budgeting::Hold(follow_up))
+    }
+
+    /// The follow-ups of an [`Asker::ask_holding`] batch: they spend the
+    /// calls set aside, and what is left of them returns to the budget.
+    pub fn ask_follow_ups(&mut self, questions: &[Question]) -> Result<Vec<Outcome>, LlmError> {
+        // Questions that are not followed up (an unrelated clause) free
+        // their call now; calls a cached follow-up did not need, after.
+        self.release(self.held.saturating_sub(questions.len()));
+        let outcomes = self.ask_with(questions, Budgeting::Spend);
+        self.release(self.held);
+        outcomes
+    }
+
+    fn release(&mut self, calls: usize) {
+        self.held -= calls.min(self.held);
+        self.calls -= calls.min(self.calls);
+    }
+
+    fn ask_with(&mut self, questions: &[Question], budgeting: Budgeting) -> Result<Vec<Outcome>, LlmError> {
         let everything: Vec<usize> = (0..questions.len()).collect();
-        let first = self.round(0, questions, &everything)?;
+        let first = self.round(0, questions, &everything, budgeting)?;
         let mut outcomes: Vec<Option<Outcome>> = vec![None; questions.len()];
         let mut escalated = Vec::new();
         for (index, step) in everything.iter().zip(first) {
@@ -132,7 +182,8 @@ impl<'a> Asker<'a> {
             }
         }
         let indices: Vec<usize> = escalated.iter().map(|(index, _)| *index).collect();
-        let second = if indices.is_empty() { Vec::new() } else { self.round(1, questions, &indices)? };
+        let second =
+            if indices.is_empty() { Vec::new() } else { self.round(1, questions, &indices, Budgeting::Plain)? };
         for ((index, first), second) in escalated.into_iter().zip(second) {
             outcomes[index] = Some(self.settle(1, second, Some(first)));
         }
@@ -152,7 +203,13 @@ impl<'a> Asker<'a> {
 
     /// One tier over some questions: cached answers, budget reservations in
     /// order, then the calls, `concurrency` at a time.
-    fn round(&mut self, tier: usize, questions: &[Question], indices: &[usize]) -> Result<Vec<Step>, LlmError> {
+    fn round(
+        &mut self,
+        tier: usize,
+        questions: &[Question],
+        indices: &[usize],
+        budgeting: Budgeting,
+    ) -> Result<Vec<Step>, LlmError> {
         let tiers: &'a Tiers = self.tiers;
         let provider = tiers.tier(tier).provider.as_ref();
         let (name, model) = (provider.name(), provider.model().to_string());
@@ -160,8 +217,13 @@ impl<'a> Asker<'a> {
         let mut to_send = Vec::new();
         for (slot, &index) in indices.iter().enumerate() {
             let question = &questions[index];
+            let holds = matches!(budgeting, Budgeting::Hold(marks) if marks.get(index) == Some(&true));
             if let Some(verdict) = self.cache.and_then(|cache| cache.get(name, &model, question)) {
                 self.usage[tier].cached += 1;
+                if holds && self.calls < self.budget.max_calls {
+                    self.calls += 1;
+                    self.held += 1;
+                }
                 steps.push(Some(Step::Verdict(verdict)));
                 continue;
             }
@@ -171,7 +233,12 @@ impl<'a> Asker<'a> {
             }
             let prompt = prompt::render(question);
             let estimate = (prompt.system.len() + prompt.user.len()) as u64 / 4 + u64::from(prompt.max_output_tokens);
-            match self.reserve(estimate) {
+            let calls = match budgeting {
+                Budgeting::Spend if self.held > 0 => Calls::SetAside,
+                _ if holds => Calls::Two,
+                _ => Calls::One,
+            };
+            match self.reserve(estimate, calls) {
                 Ok(()) => {
                     steps.push(None);
                     to_send.push((slot, index, prompt, estimate));
@@ -212,14 +279,24 @@ impl<'a> Asker<'a> {
         Ok(steps.into_iter().map(|s| s.unwrap_or_else(|| Step::Failed("not asked".into()))).collect())
     }
 
-    fn reserve(&mut self, estimate: u64) -> Result<(), String> {
-        if self.calls >= self.budget.max_calls {
+    fn reserve(&mut self, estimate: u64, calls: Calls) -> Result<(), String> {
+        let new_calls = match calls {
+            Calls::SetAside => 0,
+            Calls::One => 1,
+            Calls::Two => 2,
+        };
+        if self.calls + new_calls > self.budget.max_calls {
             return Err(format!("the budget of {} calls ran out (max_calls, --max-llm-calls)", self.budget.max_calls));
         }
         if self.tokens + estimate > self.budget.max_tokens {
             return Err(format!("the budget of {} tokens ran out (max_tokens)", self.budget.max_tokens));
         }
-        self.calls += 1;
+        self.calls += new_calls;
+        match calls {
+            Calls::SetAside => self.held -= 1,
+            Calls::Two => self.held += 1,
+            Calls::One => {}
+        }
         self.tokens += estimate;
         Ok(())
     }

@@ -82,9 +82,12 @@ enum Subject {
 
 pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> Result<Reviewed, LlmError> {
     let mut reviewed = Reviewed::default();
-    let candidates = adjudication_candidates(input, findings);
-    let mut subjects = links_to_ask(input, findings);
-    subjects.extend(candidates.iter().map(|&finding| Subject::Finding(finding)));
+    // Stale links first, then the uncertain names, then new or changed
+    // links: what a limited budget should answer first.
+    let (stale, fresh) = links_to_ask(input, findings);
+    let mut subjects = stale;
+    subjects.extend(adjudication_candidates(input, findings).into_iter().map(Subject::Finding));
+    subjects.extend(fresh);
     let questions: Vec<Question> = subjects
         .iter()
         .map(|subject| match *subject {
@@ -94,7 +97,10 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
             Subject::Finding(finding) => adjudication_question(input, &findings[finding]),
         })
         .collect();
-    let first = asker.ask(&questions)?;
+    // Each link's question is followed by a second once it is related: set
+    // a call aside for it, so the budget completes questions in order.
+    let follow_up: Vec<bool> = subjects.iter().map(|s| matches!(s, Subject::Link { .. })).collect();
+    let first = asker.ask_holding(&questions, &follow_up)?;
     let mut related = Vec::new();
     for ((subject, question), outcome) in subjects.iter().zip(&questions).zip(first) {
         match (subject, outcome) {
@@ -112,7 +118,7 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
     }
     let consistency: Vec<Question> =
         related.iter().map(|(_, question)| Question { kind: Kind::Consistency, ..(*question).clone() }).collect();
-    let second = asker.ask(&consistency)?;
+    let second = asker.ask_follow_ups(&consistency)?;
     for ((subject, _), outcome) in related.iter().zip(second) {
         let Subject::Link { state, stale } = *subject else { continue };
         match outcome {
@@ -134,12 +140,12 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
     Ok(reviewed)
 }
 
-/// Links worth a question, in order: stale ones (with their finding), then
-/// those changed since `--base`, or else those not yet in the lock.
-fn links_to_ask(input: &Input, findings: &[Finding]) -> Vec<Subject> {
+/// Links worth a question: stale ones (with their finding); and those
+/// changed since `--base`, or else those not yet in the lock.
+fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subject>) {
     let workspace = input.workspace;
     let mut seen = HashSet::new();
-    let mut subjects = Vec::new();
+    let mut stale = Vec::new();
     let askable = |state: &LinkState| {
         let spec = &workspace.specs[state.spec];
         let clause = &spec.clauses[state.clause];
@@ -157,10 +163,11 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> Vec<Subject> {
         });
         if let Some(state) = found.filter(|&state| askable(&input.states[state])) {
             if seen.insert(state) {
-                subjects.push(Subject::Link { state, stale: Some(index) });
+                stale.push(Subject::Link { state, stale: Some(index) });
             }
         }
     }
+    let mut fresh = Vec::new();
     for (index, state) in input.states.iter().enumerate() {
         let wanted = match input.changed {
             Some(changed) => {
@@ -171,10 +178,10 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> Vec<Subject> {
             None => input.lock.is_none_or(|lock| lock.get(&state.clause_id, &state.anchor).is_none()),
         };
         if wanted && askable(state) && seen.insert(index) {
-            subjects.push(Subject::Link { state: index, stale: None });
+            fresh.push(Subject::Link { state: index, stale: None });
         }
     }
-    subjects
+    (stale, fresh)
 }
 
 /// Dangling symbols the evidence left in the middle: shown, not errors.
