@@ -320,10 +320,13 @@ fn adjudicate(finding: &mut Finding, verdict: &Verdict, model: &str) {
         "drift" => {
             finding.confidence = finding.confidence.max(ERROR_CONFIDENCE);
             finding.severity = Severity::Error;
+            finding.message =
+                format!("{} — {model} judged it this repository's: {}", finding.message, verdict.explanation);
         }
         "consistent" => {
             finding.confidence = finding.confidence.min(NOT_OURS_CONFIDENCE);
             finding.severity = Severity::Info;
+            finding.message = format!("{} — {model} judged it not ours: {}", finding.message, verdict.explanation);
         }
         _ => {}
     }
@@ -342,7 +345,7 @@ fn semantic_finding(workspace: &Workspace, state: &LinkState, verdict: &Verdict,
     };
     let clause = &workspace.specs[state.spec].clauses[state.clause];
     let what = state.symbol.as_deref().unwrap_or(&state.anchor);
-    let message = format!("the clause no longer describes `{what}`: {message}");
+    let message = format!("the clause no longer describes `{what}` ({model}): {message}");
     let mut finding = crate::check::on_link(workspace, state, Rule::SemanticDrift, message);
     finding.severity = severity;
     finding.confidence = confidence;
