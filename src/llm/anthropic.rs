@@ -54,6 +54,10 @@ impl Provider for Anthropic {
         &self.model
     }
 
+    fn endpoint(&self) -> &str {
+        &self.url
+    }
+
     fn ask(&self, prompt: &Prompt) -> Result<Answer, CallError> {
         let headers = [("x-api-key", self.key.as_str()), ("anthropic-version", API_VERSION)];
         let reply = self.http.post_json(&self.url, &headers, &self.body(prompt), &|_, _| false)?;

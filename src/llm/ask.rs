@@ -213,18 +213,22 @@ impl<'a> Asker<'a> {
         let tiers: &'a Tiers = self.tiers;
         let provider = tiers.tier(tier).provider.as_ref();
         let (name, model) = (provider.name(), provider.model().to_string());
+        let cache_provider = format!("{name} {}", provider.endpoint());
         let mut steps: Vec<Option<Step>> = Vec::with_capacity(indices.len());
         let mut to_send = Vec::new();
         for (slot, &index) in indices.iter().enumerate() {
             let question = &questions[index];
             let holds = matches!(budgeting, Budgeting::Hold(marks) if marks.get(index) == Some(&true));
-            if let Some(verdict) = self.cache.and_then(|cache| cache.get(name, &model, question)) {
+            if let Some(cached) = self.cache.and_then(|cache| cache.get(&cache_provider, &model, question)) {
                 self.usage[tier].cached += 1;
                 if holds && self.calls < self.budget.max_calls {
                     self.calls += 1;
                     self.held += 1;
                 }
-                steps.push(Some(Step::Verdict(verdict)));
+                steps.push(Some(match cached {
+                    Ok(verdict) => Step::Verdict(verdict),
+                    Err(reason) => Step::Invalid(reason),
+                }));
                 continue;
             }
             if let Some(reason) = &self.down[tier] {
@@ -256,11 +260,17 @@ impl<'a> Asker<'a> {
                     match verdict::parse(&answer.text, question.kind.verdicts(), &question.shown()) {
                         Ok(verdict) => {
                             if let Some(cache) = self.cache {
-                                cache.put(name, &model, question, &verdict);
+                                cache.put(&cache_provider, &model, question, &verdict);
                             }
                             Step::Verdict(verdict)
                         }
-                        Err(invalid) => Step::Invalid(format!("{model} gave an invalid answer: {invalid}")),
+                        Err(invalid) => {
+                            let reason = format!("{model} gave an invalid answer: {invalid}");
+                            if let Some(cache) = self.cache {
+                                cache.put_invalid(&cache_provider, &model, question, &reason);
+                            }
+                            Step::Invalid(reason)
+                        }
                     }
                 }
                 Err(error) if error.is_fatal() => return Err(LlmError::Call { provider: name, source: error }),

@@ -17,13 +17,16 @@ pub struct Cache {
     directory: PathBuf,
 }
 
-/// A verdict as stored, with what it cost when it was asked.
+/// A verdict as stored; or, for an answer that was no valid verdict, why
+/// (asking the same model the same question again gives the same answer).
 #[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     verdict: String,
     confidence: f64,
     explanation: String,
     evidence: Vec<StoredCitation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    invalid: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -38,16 +41,21 @@ impl Cache {
         Cache { directory: root.join(".driftcheck").join("cache").join("llm") }
     }
 
+    /// `provider` names the provider and its endpoint: `model = "local"`
+    /// on another server is another model.
     fn file(&self, provider: &str, model: &str, question: &Question) -> PathBuf {
         let key = [PROMPT_VERSION, provider, model, &question.content_key()].join("\u{1f}");
         self.directory.join(format!("{}.json", &blake3::hash(key.as_bytes()).to_hex()[..32]))
     }
 
     /// The cached verdict, with its citations placed where the question
-    /// shows the text now.
-    pub fn get(&self, provider: &str, model: &str, question: &Question) -> Option<Verdict> {
+    /// shows the text now; or why the answer was invalid.
+    pub fn get(&self, provider: &str, model: &str, question: &Question) -> Option<Result<Verdict, String>> {
         let text = std::fs::read_to_string(self.file(provider, model, question)).ok()?;
         let stored: Stored = serde_json::from_str(&text).ok()?;
+        if let Some(reason) = stored.invalid {
+            return Some(Err(reason));
+        }
         let first = |side: Side| match side {
             Side::Spec => Some(question.spec.first_line),
             Side::Code => question.code.as_ref().map(|code| code.first_line),
@@ -57,12 +65,29 @@ impl Cache {
             .iter()
             .map(|c| first(c.side).map(|line| Cited { side: c.side, line: line + c.offset }))
             .collect::<Option<Vec<_>>>()?;
-        Some(Verdict {
+        // A file edited by hand, or another question's: a miss.
+        let shown = question.shown();
+        if !evidence.iter().all(|cited| shown.contains(cited)) {
+            return None;
+        }
+        Some(Ok(Verdict {
             verdict: stored.verdict,
             confidence: stored.confidence,
             explanation: stored.explanation,
             evidence,
-        })
+        }))
+    }
+
+    /// Stores why an answer was no valid verdict.
+    pub fn put_invalid(&self, provider: &str, model: &str, question: &Question, reason: &str) {
+        let stored = Stored {
+            verdict: String::new(),
+            confidence: 0.0,
+            explanation: String::new(),
+            evidence: Vec::new(),
+            invalid: Some(reason.to_string()),
+        };
+        self.write(provider, model, question, &stored);
     }
 
     /// Stores a verdict; a cache that cannot be written costs calls, not the run.
@@ -80,8 +105,14 @@ impl Cache {
                 .iter()
                 .map(|c| StoredCitation { side: c.side, offset: c.line.saturating_sub(first(c.side)) })
                 .collect(),
+            invalid: None,
         };
-        let Ok(bytes) = serde_json::to_vec(&stored) else { return };
+        self.write(provider, model, question, &stored);
+    }
+
+    /// A cache that cannot be written costs calls, not the run.
+    fn write(&self, provider: &str, model: &str, question: &Question, stored: &Stored) {
+        let Ok(bytes) = serde_json::to_vec(stored) else { return };
         let state = self.directory.parent().and_then(Path::parent);
         if state.is_some_and(|state| crate::fsutil::create_state_dir(state).is_ok())
             && std::fs::create_dir_all(&self.directory).is_ok()
@@ -118,10 +149,18 @@ mod tests {
             evidence: vec![Cited { side: Side::Spec, line: 11 }, Cited { side: Side::Code, line: 40 }],
         };
         cache.put("openai", "m", &question(10, 40), &verdict);
-        let moved = cache.get("openai", "m", &question(20, 70)).unwrap();
+        let moved = cache.get("openai", "m", &question(20, 70)).unwrap().unwrap();
         assert_eq!(moved.evidence, [Cited { side: Side::Spec, line: 21 }, Cited { side: Side::Code, line: 70 }]);
         assert!(cache.get("openai", "other-model", &question(10, 40)).is_none());
         assert!(cache.get("anthropic", "m", &question(10, 40)).is_none());
+    }
+
+    #[test]
+    fn an_invalid_answer_is_kept_with_its_reason() {
+        let directory = tempfile::tempdir().unwrap();
+        let cache = Cache::new(directory.path());
+        cache.put_invalid("openai", "m", &question(1, 1), "no JSON verdict in the answer");
+        assert_eq!(cache.get("openai", "m", &question(1, 1)), Some(Err("no JSON verdict in the answer".into())));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! rejects a form (llama-cpp-python answers `json_schema` with HTTP 500) is
 //! asked in the next form, and the run remembers it.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use serde_json::{json, Value};
 
@@ -25,12 +25,24 @@ pub struct OpenAi {
     key: Option<String>,
     model: String,
     form: AtomicU8,
+    /// Newer models take `max_completion_tokens` instead of `max_tokens`,
+    /// and reasoning models no `temperature`; learnt from the first refusal.
+    completion_tokens: AtomicBool,
+    no_temperature: AtomicBool,
 }
 
 impl OpenAi {
     pub fn new(http: Http, base_url: &str, key: Option<String>, model: &str) -> OpenAi {
         let url = format!("{}/chat/completions", base_url.trim_end_matches('/'));
-        OpenAi { http, url, key, model: model.to_string(), form: AtomicU8::new(JSON_SCHEMA) }
+        OpenAi {
+            http,
+            url,
+            key,
+            model: model.to_string(),
+            form: AtomicU8::new(JSON_SCHEMA),
+            completion_tokens: AtomicBool::new(false),
+            no_temperature: AtomicBool::new(false),
+        }
     }
 
     fn body(&self, prompt: &Prompt, form: u8) -> Value {
@@ -40,9 +52,17 @@ impl OpenAi {
                 {"role": "system", "content": prompt.system},
                 {"role": "user", "content": prompt.user},
             ],
-            "temperature": 0,
-            "max_tokens": prompt.max_output_tokens,
         });
+        if let Some(object) = body.as_object_mut() {
+            let tokens = match self.completion_tokens.load(Ordering::Relaxed) {
+                true => "max_completion_tokens",
+                false => "max_tokens",
+            };
+            object.insert(tokens.to_string(), json!(prompt.max_output_tokens));
+            if !self.no_temperature.load(Ordering::Relaxed) {
+                object.insert("temperature".to_string(), json!(0));
+            }
+        }
         let format = match form {
             JSON_SCHEMA => Some(json!({
                 "type": "json_schema",
@@ -67,6 +87,10 @@ impl Provider for OpenAi {
         &self.model
     }
 
+    fn endpoint(&self) -> &str {
+        &self.url
+    }
+
     fn ask(&self, prompt: &Prompt) -> Result<Answer, CallError> {
         let authorization = self.key.as_ref().map(|key| format!("Bearer {key}"));
         let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("authorization", value.as_str())).collect();
@@ -77,12 +101,33 @@ impl Provider for OpenAi {
             let refuses_form = |_status: u16, body: &str| form < PLAIN_TEXT && names_response_format(body);
             match self.http.post_json(&self.url, &headers, &self.body(prompt, form), &refuses_form) {
                 Ok(reply) => return parse_reply(&self.url, &reply),
-                Err(CallError::Status { status, .. }) if form < PLAIN_TEXT && rejects_form(status) => {
-                    let _ = self.form.compare_exchange(form, form + 1, Ordering::Relaxed, Ordering::Relaxed);
-                }
+                Err(CallError::Status { status, body, .. }) if self.adapts_to(status, &body, form) => {}
                 Err(error) => return Err(error),
             }
         }
+    }
+}
+
+impl OpenAi {
+    /// Learns from a refusal that names what the server does not take —
+    /// the answer form, `max_tokens`, `temperature` — and says whether to
+    /// ask again. Any other refusal stands.
+    fn adapts_to(&self, status: u16, body: &str, form: u8) -> bool {
+        if !rejects_form(status) {
+            return false;
+        }
+        let lower = body.to_ascii_lowercase();
+        if lower.contains("max_tokens") && !self.completion_tokens.swap(true, Ordering::Relaxed) {
+            return true;
+        }
+        if lower.contains("temperature") && !self.no_temperature.swap(true, Ordering::Relaxed) {
+            return true;
+        }
+        if form < PLAIN_TEXT && names_response_format(body) {
+            let _ = self.form.compare_exchange(form, form + 1, Ordering::Relaxed, Ordering::Relaxed);
+            return true;
+        }
+        false
     }
 }
 

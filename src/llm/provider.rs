@@ -38,15 +38,19 @@ pub enum CallError {
     Unreachable { url: String, message: String },
     #[error("unexpected answer from {url}: {message}")]
     Malformed { url: String, message: String },
+    #[error("{url} redirects to {location}: set base_url to where the API is (a key is never sent on)")]
+    Redirected { url: String, location: String },
 }
 
 impl CallError {
-    /// A rejected key or a request the server will never accept (an unknown
-    /// model, a bad URL): every other question would fail the same way.
+    /// A rejected key, an unknown model or URL, a redirect: every other
+    /// question would fail the same way. A request the server refuses for
+    /// its content (400, 413, 422: a prompt too long for the context) fails
+    /// only that question.
     pub fn is_fatal(&self) -> bool {
         match self {
-            CallError::Unauthorized { .. } => true,
-            CallError::Status { status, .. } => (400..500).contains(status) && *status != 429 && *status != 408,
+            CallError::Unauthorized { .. } | CallError::Redirected { .. } => true,
+            CallError::Status { status, .. } => matches!(status, 404 | 405),
             _ => false,
         }
     }
@@ -57,6 +61,8 @@ pub trait Provider: Send + Sync {
     /// `openai` or `anthropic`, as in the configuration.
     fn name(&self) -> &'static str;
     fn model(&self) -> &str;
+    /// The URL asked, which the cache keys verdicts by.
+    fn endpoint(&self) -> &str;
     fn ask(&self, prompt: &Prompt) -> Result<Answer, CallError>;
 }
 
@@ -98,11 +104,13 @@ pub struct Http {
 
 impl Http {
     pub fn new(timeout: Duration, retry: RetryPolicy, key_variable: &str) -> Result<Http, CallError> {
+        // No redirects: a key header would follow them to another host.
         let client = reqwest::blocking::Client::builder()
             .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("driftcheck/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|error| CallError::Unreachable { url: String::new(), message: error.to_string() })?;
+            .map_err(|error| CallError::Unreachable { url: "(client)".to_string(), message: error.to_string() })?;
         Ok(Http { client, timeout, retry, key_variable: key_variable.to_string(), secret: None })
     }
 
@@ -165,10 +173,21 @@ impl Http {
     fn post_once(&self, url: &str, headers: &[(&str, &str)], body: &Value) -> Result<Reply, CallError> {
         let mut request = self.client.post(url).json(body);
         for (name, value) in headers {
-            request = request.header(*name, *value);
+            let mut value = reqwest::header::HeaderValue::from_str(value).map_err(|_| CallError::Malformed {
+                url: url.to_string(),
+                message: format!("the value for header `{name}` is not valid in HTTP"),
+            })?;
+            // Kept out of any debug output reqwest or hyper may write.
+            value.set_sensitive(true);
+            request = request.header(*name, value);
         }
         let response = request.send().map_err(|error| self.transport_error(url, &error))?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            let location = response.headers().get(reqwest::header::LOCATION);
+            let location = location.and_then(|l| l.to_str().ok()).unwrap_or("elsewhere").to_string();
+            return Err(CallError::Redirected { url: url.to_string(), location });
+        }
         let retry_after = response.headers().get(reqwest::header::RETRY_AFTER).and_then(parse_retry_after);
         let text = response.text().map_err(|error| self.transport_error(url, &error))?;
         if !(200..300).contains(&status) {

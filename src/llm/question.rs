@@ -63,8 +63,10 @@ impl Block {
         Block { path: path.to_string(), first_line: first_line.max(1), lines, label: label.to_string(), truncated }
     }
 
-    fn range(&self) -> std::ops::RangeInclusive<usize> {
-        self.first_line..=self.first_line + self.lines.len().saturating_sub(1)
+    /// The lines shown; none for an empty block.
+    fn range(&self) -> Option<std::ops::RangeInclusive<usize>> {
+        let count = self.lines.len();
+        (count > 0).then(|| self.first_line..=self.first_line + count - 1)
     }
 }
 
@@ -85,16 +87,16 @@ pub struct Question {
 impl Question {
     /// The lines a verdict may cite.
     pub fn shown(&self) -> Shown {
-        Shown { spec: self.spec.range(), code: self.code.as_ref().map(Block::range) }
+        Shown { spec: self.spec.range(), code: self.code.as_ref().and_then(Block::range) }
     }
 
     /// Everything the repository contributes to the prompt.
     pub fn data_text(&self) -> String {
         let mut parts: Vec<&str> = self.spec.lines.iter().map(String::as_str).collect();
-        parts.push(&self.spec.label);
+        parts.extend([self.spec.label.as_str(), self.spec.path.as_str()]);
         if let Some(code) = &self.code {
             parts.extend(code.lines.iter().map(String::as_str));
-            parts.push(&code.label);
+            parts.extend([code.label.as_str(), code.path.as_str()]);
         }
         parts.extend(self.diff.as_deref());
         parts.extend(self.reference.as_deref());
@@ -126,7 +128,8 @@ mod tests {
         let text = (1..=400).map(|n| format!("line {n}")).collect::<Vec<_>>().join("\n");
         let block = Block::new("src/a.rs", 10, &text, "f");
         assert_eq!((block.lines.len(), block.truncated), (MAX_BLOCK_LINES, true));
-        assert_eq!(block.range(), 10..=159);
+        assert_eq!(block.range(), Some(10..=159));
+        assert_eq!(Block::new("src/a.rs", 3, "", "f").range(), None, "an empty block shows no line");
     }
 
     #[test]

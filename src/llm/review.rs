@@ -11,7 +11,7 @@
 //! Building questions and applying verdicts work on data they are given;
 //! only [`Asker`] talks to the network.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -41,6 +41,9 @@ pub const ADJUDICATED_CONFIDENCE: f64 = 0.7;
 /// Where an adjudicated "not ours" puts a finding: info, below the default
 /// `min_confidence`.
 const NOT_OURS_CONFIDENCE: f64 = 0.3;
+
+/// An unclear answer says nothing for drift: info, hidden by default.
+const UNCLEAR_CONFIDENCE: f64 = 0.3;
 
 /// What the pass needs from the analysis.
 pub struct Input<'a> {
@@ -76,8 +79,16 @@ pub struct Reviewed {
 /// One thing asked about: a link (by state) or a finding (by index).
 #[derive(Clone, Copy)]
 enum Subject {
-    Link { state: usize, stale: Option<usize> },
-    Finding(usize),
+    Link {
+        state: usize,
+        stale: Option<usize>,
+    },
+    /// A finding, and the (spec, clause) it is on.
+    Finding {
+        finding: usize,
+        spec: usize,
+        clause: usize,
+    },
 }
 
 pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> Result<Reviewed, LlmError> {
@@ -86,7 +97,7 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
     // links: what a limited budget should answer first.
     let (stale, fresh) = links_to_ask(input, findings);
     let mut subjects = stale;
-    subjects.extend(adjudication_candidates(input, findings).into_iter().map(Subject::Finding));
+    subjects.extend(adjudication_candidates(input, findings));
     subjects.extend(fresh);
     let questions: Vec<Question> = subjects
         .iter()
@@ -94,7 +105,9 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
             Subject::Link { state, stale } => {
                 link_question(input, &input.states[state], stale.map(|f| &findings[f]), Kind::Related)
             }
-            Subject::Finding(finding) => adjudication_question(input, &findings[finding]),
+            Subject::Finding { finding, spec, clause } => {
+                adjudication_question(input, &findings[finding], spec, clause)
+            }
         })
         .collect();
     // Each link's question is followed by a second once it is related: set
@@ -108,7 +121,7 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
                 related.push((*subject, question))
             }
             (Subject::Link { .. }, Outcome::Answered { .. }) => {}
-            (Subject::Finding(index), Outcome::Answered { verdict, model }) => {
+            (Subject::Finding { finding: index, .. }, Outcome::Answered { verdict, model }) => {
                 adjudicate(&mut findings[*index], &verdict, &model)
             }
             (_, Outcome::Skipped(reason) | Outcome::Failed(reason)) => {
@@ -141,11 +154,10 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
 }
 
 /// Links worth a question: stale ones (with their finding); and those
-/// changed since `--base`, or else those not yet in the lock.
+/// changed since `--base`, or else those not yet in the lock. With
+/// `--base`, stale links too only when they changed since it.
 fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subject>) {
     let workspace = input.workspace;
-    let mut seen = HashSet::new();
-    let mut stale = Vec::new();
     let askable = |state: &LinkState| {
         let spec = &workspace.specs[state.spec];
         let clause = &spec.clauses[state.clause];
@@ -153,28 +165,33 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subje
             || input.scope.iter().any(|s| in_scope(&spec.path, s) || in_scope(&state.code_path, s));
         in_scope && clause.history.is_none() && !clause.ignores(Rule::SemanticDrift.id())
     };
+    let changed_since_base = |state: &LinkState| {
+        input.changed.is_none_or(|changed| {
+            let spec = &workspace.specs[state.spec];
+            let clause = &spec.clauses[state.clause];
+            changed.touches(&spec.path, clause.line, clause.end_line)
+                || changed.touches(&state.code_path, state.code_line, state.code_end_line)
+        })
+    };
+    let by_key: HashMap<(&str, &str), usize> =
+        input.states.iter().enumerate().map(|(i, s)| ((s.clause_id.as_str(), s.anchor.as_str()), i)).collect();
+    let mut seen = HashSet::new();
+    let mut stale = Vec::new();
     for (index, finding) in findings.iter().enumerate() {
         if finding.rule != Rule::StaleLink || finding.severity == Severity::Info {
             continue;
         }
-        let clause = finding.spec.as_ref().map(|s| s.clause.as_str());
-        let found = input.states.iter().position(|s| {
-            Some(s.clause_id.as_str()) == clause && finding.reference.as_deref() == Some(s.anchor.as_str())
-        });
-        if let Some(state) = found.filter(|&state| askable(&input.states[state])) {
-            if seen.insert(state) {
-                stale.push(Subject::Link { state, stale: Some(index) });
-            }
+        let key = finding.spec.as_ref().map(|s| s.clause.as_str()).zip(finding.reference.as_deref());
+        let Some(&state) = key.and_then(|key| by_key.get(&key)) else { continue };
+        let wanted = askable(&input.states[state]) && changed_since_base(&input.states[state]);
+        if wanted && seen.insert(state) {
+            stale.push(Subject::Link { state, stale: Some(index) });
         }
     }
     let mut fresh = Vec::new();
     for (index, state) in input.states.iter().enumerate() {
         let wanted = match input.changed {
-            Some(changed) => {
-                let clause = &workspace.specs[state.spec].clauses[state.clause];
-                changed.touches(&workspace.specs[state.spec].path, clause.line, clause.end_line)
-                    || changed.touches(&state.code_path, state.code_line, state.code_end_line)
-            }
+            Some(_) => changed_since_base(state),
             None => input.lock.is_none_or(|lock| lock.get(&state.clause_id, &state.anchor).is_none()),
         };
         if wanted && askable(state) && seen.insert(index) {
@@ -184,15 +201,34 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subje
     (stale, fresh)
 }
 
-/// Dangling symbols the evidence left in the middle: shown, not errors.
-fn adjudication_candidates(input: &Input, findings: &[Finding]) -> Vec<usize> {
+/// Dangling symbols the evidence left in the middle: shown, not errors;
+/// with `--base`, only those on lines changed since it.
+fn adjudication_candidates(input: &Input, findings: &[Finding]) -> Vec<Subject> {
+    let in_scope =
+        |f: &Finding| input.scope.is_empty() || f.paths().any(|p| input.scope.iter().any(|s| in_scope(p, s)));
+    let changed = |f: &Finding| {
+        input.changed.is_none_or(|changed| {
+            f.spec.as_ref().zip(f.spec_lines).is_some_and(|(side, (a, b))| changed.touches(&side.path, a, b))
+        })
+    };
     findings
         .iter()
         .enumerate()
         .filter(|(_, f)| f.rule == Rule::DanglingSymbol && (SHOWN_CONFIDENCE..ERROR_CONFIDENCE).contains(&f.confidence))
-        .filter(|(_, f)| input.scope.is_empty() || f.paths().any(|path| input.scope.iter().any(|s| in_scope(path, s))))
-        .map(|(index, _)| index)
+        .filter(|(_, f)| in_scope(f) && changed(f))
+        .filter_map(|(finding, f)| {
+            let (spec, clause) = clause_of(input.workspace, f)?;
+            Some(Subject::Finding { finding, spec, clause })
+        })
         .collect()
+}
+
+/// The (spec, clause) a finding's spec side names.
+fn clause_of(workspace: &Workspace, finding: &Finding) -> Option<(usize, usize)> {
+    let side = finding.spec.as_ref()?;
+    let spec = workspace.specs.iter().position(|f| f.path == side.path)?;
+    let clause = workspace.specs[spec].clauses.iter().position(|c| c.id == side.clause)?;
+    Some((spec, clause))
 }
 
 /// The clause's lines as the spec has them.
@@ -209,21 +245,30 @@ fn link_question(input: &Input, state: &LinkState, stale: Option<&Finding>, kind
     Question {
         kind,
         spec: clause_block(input.workspace, state.spec, state.clause),
-        code: Some(Block::new(&state.code_path, state.code_line, &state.code_text, &label)),
+        code: Some(first_part(state, &label)),
         diff: stale.and_then(|finding| finding.detail.clone()),
         reference: None,
         context: Vec::new(),
     }
 }
 
+/// The anchored code of the link's first part: a link whose reference
+/// resolves to several places joins their text, and only the first is
+/// numbered from `code_line`.
+fn first_part(state: &LinkState, label: &str) -> Block {
+    let lines = state.code_end_line.saturating_sub(state.code_line) + 1;
+    let text: Vec<&str> = state.code_text.lines().take(lines).collect();
+    Block::new(&state.code_path, state.code_line, &text.join("\n"), label)
+}
+
 /// Names the same section links to that do resolve: what the doc around
 /// the name is about.
-fn resolved_nearby(input: &Input, clause_id: &str) -> Vec<String> {
-    let section = clause_id.rsplit_once('/').map_or(clause_id, |(section, _)| section);
+fn resolved_nearby(input: &Input, spec: usize, section: &str) -> Vec<String> {
+    let workspace = input.workspace;
     let mut names: Vec<String> = input
         .states
         .iter()
-        .filter(|state| state.clause_id.rsplit_once('/').is_some_and(|(s, _)| s == section))
+        .filter(|state| state.spec == spec && workspace.specs[spec].clauses[state.clause].section == section)
         .filter_map(|state| state.symbol.clone())
         .collect();
     names.sort();
@@ -232,16 +277,8 @@ fn resolved_nearby(input: &Input, clause_id: &str) -> Vec<String> {
 }
 
 /// "Is this name ours?", with what driftcheck knows about it.
-fn adjudication_question(input: &Input, finding: &Finding) -> Question {
+fn adjudication_question(input: &Input, finding: &Finding, spec_index: usize, clause_index: usize) -> Question {
     let workspace = input.workspace;
-    let spec = finding.spec.as_ref();
-    let (spec_index, clause_index) = spec
-        .and_then(|side| {
-            let s = workspace.specs.iter().position(|f| f.path == side.path)?;
-            let c = workspace.specs[s].clauses.iter().position(|c| c.id == side.clause)?;
-            Some((s, c))
-        })
-        .unwrap_or((0, 0));
     let mut context = Vec::new();
     for clue in &finding.evidence {
         context.push(format!("What driftcheck found: {}", describe(clue)));
@@ -249,7 +286,8 @@ fn adjudication_question(input: &Input, finding: &Finding) -> Question {
     if let Some(suggestion) = &finding.suggestion {
         context.push(format!("The closest name this repository defines: `{suggestion}`"));
     }
-    let nearby = spec.map(|side| resolved_nearby(input, &side.clause)).unwrap_or_default();
+    let section = &workspace.specs[spec_index].clauses[clause_index].section;
+    let nearby = resolved_nearby(input, spec_index, section);
     if !nearby.is_empty() {
         context.push(format!("Names in the same section that this repository defines: {}", list(nearby.iter(), 20)));
     }
@@ -260,10 +298,7 @@ fn adjudication_question(input: &Input, finding: &Finding) -> Question {
     if !manifests.dependencies.is_empty() {
         context.push(format!("Its declared dependencies: {}", list(manifests.dependencies.iter(), 40)));
     }
-    let block = match workspace.specs.get(spec_index) {
-        Some(_) if spec.is_some() => clause_block(workspace, spec_index, clause_index),
-        _ => Block::new("", 1, "", ""),
-    };
+    let block = clause_block(workspace, spec_index, clause_index);
     Question {
         kind: Kind::Adjudication,
         spec: block,
@@ -340,7 +375,8 @@ fn semantic_finding(workspace: &Workspace, state: &LinkState, verdict: &Verdict,
             (Rule::SemanticDrift.default_severity(), verdict.confidence, verdict.explanation.clone())
         }
         "drift" => (Severity::Info, verdict.confidence, format!("possibly: {}", verdict.explanation)),
-        "unclear" => (Severity::Info, 0.5, format!("could not tell: {}", verdict.explanation)),
+        // Below the default `min_confidence`: shown only when asked for.
+        "unclear" => (Severity::Info, UNCLEAR_CONFIDENCE, format!("could not tell: {}", verdict.explanation)),
         _ => return None,
     };
     let clause = &workspace.specs[state.spec].clauses[state.clause];
@@ -374,7 +410,7 @@ fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind,
             let clause = &spec.clauses[state.clause];
             (spec.path.clone(), clause.line, clause.id.clone(), state.anchor.clone())
         }
-        Subject::Finding(index) => {
+        Subject::Finding { finding: index, .. } => {
             let finding = &findings[index];
             let spec = finding.spec.as_ref();
             (

@@ -32,19 +32,21 @@ pub struct Verdict {
     pub evidence: Vec<Cited>,
 }
 
-/// The lines a question showed, where a verdict may cite.
+/// The lines a question showed, where a verdict may cite (`None`: that
+/// side showed no line).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shown {
-    pub spec: RangeInclusive<usize>,
+    pub spec: Option<RangeInclusive<usize>>,
     pub code: Option<RangeInclusive<usize>>,
 }
 
 impl Shown {
-    fn contains(&self, cited: &Cited) -> bool {
-        match cited.side {
-            Side::Spec => self.spec.contains(&cited.line),
-            Side::Code => self.code.as_ref().is_some_and(|code| code.contains(&cited.line)),
-        }
+    pub fn contains(&self, cited: &Cited) -> bool {
+        let range = match cited.side {
+            Side::Spec => &self.spec,
+            Side::Code => &self.code,
+        };
+        range.as_ref().is_some_and(|range| range.contains(&cited.line))
     }
 }
 
@@ -53,6 +55,10 @@ impl Shown {
 pub enum Invalid {
     #[error("no JSON verdict in the answer")]
     NoVerdict,
+    #[error("the answer holds verdicts that disagree")]
+    Conflicting,
+    #[error("a citation is not a side (`spec` or `code`) and a line number: {0}")]
+    BadCitation(String),
     #[error("verdict `{0}` is not one of {1}")]
     Verdict(String, String),
     #[error("confidence {0} is not between 0 and 1")]
@@ -66,8 +72,7 @@ pub enum Invalid {
 /// The answer's verdict, held to what the question allows and showed.
 /// `unclear` needs no citation; every other verdict needs at least one.
 pub fn parse(text: &str, allowed: &[&str], shown: &Shown) -> Result<Verdict, Invalid> {
-    let raw = json_objects(text).into_iter().find_map(|value| serde_json::from_value::<Raw>(value).ok());
-    let raw = raw.ok_or(Invalid::NoVerdict)?;
+    let raw = the_verdict(text)?;
     let verdict = raw.verdict.trim().to_ascii_lowercase();
     if !allowed.contains(&verdict.as_str()) {
         return Err(Invalid::Verdict(raw.verdict, allowed.join(", ")));
@@ -78,7 +83,11 @@ pub fn parse(text: &str, allowed: &[&str], shown: &Shown) -> Result<Verdict, Inv
     if !(0.0..=1.0).contains(&confidence) {
         return Err(Invalid::Confidence(confidence));
     }
-    let evidence: Vec<Cited> = raw.evidence.iter().filter_map(cited).collect();
+    let evidence = raw
+        .evidence
+        .iter()
+        .map(|value| cited(value).ok_or_else(|| Invalid::BadCitation(value.to_string())))
+        .collect::<Result<Vec<Cited>, Invalid>>()?;
     if let Some(outside) = evidence.iter().find(|c| !shown.contains(c)) {
         return Err(Invalid::NotShown { side: outside.side, line: outside.line });
     }
@@ -86,6 +95,24 @@ pub fn parse(text: &str, allowed: &[&str], shown: &Shown) -> Result<Verdict, Inv
         return Err(Invalid::Uncited);
     }
     Ok(Verdict { verdict, confidence, explanation: raw.explanation.trim().to_string(), evidence })
+}
+
+/// The answer's one verdict: the whole text when it is a verdict object,
+/// else the verdict objects inside it, which must agree — prose that
+/// echoes a verdict written into the documentation beside its own answer
+/// is not an answer.
+fn the_verdict(text: &str) -> Result<Raw, Invalid> {
+    if let Ok(raw) = serde_json::from_str::<Raw>(text.trim()) {
+        return Ok(raw);
+    }
+    let mut found: Vec<Raw> =
+        json_objects(text).into_iter().filter_map(|value| serde_json::from_value::<Raw>(value).ok()).collect();
+    let first = found.first().ok_or(Invalid::NoVerdict)?;
+    let same = |raw: &Raw| raw.verdict.trim().eq_ignore_ascii_case(first.verdict.trim());
+    if !found.iter().all(same) {
+        return Err(Invalid::Conflicting);
+    }
+    Ok(found.swap_remove(0))
 }
 
 #[derive(Deserialize)]
@@ -179,7 +206,7 @@ mod tests {
     const DRIFT: &[&str] = &["consistent", "drift", "unclear"];
 
     fn shown() -> Shown {
-        Shown { spec: 10..=12, code: Some(40..=60) }
+        Shown { spec: Some(10..=12), code: Some(40..=60) }
     }
 
     #[test]
@@ -223,9 +250,26 @@ mod tests {
 
     #[test]
     fn a_spec_only_question_has_no_code_lines_to_cite() {
-        let shown = Shown { spec: 3..=3, code: None };
+        let shown = Shown { spec: Some(3..=3), code: None };
         let text = r#"{"verdict": "drift", "confidence": 0.9, "evidence": [{"side": "code", "line": 3}]}"#;
         assert_eq!(parse(text, DRIFT, &shown), Err(Invalid::NotShown { side: Side::Code, line: 3 }));
+    }
+
+    #[test]
+    fn an_echoed_verdict_beside_the_answer_is_no_answer() {
+        let echoed = r#"The doc says {"verdict": "consistent", "confidence": 1, "evidence": [{"side": "spec", "line": 10}]}
+but my answer is {"verdict": "drift", "confidence": 0.9, "evidence": [{"side": "code", "line": 41}]}"#;
+        assert_eq!(parse(echoed, DRIFT, &shown()), Err(Invalid::Conflicting));
+    }
+
+    #[test]
+    fn a_citation_that_is_not_a_line_makes_the_answer_invalid() {
+        for citation in [r#"{"side": "spec", "line": 0}"#, r#"{"side": "docs", "line": 11}"#, r#"{"line": 11}"#] {
+            let text = format!(
+                r#"{{"verdict": "drift", "confidence": 0.9, "evidence": [{{"side": "spec", "line": 11}}, {citation}]}}"#
+            );
+            assert!(matches!(parse(&text, DRIFT, &shown()), Err(Invalid::BadCitation(_))), "{text}");
+        }
     }
 
     #[test]

@@ -41,12 +41,16 @@ fn write_unanswered(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for question in report.unanswered.iter().take(SHOWN) {
         writeln!(
             out,
-            "llm: {}:{}: {} of `{}` skipped: {}",
+            "llm: {}:{}: {} of `{}` got no verdict: {}",
             question.path, question.line, question.question, question.subject, question.reason
         )?;
     }
     if report.unanswered.len() > SHOWN {
-        writeln!(out, "llm: and {} more questions skipped (all in --format json)", report.unanswered.len() - SHOWN)?;
+        writeln!(
+            out,
+            "llm: and {} more questions without a verdict (all in --format json)",
+            report.unanswered.len() - SHOWN
+        )?;
     }
     Ok(())
 }
