@@ -614,6 +614,29 @@ fn examples_importing_our_own_package_are_claims_about_it() {
 }
 
 #[test]
+fn a_crate_path_names_our_package_only_where_we_write_rust() {
+    let readme = "# Use\n\nCall `taskline.Gone()`; the Rust client has `taskline::config::Sender`.\n";
+    let dir = repo(&[
+        ("pyproject.toml", "[project]\nname = \"taskline\"\n"),
+        ("taskline/__init__.py", "class Client:\n    pass\n"),
+        ("README.md", readme),
+    ]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    let evidence: Vec<(String, Value)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["reference"].as_str().unwrap_or("").to_string(), f["evidence"].clone()))
+        .collect();
+    assert_eq!(
+        evidence[0],
+        ("taskline.Gone()".to_string(), serde_json::json!([{"kind": "own-import", "package": "taskline"}]))
+    );
+    assert_eq!(evidence[1].0, "taskline::config::Sender");
+    assert!(!evidence[1].1.to_string().contains("own-import"), "a Python package makes no crate: {evidence:?}");
+}
+
+#[test]
 fn min_confidence_hides_evidence_against_and_rejects_bad_values() {
     let readme = "Returns a `serde_json::Value`; calls `Client::gone_away()`.\n";
     let dir = repo(&[

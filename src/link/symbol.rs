@@ -69,7 +69,8 @@ pub(super) fn resolve_symbol(
             return resolution;
         }
     }
-    let clues = support(segments, called, &clause.path, scope, index, evidence);
+    let rust_path = reference.text.contains("::");
+    let clues = support(segments, (called, rust_path), &clause.path, scope, index, evidence);
     // The suggestion is looked for once the gates kept the reference
     // (`suggest_for`): most unresolved spans never need one.
     Resolution::Broken(Problem::MissingSymbol { suggestion: None, file: None }, clues)
@@ -135,7 +136,7 @@ fn resolve_in(segments: &[String], scope: Option<&str>, called: bool, index: &Co
 /// type, module or package.
 fn support(
     segments: &[String],
-    called: bool,
+    (called, rust_path): (bool, bool),
     doc: &str,
     scope: Option<&str>,
     index: &CodeIndex,
@@ -143,7 +144,11 @@ fn support(
 ) -> Vec<Clue> {
     let mut clues = Vec::new();
     let Some((name, owner)) = segments.split_last() else { return clues };
-    let own_package = owner.first().filter(|first| evidence.manifests.is_own(first));
+    // `logfire::config::X` in a Python repository's docs is the Rust crate
+    // of the same name, another project's: a `::` path is a crate's, and
+    // only Rust code makes a crate of ours.
+    let crate_of_ours = !rust_path || evidence.languages.contains(&"rust");
+    let own_package = owner.first().filter(|first| crate_of_ours && evidence.manifests.is_own(first));
     // A lower-case name that only matches a JavaScript module's file name
     // (`request` for `lib/request.js`) is a variable in an example: nobody
     // qualifies a JavaScript name with its file.
