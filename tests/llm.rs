@@ -82,11 +82,7 @@ fn answer(server: &Server, words: &str, content: &str) {
 }
 
 fn related(server: &Server) {
-    answer(
-        server,
-        RELATED,
-        &verdict("related", 0.95, json!([{"side": "spec", "line": 3}, {"side": "code", "line": 1}])),
-    );
+    answer(server, RELATED, &verdict("related", 0.95, json!([{"side": "code", "line": 1}])));
 }
 
 fn config(server: &Server, extra: &str) -> String {
@@ -427,12 +423,12 @@ fn questions_beyond_the_budget_are_listed_as_skipped() {
     let spec = format!("{SPEC}\nEach call spends from `retry_budget`.\n\nAt most `MAX_RETRIES` attempts.\n");
     let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", &spec), ("driftcheck.toml", &config(&server, ""))]);
     let (_, report) = check(dir.path(), &["--max-llm-calls", "4"]);
-    assert_eq!(server.requests().len(), 3, "the name, then one link asked and followed up");
+    assert_eq!(server.requests().len(), 4, "the name, one link asked and followed up, the last call to the next");
     assert_eq!(of_rule(&report, "semantic-drift").len(), 1, "{report}");
     let skipped = report["llm_skipped"].as_array().unwrap();
     let questions: Vec<(&str, u64)> =
         skipped.iter().map(|s| (s["question"].as_str().unwrap(), s["line"].as_u64().unwrap())).collect();
-    assert_eq!(questions, [("related", 7)], "the second link would leave no call for its follow-up: {report}");
+    assert_eq!(questions, [("semantic-drift", 7)], "the second link's follow-up found no call: {report}");
     assert!(skipped[0]["reason"].as_str().unwrap().contains("budget of 4 calls"));
     let human = driftcheck(dir.path())
         .env(KEY_VARIABLE, KEY)
@@ -723,8 +719,10 @@ fn an_invalid_first_answer_goes_to_the_stronger_tier() {
     assert_eq!(code, 1, "{report}");
     assert!(of_rule(&report, "dangling-symbol")[0]["message"].as_str().unwrap().contains("strong-model"));
     let (_, again) = check(dir.path(), &[]);
-    assert_eq!(again["summary"]["llm"]["calls"], 0, "both tiers' answers, the invalid one too, are cached: {again}");
-    assert_eq!((server.requests().len(), strong.requests().len()), (1, 1));
+    assert_eq!(again["summary"]["llm"]["calls"], 1, "an invalid answer is asked once more: {again}");
+    let (_, third) = check(dir.path(), &[]);
+    assert_eq!(third["summary"]["llm"]["calls"], 0, "then both tiers' answers, the invalid one too, are kept: {third}");
+    assert_eq!((server.requests().len(), strong.requests().len()), (2, 1));
 }
 
 #[test]
@@ -767,4 +765,43 @@ fn what_the_budget_skips_does_not_depend_on_concurrency() {
     }
     assert_eq!(skipped_lists[0], ["budget_pool_4", "budget_pool_5", "budget_pool_6"]);
     assert_eq!(skipped_lists[0], skipped_lists[1]);
+}
+
+#[test]
+fn calls_an_unrelated_clause_gives_back_go_to_the_links_after_it() {
+    let server = Server::start();
+    answer(&server, RELATED, &verdict("unrelated", 0.9, json!([{"side": "code", "line": 1}])));
+    let spec = "# Retries\n\nRetries `MAX_RETRIES` times.\n\nLogs `MAX_RETRIES` once.\n\nKeeps `MAX_RETRIES` low.\n";
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", spec), ("driftcheck.toml", &config(&server, ""))]);
+    let (_, report) = check(dir.path(), &["--max-llm-calls", "3"]);
+    assert_eq!(server.requests().len(), 3, "each link asked once: {report}");
+    assert_eq!(report["llm_skipped"], json!([]));
+}
+
+#[test]
+fn a_newer_model_refusing_max_tokens_is_asked_with_max_completion_tokens() {
+    let server = Server::start();
+    let refusal = json!({"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model.",
+                                   "type": "invalid_request_error", "param": "max_tokens"}});
+    server.mount(
+        Mock::given(method("POST"))
+            .and(body_string_contains("\"max_tokens\""))
+            .respond_with(ResponseTemplate::new(400).set_body_json(refusal).set_delay(Duration::from_millis(100)))
+            .with_priority(1),
+    );
+    answer(&server, ADJUDICATE, &verdict("unclear", 0.3, json!([])));
+    let names: String = (1..=4).map(|n| format!("Spends from `budget_pool_{n}`.\n\n")).collect();
+    let dir = repo(&[
+        ("src/net.rs", CODE),
+        ("specs/net.md", &format!("# Pools\n\n{names}")),
+        ("driftcheck.toml", &config(&server, "").replace("concurrency = 1", "concurrency = 4")),
+    ]);
+    let (_, report) = check(dir.path(), &[]);
+    assert_eq!(report["llm_skipped"], json!([]), "every question, in flight or not, is asked again: {report}");
+    let answered = server
+        .requests()
+        .iter()
+        .filter(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["max_completion_tokens"] == 1000)
+        .count();
+    assert_eq!(answered, 4);
 }

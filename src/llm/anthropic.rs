@@ -75,6 +75,12 @@ fn parse_reply(url: &str, reply: &Value) -> Result<Answer, CallError> {
     let text = tool_input.unwrap_or_else(|| {
         blocks.iter().filter(|block| block["type"] == "text").filter_map(|block| block["text"].as_str()).collect()
     });
+    if reply["stop_reason"] == "max_tokens" {
+        return Err(CallError::Malformed {
+            url: url.to_string(),
+            message: "the answer was cut at its token limit".into(),
+        });
+    }
     let usage = &reply["usage"];
     Ok(Answer {
         text,

@@ -109,8 +109,9 @@ pub struct Asker<'a> {
 #[derive(Clone, Copy)]
 enum Budgeting<'q> {
     Plain,
-    /// Questions marked `true` set a call aside for a follow-up.
-    Hold(&'q [bool]),
+    /// Questions marked `true` set a call aside for a follow-up; a cached
+    /// answer only when the follow-up will be asked (`follows`).
+    Hold(&'q [bool], fn(&Verdict) -> bool),
     /// Follow-ups: they take the calls set aside first.
     Spend,
 }
@@ -141,9 +142,15 @@ impl<'a> Asker<'a> {
     }
 
     /// Like [`Asker::ask`]; each question marked in `follow_up` sets one
-    /// call aside for the question that will follow it.
-    pub fn ask_holding(&mut self, questions: &[Question], follow_up: &[bool]) -> Result<Vec<Outcome>, LlmError> {
-        self.ask_with(questions, Budgeting::Hold(follow_up))
+    /// call aside for the question that will follow it when its answer
+    /// `follows`.
+    pub fn ask_holding(
+        &mut self,
+        questions: &[Question],
+        follow_up: &[bool],
+        follows: fn(&Verdict) -> bool,
+    ) -> Result<Vec<Outcome>, LlmError> {
+        self.ask_with(questions, Budgeting::Hold(follow_up, follows))
     }
 
     /// The follow-ups of an [`Asker::ask_holding`] batch: they spend the
@@ -218,12 +225,21 @@ impl<'a> Asker<'a> {
         let mut to_send = Vec::new();
         for (slot, &index) in indices.iter().enumerate() {
             let question = &questions[index];
-            let holds = matches!(budgeting, Budgeting::Hold(marks) if marks.get(index) == Some(&true));
+            let holds = matches!(budgeting, Budgeting::Hold(marks, _) if marks.get(index) == Some(&true));
             if let Some(cached) = self.cache.and_then(|cache| cache.get(&cache_provider, &model, question)) {
                 self.usage[tier].cached += 1;
-                if holds && self.calls < self.budget.max_calls {
+                let follows = match (budgeting, &cached) {
+                    (Budgeting::Hold(_, follows), Ok(verdict)) => follows(verdict),
+                    _ => false,
+                };
+                if holds && follows && self.calls < self.budget.max_calls {
                     self.calls += 1;
                     self.held += 1;
+                }
+                // A follow-up answered from the cache gives its call back
+                // at once, for the questions after it.
+                if matches!(budgeting, Budgeting::Spend) && self.held > 0 {
+                    self.release(1);
                 }
                 steps.push(Some(match cached {
                     Ok(verdict) => Step::Verdict(verdict),

@@ -27,7 +27,14 @@ struct Stored {
     evidence: Vec<StoredCitation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     invalid: Option<String>,
+    /// How many answers were invalid: one is asked again on a later run
+    /// (a model may answer differently), two are kept.
+    #[serde(default)]
+    attempts: u32,
 }
+
+/// Invalid answers after which a question is not asked again.
+const INVALID_ATTEMPTS: u32 = 2;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct StoredCitation {
@@ -54,7 +61,7 @@ impl Cache {
         let text = std::fs::read_to_string(self.file(provider, model, question)).ok()?;
         let stored: Stored = serde_json::from_str(&text).ok()?;
         if let Some(reason) = stored.invalid {
-            return Some(Err(reason));
+            return (stored.attempts >= INVALID_ATTEMPTS).then_some(Err(reason));
         }
         let first = |side: Side| match side {
             Side::Spec => Some(question.spec.first_line),
@@ -78,14 +85,17 @@ impl Cache {
         }))
     }
 
-    /// Stores why an answer was no valid verdict.
+    /// Stores why an answer was no valid verdict, counting the attempts.
     pub fn put_invalid(&self, provider: &str, model: &str, question: &Question, reason: &str) {
+        let file = self.file(provider, model, question);
+        let earlier = std::fs::read_to_string(file).ok().and_then(|text| serde_json::from_str::<Stored>(&text).ok());
         let stored = Stored {
             verdict: String::new(),
             confidence: 0.0,
             explanation: String::new(),
             evidence: Vec::new(),
             invalid: Some(reason.to_string()),
+            attempts: earlier.filter(|e| e.invalid.is_some()).map_or(0, |e| e.attempts) + 1,
         };
         self.write(provider, model, question, &stored);
     }
@@ -106,6 +116,7 @@ impl Cache {
                 .map(|c| StoredCitation { side: c.side, offset: c.line.saturating_sub(first(c.side)) })
                 .collect(),
             invalid: None,
+            attempts: 0,
         };
         self.write(provider, model, question, &stored);
     }
@@ -156,9 +167,11 @@ mod tests {
     }
 
     #[test]
-    fn an_invalid_answer_is_kept_with_its_reason() {
+    fn an_invalid_answer_is_asked_again_once_then_kept() {
         let directory = tempfile::tempdir().unwrap();
         let cache = Cache::new(directory.path());
+        cache.put_invalid("openai", "m", &question(1, 1), "no JSON verdict in the answer");
+        assert_eq!(cache.get("openai", "m", &question(1, 1)), None, "asked once more");
         cache.put_invalid("openai", "m", &question(1, 1), "no JSON verdict in the answer");
         assert_eq!(cache.get("openai", "m", &question(1, 1)), Some(Err("no JSON verdict in the answer".into())));
     }

@@ -45,7 +45,16 @@ impl OpenAi {
         }
     }
 
-    fn body(&self, prompt: &Prompt, form: u8) -> Value {
+    /// The settings the run has learnt so far.
+    fn settings(&self) -> Settings {
+        Settings {
+            form: self.form.load(Ordering::Relaxed),
+            completion_tokens: self.completion_tokens.load(Ordering::Relaxed),
+            no_temperature: self.no_temperature.load(Ordering::Relaxed),
+        }
+    }
+
+    fn body(&self, prompt: &Prompt, settings: Settings) -> Value {
         let mut body = json!({
             "model": self.model,
             "messages": [
@@ -53,17 +62,8 @@ impl OpenAi {
                 {"role": "user", "content": prompt.user},
             ],
         });
-        if let Some(object) = body.as_object_mut() {
-            let tokens = match self.completion_tokens.load(Ordering::Relaxed) {
-                true => "max_completion_tokens",
-                false => "max_tokens",
-            };
-            object.insert(tokens.to_string(), json!(prompt.max_output_tokens));
-            if !self.no_temperature.load(Ordering::Relaxed) {
-                object.insert("temperature".to_string(), json!(0));
-            }
-        }
-        let format = match form {
+        let tokens = if settings.completion_tokens { "max_completion_tokens" } else { "max_tokens" };
+        let format = match settings.form {
             JSON_SCHEMA => Some(json!({
                 "type": "json_schema",
                 "json_schema": {"name": "verdict", "strict": true, "schema": prompt.schema},
@@ -71,11 +71,25 @@ impl OpenAi {
             JSON_OBJECT => Some(json!({"type": "json_object"})),
             _ => None,
         };
-        if let (Some(format), Some(object)) = (format, body.as_object_mut()) {
-            object.insert("response_format".to_string(), format);
+        if let Some(object) = body.as_object_mut() {
+            object.insert(tokens.to_string(), json!(prompt.max_output_tokens));
+            if !settings.no_temperature {
+                object.insert("temperature".to_string(), json!(0));
+            }
+            if let Some(format) = format {
+                object.insert("response_format".to_string(), format);
+            }
         }
         body
     }
+}
+
+/// What a request was sent with.
+#[derive(Clone, Copy, PartialEq)]
+struct Settings {
+    form: u8,
+    completion_tokens: bool,
+    no_temperature: bool,
 }
 
 impl Provider for OpenAi {
@@ -95,13 +109,13 @@ impl Provider for OpenAi {
         let authorization = self.key.as_ref().map(|key| format!("Bearer {key}"));
         let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("authorization", value.as_str())).collect();
         loop {
-            let form = self.form.load(Ordering::Relaxed);
+            let sent = self.settings();
             // A 5xx that names the requested form is the server refusing the
             // feature, not a busy server: no point retrying it as it is.
-            let refuses_form = |_status: u16, body: &str| form < PLAIN_TEXT && names_response_format(body);
-            match self.http.post_json(&self.url, &headers, &self.body(prompt, form), &refuses_form) {
+            let refuses_form = |_status: u16, body: &str| sent.form < PLAIN_TEXT && names_response_format(body);
+            match self.http.post_json(&self.url, &headers, &self.body(prompt, sent), &refuses_form) {
                 Ok(reply) => return parse_reply(&self.url, &reply),
-                Err(CallError::Status { status, body, .. }) if self.adapts_to(status, &body, form) => {}
+                Err(CallError::Status { status, body, .. }) if self.adapts_to(status, &body, sent) => {}
                 Err(error) => return Err(error),
             }
         }
@@ -109,36 +123,63 @@ impl Provider for OpenAi {
 }
 
 impl OpenAi {
-    /// Learns from a refusal that names what the server does not take —
-    /// the answer form, `max_tokens`, `temperature` — and says whether to
-    /// ask again. Any other refusal stands.
-    fn adapts_to(&self, status: u16, body: &str, form: u8) -> bool {
+    /// Learns from a refusal of what the server does not take — the answer
+    /// form, `max_tokens`, `temperature` — and says whether to ask again:
+    /// also when another request learnt something since this one was
+    /// sent. Any other refusal stands.
+    fn adapts_to(&self, status: u16, body: &str, sent: Settings) -> bool {
         if !rejects_form(status) {
             return false;
         }
-        let lower = body.to_ascii_lowercase();
-        if lower.contains("max_tokens") && !self.completion_tokens.swap(true, Ordering::Relaxed) {
+        if self.settings() != sent {
             return true;
         }
-        if lower.contains("temperature") && !self.no_temperature.swap(true, Ordering::Relaxed) {
+        let refused = refused_parameter(body);
+        let names = |parameter: &str| refused.as_deref() == Some(parameter);
+        if names("max_tokens") && !sent.completion_tokens {
+            self.completion_tokens.store(true, Ordering::Relaxed);
             return true;
         }
-        if form < PLAIN_TEXT && names_response_format(body) {
-            let _ = self.form.compare_exchange(form, form + 1, Ordering::Relaxed, Ordering::Relaxed);
+        if names("temperature") && !sent.no_temperature {
+            self.no_temperature.store(true, Ordering::Relaxed);
+            return true;
+        }
+        let server_error = status >= 500 && names_response_format(body);
+        if sent.form < PLAIN_TEXT && (names("response_format") || server_error) {
+            let _ = self.form.compare_exchange(sent.form, sent.form + 1, Ordering::Relaxed, Ordering::Relaxed);
             return true;
         }
         false
     }
 }
 
-/// Statuses with which servers reject an unsupported `response_format`.
+/// Statuses with which servers reject a parameter they do not support.
 fn rejects_form(status: u16) -> bool {
     matches!(status, 400 | 422 | 500 | 501)
 }
 
 fn names_response_format(body: &str) -> bool {
     let lower = body.to_ascii_lowercase();
-    ["response_format", "json_schema", "json_object", "schema"].iter().any(|word| lower.contains(word))
+    ["response_format", "json_schema", "json_object"].iter().any(|word| lower.contains(word))
+}
+
+/// Words that say a parameter is not taken at all, not that its value is
+/// wrong ("`max_tokens` is too large" is about the prompt's length).
+const UNSUPPORTED: &[&str] =
+    &["unsupported", "not supported", "unrecognized", "unknown parameter", "does not support", "not permitted"];
+
+/// The parameter a refusal says the server does not take: OpenAI's
+/// `error.param` beside such words, or one the message names with them.
+fn refused_parameter(body: &str) -> Option<String> {
+    let lower = body.to_ascii_lowercase();
+    if !UNSUPPORTED.iter().any(|word| lower.contains(word)) {
+        return None;
+    }
+    let error: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    if let Some(parameter) = error["error"]["param"].as_str() {
+        return Some(parameter.to_string());
+    }
+    ["max_tokens", "temperature", "response_format"].iter().find(|p| lower.contains(**p)).map(|p| p.to_string())
 }
 
 /// `choices[0].message.content` and `usage`.
@@ -153,6 +194,17 @@ fn parse_reply(url: &str, reply: &Value) -> Result<Answer, CallError> {
             return Err(CallError::Malformed { url: url.to_string(), message: refusal.to_string() });
         }
     };
+    // A cut or empty answer says nothing about the question: a failed call,
+    // not an invalid verdict to remember.
+    if reply["choices"][0]["finish_reason"] == "length" {
+        return Err(CallError::Malformed {
+            url: url.to_string(),
+            message: "the answer was cut at its token limit".into(),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(CallError::Malformed { url: url.to_string(), message: "an empty answer".into() });
+    }
     let usage = &reply["usage"];
     Ok(Answer {
         text,
@@ -181,5 +233,24 @@ mod tests {
     fn a_server_naming_the_format_refuses_it() {
         assert!(names_response_format("{\"error\": \"json_schema is not supported\"}"));
         assert!(!names_response_format("upstream overloaded"));
+    }
+
+    #[test]
+    fn only_a_parameter_refused_outright_is_learnt() {
+        let openai = r#"{"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model.", "param": "max_tokens"}}"#;
+        assert_eq!(refused_parameter(openai).as_deref(), Some("max_tokens"));
+        let text = "temperature is not supported by this model";
+        assert_eq!(refused_parameter(text).as_deref(), Some("temperature"));
+        for body in ["'max_tokens' or 'max_completion_tokens' is too large: 4000", "see https://schema.org", "{}"] {
+            assert_eq!(refused_parameter(body), None, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_cut_or_empty_answer_is_a_failed_call() {
+        let cut = json!({"choices": [{"message": {"content": "{\"verdict\": \"dr"}, "finish_reason": "length"}]});
+        assert!(matches!(parse_reply("u", &cut), Err(CallError::Malformed { .. })));
+        let empty = json!({"choices": [{"message": {"content": ""}, "finish_reason": "stop"}]});
+        assert!(matches!(parse_reply("u", &empty), Err(CallError::Malformed { .. })));
     }
 }

@@ -10,10 +10,10 @@ use super::question::{Block, Kind, Question};
 
 /// Changes whenever a prompt's wording changes, so cached verdicts of the
 /// old wording are not reused.
-pub const PROMPT_VERSION: &str = "1";
+pub const PROMPT_VERSION: &str = "2";
 
-/// Room for the answer.
-const MAX_OUTPUT_TOKENS: u32 = 400;
+/// Room for the answer, and for a reasoning model's thinking before it.
+const MAX_OUTPUT_TOKENS: u32 = 1000;
 
 const SYSTEM: &str = "\
 You check whether software documentation still agrees with the code it describes.

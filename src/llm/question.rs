@@ -109,8 +109,9 @@ impl Question {
     /// same answer).
     pub fn content_key(&self) -> String {
         let hash = |text: &str| blake3::hash(text.as_bytes()).to_hex()[..16].to_string();
-        let spec = hash(&self.spec.lines.join("\n"));
-        let code = self.code.as_ref().map(|code| hash(&code.lines.join("\n"))).unwrap_or_default();
+        let spec = hash(&[self.spec.label.as_str(), &self.spec.lines.join("\n")].join("\n"));
+        let code = self.code.as_ref().map(|code| hash(&[code.label.as_str(), &code.lines.join("\n")].join("\n")));
+        let code = code.unwrap_or_default();
         let rest = hash(
             &[self.diff.as_deref().unwrap_or(""), self.reference.as_deref().unwrap_or(""), &self.context.join("\n")]
                 .join("\u{1f}"),

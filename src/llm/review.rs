@@ -96,43 +96,77 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
     // Stale links first, then the uncertain names, then new or changed
     // links: what a limited budget should answer first.
     let (stale, fresh) = links_to_ask(input, findings);
-    let mut subjects = stale;
-    subjects.extend(adjudication_candidates(input, findings));
-    subjects.extend(fresh);
-    let questions: Vec<Question> = subjects
-        .iter()
-        .map(|subject| match *subject {
-            Subject::Link { state, stale } => {
-                link_question(input, &input.states[state], stale.map(|f| &findings[f]), Kind::Related)
-            }
-            Subject::Finding { finding, spec, clause } => {
-                adjudication_question(input, &findings[finding], spec, clause)
-            }
-        })
+    let mut first: Vec<Asked> = stale
+        .into_iter()
+        .chain(adjudication_candidates(input, findings))
+        .chain(fresh)
+        .map(|subject| (subject, first_question(input, findings, subject)))
         .collect();
+    let mut follow_ups: Vec<Asked> = Vec::new();
+    // Calls that answers gave back (an unrelated clause needs no second
+    // question) go to what the budget skipped, in order, while any is
+    // answered; the last calls, too few to set one aside, go to first
+    // questions alone.
+    let mut hold = true;
+    loop {
+        let waiting = first.len() + follow_ups.len();
+        let round = review_round(input, findings, asker, (&first, &follow_ups), hold, &mut reviewed)?;
+        let (skipped_first, skipped_follow_ups, reasons) = round;
+        let stuck = skipped_first.len() + skipped_follow_ups.len() == waiting;
+        if skipped_first.is_empty() && skipped_follow_ups.is_empty() || stuck && !hold {
+            reviewed.unanswered.extend(reasons);
+            return Ok(reviewed);
+        }
+        hold = !stuck;
+        (first, follow_ups) = (skipped_first, skipped_follow_ups);
+    }
+}
+
+/// A question about a subject.
+type Asked = (Subject, Question);
+
+/// What a round left for the budget to answer later, and why.
+type Leftover = (Vec<Asked>, Vec<Asked>, Vec<Unanswered>);
+
+/// First questions (and follow-ups a budget skipped before), then the
+/// follow-ups of related links. Returns what the budget skipped; failed
+/// questions are recorded at once.
+fn review_round(
+    input: &Input,
+    findings: &mut Vec<Finding>,
+    asker: &mut Asker,
+    (first, waiting_follow_ups): (&[Asked], &[Asked]),
+    hold: bool,
+    reviewed: &mut Reviewed,
+) -> Result<Leftover, LlmError> {
+    let (mut skipped_first, mut skipped_follow_ups, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
+    let questions: Vec<Question> = first.iter().map(|(_, question)| question.clone()).collect();
     // Each link's question is followed by a second once it is related: set
     // a call aside for it, so the budget completes questions in order.
-    let follow_up: Vec<bool> = subjects.iter().map(|s| matches!(s, Subject::Link { .. })).collect();
-    let first = asker.ask_holding(&questions, &follow_up)?;
-    let mut related = Vec::new();
-    for ((subject, question), outcome) in subjects.iter().zip(&questions).zip(first) {
+    let follow_up: Vec<bool> = first.iter().map(|(s, _)| hold && matches!(s, Subject::Link { .. })).collect();
+    let outcomes = asker.ask_holding(&questions, &follow_up, |verdict| verdict.verdict == "related")?;
+    let mut related: Vec<Asked> = waiting_follow_ups.to_vec();
+    for ((subject, question), outcome) in first.iter().zip(outcomes) {
         match (subject, outcome) {
             (Subject::Link { .. }, Outcome::Answered { verdict, .. }) if verdict.verdict == "related" => {
-                related.push((*subject, question))
+                related.push((*subject, Question { kind: Kind::Consistency, ..question.clone() }))
             }
             (Subject::Link { .. }, Outcome::Answered { .. }) => {}
             (Subject::Finding { finding: index, .. }, Outcome::Answered { verdict, model }) => {
                 adjudicate(&mut findings[*index], &verdict, &model)
             }
-            (_, Outcome::Skipped(reason) | Outcome::Failed(reason)) => {
+            (_, Outcome::Skipped(reason)) => {
+                reasons.push(unanswered(input, findings, *subject, question.kind, reason));
+                skipped_first.push((*subject, question.clone()));
+            }
+            (_, Outcome::Failed(reason)) => {
                 reviewed.unanswered.push(unanswered(input, findings, *subject, question.kind, reason))
             }
         }
     }
-    let consistency: Vec<Question> =
-        related.iter().map(|(_, question)| Question { kind: Kind::Consistency, ..(*question).clone() }).collect();
+    let consistency: Vec<Question> = related.iter().map(|(_, question)| question.clone()).collect();
     let second = asker.ask_follow_ups(&consistency)?;
-    for ((subject, _), outcome) in related.iter().zip(second) {
+    for ((subject, question), outcome) in related.iter().zip(second) {
         let Subject::Link { state, stale } = *subject else { continue };
         match outcome {
             Outcome::Answered { verdict, model } => {
@@ -140,17 +174,31 @@ pub fn review(input: &Input, findings: &mut Vec<Finding>, asker: &mut Asker) -> 
                 if let Some(finding) = semantic_finding(input.workspace, state, &verdict, &model) {
                     findings.push(finding);
                 }
-                if let Some(stale) = stale.filter(|_| verified(&verdict)) {
+                let whole_link = shows_whole_link(state);
+                if let Some(stale) = stale.filter(|_| verified(&verdict) && whole_link) {
                     mark_verified(&mut findings[stale], &verdict, &model);
                     reviewed.verified.push((state.clause_id.clone(), state.anchor.clone()));
                 }
             }
-            Outcome::Skipped(reason) | Outcome::Failed(reason) => {
+            Outcome::Skipped(reason) => {
+                reasons.push(unanswered(input, findings, *subject, Kind::Consistency, reason));
+                skipped_follow_ups.push((*subject, question.clone()));
+            }
+            Outcome::Failed(reason) => {
                 reviewed.unanswered.push(unanswered(input, findings, *subject, Kind::Consistency, reason))
             }
         }
     }
-    Ok(reviewed)
+    Ok((skipped_first, skipped_follow_ups, reasons))
+}
+
+fn first_question(input: &Input, findings: &[Finding], subject: Subject) -> Question {
+    match subject {
+        Subject::Link { state, stale } => {
+            link_question(input, &input.states[state], stale.map(|f| &findings[f]), Kind::Related)
+        }
+        Subject::Finding { finding, spec, clause } => adjudication_question(input, &findings[finding], spec, clause),
+    }
 }
 
 /// Links worth a question: stale ones (with their finding); and those
@@ -250,6 +298,12 @@ fn link_question(input: &Input, state: &LinkState, stale: Option<&Finding>, kind
         reference: None,
         context: Vec::new(),
     }
+}
+
+/// Whether the question showed all of the link's code: a link to several
+/// places shows only the first, and a verdict on it cannot verify the rest.
+fn shows_whole_link(state: &LinkState) -> bool {
+    state.code_text.lines().count() <= state.code_end_line.saturating_sub(state.code_line) + 1
 }
 
 /// The anchored code of the link's first part: a link whose reference

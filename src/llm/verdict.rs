@@ -105,14 +105,15 @@ fn the_verdict(text: &str) -> Result<Raw, Invalid> {
     if let Ok(raw) = serde_json::from_str::<Raw>(text.trim()) {
         return Ok(raw);
     }
-    let mut found: Vec<Raw> =
-        json_objects(text).into_iter().filter_map(|value| serde_json::from_value::<Raw>(value).ok()).collect();
+    let found: Vec<Value> =
+        json_objects(text).into_iter().filter(|value| serde_json::from_value::<Raw>(value.clone()).is_ok()).collect();
     let first = found.first().ok_or(Invalid::NoVerdict)?;
-    let same = |raw: &Raw| raw.verdict.trim().eq_ignore_ascii_case(first.verdict.trim());
-    if !found.iter().all(same) {
+    // The same object repeated is one answer; any difference — another
+    // verdict, another confidence — is two.
+    if found.iter().any(|other| other != first) {
         return Err(Invalid::Conflicting);
     }
-    Ok(found.swap_remove(0))
+    serde_json::from_value(first.clone()).map_err(|_| Invalid::NoVerdict)
 }
 
 #[derive(Deserialize)]
@@ -260,6 +261,11 @@ mod tests {
         let echoed = r#"The doc says {"verdict": "consistent", "confidence": 1, "evidence": [{"side": "spec", "line": 10}]}
 but my answer is {"verdict": "drift", "confidence": 0.9, "evidence": [{"side": "code", "line": 41}]}"#;
         assert_eq!(parse(echoed, DRIFT, &shown()), Err(Invalid::Conflicting));
+        let same_verdict_other_confidence = r#"Echo: {"verdict": "consistent", "confidence": 1, "evidence": [{"side": "spec", "line": 10}]}
+Mine: {"verdict": "consistent", "confidence": 0.6, "evidence": [{"side": "spec", "line": 10}]}"#;
+        assert_eq!(parse(same_verdict_other_confidence, DRIFT, &shown()), Err(Invalid::Conflicting));
+        let repeated = r#"{"verdict": "drift", "confidence": 0.9, "evidence": [{"side": "code", "line": 41}]} so: {"verdict": "drift", "confidence": 0.9, "evidence": [{"side": "code", "line": 41}]}"#;
+        assert_eq!(parse(repeated, DRIFT, &shown()).map(|v| v.verdict), Ok("drift".to_string()));
     }
 
     #[test]
