@@ -150,7 +150,9 @@ pub static GATES: &[Gate] = &[
     },
     Gate {
         name: "used-not-defined",
-        effect: Effect::Against,
+        // The code that runs still uses the name, so it exists — elsewhere:
+        // that outweighs history's word that we once defined one.
+        effect: Effect::Refutes,
         applies: Applies::Symbols,
         summary: "tests still write the name, unqualified, as code (a call, a type, an object key) though no code here defines it: a dependency's or the platform's name (`afterAll`, a `titleTemplate:` option)",
         test: |c| {
@@ -912,6 +914,18 @@ mod tests {
         for support in [vec![gone], vec![ours, near], vec![]] {
             assert_eq!(declaration_refutes(markdown, &["drain_al"], &support), Some(false), "{support:?}");
         }
+    }
+
+    #[test]
+    fn a_name_tests_still_use_outweighs_its_removal() {
+        let gone = Clue::Removed { name: "after_all".into(), commit: None, path: "src/a.rs".into() };
+        let against =
+            against("Call `after_all()` once.\n", &["after_all"], &Removed::default(), std::slice::from_ref(&gone));
+        let used = against.iter().find(|c| matches!(c, Clue::Gate { gate: "used-not-defined", .. })).cloned();
+        assert!(matches!(used, Some(Clue::Gate { refutes: true, .. })), "{against:?}");
+        let clues: Vec<Clue> = std::iter::once(gone).chain(against).collect();
+        let confidence = crate::link::evidence::confidence(crate::link::evidence::NEUTRAL, &clues);
+        assert_eq!(crate::link::evidence::severity(confidence), crate::rule::Severity::Info);
     }
 
     #[test]
