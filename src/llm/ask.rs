@@ -252,7 +252,7 @@ impl<'a> Asker<'a> {
                 continue;
             }
             let prompt = prompt::render(question);
-            let estimate = (prompt.system.len() + prompt.user.len()) as u64 / 4 + u64::from(prompt.max_output_tokens);
+            let estimate = prompt.input_estimate() + u64::from(prompt.max_output_tokens);
             let calls = match budgeting {
                 Budgeting::Spend if self.held > 0 => Calls::SetAside,
                 _ if holds => Calls::Two,
@@ -270,8 +270,7 @@ impl<'a> Asker<'a> {
         for ((slot, index, prompt, estimate), answer) in to_send.iter().zip(answers) {
             let step = match answer {
                 Ok(answer) => {
-                    let input_estimate = (prompt.system.len() + prompt.user.len()) as u64 / 4;
-                    self.count(tier, &answer, *estimate, input_estimate);
+                    self.count(tier, &answer, *estimate, prompt.input_estimate());
                     let question = &questions[*index];
                     match verdict::parse(&answer.text, question.kind.verdicts(), &question.shown()) {
                         Ok(verdict) => {

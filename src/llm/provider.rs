@@ -16,6 +16,14 @@ pub struct Prompt {
     pub max_output_tokens: u32,
 }
 
+impl Prompt {
+    /// Input tokens, estimated at four characters each, before a server
+    /// counts them.
+    pub fn input_estimate(&self) -> u64 {
+        (self.system.len() + self.user.len()) as u64 / 4
+    }
+}
+
 /// A provider's answer: the model's text and what it cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {

@@ -194,9 +194,7 @@ fn review_round(
 
 fn first_question(input: &Input, findings: &[Finding], subject: Subject) -> Question {
     match subject {
-        Subject::Link { state, stale } => {
-            link_question(input, &input.states[state], stale.map(|f| &findings[f]), Kind::Related)
-        }
+        Subject::Link { state, stale } => link_question(input, &input.states[state], stale.map(|f| &findings[f])),
         Subject::Finding { finding, spec, clause } => adjudication_question(input, &findings[finding], spec, clause),
     }
 }
@@ -288,10 +286,11 @@ fn clause_block(workspace: &Workspace, spec: usize, clause: usize) -> Block {
     Block::new(&spec.path, clause.line, &text.join("\n"), &clause.heading_path.join(" > "))
 }
 
-fn link_question(input: &Input, state: &LinkState, stale: Option<&Finding>, kind: Kind) -> Question {
+/// The first question about a link: is the clause about this code?
+fn link_question(input: &Input, state: &LinkState, stale: Option<&Finding>) -> Question {
     let label = state.symbol.clone().unwrap_or_else(|| state.anchor.clone());
     Question {
-        kind,
+        kind: Kind::Related,
         spec: clause_block(input.workspace, state.spec, state.clause),
         code: Some(first_part(state, &label)),
         diff: stale.and_then(|finding| finding.detail.clone()),

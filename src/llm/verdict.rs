@@ -147,13 +147,10 @@ fn cited(value: &Value) -> Option<Cited> {
     Some(Cited { side, line })
 }
 
-/// Every JSON object in the text, in order: the whole text, then each
-/// balanced `{…}` (which covers objects in code fences and in prose).
+/// Every outermost JSON object in the text, in order: each balanced
+/// `{…}`, which covers objects in code fences and in prose.
 fn json_objects(text: &str) -> Vec<Value> {
     let mut found = Vec::new();
-    if let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(text.trim()) {
-        found.push(value);
-    }
     let bytes = text.as_bytes();
     let mut start = 0;
     while let Some(open) = text[start..].find('{').map(|offset| start + offset) {
