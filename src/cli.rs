@@ -94,7 +94,7 @@ struct CheckArgs {
     /// Most LLM calls this run may make, both tiers together [default: max_calls in [llm], else 50]
     #[arg(long, value_name = "N")]
     max_llm_calls: Option<usize>,
-    /// Neither read nor write cached LLM verdicts
+    /// Neither read nor write the index cache or cached LLM verdicts
     #[arg(long)]
     no_cache: bool,
     /// Lowest severity that makes the exit status 1

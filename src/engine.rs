@@ -9,6 +9,7 @@ use crate::git::ChangedLines;
 use crate::git::Repo;
 use crate::history::History;
 use crate::index::{in_scope, CodeIndex};
+use crate::index_cache::IndexCache;
 use crate::link::{self, ClauseLinks, LinkGraph, LinkState};
 use crate::llm::{self, ask::Asker, cache::Cache, Unanswered};
 use crate::lock::{self, Lock};
@@ -40,7 +41,7 @@ pub struct Options {
     pub offline: bool,
     /// `--max-llm-calls`: overrides `max_calls`.
     pub max_llm_calls: Option<usize>,
-    /// Neither read nor write cached LLM verdicts.
+    /// Neither read nor write the index cache or cached LLM verdicts.
     pub no_cache: bool,
 }
 
@@ -96,10 +97,15 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
         None => None,
     };
     let llm = llm_pass(&config, options, changed.as_ref())?;
-    let mut analysis = run(config_for_content, &history, source, llm.as_ref())?;
+    let cache = match options.no_cache {
+        true => IndexCache::disabled(),
+        false => IndexCache::open(&config.root.join(".driftcheck")),
+    };
+    let mut analysis = run(config_for_content, &history, &cache, source, llm.as_ref())?;
     analysis._staged = staged;
     if let (Some(base), Some(changed)) = (&options.base, &changed) {
-        keep_new_since(&mut analysis, &config, base, changed, &history)?;
+        cache.freeze();
+        keep_new_since(&mut analysis, &config, base, changed, (&history, &cache))?;
     }
     if !options.scope.is_empty() {
         analysis.findings.retain(|finding| finding.paths().any(|path| options.scope.iter().any(|s| in_scope(path, s))));
@@ -150,7 +156,13 @@ enum LockSource<'a> {
     Lenient,
 }
 
-fn run(config: Config, history: &History, source: LockSource, llm: Option<&LlmPass>) -> Result<Analysis, Error> {
+fn run(
+    config: Config,
+    history: &History,
+    cache: &IndexCache,
+    source: LockSource,
+    llm: Option<&LlmPass>,
+) -> Result<Analysis, Error> {
     let path = config.root.join(lock::FILE_NAME);
     let lock = match source {
         LockSource::WorkTree => Lock::read(&path)?,
@@ -160,7 +172,7 @@ fn run(config: Config, history: &History, source: LockSource, llm: Option<&LlmPa
     // Reading the history's cache and diffing the work tree wait on the
     // disk as much as parsing does: both at once.
     let (workspace, removed) = std::thread::scope(|scope| {
-        let loading = scope.spawn(|| Workspace::load(config));
+        let loading = scope.spawn(|| Workspace::load(config, cache));
         let removed = history.removed();
         let workspace = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (workspace, removed)
@@ -231,7 +243,7 @@ fn keep_new_since(
     config: &Config,
     base: &str,
     changed: &ChangedLines,
-    history: &History,
+    (history, cache): (&History, &IndexCache),
 ) -> Result<(), Error> {
     let repo = Repo::open(&config.root, "--base")?;
     let tree = repo.tree(base)?;
@@ -239,7 +251,7 @@ fn keep_new_since(
     repo.write_tree(&tree, directory.path())?;
     let mut base_config = config.clone();
     base_config.root = directory.path().to_path_buf();
-    let before = run(base_config, history, LockSource::Lenient, None)?;
+    let before = run(base_config, history, cache, LockSource::Lenient, None)?;
     let old: HashSet<&str> = before.findings.iter().map(|f| f.fingerprint.as_str()).collect();
     analysis.findings.retain(|finding| {
         let spec_changed =

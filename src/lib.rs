@@ -19,6 +19,7 @@ pub mod fsutil;
 pub mod git;
 pub mod history;
 pub mod index;
+pub mod index_cache;
 mod init;
 pub mod link;
 pub mod llm;

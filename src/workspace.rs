@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::code::{self, CodeFile};
 use crate::config::Config;
 use crate::discover::{self, Candidate, Note, Role};
+use crate::index_cache::{self, ContentHash, IndexCache};
 use crate::manifest::Manifests;
 use crate::spec::{self, RepoSlug, SpecFile};
 
@@ -29,7 +30,9 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn load(config: Config) -> Workspace {
+    /// Loads the repository `config` names; code files whose content the
+    /// index cache already holds are not parsed again.
+    pub fn load(config: Config, cache: &IndexCache) -> Workspace {
         let root = config.root.clone();
         let repository = config
             .repository
@@ -69,10 +72,28 @@ impl Workspace {
                 format!("no spec files matched `specs` ({}) under {}", config.specs.join(", "), root.display());
             notes.push(Note { path: String::new(), message });
         }
-        let indexed: Vec<(CodeFile, Option<Note>)> =
-            code_sources.into_par_iter().map(|(path, text)| index_guarded(&root, path, text)).collect();
+        let indexed: Vec<(CodeFile, Option<Note>, ContentHash)> = code_sources
+            .into_par_iter()
+            .map(|(path, text)| {
+                let hash = index_cache::content_hash(&text);
+                match cache.get(&path, &hash, text) {
+                    Ok(file) => (file, None, hash),
+                    Err(text) => {
+                        let (file, note) = index_guarded(&root, path, text);
+                        (file, note, hash)
+                    }
+                }
+            })
+            .collect();
+        // Files the parser failed on are left out of the cache: the next
+        // run tries again, and says so again.
+        let cacheable: Vec<(&CodeFile, ContentHash)> =
+            indexed.iter().filter(|(_, note, _)| note.is_none()).map(|(file, _, hash)| (file, *hash)).collect();
+        // A cache that cannot be written costs the next run time, not this
+        // run its answer.
+        let _ = cache.save(&cacheable);
         let mut code = Vec::with_capacity(indexed.len());
-        for (file, note) in indexed {
+        for (file, note, _) in indexed {
             notes.extend(note);
             code.push(file);
         }

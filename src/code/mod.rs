@@ -13,7 +13,7 @@ mod walk;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use walk::normalised_hash;
 
@@ -102,7 +102,7 @@ impl Definition {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SymbolKind {
     Function,
@@ -133,7 +133,7 @@ impl SymbolKind {
 }
 
 /// A named definition in a code file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Symbol {
     pub name: String,
     /// Path inside the file: `["Client", "retry"]`.
@@ -144,7 +144,6 @@ pub struct Symbol {
     pub path: String,
     pub line: usize,
     pub end_line: usize,
-    #[serde(skip)]
     pub bytes: Range<usize>,
     pub params: Vec<String>,
     pub value: Option<String>,
@@ -154,29 +153,26 @@ pub struct Symbol {
     pub public: bool,
     /// Rules suppressed by a `driftcheck:ignore` comment right before it;
     /// an empty list means every rule.
-    #[serde(skip)]
     pub ignores: Option<Vec<String>>,
 }
 
 /// A `spec: specs/net.md#retry-policy` comment in code.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SpecAnchor {
     /// The target as written: `specs/net.md#retry-policy`.
     pub target: String,
     pub line: usize,
     pub column: usize,
-    #[serde(skip)]
     pub bytes: Range<usize>,
     /// Index into the file's symbols of the symbol the comment precedes.
     pub symbol: Option<usize>,
 }
 
 /// Where a file stopped parsing cleanly.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParseProblem {
     pub line: usize,
     pub column: usize,
-    #[serde(skip)]
     pub bytes: Range<usize>,
 }
 
@@ -196,6 +192,21 @@ pub struct CodeFile {
     pub string_only_tokens: HashSet<String>,
     pub parse_problem: Option<ParseProblem>,
     pub source: String,
+}
+
+/// How names are joined in files without a grammar.
+pub const PLAIN_SEPARATOR: &str = ".";
+
+/// Every grammar, by language name: what the index cache's stamp covers.
+pub fn grammars() -> impl Iterator<Item = (&'static str, tree_sitter::Language)> {
+    LANGUAGES.iter().flat_map(|language| {
+        language.extensions().iter().map(move |extension| (language.name(), language.grammar(extension)))
+    })
+}
+
+/// The language of this name, as [`Language::name`] gives it.
+pub fn language_named(name: &str) -> Option<&'static dyn Language> {
+    LANGUAGES.iter().find(|language| language.name() == name).copied()
 }
 
 /// The language that owns a path, by extension.

@@ -29,7 +29,7 @@ pub(super) fn index(path: &str, source: String) -> CodeFile {
     CodeFile {
         path: path.to_string(),
         language: None,
-        separator: ".",
+        separator: super::PLAIN_SEPARATOR,
         module: Vec::new(),
         symbols: Vec::new(),
         anchors,

@@ -1,0 +1,331 @@
+//! The incremental index cache (`.driftcheck/cache/index`): every code
+//! file's symbols, `spec:` anchors and tokens, keyed by its path and the
+//! hash of its content. A warm run re-parses only the files whose content
+//! changed.
+//!
+//! The cache is one file, read whole and replaced whole by an atomic rename,
+//! so concurrent runs each see a complete cache and the last writer wins. It
+//! carries a stamp of the indexer that wrote it: a file that is unreadable,
+//! corrupt, or written by another version of the indexer is ignored and
+//! rebuilt, never trusted.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::code::{self, CodeFile, ParseProblem, SpecAnchor, Symbol};
+
+/// Bumped when the layout of the cache itself changes.
+const FORMAT: u32 = 1;
+
+/// The indexer's own source, embedded at build time: any change to how files
+/// are indexed changes the stamp, so a cache never outlives the code that
+/// wrote it.
+const INDEXER_SOURCES: &[&str] = &[
+    include_str!("code/mod.rs"),
+    include_str!("code/walk.rs"),
+    include_str!("code/plain.rs"),
+    include_str!("code/rust.rs"),
+    include_str!("code/python.rs"),
+    include_str!("code/typescript.rs"),
+    include_str!("code/javascript.rs"),
+    include_str!("code/go.rs"),
+    include_str!("code/java.rs"),
+    include_str!("text.rs"),
+    include_str!("spec/shape.rs"),
+];
+
+/// Where the cache lives under a repository's state directory.
+pub fn cache_path(state: &Path) -> PathBuf {
+    state.join("cache").join("index")
+}
+
+/// What identifies the indexer: the cache format, driftcheck's version, its
+/// indexing code, and each grammar's shape (a grammar update changes its
+/// node and state counts).
+fn stamp() -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&FORMAT.to_le_bytes());
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for source in INDEXER_SOURCES {
+        hasher.update(source.as_bytes());
+    }
+    for (language, grammar) in code::grammars() {
+        hasher.update(language.as_bytes());
+        hasher.update(&(grammar.abi_version() as u64).to_le_bytes());
+        hasher.update(&(grammar.node_kind_count() as u64).to_le_bytes());
+        hasher.update(&(grammar.parse_state_count() as u64).to_le_bytes());
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// bincode with a limit: a length read from a corrupt file can never ask
+/// for more memory than the file has bytes.
+fn encoding(limit: u64) -> impl bincode::Options {
+    use bincode::Options;
+    bincode::DefaultOptions::new().with_limit(limit)
+}
+
+/// A content hash, as the cache keys files.
+pub type ContentHash = [u8; 32];
+
+pub fn content_hash(text: &str) -> ContentHash {
+    *blake3::hash(text.as_bytes()).as_bytes()
+}
+
+/// One file's index without its source, which is re-read from disk.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    hash: ContentHash,
+    language: Option<String>,
+    module: Vec<String>,
+    symbols: Vec<Symbol>,
+    anchors: Vec<SpecAnchor>,
+    tokens: Vec<String>,
+    string_only_tokens: Vec<String>,
+    parse_problem: Option<ParseProblem>,
+}
+
+/// [`Entry`] as written: borrowed from the run's files, the same layout.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    hash: &'a ContentHash,
+    language: Option<&'a str>,
+    module: &'a [String],
+    symbols: &'a [Symbol],
+    anchors: &'a [SpecAnchor],
+    tokens: &'a HashSet<String>,
+    string_only_tokens: &'a HashSet<String>,
+    parse_problem: &'a Option<ParseProblem>,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    stamp: [u8; 32],
+    entries: HashMap<String, Entry>,
+}
+
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    stamp: [u8; 32],
+    entries: HashMap<&'a str, EntryRef<'a>>,
+}
+
+/// The cache as read at the start of a run.
+pub struct IndexCache {
+    path: Option<PathBuf>,
+    /// Set once the run's own files are saved: other content analysed later
+    /// (a `--base` revision) reads the cache but must not replace it.
+    frozen: AtomicBool,
+    stamp: [u8; 32],
+    entries: HashMap<String, Entry>,
+}
+
+impl IndexCache {
+    /// Reads the cache under `state` (a `.driftcheck/` directory). Anything
+    /// wrong with it yields an empty cache, to be rebuilt.
+    pub fn open(state: &Path) -> IndexCache {
+        let path = cache_path(state);
+        let stamp = stamp();
+        let entries = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| bincode::Options::deserialize::<Stored>(encoding(bytes.len() as u64), &bytes).ok())
+            .filter(|stored| stored.stamp == stamp)
+            .map(|stored| stored.entries)
+            .unwrap_or_default();
+        IndexCache { path: Some(path), frozen: AtomicBool::new(false), stamp, entries }
+    }
+
+    /// A cache that holds nothing and writes nothing (`--no-cache`).
+    pub fn disabled() -> IndexCache {
+        IndexCache { path: None, frozen: AtomicBool::new(true), stamp: [0; 32], entries: HashMap::new() }
+    }
+
+    /// The cached index of `path`, if its content still hashes to what was
+    /// indexed; `source` becomes the file's source. A miss gives it back.
+    pub fn get(&self, path: &str, hash: &ContentHash, source: String) -> Result<CodeFile, String> {
+        let Some(entry) = self.entries.get(path).filter(|entry| &entry.hash == hash) else { return Err(source) };
+        let language = match &entry.language {
+            Some(name) => match code::language_named(name) {
+                Some(language) => Some(language),
+                None => return Err(source),
+            },
+            None => None,
+        };
+        Ok(CodeFile {
+            path: path.to_string(),
+            language: language.map(|l| l.name()),
+            separator: language.map_or(code::PLAIN_SEPARATOR, |l| l.separator()),
+            module: entry.module.clone(),
+            symbols: entry.symbols.clone(),
+            anchors: entry.anchors.clone(),
+            tokens: entry.tokens.iter().cloned().collect(),
+            string_only_tokens: entry.string_only_tokens.iter().cloned().collect(),
+            parse_problem: entry.parse_problem.clone(),
+            source,
+        })
+    }
+
+    /// Replaces the cache with the index of `files` (each with its content
+    /// hash), unless that is what it already holds. Files indexed only in
+    /// part because their grammar failed are left out, so that the next run
+    /// tries again and says so again.
+    pub fn save(&self, files: &[(&CodeFile, ContentHash)]) -> std::io::Result<()> {
+        let Some(path) = self.path.as_ref().filter(|_| !self.frozen.load(Ordering::Relaxed)) else { return Ok(()) };
+        let unchanged = files.len() == self.entries.len()
+            && files.iter().all(|(file, hash)| self.entries.get(&file.path).is_some_and(|e| &e.hash == hash));
+        if unchanged {
+            return Ok(());
+        }
+        let entries = files
+            .iter()
+            .map(|(file, hash)| {
+                let entry = EntryRef {
+                    hash,
+                    language: file.language,
+                    module: &file.module,
+                    symbols: &file.symbols,
+                    anchors: &file.anchors,
+                    tokens: &file.tokens,
+                    string_only_tokens: &file.string_only_tokens,
+                    parse_problem: &file.parse_problem,
+                };
+                (file.path.as_str(), entry)
+            })
+            .collect();
+        let bytes = bincode::Options::serialize(encoding(u64::MAX), &StoredRef { stamp: self.stamp, entries })
+            .map_err(|error| std::io::Error::other(error.to_string()))?;
+        if let Some(state) = path.parent().and_then(Path::parent) {
+            crate::fsutil::create_state_dir(state)?;
+        }
+        if let Some(directory) = path.parent() {
+            std::fs::create_dir_all(directory)?;
+        }
+        crate::fsutil::write_atomically(path, &bytes)
+    }
+
+    /// Keeps the cache file as it is from now on.
+    pub fn freeze(&self) {
+        self.frozen.store(true, Ordering::Relaxed);
+    }
+
+    /// How many files the cache held when it was read.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indexed(path: &str, source: &str) -> (CodeFile, ContentHash) {
+        (code::index_file(path, source.to_string()), content_hash(source))
+    }
+
+    fn same_index(a: &CodeFile, b: &CodeFile) {
+        assert_eq!(a.path, b.path);
+        assert_eq!(a.language, b.language);
+        assert_eq!(a.separator, b.separator);
+        assert_eq!(a.module, b.module);
+        let shape = |f: &CodeFile| {
+            f.symbols.iter().map(|s| (s.display.clone(), s.bytes.clone(), s.body_hash.clone())).collect::<Vec<_>>()
+        };
+        assert_eq!(shape(a), shape(b));
+        assert_eq!(a.anchors.len(), b.anchors.len());
+        assert_eq!(a.tokens, b.tokens);
+        assert_eq!(a.string_only_tokens, b.string_only_tokens);
+        assert_eq!(a.parse_problem.as_ref().map(|p| p.line), b.parse_problem.as_ref().map(|p| p.line));
+        assert_eq!(a.source, b.source);
+    }
+
+    #[test]
+    fn a_saved_index_reads_back_the_same() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let rust = "// spec: specs/a.md\npub fn retry() {}\nfn broken( {\n";
+        let files = [indexed("src/a.rs", rust), indexed("notes.sql", "SELECT VARCHAR;")];
+        let refs: Vec<_> = files.iter().map(|(f, h)| (f, *h)).collect();
+        IndexCache::open(dir.path()).save(&refs).unwrap();
+        let cache = IndexCache::open(dir.path());
+        assert_eq!(cache.len(), 2);
+        for (file, hash) in &files {
+            let Ok(cached) = cache.get(&file.path, hash, file.source.clone()) else {
+                panic!("{} is cached", file.path)
+            };
+            same_index(&cached, file);
+        }
+    }
+
+    #[test]
+    fn changed_content_is_a_miss() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        let cache = IndexCache::open(dir.path());
+        assert!(cache.get("src/a.rs", &content_hash("fn b() {}\n"), String::new()).is_err());
+        assert!(cache.get("src/b.rs", &hash, String::new()).is_err());
+    }
+
+    #[test]
+    fn a_corrupt_or_foreign_cache_is_ignored() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        let path = cache_path(dir.path());
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(IndexCache::open(dir.path()).is_empty(), "a cut cache");
+        std::fs::write(&path, b"\xff\xfe garbage").unwrap();
+        assert!(IndexCache::open(dir.path()).is_empty(), "garbage");
+        let mut other = IndexCache::open(dir.path());
+        other.stamp = [7; 32];
+        other.save(&[(&file, hash)]).unwrap();
+        assert!(IndexCache::open(dir.path()).is_empty(), "another indexer's cache");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_index_is_not_rewritten() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        // A rewrite renames a new file into place: a new inode.
+        use std::os::unix::fs::MetadataExt;
+        let path = cache_path(dir.path());
+        let before = std::fs::metadata(&path).unwrap().ino();
+        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().ino(), before);
+        let (other, other_hash) = indexed("src/a.rs", "fn b() {}\n");
+        IndexCache::open(dir.path()).save(&[(&other, other_hash)]).unwrap();
+        assert_ne!(std::fs::metadata(&path).unwrap().ino(), before);
+    }
+
+    #[test]
+    fn a_frozen_cache_is_read_but_not_replaced() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        let cache = IndexCache::open(dir.path());
+        cache.freeze();
+        assert!(cache.get("src/a.rs", &hash, file.source.clone()).is_ok());
+        let (other, other_hash) = indexed("src/b.rs", "fn b() {}\n");
+        cache.save(&[(&other, other_hash)]).unwrap();
+        assert!(IndexCache::open(dir.path()).get("src/a.rs", &hash, String::new()).is_ok());
+    }
+
+    #[test]
+    fn a_disabled_cache_writes_nothing() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        IndexCache::disabled().save(&[(&file, hash)]).unwrap();
+        assert!(!cache_path(dir.path()).exists());
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+}

@@ -1,0 +1,95 @@
+//! The index cache through the real binary: warm runs reuse what did not
+//! change, see what did, and never trust a broken cache.
+
+mod common;
+
+use std::fs;
+
+use common::{check_json as json, field, repo};
+use driftcheck::code::index_file;
+use driftcheck::index_cache::{cache_path, content_hash, IndexCache};
+
+const CODE: &str = "pub struct Client;\nimpl Client {\n    pub fn retry_with_backoff(&self) {}\n}\n";
+const SPEC: &str = "# Retries\n\nFailures go through `Client::retry_with_backoff`.\n";
+
+fn index_cache(dir: &std::path::Path) -> std::path::PathBuf {
+    cache_path(&dir.join(".driftcheck"))
+}
+
+#[test]
+fn a_run_leaves_an_index_cache_and_the_next_gives_the_same_report() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let (code, cold) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "{cold}");
+    assert!(index_cache(dir.path()).is_file());
+    let (_, warm) = json(dir.path(), &[]);
+    assert_eq!(cold, warm);
+}
+
+#[test]
+fn a_warm_run_sees_a_renamed_function() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    assert_eq!(json(dir.path(), &[]).0, 0);
+    fs::write(dir.path().join("src/net.rs"), CODE.replace("retry_with_backoff", "retry_later")).unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(field(&report, "reference"), ["Client::retry_with_backoff"]);
+}
+
+/// The cache is what a warm run believes about an unchanged file: plant an
+/// index of other content under this content's hash, and the run reports
+/// what the planted index says. `--no-cache` parses the file itself.
+#[test]
+fn a_warm_run_does_not_parse_unchanged_files_again() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let planted = index_file("src/net.rs", CODE.replace("retry_with_backoff", "retry_later"));
+    let cache = IndexCache::open(&dir.path().join(".driftcheck"));
+    cache.save(&[(&planted, content_hash(CODE))]).unwrap();
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(report["summary"]["links"], 0, "the planted index has no retry_with_backoff: {report}");
+    assert_eq!(json(dir.path(), &["--no-cache"]).1["summary"]["links"], 1);
+}
+
+#[test]
+fn a_corrupt_index_cache_is_rebuilt_silently() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let (_, clean) = json(dir.path(), &[]);
+    let path = index_cache(dir.path());
+    let mut bytes = fs::read(&path).unwrap();
+    bytes.truncate(bytes.len() - 9);
+    fs::write(&path, &bytes).unwrap();
+    let output = common::driftcheck(dir.path()).args(["check", "--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap(), clean);
+    assert!(IndexCache::open(&dir.path().join(".driftcheck")).len() == 1, "rewritten whole");
+}
+
+#[test]
+fn no_cache_neither_reads_nor_writes_the_index_cache() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    assert_eq!(json(dir.path(), &["--no-cache"]).0, 0);
+    assert!(!index_cache(dir.path()).exists());
+}
+
+#[test]
+fn concurrent_runs_share_the_cache_safely() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let (_, expected) = json(dir.path(), &["--no-cache"]);
+    let runs: Vec<_> = (0..6)
+        .map(|_| {
+            let root = dir.path().to_path_buf();
+            std::thread::spawn(move || json(&root, &[]))
+        })
+        .collect();
+    for run in runs {
+        assert_eq!(run.join().unwrap().1, expected);
+    }
+    let leftovers: Vec<_> = fs::read_dir(index_cache(dir.path()).parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "index")
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_eq!(IndexCache::open(&dir.path().join(".driftcheck")).len(), 1);
+}
