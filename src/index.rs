@@ -46,6 +46,11 @@ pub struct CodeIndex<'w> {
     quoted: OnceLock<HashSet<&'w str>>,
     /// How many distinct defined names are written in each style.
     styles: OnceLock<(HashMap<NameStyle, usize>, usize)>,
+    /// Defined names by each of their words and by their lower case, built
+    /// on the first suggestion (see [`CodeIndex::suggest`]).
+    by_word: OnceLock<HashMap<String, Vec<&'w str>>>,
+    /// Whether library code (not tests) defines anything at all.
+    library_defines: bool,
 }
 
 impl<'w> CodeIndex<'w> {
@@ -91,6 +96,8 @@ impl<'w> CodeIndex<'w> {
             quoted: OnceLock::new(),
             program_text: OnceLock::new(),
             styles: OnceLock::new(),
+            by_word: OnceLock::new(),
+            library_defines: files.iter().any(|file| !file.symbols.is_empty() && !is_test_path(&file.path)),
         }
     }
 
@@ -371,6 +378,32 @@ impl<'w> CodeIndex<'w> {
         })
     }
 
+    /// The symbols whose names share a word with `name`, or are `name` in
+    /// another letter case: the only names whose [`Missing::similarity`]
+    /// can reach [`SUGGEST_ANYWHERE`] (with no word in common it is at most
+    /// half the Jaro-Winkler similarity, which is 1 only for equal names).
+    fn sharing_a_word(&self, name: &str) -> Vec<SymbolId> {
+        let by_word = self.by_word.get_or_init(|| {
+            let mut by_word: HashMap<String, Vec<&'w str>> = HashMap::new();
+            for &defined in self.by_name.keys() {
+                let mut keys = name_words(defined);
+                keys.push(defined.to_lowercase());
+                keys.sort_unstable();
+                keys.dedup();
+                for key in keys {
+                    by_word.entry(key).or_default().push(defined);
+                }
+            }
+            by_word
+        });
+        let mut keys = name_words(name);
+        keys.push(name.to_lowercase());
+        let mut names: Vec<&str> = keys.iter().filter_map(|key| by_word.get(key)).flatten().copied().collect();
+        names.sort_unstable();
+        names.dedup();
+        names.iter().filter_map(|name| self.by_name.get(name)).flatten().copied().collect()
+    }
+
     /// The existing symbol whose name is nearest to a missing reference,
     /// preferring members of the same owner, displayed qualified.
     pub fn suggest(&self, segments: &[String], callable: bool, within_file: Option<usize>) -> Option<String> {
@@ -378,12 +411,22 @@ impl<'w> CodeIndex<'w> {
         let owner = &segments[..segments.len() - 1];
         let owner_members: Vec<SymbolId> = if owner.is_empty() { Vec::new() } else { self.members_of(owner) };
         // The narrower the pool, the likelier a loose match is the rename.
-        let (mut pool, threshold): (Vec<SymbolId>, f64) = match within_file {
-            Some(file) => ((0..self.files[file].symbols.len()).map(|symbol| SymbolId { file, symbol }).collect(), 0.45),
-            None if !owner_members.is_empty() => (owner_members, 0.4),
-            None => (self.by_name.values().flatten().copied().collect(), 0.5),
+        let (mut pool, threshold, library) = match within_file {
+            Some(file) => {
+                let pool: Vec<SymbolId> =
+                    (0..self.files[file].symbols.len()).map(|symbol| SymbolId { file, symbol }).collect();
+                let library = !is_test_path(&self.files[file].path) && !pool.is_empty();
+                (pool, 0.45, library)
+            }
+            None if !owner_members.is_empty() => {
+                let library = owner_members.iter().any(|id| !is_test_path(&self.files[id.file].path));
+                (owner_members, 0.4, library)
+            }
+            // Every defined name could be the one, but only those that pass
+            // the threshold matter: see `sharing_a_word`.
+            None => (self.sharing_a_word(name), SUGGEST_ANYWHERE, self.library_defines),
         };
-        if pool.iter().any(|id| !is_test_path(&self.files[id.file].path)) {
+        if library {
             pool.retain(|id| !is_test_path(&self.files[id.file].path));
         }
         // An environment-variable-shaped name is only ever a constant.
@@ -683,7 +726,7 @@ fn one_edit_apart(missing: &str, defined: &str) -> bool {
     if plural_of_other(missing, defined) {
         return true;
     }
-    missing.chars().count() >= 5 && strsim::damerau_levenshtein(missing, defined) == 1
+    missing.chars().count() >= 5 && crate::text::one_edit(missing, defined)
 }
 
 /// One small edit, as [`CodeIndex::near_miss`] counts it: the same name
@@ -806,6 +849,9 @@ pub fn in_scope(path: &str, scope: &str) -> bool {
 }
 
 /// A missing name, prepared once for comparing with many candidates.
+/// The similarity a suggestion drawn from every defined name must reach.
+const SUGGEST_ANYWHERE: f64 = 0.5;
+
 struct Missing {
     name: String,
     lower: String,

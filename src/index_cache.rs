@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::code::{self, CodeFile, ParseProblem, SpecAnchor, Symbol};
@@ -76,22 +77,20 @@ pub fn content_hash(text: &str) -> ContentHash {
 }
 
 /// One file's index without its source, which is re-read from disk.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Entry {
-    hash: ContentHash,
     language: Option<String>,
     module: Vec<String>,
     symbols: Vec<Symbol>,
     anchors: Vec<SpecAnchor>,
-    tokens: Vec<String>,
-    string_only_tokens: Vec<String>,
+    tokens: HashSet<String>,
+    string_only_tokens: HashSet<String>,
     parse_problem: Option<ParseProblem>,
 }
 
 /// [`Entry`] as written: borrowed from the run's files, the same layout.
 #[derive(Serialize)]
 struct EntryRef<'a> {
-    hash: &'a ContentHash,
     language: Option<&'a str>,
     module: &'a [String],
     symbols: &'a [Symbol],
@@ -101,16 +100,19 @@ struct EntryRef<'a> {
     parse_problem: &'a Option<ParseProblem>,
 }
 
-#[derive(Deserialize)]
+/// The cache file: each entry encoded on its own, so that a run decodes
+/// only the entries of files it reads, in parallel, straight into place.
+#[derive(Serialize, Deserialize)]
 struct Stored {
     stamp: [u8; 32],
-    entries: HashMap<String, Entry>,
+    entries: Vec<Encoded>,
 }
 
-#[derive(Serialize)]
-struct StoredRef<'a> {
-    stamp: [u8; 32],
-    entries: HashMap<&'a str, EntryRef<'a>>,
+#[derive(Serialize, Deserialize)]
+struct Encoded {
+    path: String,
+    hash: ContentHash,
+    entry: Vec<u8>,
 }
 
 /// The cache as read at the start of a run.
@@ -120,7 +122,7 @@ pub struct IndexCache {
     /// (a `--base` revision) reads the cache but must not replace it.
     frozen: AtomicBool,
     stamp: [u8; 32],
-    entries: HashMap<String, Entry>,
+    entries: HashMap<String, Encoded>,
 }
 
 impl IndexCache {
@@ -133,7 +135,7 @@ impl IndexCache {
             .ok()
             .and_then(|bytes| bincode::Options::deserialize::<Stored>(encoding(bytes.len() as u64), &bytes).ok())
             .filter(|stored| stored.stamp == stamp)
-            .map(|stored| stored.entries)
+            .map(|stored| stored.entries.into_iter().map(|encoded| (encoded.path.clone(), encoded)).collect())
             .unwrap_or_default();
         IndexCache { path: Some(path), frozen: AtomicBool::new(false), stamp, entries }
     }
@@ -146,7 +148,9 @@ impl IndexCache {
     /// The cached index of `path`, if its content still hashes to what was
     /// indexed; `source` becomes the file's source. A miss gives it back.
     pub fn get(&self, path: &str, hash: &ContentHash, source: String) -> Result<CodeFile, String> {
-        let Some(entry) = self.entries.get(path).filter(|entry| &entry.hash == hash) else { return Err(source) };
+        let Some(encoded) = self.entries.get(path).filter(|encoded| &encoded.hash == hash) else { return Err(source) };
+        let decoded = bincode::Options::deserialize::<Entry>(encoding(encoded.entry.len() as u64), &encoded.entry);
+        let Ok(entry) = decoded else { return Err(source) };
         let language = match &entry.language {
             Some(name) => match code::language_named(name) {
                 Some(language) => Some(language),
@@ -158,12 +162,12 @@ impl IndexCache {
             path: path.to_string(),
             language: language.map(|l| l.name()),
             separator: language.map_or(code::PLAIN_SEPARATOR, |l| l.separator()),
-            module: entry.module.clone(),
-            symbols: entry.symbols.clone(),
-            anchors: entry.anchors.clone(),
-            tokens: entry.tokens.iter().cloned().collect(),
-            string_only_tokens: entry.string_only_tokens.iter().cloned().collect(),
-            parse_problem: entry.parse_problem.clone(),
+            module: entry.module,
+            symbols: entry.symbols,
+            anchors: entry.anchors,
+            tokens: entry.tokens,
+            string_only_tokens: entry.string_only_tokens,
+            parse_problem: entry.parse_problem,
             source,
         })
     }
@@ -180,10 +184,9 @@ impl IndexCache {
             return Ok(());
         }
         let entries = files
-            .iter()
+            .par_iter()
             .map(|(file, hash)| {
                 let entry = EntryRef {
-                    hash,
                     language: file.language,
                     module: &file.module,
                     symbols: &file.symbols,
@@ -192,11 +195,12 @@ impl IndexCache {
                     string_only_tokens: &file.string_only_tokens,
                     parse_problem: &file.parse_problem,
                 };
-                (file.path.as_str(), entry)
+                let entry = bincode::Options::serialize(encoding(u64::MAX), &entry).map_err(std::io::Error::other)?;
+                Ok(Encoded { path: file.path.clone(), hash: *hash, entry })
             })
-            .collect();
-        let bytes = bincode::Options::serialize(encoding(u64::MAX), &StoredRef { stamp: self.stamp, entries })
-            .map_err(|error| std::io::Error::other(error.to_string()))?;
+            .collect::<std::io::Result<Vec<Encoded>>>()?;
+        let bytes = bincode::Options::serialize(encoding(u64::MAX), &Stored { stamp: self.stamp, entries })
+            .map_err(std::io::Error::other)?;
         if let Some(state) = path.parent().and_then(Path::parent) {
             crate::fsutil::create_state_dir(state)?;
         }

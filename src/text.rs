@@ -191,9 +191,58 @@ pub fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Whether two strings are exactly one edit apart: one character
+/// inserted, deleted or changed, or two adjacent characters swapped (the
+/// Damerau-Levenshtein distance is 1). Linear: what is left after the
+/// common prefix and suffix must be that one edit.
+pub fn one_edit(a: &str, b: &str) -> bool {
+    if a.len().abs_diff(b.len()) > 4 {
+        // Four bytes is the widest character one edit can add.
+        return false;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit_in(a.as_bytes(), b.as_bytes());
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    one_edit_in(&a, &b)
+}
+
+fn one_edit_in<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    match (a.len(), b.len()) {
+        (0, 1) | (1, 0) | (1, 1) => true,
+        (2, 2) => a[0] == b[1] && a[1] == b[0],
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The linear check agrees with the full edit distance.
+        #[test]
+        fn one_edit_is_a_distance_of_one(a in "[abAB_é]{0,7}", b in "[abAB_é]{0,7}") {
+            proptest::prop_assert_eq!(one_edit(&a, &b), strsim::damerau_levenshtein(&a, &b) == 1);
+        }
+    }
+
+    #[test]
+    fn one_edit_cases() {
+        for (a, b) in [("idsMap", "idMap"), ("visitNode", "visitNodes"), ("recieve", "receive"), ("color", "colour")] {
+            assert!(one_edit(a, b) && one_edit(b, a), "{a} {b}");
+        }
+        for (a, b) in [("same", "same"), ("abcd", "badc"), ("retry", "retries"), ("", "ab")] {
+            assert!(!one_edit(a, b), "{a} {b}");
+        }
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

@@ -232,6 +232,14 @@ pub fn index_file(path: &str, source: String) -> CodeFile {
     }
 }
 
+/// Parses a file with its grammar and does nothing else: the floor the
+/// benchmark compares a full analysis with. False when no grammar owns it.
+pub fn parse_only(path: &str, source: &str) -> bool {
+    let Some((language, extension)) = language_for(path) else { return false };
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&language.grammar(extension)).is_ok() && parser.parse(source, None).is_some()
+}
+
 /// Directory and file-stem segments of a path: `src/net/client.rs` →
 /// `[src, net, client]`.
 pub(crate) fn path_segments(path: &str) -> Vec<String> {
