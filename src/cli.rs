@@ -72,8 +72,8 @@ struct Common {
     /// Configuration file [default: the nearest driftcheck.toml up to the repository root]
     #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
-    /// Worker threads for parsing and indexing [default: one per core]
-    #[arg(long, short = 'j', value_name = "N", global = true)]
+    /// Worker threads for parsing and indexing, at most four per core [default: one per core]
+    #[arg(long, short = 'j', value_name = "N", global = true, value_parser = parse_jobs)]
     jobs: Option<usize>,
 }
 
@@ -111,6 +111,15 @@ struct CheckArgs {
     min_confidence: Option<f64>,
     #[command(flatten)]
     common: Common,
+}
+
+/// `--jobs`: a positive count. More than [`engine::max_jobs`] is cut to it.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(jobs) => Ok(jobs),
+        Err(_) => Err(format!("`{text}` is not a positive whole number")),
+    }
 }
 
 fn parse_confidence(text: &str) -> Result<f64, String> {

@@ -61,9 +61,15 @@ pub struct Analysis {
     _staged: Option<tempfile::TempDir>,
 }
 
+/// The most worker threads a run starts: more than a few per core only
+/// costs memory and start-up time (`--jobs 100000` would start that many).
+pub fn max_jobs() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 pub fn analyse(config: Config, options: &Options) -> Result<Analysis, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.unwrap_or(0))
+        .num_threads(options.jobs.map_or(0, |jobs| jobs.clamp(1, max_jobs())))
         .build()
         .map_err(|error| Error::Usage(format!("cannot start worker threads: {error}")))?;
     pool.install(|| analyse_in_pool(config, options))

@@ -30,6 +30,16 @@ impl LineIndex {
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
+
+    /// The 0-based line that holds `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+
+    /// The byte where a 0-based line starts; past the last line, `None`.
+    pub fn start_of(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
+    }
 }
 
 /// `getting-started` of `1.getting-started`, `upgrade.md` of `18.upgrade.md`:

@@ -108,6 +108,9 @@ pub(super) struct FileFacts<'a, 'w> {
     /// The extensions the repository's files have (`sh`, `h`, `css`),
     /// gathered the first time a root-relative link needs them.
     extensions: OnceLock<HashSet<String>>,
+    /// What each spec page offers as anchors, gathered the first time a
+    /// link names one: links cost a lookup each, not a scan of the page.
+    anchors: OnceLock<HashMap<&'a str, PageAnchors>>,
     /// The routes doc sites serve the markdown pages at (see
     /// [`FileFacts::is_page_route`]).
     page_routes: Vec<String>,
@@ -278,6 +281,7 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             static_dirs,
             site_roots,
             extensions: OnceLock::new(),
+            anchors: OnceLock::new(),
         }
     }
 
@@ -470,11 +474,31 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         if anchor.eq_ignore_ascii_case("top") || anchor == "_top" {
             return true;
         }
-        let Some(spec) = self.workspace.specs.iter().find(|s| s.path == path) else { return true };
-        // A page that includes another file has headings driftcheck does not see.
-        if crate::spec::includes_other_files(&spec.source) {
-            return true;
-        }
+        let pages = self.anchors.get_or_init(|| {
+            self.workspace.specs.iter().map(|spec| (spec.path.as_str(), PageAnchors::of(spec))).collect()
+        });
+        let Some(page) = pages.get(path) else { return true };
+        page.any
+            || page.loose.contains(&loose(anchor.strip_prefix("user-content-").unwrap_or(anchor)))
+            || page.html.contains(anchor)
+    }
+}
+
+/// The anchors a page offers, gathered once.
+struct PageAnchors {
+    /// Any anchor is believed: the page includes another file, or an
+    /// mkdocs plugin writes its headings when the site is built.
+    any: bool,
+    /// Heading slugs and explicit clause ids, compared loosely (letters and
+    /// digits only, lower case), as doc sites slug headings slightly
+    /// differently.
+    loose: HashSet<String>,
+    /// HTML `id`/`name` attributes and `{#id}` attribute lists.
+    html: HashSet<String>,
+}
+
+impl PageAnchors {
+    fn of(spec: &crate::spec::SpecFile) -> PageAnchors {
         // `::: mkdocs-click`, `::: pkg.module`: mkdocs plugins write the
         // headings of this page when the site is built (not `::: tip`, a
         // VuePress container).
@@ -485,17 +509,15 @@ impl<'a, 'w> FileFacts<'a, 'w> {
                 plain && (directive.starts_with("mkdocs-") || dotted)
             })
         };
-        if spec.source.lines().any(plugin) {
-            return true;
-        }
-        let loose =
-            |text: &str| text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
-        let wanted = loose(anchor.strip_prefix("user-content-").unwrap_or(anchor));
+        let any = crate::spec::includes_other_files(&spec.source) || spec.source.lines().any(plugin);
         let slugs = spec.sections.iter().map(|s| s.slug.as_str());
         let ids = spec.clauses.iter().filter_map(|c| c.id.split_once('#').map(|(_, id)| id));
-        let found = slugs.chain(ids).any(|candidate| loose(candidate) == wanted);
-        found || html_anchor(&spec.source, anchor)
+        PageAnchors { any, loose: slugs.chain(ids).map(loose).collect(), html: html_anchors(&spec.source) }
     }
+}
+
+fn loose(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// Files that build the docs: a site configuration (its nav lists the
@@ -584,35 +606,48 @@ fn has_order_prefix(path: &str) -> bool {
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
 /// anchors written by hand, on headings or anywhere else.
-fn html_anchor(source: &str, anchor: &str) -> bool {
-    let attributes = [format!("id=\"{anchor}\""), format!("name=\"{anchor}\""), format!("id='{anchor}'")];
-    if attributes.iter().any(|pattern| source.contains(pattern.as_str())) {
-        return true;
+fn html_anchors(source: &str) -> HashSet<String> {
+    let mut anchors = HashSet::new();
+    for quoted in ["id=\"", "name=\"", "id='"] {
+        let close = if quoted.ends_with('\'') { '\'' } else { '"' };
+        for (at, _) in source.match_indices(quoted) {
+            let rest = &source[at + quoted.len()..];
+            if let Some(end) = rest.find(close) {
+                anchors.insert(rest[..end].to_string());
+            }
+        }
     }
-    // Unquoted HTML attribute values end at white space, `>` or `/`.
-    let unquoted = [format!("id={anchor}"), format!("name={anchor}")];
-    let ends_value = |rest: &str| rest.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
-    // … and start one: `<a id=x>`, not `?uuid=x`.
-    let starts_attribute = |at: usize| source[..at].ends_with(char::is_whitespace);
-    let attribute = |pattern: &String| {
-        let mut found = source.match_indices(pattern.as_str());
-        found.any(|(at, _)| starts_attribute(at) && ends_value(&source[at + pattern.len()..]))
-    };
-    if unquoted.iter().any(attribute) {
-        return true;
+    // Unquoted HTML attribute values start an attribute (`<a id=x>`, not
+    // `?uuid=x`) and end at white space, `>` or `/`.
+    for unquoted in ["id=", "name="] {
+        for (at, _) in source.match_indices(unquoted) {
+            let rest = &source[at + unquoted.len()..];
+            if !source[..at].ends_with(char::is_whitespace) || rest.starts_with(['"', '\'']) {
+                continue;
+            }
+            if let Some(end) = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/') {
+                anchors.insert(rest[..end].to_string());
+            }
+        }
     }
-    let marker = format!("#{anchor}");
-    source.match_indices(&marker).any(|(at, _)| {
+    // Attribute lists: `## Title {#custom-id}`, `{: #custom-id }`.
+    for (at, _) in source.match_indices('#') {
         let before = source[..at].trim_end_matches([' ', ':']);
-        let after = source[at + marker.len()..].chars().next();
-        before.ends_with('{') && matches!(after, Some(' ' | '}' | '\t'))
-    })
+        let rest = &source[at + 1..];
+        if !before.ends_with('{') {
+            continue;
+        }
+        if let Some(end) = rest.find([' ', '}', '\t']) {
+            anchors.insert(rest[..end].to_string());
+        }
+    }
+    anchors
 }
 
 #[cfg(test)]
 mod tests {
     use super::{
-        generates_pages, has_order_prefix, has_site_front_matter, html_anchor, in_folder, is_doc_site_config,
+        generates_pages, has_order_prefix, has_site_front_matter, html_anchors, in_folder, is_doc_site_config,
         is_docs_builder, markdown_paths_in, page_route, site_roots_of, static_dirs_of,
     };
 
@@ -731,12 +766,13 @@ mod tests {
     #[test]
     fn anchors_written_by_hand() {
         let source = "<a id=\"opt-level\"></a>\n<a id=opt-customlevels></a>\n## Setup {#setup}\n<a name=faq/>\n";
+        let anchors = html_anchors(source);
         for anchor in ["opt-level", "opt-customlevels", "setup", "faq"] {
-            assert!(html_anchor(source, anchor), "{anchor}");
+            assert!(anchors.contains(anchor), "{anchor}");
         }
-        assert!(!html_anchor("see https://x.org/?uuid=faq more", "faq"), "part of a URL");
+        assert!(!html_anchors("see https://x.org/?uuid=faq more").contains("faq"), "part of a URL");
         for anchor in ["opt-custom", "level", "set"] {
-            assert!(!html_anchor(source, anchor), "{anchor}");
+            assert!(!anchors.contains(anchor), "{anchor}");
         }
     }
 }

@@ -1,19 +1,25 @@
 //! The human report: each finding as a miette diagnostic with the spec (or
 //! code) line underlined and the suggestion as help, then a summary line.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
 
 use super::{Report, Style};
 use crate::check::Finding;
 use crate::rule::Severity;
+use crate::text::LineIndex;
 
 pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100);
+    let mut lines = HashMap::new();
     for finding in report.findings.iter().filter(|f| f.severity > Severity::Info) {
-        write!(out, "{}", render(finding, report, &handler))?;
+        write!(out, "{}", render(finding, report, &handler, &mut lines))?;
         if let Some(detail) = &finding.detail {
             for line in detail.lines() {
                 writeln!(out, "    {line}")?;
@@ -55,7 +61,10 @@ fn write_unanswered(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) -> String {
+/// Line starts of the files shown so far, each computed once.
+type Lines = HashMap<String, LineIndex>;
+
+fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, lines: &mut Lines) -> String {
     let severity = match finding.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -76,9 +85,10 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) 
     let result = match source {
         Some((label, text)) => {
             let span = clamp(label.bytes.clone(), text.len());
-            diagnostic = diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.clone()), span));
+            diagnostic =
+                diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.clone()), span.clone()));
             let report =
-                miette::Report::new(diagnostic).with_source_code(NamedSource::new(&label.path, text.to_string()));
+                miette::Report::new(diagnostic).with_source_code(Excerpt::around(&label.path, text, &span, lines));
             handler.render_report(&mut rendered, report.as_ref())
         }
         None => {
@@ -91,6 +101,56 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler) 
         rendered = format!("{}: {} [{}]\n", finding.severity, finding.message, finding.rule);
     }
     rendered
+}
+
+/// The lines of a file around a finding, with their place in the file.
+/// miette reads a source from its start to find a span's line: handing it
+/// the whole file would cost every finding the file's length.
+struct Excerpt {
+    name: String,
+    text: String,
+    /// Where `text` starts in the file: a byte offset and a 0-based line.
+    first_byte: usize,
+    first_line: usize,
+}
+
+/// Lines of context kept on either side of the span: more than the report
+/// handler shows.
+const EXCERPT_LINES: usize = 8;
+
+impl Excerpt {
+    fn around(name: &str, source: &str, span: &std::ops::Range<usize>, lines: &mut Lines) -> Excerpt {
+        let index = lines.entry(name.to_string()).or_insert_with(|| LineIndex::new(source));
+        let first_line = index.line_of(span.start).saturating_sub(EXCERPT_LINES);
+        let first_byte = index.start_of(first_line).unwrap_or(0);
+        let last_byte = index.start_of(index.line_of(span.end) + EXCERPT_LINES + 1).unwrap_or(source.len());
+        match source.get(first_byte..last_byte) {
+            Some(text) => Excerpt { name: name.to_string(), text: text.to_string(), first_byte, first_line },
+            None => Excerpt { name: name.to_string(), text: source.to_string(), first_byte: 0, first_line: 0 },
+        }
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let offset = span.offset().checked_sub(self.first_byte).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(offset.into(), span.len());
+        let contents = self.text.read_span(&local, context_lines_before, context_lines_after)?;
+        let absolute = SourceSpan::new((contents.span().offset() + self.first_byte).into(), contents.span().len());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            absolute,
+            contents.line() + self.first_line,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
 }
 
 fn clamp(bytes: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {

@@ -300,6 +300,12 @@ const ABSENT_REACH_WORDS: usize = 2;
 /// the code that it is not there.
 pub(super) fn mark_absent_names(text: &str, offset: usize, references: &mut [Reference]) {
     let lower = text.to_ascii_lowercase();
+    // Code spans in text order, to find the one after a phrase by search.
+    let mut spans: Vec<usize> = (0..references.len())
+        .filter(|&i| matches!(references[i].kind, ReferenceKind::Symbol { .. }))
+        .filter(|&i| references[i].bytes.start >= offset)
+        .collect();
+    spans.sort_by_key(|&i| references[i].bytes.start);
     for phrase in ABSENT_NAME_FOLLOWS {
         for (found, _) in lower.match_indices(phrase) {
             let end = found + phrase.len();
@@ -312,12 +318,9 @@ pub(super) fn mark_absent_names(text: &str, offset: usize, references: &mut [Ref
             if CONTRASTS.contains(phrase) && !instruction(&lower[..found]) {
                 continue;
             }
-            let next = references
-                .iter_mut()
-                .filter(|r| matches!(r.kind, ReferenceKind::Symbol { .. }))
-                .filter(|r| r.bytes.start.saturating_sub(offset) >= end)
-                .min_by_key(|r| r.bytes.start);
-            let Some(reference) = next else { continue };
+            let next = spans.partition_point(|&i| references[i].bytes.start - offset < end);
+            let Some(&next) = spans.get(next) else { continue };
+            let reference = &mut references[next];
             let Some(between) = lower.get(end..reference.bytes.start - offset) else { continue };
             let words: Vec<&str> = between.split_whitespace().collect();
             // Words only: "there is no limit; `X` drains it" is about a limit.

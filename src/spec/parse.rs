@@ -62,6 +62,9 @@ enum ClauseKind {
 struct OpenClause {
     kind: ClauseKind,
     start: usize,
+    /// Where the first clause nested in this one starts: the end of this
+    /// clause's own words (an item's sub-list is not the item's sentence).
+    own_end: Option<usize>,
     ordinal: usize,
     text: String,
     references: Vec<Reference>,
@@ -435,9 +438,13 @@ impl<'a> Builder<'a> {
     fn open_clause(&mut self, kind: ClauseKind, start: usize) {
         self.ordinal += 1;
         let pending = std::mem::take(&mut self.pending);
+        if let Some(parent) = self.open.last_mut() {
+            parent.own_end.get_or_insert(start);
+        }
         self.open.push(OpenClause {
             kind,
             start,
+            own_end: None,
             ordinal: self.ordinal,
             text: String::new(),
             references: pending.anchors,
@@ -464,7 +471,10 @@ impl<'a> Builder<'a> {
         let end = end_offset.clamp(open.start, self.source.len());
         let mut references = open.references;
         if !normative {
-            let text = self.source.get(open.start..end).unwrap_or("");
+            // Its own words only: each nested item reads its own, so that
+            // deep nesting costs no more than flat text.
+            let own_end = open.own_end.map_or(end, |own| own.clamp(open.start, end));
+            let text = self.source.get(open.start..own_end).unwrap_or("");
             mark_old_names(text, open.start, &mut references);
             mark_absent_names(text, open.start, &mut references);
             if kind == ClauseKind::Row {

@@ -14,11 +14,38 @@ pub fn around<'s>(source: &'s str, clause: &Range<usize>, reference: &Range<usiz
     else {
         return clause_text;
     };
-    let before = clause_text.get(..start).unwrap_or("");
-    let after = clause_text.get(end..).unwrap_or("");
-    let from = SENTENCE_ENDS.iter().filter_map(|end| before.rfind(end).map(|at| at + end.len())).max().unwrap_or(0);
-    let to = SENTENCE_ENDS.iter().filter_map(|end| after.find(end)).min().map_or(clause_text.len(), |at| end + at + 1);
+    // A sentence is looked for this far either side: a clause of any size
+    // costs each reference the same.
+    let window_start = floor_char_boundary(clause_text, start.saturating_sub(SENTENCE_REACH));
+    let window_end = ceil_char_boundary(clause_text, end.saturating_add(SENTENCE_REACH));
+    let before = clause_text.get(window_start..start).unwrap_or("");
+    let after = clause_text.get(end..window_end).unwrap_or("");
+    let from = SENTENCE_ENDS
+        .iter()
+        .filter_map(|end| before.rfind(end).map(|at| window_start + at + end.len()))
+        .max()
+        .unwrap_or(window_start);
+    let to = SENTENCE_ENDS.iter().filter_map(|end| after.find(end)).min().map_or(window_end, |at| end + at + 1);
     clause_text.get(from..to.min(clause_text.len())).unwrap_or(clause_text)
+}
+
+/// The most bytes [`around`] looks at on either side of a reference.
+const SENTENCE_REACH: usize = 2000;
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 const SENTENCE_ENDS: &[&str] = &[". ", ".\n", "? ", "! ", "\n\n", "; "];

@@ -1,0 +1,78 @@
+//! Hostile input through the real binary: each case once made driftcheck
+//! hang, crawl or lose data. The inputs are as large as the cases that
+//! found the problems; a regression shows as a test that never ends.
+
+mod common;
+
+use std::fmt::Write as _;
+
+use common::{check_json as json, driftcheck, field, repo};
+
+#[test]
+fn zero_jobs_is_a_usage_error() {
+    let dir = repo(&[("README.md", "# A\n")]);
+    let output = driftcheck(dir.path()).args(["check", "--jobs", "0"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least 1"));
+    let output = driftcheck(dir.path()).args(["check", "--jobs", "many"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// `--jobs 100000` once started 100,000 threads; it is cut to a few per core.
+#[test]
+fn a_huge_job_count_is_capped() {
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", "# A\n\nCall `start()`.\n")]);
+    let (code, report) = json(dir.path(), &["--jobs", "100000"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["links"], 1);
+}
+
+/// An 800-level nested list: every item's words were read once per level.
+#[test]
+fn a_deeply_nested_list_is_read_once() {
+    let mut text = String::from("# Deep\n\n");
+    for depth in 0..800 {
+        let _ = writeln!(text, "{}- level {depth} calls `missing_call_{depth}()`", "  ".repeat(depth));
+    }
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", &text)]);
+    let (_, report) = json(dir.path(), &[]);
+    let references = field(&report, "reference");
+    assert_eq!(references.len(), 800, "one finding per level");
+    assert_eq!(references[799], "missing_call_799()");
+}
+
+/// 5,000 headings, each linked from the next section: every anchor was
+/// looked for by scanning the whole page.
+#[test]
+fn thousands_of_heading_links_resolve() {
+    let mut text = String::new();
+    for n in 0..5000 {
+        let _ = write!(
+            text,
+            "## Part {n}\n\nBack to [part {}](#part-{}) and [missing](#gone-{n}).\n\n",
+            n.max(1) - 1,
+            n.max(1) - 1
+        );
+    }
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", &text)]);
+    let (_, report) = json(dir.path(), &[]);
+    let references = field(&report, "reference");
+    assert_eq!(references.len(), 5000, "only the missing anchors");
+    assert!(references.iter().all(|r| r.starts_with("#gone-")));
+}
+
+/// The human report of thousands of findings in one file: each rendered
+/// finding once re-read the file from its start.
+#[test]
+fn thousands_of_findings_in_one_file_render() {
+    let mut text = String::new();
+    for n in 0..3000 {
+        let _ = write!(text, "## Part {n}\n\nSee [missing](#gone-{n}).\n\n");
+    }
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", &text)]);
+    let output = driftcheck(dir.path()).arg("check").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("dangling-path").count(), 3000);
+    assert!(stdout.contains("[README.md:11999:5]"), "{}", &stdout[stdout.len().saturating_sub(600)..]);
+    assert!(stdout.contains("11999 │ See [missing](#gone-2999)."));
+}
