@@ -17,8 +17,11 @@ pub enum Role {
 
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    /// Relative to the root, `/`-separated.
+    /// Relative to the root, `/`-separated; a name that is not UTF-8 is
+    /// shown with replacement characters.
     pub path: String,
+    /// The file as the file system names it, to read it by.
+    pub file: std::path::PathBuf,
     pub role: Role,
     pub size: u64,
 }
@@ -144,7 +147,7 @@ pub fn discover(config: &Config) -> Discovered {
         found.paths.insert(path.clone());
         let Some(role) = classify(config, &path) else { continue };
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        candidates.push(Candidate { path, role, size });
+        candidates.push(Candidate { path, role, size, file: entry.path().to_path_buf() });
     }
     found
 }
@@ -206,12 +209,19 @@ pub fn read_text(root: &Path, candidate: &Candidate, max_size: u64) -> Result<St
             candidate.size
         )));
     }
-    let bytes = std::fs::read(root.join(&candidate.path)).map_err(|error| note(format!("skipped: {error}")))?;
+    let bytes = std::fs::read(root.join(&candidate.file)).map_err(|error| note(format!("skipped: {error}")))?;
     // NUL bytes, or terminal escapes and other control bytes near the start
     // (captured coloured output): not text anyone links to by name.
     let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c);
     if bytes.iter().take(8192).any(|&b| b == 0) || bytes.iter().take(1024).any(control) {
         return Err(note("skipped: binary file".to_string()));
     }
-    String::from_utf8(bytes).map_err(|_| note("skipped: not valid UTF-8".to_string()))
+    Ok(decode(bytes))
+}
+
+/// UTF-8 as it is; anything else byte by byte as Latin-1, which every byte
+/// sequence is: names written in ASCII survive whatever the file's real
+/// encoding, and a Latin-1 file reads exactly.
+fn decode(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|error| error.into_bytes().iter().map(|&byte| char::from(byte)).collect())
 }

@@ -40,6 +40,11 @@ pub struct Entry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lock {
     entries: BTreeMap<(String, String), Entry>,
+    /// Links recorded more than once with different hashes: what a
+    /// `merge=union` of two branches that each accepted the link leaves.
+    /// The other records, kept (and written back) until the link is
+    /// accepted again.
+    conflicts: BTreeMap<(String, String), Vec<Entry>>,
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -73,8 +78,11 @@ impl Lock {
     /// Reads a lock, naming it `name` in errors (the staged lock is read from
     /// a temporary copy, but is `driftcheck.lock (staged)` to the user).
     pub fn read_named(path: &Path, name: &str) -> Result<Option<Lock>, LockError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Lock::parse(&text, name).map(Some),
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Lock::parse(&text, name).map(Some),
+                Err(error) => Err(not_utf8(&error, name)),
+            },
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(LockError::Io { path: path.display().to_string(), source }),
         }
@@ -109,6 +117,13 @@ impl Lock {
             let fields: Vec<&str> = line.split('\t').collect();
             match fields.as_slice() {
                 ["version", VERSION] => version_seen = true,
+                [_, _, _, _] if !version_seen => {
+                    return Err(invalid(
+                        format!("{name} line {} comes before the `version` line", index + 1),
+                        span,
+                        "a lock starts with `version<TAB>1`: restore it from version control, or re-review with `driftcheck accept --all`",
+                    ))
+                }
                 ["version", other] => {
                     return Err(invalid(
                         format!("{name} has lock format version {other}; this driftcheck reads version {VERSION}"),
@@ -129,14 +144,17 @@ impl Lock {
                         anchor: anchor.to_string(),
                         code_hash: code_hash.to_string(),
                     };
-                    if lock.get(clause, anchor).is_some() {
-                        return Err(invalid(
-                            format!("{name} line {} records the link {clause} -> {anchor} a second time", index + 1),
-                            span,
-                            "two branches accepted it differently: review it, then run `driftcheck accept` on the clause",
-                        ));
+                    match lock.get(clause, anchor) {
+                        None => lock.insert(entry),
+                        Some(first) if *first == entry => {}
+                        Some(_) => {
+                            let key = (clause.to_string(), anchor.to_string());
+                            let others = lock.conflicts.entry(key).or_default();
+                            if !others.contains(&entry) {
+                                others.push(entry);
+                            }
+                        }
                     }
-                    lock.insert(entry);
                 }
                 _ => {
                     let expected = if version_seen {
@@ -152,20 +170,42 @@ impl Lock {
                 }
             }
         }
+        if !version_seen && !text.trim().is_empty() {
+            return Err(invalid(
+                format!("{name} has no `version` line"),
+                0..text.lines().next().map_or(0, str::len),
+                "a lock starts with `version<TAB>1`: restore it from version control, or re-review with `driftcheck accept --all`",
+            ));
+        }
         Ok(lock)
     }
 
     pub fn render(&self) -> String {
         let mut text = String::from(HEADER);
         text.push_str(&format!("version\t{VERSION}\n"));
-        for entry in self.entries.values() {
-            text.push_str(&format!("{}\t{}\t{}\t{}\n", entry.clause, entry.clause_hash, entry.anchor, entry.code_hash));
-        }
+        let others = self.conflicts.values().flatten();
+        let mut lines: Vec<String> = self
+            .entries
+            .values()
+            .chain(others)
+            .map(|e| format!("{}\t{}\t{}\t{}\n", e.clause, e.clause_hash, e.anchor, e.code_hash))
+            .collect();
+        lines.sort();
+        lines.into_iter().for_each(|line| text.push_str(&line));
         text
     }
 
+    /// Records a link as reviewed now, replacing whatever was recorded.
     pub fn insert(&mut self, entry: Entry) {
-        self.entries.insert((entry.clause.clone(), entry.anchor.clone()), entry);
+        let key = (entry.clause.clone(), entry.anchor.clone());
+        self.conflicts.remove(&key);
+        self.entries.insert(key, entry);
+    }
+
+    /// Whether the link was recorded twice with different states (a union
+    /// merge of two branches that each accepted it): it needs review.
+    pub fn is_conflicted(&self, clause: &str, anchor: &str) -> bool {
+        self.conflicts.contains_key(&(clause.to_string(), anchor.to_string()))
     }
 
     pub fn get(&self, clause: &str, anchor: &str) -> Option<&Entry> {
@@ -182,6 +222,7 @@ impl Lock {
 
     pub fn remove_clause(&mut self, clause: &str) {
         self.entries.retain(|(c, _), _| c != clause);
+        self.conflicts.retain(|(c, _), _| c != clause);
     }
 
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
@@ -194,6 +235,22 @@ impl Lock {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// A lock with bytes that are not UTF-8: an error at the first of them,
+/// shown in a lossy copy of the text.
+fn not_utf8(error: &std::string::FromUtf8Error, name: &str) -> LockError {
+    let at = error.utf8_error().valid_up_to();
+    let bytes = error.as_bytes();
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let start = String::from_utf8_lossy(&bytes[..at]).len();
+    LockError::Invalid {
+        message: format!("{name} line {line} is not valid UTF-8"),
+        text: NamedSource::new(name, text),
+        span: (start..start + 1).into(),
+        help: Some("restore it from version control, or re-review with `driftcheck accept --all`".to_string()),
     }
 }
 
@@ -259,5 +316,34 @@ mod tests {
         assert_eq!(error_line(&format!("{good}specs/a.md#x/3\tnot-hex\tsrc/a.rs::C\tbb\n")).1, 3);
         assert_eq!(error_line("specs/a.md#x/1\taa\tsrc/a.rs::A\tbb\n").1, 1);
         assert!(error_line("version\t7\n").0.contains("version 7"));
+        assert_eq!(error_line("# driftcheck.lock\n\n"), ("driftcheck.lock has no `version` line".into(), 1));
+        assert!(Lock::parse("", "l").is_ok_and(|lock| lock.is_empty()));
+    }
+
+    #[test]
+    fn a_union_merge_keeps_both_records_until_accepted_again() {
+        let merged = "version\t1\nspecs/a.md#x/1\taa\tsrc/a.rs\tb1\nspecs/a.md#x/1\taa\tsrc/a.rs\tb2\nspecs/a.md#x/2\taa\tsrc/a.rs\tb1\nspecs/a.md#x/2\taa\tsrc/a.rs\tb1\n";
+        let mut lock = Lock::parse(merged, "l").unwrap();
+        assert!(lock.is_conflicted("specs/a.md#x/1", "src/a.rs"));
+        assert!(!lock.is_conflicted("specs/a.md#x/2", "src/a.rs"), "the same record twice is one record");
+        assert_eq!(lock.render().lines().filter(|l| l.starts_with("specs/")).count(), 3, "both records are kept");
+        let mut accepted = entry("specs/a.md#x/1", "src/a.rs");
+        accepted.code_hash = "b3".into();
+        lock.insert(accepted);
+        assert!(!lock.is_conflicted("specs/a.md#x/1", "src/a.rs"));
+        assert_eq!(lock.render().lines().filter(|l| l.starts_with("specs/")).count(), 2);
+    }
+
+    #[test]
+    fn a_lock_that_is_not_utf8_is_an_error_at_its_line() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, b"version\t1\nspecs/a.md#x/1\taa\tsrc/\xff.rs\tbb\n").unwrap();
+        match Lock::read(&path) {
+            Err(LockError::Invalid { message, .. }) => {
+                assert_eq!(message, format!("{} line 2 is not valid UTF-8", path.display()))
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
     }
 }

@@ -76,3 +76,22 @@ fn thousands_of_findings_in_one_file_render() {
     assert!(stdout.contains("[README.md:11999:5]"), "{}", &stdout[stdout.len().saturating_sub(600)..]);
     assert!(stdout.contains("11999 │ See [missing](#gone-2999)."));
 }
+
+/// A Latin-1 source file was skipped whole, and its names became false
+/// `dangling-symbol` errors; so was a file whose name is not UTF-8.
+#[cfg(unix)]
+#[test]
+fn files_that_are_not_utf8_are_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo(&[("README.md", "# Engine\n\nCall `start_engine()`, then `brew()`.\n")]);
+    let mut latin1 = b"// Caf\xe9 engine, \xa9 2024\npub fn start_engine() {}\n".to_vec();
+    latin1.extend_from_slice(b"pub const NAME: &str = \"na\xefve\";\n");
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/engine.rs"), latin1).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.rs");
+    std::fs::write(dir.path().join("src").join(name), "pub fn brew() {}\n").unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["links"], 2);
+    assert_eq!(report["summary"]["code_files"], 2);
+}

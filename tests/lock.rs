@@ -165,9 +165,63 @@ fn corrupt_or_conflicted_lock_is_an_error_at_its_line() {
 
     let duplicated = format!("{lock}{}\n", lock.lines().last().expect("an entry"));
     fs::write(dir.join("driftcheck.lock"), duplicated).expect("write");
+    assert_eq!(check_json(dir, &[]).0, 0, "the same record twice is one record");
+
+    let mut bytes = lock.clone().into_bytes();
+    bytes.extend_from_slice(b"specs/retry.md#x/9\taa\tsrc/\xff.rs\tbb\n");
+    fs::write(dir.join("driftcheck.lock"), bytes).expect("write");
     let output = run(dir, &["check"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("a second time"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("driftcheck.lock line {} is not valid UTF-8", line_count + 1)), "{stderr}");
+    assert_eq!(run(dir, &["accept", "--all"]).status.code(), Some(0), "accept --all rebuilds it");
+    assert_eq!(fs::read_to_string(dir.join("driftcheck.lock")).expect("lock"), lock);
+
+    let headless: String = lock.lines().filter(|l| !l.starts_with("version")).map(|l| format!("{l}\n")).collect();
+    fs::write(dir.join("driftcheck.lock"), headless).expect("write");
+    let output = run(dir, &["check"]);
+    assert_eq!(output.status.code(), Some(2), "a lock without its version line is not read as empty");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("before the `version` line"));
+}
+
+/// Two branches change different functions of one linked file and each
+/// accepts; `merge=union` keeps both records. The link is stale until it
+/// is accepted again, and accepting its spec repairs the lock.
+#[test]
+fn a_union_merged_lock_is_stale_until_accepted_again() {
+    let code = "pub fn first() -> u32 {\n    1\n}\n\npub fn second() -> u32 {\n    2\n}\n";
+    let spec = "# Numbers\n\nSee [the numbers](../src/numbers.rs).\n";
+    let dir = TempDir::new().expect("temp dir");
+    let dir = dir.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "src/numbers.rs", code);
+    write(dir, "specs/numbers.md", spec);
+    write(dir, ".gitattributes", "driftcheck.lock merge=union\n");
+    accept_all(dir);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "initial"]);
+    git(dir, &["checkout", "-q", "-b", "other"]);
+    write(dir, "src/numbers.rs", &code.replace("    2\n", "    22\n"));
+    accept_all(dir);
+    git(dir, &["commit", "-q", "-am", "second"]);
+    git(dir, &["checkout", "-q", "main"]);
+    write(dir, "src/numbers.rs", &code.replace("    1\n", "    11\n"));
+    accept_all(dir);
+    git(dir, &["commit", "-q", "-am", "first"]);
+    git(dir, &["merge", "-q", "--no-edit", "other"]);
+    let lock = fs::read_to_string(dir.join("driftcheck.lock")).expect("lock");
+    assert_eq!(lock.lines().filter(|l| l.starts_with("specs/")).count(), 2, "the union kept both records:\n{lock}");
+
+    let (code, report) = check_json(dir, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(field(&report, "rule"), ["stale-link"]);
+    assert!(field(&report, "message")[0].contains("accepted twice"), "{report}");
+
+    let output = run(dir, &["accept", "specs/numbers.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let lock = fs::read_to_string(dir.join("driftcheck.lock")).expect("lock");
+    assert_eq!(lock.lines().filter(|l| l.starts_with("specs/")).count(), 1, "{lock}");
+    assert_eq!(check_json(dir, &[]).0, 0);
 }
 
 #[test]

@@ -27,6 +27,10 @@ pub(super) fn check(
             continue;
         };
         used.insert((entry.clause.as_str(), entry.anchor.as_str()));
+        if lock.is_conflicted(&entry.clause, &entry.anchor) {
+            findings.push(accepted_twice(workspace, state));
+            continue;
+        }
         let code_changed = entry.code_hash != state.code_hash;
         let clause_changed = entry.clause_hash != state.clause_hash;
         if !code_changed && !clause_changed {
@@ -131,6 +135,16 @@ fn stale(
     let mut finding = super::on_link(workspace, state, Rule::StaleLink, message);
     finding.detail = diff;
     finding.help = Some(format!("review the change, then run `driftcheck accept {}`", state.clause_id));
+    finding
+}
+
+/// A link the lock records twice, differently: two branches each accepted
+/// it, and a `merge=union` kept both records. Stale until accepted again.
+fn accepted_twice(workspace: &Workspace, state: &LinkState) -> Finding {
+    let what = state.symbol.as_deref().unwrap_or(&state.anchor);
+    let message = format!("the link to `{what}` was accepted twice, differently (two merged branches)");
+    let mut finding = super::on_link(workspace, state, Rule::StaleLink, message);
+    finding.help = Some(format!("review the merged result, then run `driftcheck accept {}`", state.clause_id));
     finding
 }
 
