@@ -110,6 +110,20 @@ pub struct Config {
     /// Gates switched off with `[gates] NAME = false`.
     pub disabled_gates: HashSet<String>,
     pub llm: Option<LlmConfig>,
+    /// The `specs` and `code` globs as written, with where: each must match
+    /// some file (`Config::unmatched_glob`).
+    pub written_globs: Vec<WrittenGlob>,
+    /// The file's name and text, for errors found after it was read.
+    pub text: Option<(String, String)>,
+}
+
+/// A glob of `specs` or `code` as the configuration file writes it.
+#[derive(Debug, Clone)]
+pub struct WrittenGlob {
+    pub key: &'static str,
+    pub glob: String,
+    pub span: Range<usize>,
+    matcher: globset::GlobMatcher,
 }
 
 impl Config {
@@ -131,7 +145,32 @@ impl Config {
             min_confidence: crate::link::evidence::SHOWN_CONFIDENCE,
             disabled_gates: HashSet::new(),
             llm: None,
+            written_globs: Vec::new(),
+            text: None,
         }
+    }
+
+    /// The `specs` and `code` globs that match none of `paths`, each said
+    /// in words. When none of a key's globs matches anything, the run
+    /// would check nothing: that is an error at the first of them.
+    pub fn unmatched_globs(&self, paths: &HashSet<String>) -> Result<Vec<String>, ConfigError> {
+        let Some((name, text)) = &self.text else { return Ok(Vec::new()) };
+        let unmatched: Vec<&WrittenGlob> =
+            self.written_globs.iter().filter(|written| !paths.iter().any(|p| written.matcher.is_match(p))).collect();
+        for key in ["specs", "code"] {
+            let written = self.written_globs.iter().filter(|w| w.key == key).count();
+            let missing: Vec<&&WrittenGlob> = unmatched.iter().filter(|w| w.key == key).collect();
+            if let Some(first) = missing.first().filter(|_| missing.len() == written) {
+                return Err(ConfigError::Invalid {
+                    message: format!("no glob in `{key}` matches any file"),
+                    text: NamedSource::new(name, text.clone()),
+                    span: first.span.clone().into(),
+                    label: "matches nothing".to_string(),
+                    help: Some("fix the globs; paths are relative to the configuration file".to_string()),
+                });
+            }
+        }
+        Ok(unmatched.iter().map(|w| format!("`{}` in `{}` matches no file", w.glob, w.key)).collect())
     }
 
     /// Reads and validates a configuration file.
@@ -185,6 +224,19 @@ impl Config {
                 let set = builder.build().map_err(|error| invalid(error.to_string(), 0..0, "here", None))?;
                 Ok((list.into_iter().map(Spanned::into_inner).collect(), set))
             };
+        for (key, list) in [("specs", &parsed.specs), ("code", &parsed.code)] {
+            for glob in list.iter().flatten() {
+                let Ok(matcher) = glob_matcher(glob.get_ref()) else { continue };
+                let written = WrittenGlob {
+                    key,
+                    glob: glob.get_ref().clone(),
+                    span: glob.span(),
+                    matcher: matcher.compile_matcher(),
+                };
+                config.written_globs.push(written);
+            }
+        }
+        config.text = Some((name.to_string(), text.to_string()));
         (config.specs, config.spec_globs) = globs(parsed.specs, &config.specs)?;
         (config.code, config.code_globs) = globs(parsed.code, &config.code)?;
         (config.ignore, config.ignore_globs) = globs(parsed.ignore, &[])?;
@@ -289,6 +341,14 @@ fn validate_llm(llm: &LlmConfig) -> Result<(), Invalid> {
 
 /// Globs match `/`-separated paths relative to the root; `*` stays inside
 /// one directory, `**` crosses them, like `.gitignore`.
+/// Whether a glob, as a configuration file writes it, matches any of `paths`.
+pub fn glob_matches_any<'p>(glob: &str, mut paths: impl Iterator<Item = &'p String>) -> bool {
+    glob_matcher(glob).is_ok_and(|glob| {
+        let matcher = glob.compile_matcher();
+        paths.any(|path| matcher.is_match(path))
+    })
+}
+
 fn glob_matcher(glob: &str) -> Result<Glob, globset::Error> {
     let glob = glob.trim_start_matches("./");
     let glob = if glob.ends_with('/') { format!("{glob}**") } else { glob.to_string() };

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use crate::check::{self, Finding, Review};
 use crate::config::Config;
+use crate::discover::Note;
 use crate::git::ChangedLines;
 use crate::git::Repo;
 use crate::history::History;
@@ -58,7 +59,7 @@ pub struct Analysis {
     /// Stale links the LLM pass judged still consistent (clause id, anchor).
     pub verified: Vec<(String, String)>,
     /// Holds a materialised index alive while the analysis is used.
-    _staged: Option<tempfile::TempDir>,
+    _staged: Option<(tempfile::TempDir, crate::interrupt::Pending)>,
 }
 
 /// The most worker threads a run starts: more than a few per core only
@@ -87,10 +88,12 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
         Content::Staged => {
             let repo = Repo::open(&config.root, "--staged")?;
             let directory = tempfile::TempDir::new()?;
+            let pending = crate::interrupt::Pending::new(directory.path());
             repo.write_index(directory.path())?;
+            crate::interrupt::checkpoint("staged-tree-written");
             let mut staged_config = config.clone();
             staged_config.root = directory.path().to_path_buf();
-            (staged_config, Some(directory))
+            (staged_config, Some((directory, pending)))
         }
     };
     let source = match (&staged, options.rebuild_lock) {
@@ -109,6 +112,9 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
     };
     let mut analysis = run(config_for_content, &history, &cache, source, llm.as_ref())?;
     analysis._staged = staged;
+    let unmatched = analysis.workspace.config.unmatched_globs(&analysis.workspace.paths)?;
+    let config_file = analysis.workspace.config.text.as_ref().map(|(name, _)| name.clone()).unwrap_or_default();
+    analysis.workspace.notes.extend(unmatched.into_iter().map(|message| Note { path: config_file.clone(), message }));
     if let (Some(base), Some(changed)) = (&options.base, &changed) {
         cache.freeze();
         keep_new_since(&mut analysis, &config, base, changed, (&history, &cache))?;
@@ -254,6 +260,7 @@ fn keep_new_since(
     let repo = Repo::open(&config.root, "--base")?;
     let tree = repo.tree(base)?;
     let directory = tempfile::TempDir::new()?;
+    let _pending = crate::interrupt::Pending::new(directory.path());
     repo.write_tree(&tree, directory.path())?;
     let mut base_config = config.clone();
     base_config.root = directory.path().to_path_buf();

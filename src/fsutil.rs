@@ -27,9 +27,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     let mut file = tempfile::NamedTempFile::new_in(directory)?;
+    let _pending = crate::interrupt::Pending::new(file.path());
     file.write_all(bytes)?;
     keep_permissions(file.as_file(), path)?;
     file.as_file().sync_all()?;
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    crate::interrupt::checkpoint(&format!("writing {name}"));
     file.persist(path).map_err(|error| error.error)?;
     Ok(())
 }

@@ -23,7 +23,10 @@ pub fn run(directory: &Path, force: bool) -> Result<(PathBuf, String), Error> {
 }
 
 fn render(directory: &Path) -> String {
-    let specs = detected_specs(directory);
+    // `check` refuses a glob that matches nothing: write only those that match.
+    let files = crate::discover::discover(&crate::config::Config::defaults(directory.to_path_buf())).paths;
+    let mut specs = detected_specs(directory);
+    specs.retain(|glob| crate::config::glob_matches_any(glob, files.iter()));
     let code = detected_code(directory);
     let languages = detected_languages(directory);
     let quote = |globs: &[String]| globs.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ");

@@ -21,6 +21,7 @@ pub mod history;
 pub mod index;
 pub mod index_cache;
 mod init;
+pub mod interrupt;
 pub mod link;
 pub mod llm;
 pub mod lock;
@@ -60,6 +61,7 @@ pub enum Error {
 
 /// Runs driftcheck with the process arguments; what `main` calls.
 pub fn run() -> ExitCode {
+    interrupt::install();
     let cli = cli::Cli::parse();
     match cli::execute(cli) {
         Ok(status) => ExitCode::from(status as u8),

@@ -248,7 +248,7 @@ fn init_writes_detected_config_once() {
     ]);
     driftcheck(dir.path()).arg("init").assert().code(0);
     let text = fs::read_to_string(dir.path().join("driftcheck.toml")).expect("config");
-    let specs = "specs = [\"docs/**/*.md\", \"docs/**/*.mdx\", \"book/src/**/*.md\", \"book/src/**/*.mdx\", \"guide/**/*.md\", \"guide/**/*.mdx\", \"www/content/**/*.md\", \"*.md\", \"**/README.md\"]";
+    let specs = "specs = [\"docs/**/*.md\", \"book/src/**/*.md\", \"guide/**/*.md\", \"www/content/**/*.md\", \"**/README.md\"]";
     assert!(text.contains(specs), "{text}");
     assert!(text.contains("code = [\"**\"]"), "{text}");
     assert!(text.contains("ignore = [\"vendor/**\"]"), "{text}");
@@ -262,6 +262,25 @@ fn init_writes_detected_config_once() {
     driftcheck(dir.path()).arg("check").assert().code(0);
     driftcheck(dir.path()).arg("init").assert().code(2);
     driftcheck(dir.path()).args(["init", "--force"]).assert().code(0);
+}
+
+#[test]
+fn globs_that_match_no_file_are_said_and_a_key_matching_nothing_is_an_error() {
+    let dir = repo(&[
+        ("src/lib.rs", "pub fn a() {}\n"),
+        ("docs/a.md", "# A\n\nCalls `a()`.\n"),
+        ("driftcheck.toml", "specs = [\"docs/**/*.md\"]\ncode = [\"src/**\", \"lib/**\"]\n"),
+    ]);
+    let output = driftcheck(dir.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("driftcheck.toml: `lib/**` in `code` matches no file"), "{stdout}");
+    fs::write(dir.path().join("driftcheck.toml"), "specs = [\"doc/**/*.md\", \"*.md\"]\ncode = [\"src/**\"]\n").unwrap();
+    let output = driftcheck(dir.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no glob in `specs` matches any file"), "{stderr}");
+    assert!(stderr.contains("driftcheck.toml:1:10]"), "{stderr}");
 }
 
 #[test]

@@ -95,3 +95,71 @@ fn files_that_are_not_utf8_are_read() {
     assert_eq!(report["summary"]["links"], 2);
     assert_eq!(report["summary"]["code_files"], 2);
 }
+
+/// The files directly in `dir`, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn git_repository() -> tempfile::TempDir {
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", "# A\n\nCall `start()`.\n")]);
+    common::git(dir.path(), &["init", "-q", "-b", "main"]);
+    common::git(dir.path(), &["add", "."]);
+    dir
+}
+
+/// Ctrl-C while `check --staged` works on its copy of the staged tree: the
+/// copy goes too.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_staged_check_leaves_no_copy_behind() {
+    let dir = git_repository();
+    let temp = tempfile::TempDir::new().unwrap();
+    let output = driftcheck(dir.path())
+        .args(["check", "--staged"])
+        .env("TMPDIR", temp.path())
+        .env("DRIFTCHECK_INTERRUPT_AT", "staged-tree-written")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(listing(temp.path()), Vec::<String>::new());
+}
+
+/// Ctrl-C while `accept` writes the lock: the old lock stays whole and no
+/// temporary file is left beside it.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_lock_write_keeps_the_old_lock() {
+    let dir = git_repository();
+    assert_eq!(driftcheck(dir.path()).args(["accept", "--all"]).output().unwrap().status.code(), Some(0));
+    let lock = std::fs::read_to_string(dir.path().join("driftcheck.lock")).unwrap();
+    let before = listing(dir.path());
+    std::fs::write(dir.path().join("src/a.rs"), "pub fn start() { let _ = 1; }\n").unwrap();
+    let output = driftcheck(dir.path())
+        .args(["accept", "--all"])
+        .env("DRIFTCHECK_INTERRUPT_AT", "writing driftcheck.lock")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(std::fs::read_to_string(dir.path().join("driftcheck.lock")).unwrap(), lock);
+    assert_eq!(listing(dir.path()), before);
+}
+
+/// Ctrl-C while the index cache is written: no temporary file is left in
+/// the cache directory, and the next run rebuilds the cache.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_cache_write_leaves_no_temporary_file() {
+    let dir = git_repository();
+    let output = driftcheck(dir.path()).arg("check").env("DRIFTCHECK_INTERRUPT_AT", "writing index").output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+    let cache = dir.path().join(".driftcheck/cache");
+    assert!(listing(&cache).iter().all(|name| !name.starts_with(".tmp")), "{:?}", listing(&cache));
+    assert!(!cache.join("index").exists());
+    assert_eq!(json(dir.path(), &[]).0, 0);
+    assert!(cache.join("index").exists());
+}
