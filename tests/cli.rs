@@ -275,7 +275,8 @@ fn globs_that_match_no_file_are_said_and_a_key_matching_nothing_is_an_error() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("driftcheck.toml: `lib/**` in `code` matches no file"), "{stdout}");
-    fs::write(dir.path().join("driftcheck.toml"), "specs = [\"doc/**/*.md\", \"*.md\"]\ncode = [\"src/**\"]\n").unwrap();
+    fs::write(dir.path().join("driftcheck.toml"), "specs = [\"doc/**/*.md\", \"*.md\"]\ncode = [\"src/**\"]\n")
+        .unwrap();
     let output = driftcheck(dir.path()).arg("check").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
