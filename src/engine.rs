@@ -120,7 +120,9 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
         keep_new_since(&mut analysis, &config, base, changed, (&history, &cache))?;
     }
     if !options.scope.is_empty() {
-        analysis.findings.retain(|finding| finding.paths().any(|path| options.scope.iter().any(|s| in_scope(path, s))));
+        analysis
+            .findings
+            .retain(|finding| finding.concerns().any(|path| options.scope.iter().any(|s| in_scope(path, s))));
     }
     analysis.summary.count(&analysis.findings);
     Ok(analysis)

@@ -563,3 +563,18 @@ fn a_variable_named_like_a_deleted_example_folder_is_not_ours() {
     let evidence = report["findings"][0]["evidence"].as_array().expect("evidence");
     assert!(evidence.iter().all(|clue| clue["kind"] != "removed"), "{report}");
 }
+
+/// Renaming a function and checking only that code file reports the spec
+/// that still names the old function.
+#[test]
+fn checking_a_code_file_reports_the_spec_findings_it_causes() {
+    let repo = repository();
+    let dir = repo.path();
+    write(dir, "src/other.rs", "pub fn unrelated() {}\n");
+    write(dir, "src/budget.rs", &CODE.replace("retry_budget", "attempt_budget"));
+    let (code, report) = check_json(dir, &["src/budget.rs"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(field(&report, "reference"), ["retry_budget()"]);
+    let (code, report) = check_json(dir, &["src/other.rs"]);
+    assert_eq!((code, field(&report, "reference")), (0, vec![]), "another file causes nothing");
+}

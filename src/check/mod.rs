@@ -111,6 +111,17 @@ impl Finding {
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.spec.iter().map(|s| s.path.as_str()).chain(self.code.iter().map(|c| c.path.as_str()))
     }
+
+    /// The paths the finding is on, and the code files that caused it: the
+    /// file whose change removed the name a spec still uses. Checking that
+    /// code file alone reports the spec's finding.
+    pub fn concerns(&self) -> impl Iterator<Item = &str> {
+        let removed_from = self.evidence.iter().filter_map(|clue| match clue {
+            Clue::Removed { path, .. } => Some(path.as_str()),
+            _ => None,
+        });
+        self.paths().chain(removed_from)
+    }
 }
 
 /// A finding about a link: the clause on the spec side, the anchored code
