@@ -163,3 +163,74 @@ fn an_interrupted_cache_write_leaves_no_temporary_file() {
     assert_eq!(json(dir.path(), &[]).0, 0);
     assert!(cache.join("index").exists());
 }
+
+#[test]
+fn crlf_and_byte_order_marks_read_like_plain_text() {
+    let dir = repo(&[
+        ("src/net.rs", "\u{feff}pub struct Client;\r\nimpl Client {\r\n    pub fn retry(&self) {}\r\n}\r\n"),
+        ("docs/net.md", "\u{feff}# Net\r\n\r\nCall `Client::retry`.\r\n\r\nThen `Client::gone`.\r\n"),
+    ]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["summary"]["links"], 1);
+    assert_eq!(field(&report, "reference"), ["Client::gone"]);
+    assert_eq!(report["findings"][0]["spec"]["line"], 5);
+    assert_eq!(report["findings"][0]["spec"]["column"], 6);
+}
+
+/// A 10 MB minified file on one line, the size limit raised for it.
+#[test]
+fn a_ten_megabyte_line_is_indexed() {
+    let mut line = String::from("export function startEngine(){return 1}");
+    while line.len() < 10 << 20 {
+        line.push_str("var a=[1,2,3].map(function(x){return x*2});");
+    }
+    let dir = repo(&[
+        ("dist/app.js", &line),
+        ("README.md", "# App\n\nCall `startEngine()`.\n"),
+        ("driftcheck.toml", "specs = [\"*.md\"]\nmax_file_size = 20000000\n"),
+    ]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["links"], 1);
+}
+
+/// 10,000 levels of nesting in code and in markdown.
+#[test]
+fn ten_thousand_levels_of_nesting_are_read() {
+    let code = format!("x = {}1{}\n\ndef start_engine():\n    pass\n", "[".repeat(10_000), "]".repeat(10_000));
+    let quotes = format!("# Deep\n\nCall `start_engine()`.\n\n{} deep `gone_name()`\n", ">".repeat(10_000));
+    let dir = repo(&[("app/deep.py", &code), ("README.md", &quotes)]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(report["summary"]["links"], 1, "{report}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_not_followed() {
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", "# A\n\nCall `start()`.\n")]);
+    std::os::unix::fs::symlink(".", dir.path().join("src/again")).unwrap();
+    std::os::unix::fs::symlink("b", dir.path().join("a")).unwrap();
+    std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["code_files"], 1);
+}
+
+/// A file the user may not read is skipped with a note naming it (root
+/// reads everything: then it is simply read).
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_skipped_with_a_note() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", "# A\n\nCall `start()`.\n")]);
+    std::fs::write(dir.path().join("src/secret.rs"), "pub fn hidden() {}\n").unwrap();
+    std::fs::set_permissions(dir.path().join("src/secret.rs"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = std::fs::read(dir.path().join("src/secret.rs")).is_ok();
+    let output = driftcheck(dir.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !readable {
+        assert!(stdout.contains("note: src/secret.rs: skipped:"), "{stdout}");
+    }
+}

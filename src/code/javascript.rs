@@ -125,45 +125,73 @@ fn is_exported(node: Node, source: &str, name: &str) -> bool {
 }
 
 fn exported_later(program: Node, name: &str, source: &str) -> bool {
-    let mut cursor = program.walk();
-    let exported = program.named_children(&mut cursor).any(|statement| match statement.kind() {
-        "export_statement" => export_names(statement, name, source),
-        "expression_statement" => commonjs_exports(statement, name, source),
-        _ => false,
-    });
-    exported
+    // Gathered once per file: asking for every declaration would read
+    // every top-level statement once per declaration.
+    EXPORTED.with(|cache| {
+        let file = super::walk::file_number();
+        let mut cache = cache.borrow_mut();
+        if cache.as_ref().is_none_or(|(number, _)| *number != file) {
+            *cache = Some((file, exported_names(program, source)));
+        }
+        cache.as_ref().is_some_and(|(_, names)| names.contains(name))
+    })
 }
 
-fn export_names(export: Node, name: &str, source: &str) -> bool {
-    let default = export.child_by_field_name("value").is_some_and(|v| node_text(v, source) == name);
-    default
-        || named_children(export)
-            .into_iter()
-            .filter(|clause| clause.kind() == "export_clause")
-            .flat_map(named_children)
-            .filter_map(|specifier| specifier.child_by_field_name("name"))
-            .any(|exported| node_text(exported, source) == name)
+thread_local! {
+    /// The names the file being indexed on this thread exports at its top
+    /// level, with the file's number (`walk::file_number`).
+    static EXPORTED: std::cell::RefCell<Option<(u64, std::collections::HashSet<String>)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
-fn commonjs_exports(statement: Node, name: &str, source: &str) -> bool {
-    let Some(assignment) = statement.named_child(0).filter(|n| n.kind() == "assignment_expression") else {
-        return false;
-    };
+fn exported_names(program: Node, source: &str) -> std::collections::HashSet<String> {
+    let mut names = std::collections::HashSet::new();
+    for statement in named_children(program) {
+        match statement.kind() {
+            "export_statement" => export_names(statement, source, &mut names),
+            "expression_statement" => commonjs_exports(statement, source, &mut names),
+            _ => {}
+        }
+    }
+    names
+}
+
+fn export_names(export: Node, source: &str, names: &mut std::collections::HashSet<String>) {
+    if let Some(value) = export.child_by_field_name("value") {
+        names.insert(node_text(value, source).to_string());
+    }
+    let clauses = named_children(export).into_iter().filter(|clause| clause.kind() == "export_clause");
+    for specifier in clauses.flat_map(named_children) {
+        if let Some(exported) = specifier.child_by_field_name("name") {
+            names.insert(node_text(exported, source).to_string());
+        }
+    }
+}
+
+fn commonjs_exports(statement: Node, source: &str, names: &mut std::collections::HashSet<String>) {
+    let Some(assignment) = statement.named_child(0).filter(|n| n.kind() == "assignment_expression") else { return };
     let (Some(left), Some(right)) = (assignment.child_by_field_name("left"), assignment.child_by_field_name("right"))
     else {
-        return false;
+        return;
     };
-    let names = |value: Node| value.kind() == "identifier" && node_text(value, source) == name;
+    let identifier = |value: Node| (value.kind() == "identifier").then(|| node_text(value, source).to_string());
     match node_text(left, source) {
         "module.exports" if right.kind() == "object" => {
-            named_children(right).into_iter().any(|property| match property.kind() {
-                "shorthand_property_identifier" => node_text(property, source) == name,
-                "pair" => property.child_by_field_name("value").is_some_and(names),
-                _ => false,
-            })
+            for property in named_children(right) {
+                match property.kind() {
+                    "shorthand_property_identifier" => {
+                        names.insert(node_text(property, source).to_string());
+                    }
+                    "pair" => names.extend(property.child_by_field_name("value").and_then(identifier)),
+                    _ => {}
+                }
+            }
         }
-        "module.exports" => names(right),
-        target => (target.starts_with("module.exports.") || target.starts_with("exports.")) && names(right),
+        "module.exports" => names.extend(identifier(right)),
+        target if target.starts_with("module.exports.") || target.starts_with("exports.") => {
+            names.extend(identifier(right))
+        }
+        _ => {}
     }
 }
 

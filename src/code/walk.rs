@@ -16,7 +16,18 @@ struct Comment {
     text: String,
 }
 
+thread_local! {
+    static FILE_NUMBER: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A number for the file this thread is indexing, new for every file: what
+/// a language keys facts it gathers once per file by.
+pub(super) fn file_number() -> u64 {
+    FILE_NUMBER.with(std::cell::Cell::get)
+}
+
 pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source: String) -> CodeFile {
+    FILE_NUMBER.with(|number| number.set(number.get() + 1));
     let mut parser = Parser::new();
     let tree = parser.set_language(&language.grammar(extension)).ok().and_then(|()| parser.parse(&source, None));
     let Some(tree) = tree else {
