@@ -153,7 +153,7 @@ fn parse_everything(root: &Path) {
         .into_par_iter()
         .filter(|candidate| candidate.role == Role::Code)
         .filter_map(|candidate| {
-            discover::read_text(root, &candidate, config.max_file_size).ok().map(|text| (candidate, text))
+            discover::read_text(&candidate, config.max_file_size).ok().map(|text| (candidate, text))
         })
         .filter(|(candidate, text)| driftcheck::code::parse_only(&candidate.path, text))
         .count();

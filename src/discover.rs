@@ -201,7 +201,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// Reads a discovered file as text, or says why not.
-pub fn read_text(root: &Path, candidate: &Candidate, max_size: u64) -> Result<String, Note> {
+pub fn read_text(candidate: &Candidate, max_size: u64) -> Result<String, Note> {
     let note = |message: String| Note { path: candidate.path.clone(), message };
     if candidate.size > max_size {
         return Err(note(format!(
@@ -209,7 +209,7 @@ pub fn read_text(root: &Path, candidate: &Candidate, max_size: u64) -> Result<St
             candidate.size
         )));
     }
-    let bytes = std::fs::read(root.join(&candidate.file)).map_err(|error| note(format!("skipped: {error}")))?;
+    let bytes = std::fs::read(&candidate.file).map_err(|error| note(format!("skipped: {error}")))?;
     // NUL bytes, or terminal escapes and other control bytes near the start
     // (captured coloured output): not text anyone links to by name.
     let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c);

@@ -36,6 +36,8 @@ const INDEXER_SOURCES: &[&str] = &[
     include_str!("code/java.rs"),
     include_str!("text.rs"),
     include_str!("spec/shape.rs"),
+    // The grammars' and tree-sitter's exact versions.
+    include_str!("../Cargo.lock"),
 ];
 
 /// Where the cache lives under a repository's state directory.
@@ -173,9 +175,9 @@ impl IndexCache {
     }
 
     /// Replaces the cache with the index of `files` (each with its content
-    /// hash), unless that is what it already holds. Files indexed only in
-    /// part because their grammar failed are left out, so that the next run
-    /// tries again and says so again.
+    /// hash), unless that is what it already holds. The caller leaves out
+    /// files whose parser panicked, so that the next run tries again and
+    /// says so again.
     pub fn save(&self, files: &[(&CodeFile, ContentHash)]) -> std::io::Result<()> {
         let Some(path) = self.path.as_ref().filter(|_| !self.frozen.load(Ordering::Relaxed)) else { return Ok(()) };
         let unchanged = files.len() == self.entries.len()

@@ -249,7 +249,8 @@ fn not_utf8(error: &std::string::FromUtf8Error, name: &str) -> LockError {
     LockError::Invalid {
         message: format!("{name} line {line} is not valid UTF-8"),
         text: NamedSource::new(name, text),
-        span: (start..start + 1).into(),
+        // The replacement character the first bad byte became.
+        span: (start..start + char::REPLACEMENT_CHARACTER.len_utf8()).into(),
         help: Some("restore it from version control, or re-review with `driftcheck accept --all`".to_string()),
     }
 }

@@ -45,7 +45,7 @@ impl Workspace {
         let loaded: Vec<(Candidate, Result<String, Note>)> = candidates
             .into_par_iter()
             .map(|candidate| {
-                let text = discover::read_text(&root, &candidate, config.max_file_size);
+                let text = discover::read_text(&candidate, config.max_file_size);
                 (candidate, text)
             })
             .collect();

@@ -234,3 +234,28 @@ fn an_unreadable_file_is_skipped_with_a_note() {
         assert!(stdout.contains("note: src/secret.rs: skipped:"), "{stdout}");
     }
 }
+
+/// A relative `--config` path: files are read where discovery found them.
+#[test]
+fn a_relative_config_path_reads_the_files_it_finds() {
+    let dir = repo(&[
+        ("app/src/a.rs", "pub fn start() {}\n"),
+        ("app/README.md", "# A\n\nCall `start()`.\n"),
+        ("app/driftcheck.toml", "specs = [\"*.md\"]\n"),
+    ]);
+    let output =
+        driftcheck(dir.path()).args(["check", "--format", "json", "--config", "app/driftcheck.toml"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    assert_eq!(report["summary"]["links"], 1);
+}
+
+/// An item's words after its sub-list are its own: "was removed" there
+/// still marks the name as history.
+#[test]
+fn words_after_a_sub_list_belong_to_the_item() {
+    let text = "# Changes\n\n- The old API:\n  - nested detail\n\n  `gone_function()` was removed.\n";
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", text)]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!((code, field(&report, "reference")), (0, vec![]), "{report}");
+}

@@ -112,12 +112,12 @@ impl Finding {
         self.spec.iter().map(|s| s.path.as_str()).chain(self.code.iter().map(|c| c.path.as_str()))
     }
 
-    /// The paths the finding is on, and the code files that caused it: the
-    /// file whose change removed the name a spec still uses. Checking that
-    /// code file alone reports the spec's finding.
+    /// The paths the finding is on, and the code file that caused it: the
+    /// file whose uncommitted change removed the name a spec still uses.
+    /// Checking that code file alone reports the spec's finding.
     pub fn concerns(&self) -> impl Iterator<Item = &str> {
         let removed_from = self.evidence.iter().filter_map(|clue| match clue {
-            Clue::Removed { path, .. } => Some(path.as_str()),
+            Clue::Removed { path, commit: None, .. } => Some(path.as_str()),
             _ => None,
         });
         self.paths().chain(removed_from)

@@ -606,13 +606,16 @@ fn has_order_prefix(path: &str) -> bool {
 
 /// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
 /// anchors written by hand, on headings or anywhere else.
+/// The most characters an anchor's id is looked for over.
+const ATTRIBUTE_REACH: usize = 256;
+
 fn html_anchors(source: &str) -> HashSet<String> {
     let mut anchors = HashSet::new();
     for quoted in ["id=\"", "name=\"", "id='"] {
         let close = if quoted.ends_with('\'') { '\'' } else { '"' };
         for (at, _) in source.match_indices(quoted) {
             let rest = &source[at + quoted.len()..];
-            if let Some(end) = rest.find(close) {
+            if let Some((end, _)) = rest.char_indices().take(ATTRIBUTE_REACH).find(|(_, c)| *c == close) {
                 anchors.insert(rest[..end].to_string());
             }
         }
@@ -625,7 +628,9 @@ fn html_anchors(source: &str) -> HashSet<String> {
             if !source[..at].ends_with(char::is_whitespace) || rest.starts_with(['"', '\'']) {
                 continue;
             }
-            if let Some(end) = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/') {
+            let end =
+                rest.char_indices().take(ATTRIBUTE_REACH).find(|(_, c)| c.is_whitespace() || *c == '>' || *c == '/');
+            if let Some((end, _)) = end {
                 anchors.insert(rest[..end].to_string());
             }
         }
@@ -637,7 +642,10 @@ fn html_anchors(source: &str) -> HashSet<String> {
         if !before.ends_with('{') {
             continue;
         }
-        if let Some(end) = rest.find([' ', '}', '\t']) {
+        // An id is short: look a little way only, so that a page of `{#`
+        // costs each one the same.
+        let end = rest.char_indices().take(ATTRIBUTE_REACH).find(|(_, c)| matches!(c, ' ' | '}' | '\t' | '\n'));
+        if let Some((end, ' ' | '}' | '\t')) = end {
             anchors.insert(rest[..end].to_string());
         }
     }

@@ -65,6 +65,9 @@ struct OpenClause {
     /// Where the first clause nested in this one starts: the end of this
     /// clause's own words (an item's sub-list is not the item's sentence).
     own_end: Option<usize>,
+    /// Where the last clause nested in this one ended: its own words
+    /// resume there (a paragraph after an item's sub-list).
+    resumes: Option<usize>,
     ordinal: usize,
     text: String,
     references: Vec<Reference>,
@@ -445,6 +448,7 @@ impl<'a> Builder<'a> {
             kind,
             start,
             own_end: None,
+            resumes: None,
             ordinal: self.ordinal,
             text: String::new(),
             references: pending.anchors,
@@ -458,6 +462,9 @@ impl<'a> Builder<'a> {
             return;
         }
         let Some(open) = self.open.pop() else { return };
+        if let Some(parent) = self.open.last_mut() {
+            parent.resumes = Some(end_offset);
+        }
         let mut text = fold_whitespace(&open.text);
         let mut id = open.id;
         if let Some((rest, explicit)) = trailing_id(&text) {
@@ -474,11 +481,14 @@ impl<'a> Builder<'a> {
             // Its own words only: each nested item reads its own, so that
             // deep nesting costs no more than flat text.
             let own_end = open.own_end.map_or(end, |own| own.clamp(open.start, end));
-            let text = self.source.get(open.start..own_end).unwrap_or("");
-            mark_old_names(text, open.start, &mut references);
-            mark_absent_names(text, open.start, &mut references);
-            if kind == ClauseKind::Row {
-                mark_retired_row(text, open.start, &mut references);
+            let after = open.resumes.filter(|&at| open.own_end.is_some() && at < end).map(|at| at.max(own_end)..end);
+            for part in std::iter::once(open.start..own_end).chain(after) {
+                let text = self.source.get(part.clone()).unwrap_or("");
+                mark_old_names(text, part.start, &mut references);
+                mark_absent_names(text, part.start, &mut references);
+                if kind == ClauseKind::Row {
+                    mark_retired_row(text, part.start, &mut references);
+                }
             }
         }
         // The item's first name is the old one: "`stop_all()`: call `halt_all()` instead."
