@@ -73,10 +73,10 @@ pub fn analyse(config: Config, options: &Options) -> Result<Analysis, Error> {
         .num_threads(options.jobs.map_or(0, |jobs| jobs.clamp(1, max_jobs())))
         .build()
         .map_err(|error| Error::Usage(format!("cannot start worker threads: {error}")))?;
-    pool.install(|| analyse_in_pool(config, options, &pool))
+    pool.install(|| analyse_in_pool(config, options))
 }
 
-fn analyse_in_pool(mut config: Config, options: &Options, pool: &rayon::ThreadPool) -> Result<Analysis, Error> {
+fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Error> {
     let history = History::open(&config.root);
     // The staged or base content lives in a temporary directory without the
     // repository's remote: name the repository before moving there.
@@ -110,14 +110,14 @@ fn analyse_in_pool(mut config: Config, options: &Options, pool: &rayon::ThreadPo
         true => IndexCache::disabled(),
         false => IndexCache::open(&config.root.join(".driftcheck")),
     };
-    let mut analysis = run(config_for_content, (&history, &cache, pool), source, llm.as_ref())?;
+    let mut analysis = run(config_for_content, (&history, &cache), source, llm.as_ref())?;
     analysis._staged = staged;
     let unmatched = analysis.workspace.config.unmatched_globs(&analysis.workspace.paths)?;
     let config_file = analysis.workspace.config.text.as_ref().map(|(name, _)| name.clone()).unwrap_or_default();
     analysis.workspace.notes.extend(unmatched.into_iter().map(|message| Note { path: config_file.clone(), message }));
     if let (Some(base), Some(changed)) = (&options.base, &changed) {
         cache.freeze();
-        keep_new_since(&mut analysis, &config, base, changed, (&history, &cache, pool))?;
+        keep_new_since(&mut analysis, &config, base, changed, (&history, &cache))?;
     }
     if !options.scope.is_empty() {
         analysis
@@ -170,13 +170,12 @@ enum LockSource<'a> {
     Lenient,
 }
 
-/// What a run reads besides the content: history, the index cache, and the
-/// worker pool to parse in.
-type Context<'a> = (&'a History, &'a IndexCache, &'a rayon::ThreadPool);
+/// What a run reads besides the content: history and the index cache.
+type Context<'a> = (&'a History, &'a IndexCache);
 
 fn run(
     config: Config,
-    (history, cache, pool): Context,
+    (history, cache): Context,
     source: LockSource,
     llm: Option<&LlmPass>,
 ) -> Result<Analysis, Error> {
@@ -189,8 +188,9 @@ fn run(
     // Reading the history's cache and diffing the work tree wait on the
     // disk as much as parsing does: both at once.
     let (workspace, removed) = std::thread::scope(|scope| {
-        // Parsing runs in the `--jobs` pool, not on this helper thread's.
-        let loading = scope.spawn(|| pool.install(|| Workspace::load(config, cache)));
+        // Not `pool.install`: this thread may be the pool's only worker,
+        // and it waits below.
+        let loading = scope.spawn(|| Workspace::load(config, cache));
         let removed = history.removed();
         let workspace = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (workspace, removed)

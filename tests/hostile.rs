@@ -18,6 +18,15 @@ fn zero_jobs_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
 }
 
+/// One worker thread: the run must not wait on itself.
+#[test]
+fn one_job_finishes() {
+    let dir = repo(&[("src/a.rs", "pub fn start() {}\n"), ("README.md", "# A\n\nCall `start()`.\n")]);
+    let (code, report) = json(dir.path(), &["--jobs", "1"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["links"], 1);
+}
+
 /// `--jobs 100000` once started 100,000 threads; it is cut to a few per core.
 #[test]
 fn a_huge_job_count_is_capped() {
