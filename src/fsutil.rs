@@ -37,6 +37,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates the folder of a cache file under `.driftcheck/cache/`, and the
+/// state directory above it with its `.gitignore`.
+pub fn create_cache_dir(cache_file: &Path) -> io::Result<()> {
+    if let Some(state) = cache_file.parent().and_then(Path::parent) {
+        create_state_dir(state)?;
+    }
+    if let Some(directory) = cache_file.parent() {
+        std::fs::create_dir_all(directory)?;
+    }
+    Ok(())
+}
+
 /// Creates `.driftcheck/` (cache, guard file) with a `.gitignore` so that
 /// `git add -A` never commits local state.
 pub fn create_state_dir(directory: &Path) -> io::Result<()> {

@@ -203,12 +203,7 @@ impl IndexCache {
             .collect::<std::io::Result<Vec<Encoded>>>()?;
         let bytes = bincode::Options::serialize(encoding(u64::MAX), &Stored { stamp: self.stamp, entries })
             .map_err(std::io::Error::other)?;
-        if let Some(state) = path.parent().and_then(Path::parent) {
-            crate::fsutil::create_state_dir(state)?;
-        }
-        if let Some(directory) = path.parent() {
-            std::fs::create_dir_all(directory)?;
-        }
+        crate::fsutil::create_cache_dir(path)?;
         crate::fsutil::write_atomically(path, &bytes)
     }
 

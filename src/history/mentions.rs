@@ -43,12 +43,7 @@ pub fn read(cache: &Path) -> Mentions {
 
 /// Writes the answers atomically, sorted so the file is stable.
 pub fn write(cache: &Path, mentions: &Mentions) -> std::io::Result<()> {
-    if let Some(state) = cache.parent().and_then(Path::parent) {
-        crate::fsutil::create_state_dir(state)?;
-    }
-    if let Some(directory) = cache.parent() {
-        std::fs::create_dir_all(directory)?;
-    }
+    crate::fsutil::create_cache_dir(cache)?;
     let mut rows: Vec<_> = mentions.iter().collect();
     rows.sort();
     let mut text = format!("{CACHE_VERSION}\n");

@@ -333,12 +333,7 @@ pub fn cache_path(state: &Path) -> PathBuf {
 /// The cache: a version line, `head`, `commits`, `changing`, `complete`, `shallow`, then one
 /// `name|path <TAB> kind <TAB> commit <TAB> file` line per deletion.
 fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
-    if let Some(state) = cache.parent().and_then(Path::parent) {
-        crate::fsutil::create_state_dir(state)?;
-    }
-    if let Some(directory) = cache.parent() {
-        std::fs::create_dir_all(directory)?;
-    }
+    crate::fsutil::create_cache_dir(cache)?;
     let mut text = format!(
         "{CACHE_VERSION}\nhead\t{}\ncommits\t{}\nchanging\t{}\ncomplete\t{}\nshallow\t{}\n",
         removed.head, removed.commits, removed.changing, removed.complete, removed.shallow
