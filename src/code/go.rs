@@ -64,6 +64,21 @@ impl Language for Go {
         let public = is_exported(&definition.name);
         Some(definition.with_public(public))
     }
+
+    fn definition_kinds(&self) -> &'static [&'static str] {
+        &[
+            "function_declaration",
+            "method_declaration",
+            "type_spec",
+            "type_alias",
+            "field_declaration",
+            "method_elem",
+            "const_spec",
+            "var_spec",
+            "identifier",
+            "field_identifier",
+        ]
+    }
 }
 
 fn package_name(root: Node, source: &str) -> Option<String> {

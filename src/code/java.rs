@@ -69,6 +69,23 @@ impl Language for Java {
         }
         Some(definition)
     }
+
+    fn definition_kinds(&self) -> &'static [&'static str] {
+        &[
+            "class_declaration",
+            "record_declaration",
+            "annotation_type_declaration",
+            "interface_declaration",
+            "enum_declaration",
+            "enum_constant",
+            "method_declaration",
+            "constructor_declaration",
+            "compact_constructor_declaration",
+            "annotation_type_element_declaration",
+            "variable_declarator",
+            "formal_parameter",
+        ]
+    }
 }
 
 fn package_segments(root: Node, source: &str) -> Option<Vec<String>> {

@@ -35,6 +35,10 @@ impl Language for JavaScript {
     fn definition(&self, node: Node, source: &str) -> Option<Definition> {
         definition(node, source)
     }
+
+    fn definition_kinds(&self) -> &'static [&'static str] {
+        DEFINITION_KINDS
+    }
 }
 
 /// Nodes whose bodies hold locals: nothing defined inside them is a symbol.
@@ -66,6 +70,16 @@ pub(super) fn module_path(path: &str) -> Vec<String> {
 }
 
 /// The node kinds JavaScript and TypeScript share.
+/// The kinds [`definition`] answers for.
+pub(super) const DEFINITION_KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "class_declaration",
+    "method_definition",
+    "field_definition",
+    "variable_declarator",
+];
+
 pub(super) fn definition(node: Node, source: &str) -> Option<Definition> {
     match node.kind() {
         "function_declaration" | "generator_function_declaration" => {

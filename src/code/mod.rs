@@ -38,6 +38,10 @@ pub trait Language: Sync {
     /// Classifies a syntax node: `Some` if it defines a symbol or opens a
     /// named scope for the nodes below it.
     fn definition(&self, node: tree_sitter::Node, source: &str) -> Option<Definition>;
+    /// Every node kind [`Language::definition`] can answer `Some` for: the
+    /// walk asks about no other node (a per-kind table, not a string match
+    /// on each of a file's nodes).
+    fn definition_kinds(&self) -> &'static [&'static str];
 }
 
 /// A definition found by a [`Language`] at one syntax node.

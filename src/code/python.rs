@@ -51,6 +51,10 @@ impl Language for Python {
         let public = !definition.name.starts_with('_');
         Some(definition.with_public(public))
     }
+
+    fn definition_kinds(&self) -> &'static [&'static str] {
+        &["function_definition", "class_definition", "type_alias_statement", "assignment"]
+    }
 }
 
 /// Inside a function body: locals, nested helpers and closures are not symbols.

@@ -57,6 +57,25 @@ impl Language for Rust {
         };
         Some(definition.with_public(public))
     }
+
+    fn definition_kinds(&self) -> &'static [&'static str] {
+        &[
+            "function_item",
+            "function_signature_item",
+            "struct_item",
+            "union_item",
+            "type_item",
+            "enum_item",
+            "trait_item",
+            "mod_item",
+            "macro_definition",
+            "const_item",
+            "static_item",
+            "enum_variant",
+            "field_declaration",
+            "impl_item",
+        ]
+    }
 }
 
 fn has_visibility(node: Node) -> bool {

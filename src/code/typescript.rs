@@ -12,6 +12,34 @@ use super::{field_text, Definition, Language, SymbolKind};
 
 pub struct TypeScript;
 
+/// The kinds [`TypeScript::definition`] answers for: its own, then
+/// JavaScript's ([`javascript::DEFINITION_KINDS`]) that its grammar has, which it
+/// falls back to.
+const DEFINITION_KINDS: &[&str] = &[
+    "abstract_class_declaration",
+    "type_alias_declaration",
+    "interface_declaration",
+    "enum_declaration",
+    "internal_module",
+    "module",
+    "function_signature",
+    "property_signature",
+    "method_signature",
+    "abstract_method_signature",
+    "enum_assignment",
+    "property_identifier",
+    "string",
+    "number",
+    "required_parameter",
+    "optional_parameter",
+    "function_declaration",
+    "generator_function_declaration",
+    "class_declaration",
+    "method_definition",
+    "public_field_definition",
+    "variable_declarator",
+];
+
 impl Language for TypeScript {
     fn name(&self) -> &'static str {
         "typescript"
@@ -61,6 +89,10 @@ impl Language for TypeScript {
             "required_parameter" | "optional_parameter" => parameter_property(node, source),
             _ => javascript::definition(node, source),
         }
+    }
+
+    fn definition_kinds(&self) -> &'static [&'static str] {
+        DEFINITION_KINDS
     }
 }
 

@@ -28,8 +28,9 @@ pub(super) fn file_number() -> u64 {
 
 pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source: String) -> CodeFile {
     FILE_NUMBER.with(|number| number.set(number.get() + 1));
+    let grammar = language.grammar(extension);
     let mut parser = Parser::new();
-    let tree = parser.set_language(&language.grammar(extension)).ok().and_then(|()| parser.parse(&source, None));
+    let tree = parser.set_language(&grammar).ok().and_then(|()| parser.parse(&source, None));
     let Some(tree) = tree else {
         // The grammar refused the file outright: keep its tokens so that
         // references into it are never falsely dangling.
@@ -38,8 +39,10 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         return file;
     };
     let root = tree.root_node();
+    let kinds = KindTable::new(&grammar, language.definition_kinds());
     let mut walker = Walker {
         language,
+        kinds: &kinds,
         source: &source,
         path,
         symbols: Vec::new(),
@@ -48,6 +51,7 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         string_tokens: HashSet::new(),
         problem: None,
         string_depth: None,
+        hashes: BodyHashes::default(),
     };
     walker.walk(root);
     let Walker { mut symbols, comments, mut tokens, string_tokens: mut string_only_tokens, problem, .. } = walker;
@@ -68,8 +72,62 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
     }
 }
 
+/// What the walk asks of every node, answered once per node kind of the
+/// grammar: `node.kind()` measures and checks a C string on each call, and
+/// a string search per node costs more than the parse.
+struct KindTable {
+    flags: Vec<u8>,
+}
+
+impl KindTable {
+    const COMMENT: u8 = 1;
+    const STRING: u8 = 2;
+    const DEFINITION: u8 = 4;
+    const COMMA: u8 = 8;
+    const EXPRESSION_STATEMENT: u8 = 16;
+    const CLOSING_BRACKET: u8 = 32;
+
+    fn new(grammar: &tree_sitter::Language, definition_kinds: &[&str]) -> KindTable {
+        let flags = (0..grammar.node_kind_count())
+            .map(|id| {
+                let kind = u16::try_from(id).ok().and_then(|id| grammar.node_kind_for_id(id)).unwrap_or("");
+                Self::flags_of(kind, definition_kinds)
+            })
+            .collect();
+        KindTable { flags }
+    }
+
+    fn flags_of(kind: &str, definition_kinds: &[&str]) -> u8 {
+        let mut flags = 0;
+        if kind.contains("comment") {
+            flags |= Self::COMMENT;
+        }
+        let string = (kind.contains("string") || kind.contains("char"))
+            && !kind.contains("interpolation")
+            && !kind.contains("substitution");
+        if string {
+            flags |= Self::STRING;
+        }
+        if definition_kinds.contains(&kind) {
+            flags |= Self::DEFINITION;
+        }
+        match kind {
+            "," => flags |= Self::COMMA,
+            "expression_statement" => flags |= Self::EXPRESSION_STATEMENT,
+            ")" | "]" | "}" => flags |= Self::CLOSING_BRACKET,
+            _ => {}
+        }
+        flags
+    }
+
+    fn is(&self, node: Node, flag: u8) -> bool {
+        self.flags.get(usize::from(node.kind_id())).is_some_and(|flags| flags & flag != 0)
+    }
+}
+
 struct Walker<'a> {
     language: &'a dyn Language,
+    kinds: &'a KindTable,
     source: &'a str,
     path: &'a str,
     symbols: Vec<Symbol>,
@@ -81,21 +139,86 @@ struct Walker<'a> {
     problem: Option<ParseProblem>,
     /// Depth of the string literal the walk is inside, if any.
     string_depth: Option<usize>,
+    hashes: BodyHashes,
 }
 
-impl Walker<'_> {
+/// The normalised hashes of the symbols the walk is inside, fed as it goes:
+/// one pass over the tree hashes every symbol, however deeply nested,
+/// instead of a walk of each symbol's subtree (see [`normalised_hash`]).
+#[derive(Default)]
+struct BodyHashes {
+    /// (depth of the symbol's node, index of the symbol, its hash so far).
+    open: Vec<(usize, usize, blake3::Hasher)>,
+    /// Depth of the docstring being walked, which no hash includes.
+    docstring: Option<usize>,
+    /// A comma held back until its next sibling says whether it trails.
+    comma: Option<String>,
+}
+
+impl BodyHashes {
+    fn feed(&mut self, bytes: &[u8]) {
+        for (_, _, hasher) in &mut self.open {
+            hasher.update(bytes);
+        }
+    }
+
+    fn feed_leaf(&mut self, text: &str) {
+        for (_, _, hasher) in &mut self.open {
+            hash_leaf(hasher, text);
+        }
+    }
+
+    /// True while inside a docstring, below its node.
+    fn skipping(&self, depth: usize) -> bool {
+        self.docstring.is_some_and(|at| depth > at)
+    }
+
+    /// The next node at the comma's depth is `next` (a sibling), or there
+    /// is none: a comma before a closing bracket is left out.
+    fn settle_comma(&mut self, closing_bracket_next: bool) {
+        if let Some(comma) = self.comma.take() {
+            if !closing_bracket_next {
+                self.feed_leaf(&comma);
+            }
+        }
+    }
+
+    /// Leaving the node at `depth`: its closing mark, and its hash done if
+    /// it is a symbol's.
+    fn close(&mut self, depth: usize, inner: bool, symbols: &mut [Symbol]) {
+        if inner {
+            self.feed(b")");
+        }
+        while self.open.last().is_some_and(|(at, _, _)| *at >= depth) {
+            if let Some((_, symbol, hasher)) = self.open.pop() {
+                symbols[symbol].body_hash = finish(&hasher);
+            }
+        }
+    }
+}
+
+fn finish(hasher: &blake3::Hasher) -> String {
+    hasher.finalize().to_hex()[..16].to_string()
+}
+
+impl<'t> Walker<'_> {
     /// Iterative pre-order walk: deeply nested code cannot overflow the stack.
-    fn walk(&mut self, root: Node) {
+    fn walk(&mut self, root: Node<'t>) {
         let mut cursor = root.walk();
         let mut scopes: Vec<(usize, Vec<String>)> = Vec::new();
+        // The nodes above the cursor, root first.
+        let mut ancestors: Vec<Node<'t>> = Vec::new();
         let mut depth = 0usize;
         'outer: loop {
             let node = cursor.node();
-            let descend = self.visit(node, depth, &mut scopes);
+            self.hashes.settle_comma(self.kinds.is(node, KindTable::CLOSING_BRACKET));
+            let descend = self.visit(node, depth, ancestors.last().copied(), &mut scopes);
             if descend && cursor.goto_first_child() {
+                ancestors.push(node);
                 depth += 1;
                 continue;
             }
+            self.hashes.close(depth, false, &mut self.symbols);
             loop {
                 while scopes.last().is_some_and(|(d, _)| *d >= depth) {
                     scopes.pop();
@@ -106,18 +229,43 @@ impl Walker<'_> {
                 if !cursor.goto_parent() {
                     break 'outer;
                 }
+                ancestors.pop();
                 depth -= 1;
+                self.leave(depth);
             }
         }
+        // Only the root is left open, if it is a symbol at all.
+        self.hashes.settle_comma(false);
+        self.hashes.close(0, root.child_count() > 0, &mut self.symbols);
+    }
+
+    /// Leaving an inner node at `depth` once all its children were walked.
+    fn leave(&mut self, depth: usize) {
+        self.hashes.settle_comma(false);
+        let hashed = match self.hashes.docstring {
+            Some(at) if at == depth => {
+                self.hashes.docstring = None;
+                false
+            }
+            Some(at) => at > depth,
+            None => true,
+        };
+        self.hashes.close(depth, hashed, &mut self.symbols);
     }
 
     /// Records what one node contributes; returns whether to walk into it.
-    fn visit(&mut self, node: Node, depth: usize, scopes: &mut Vec<(usize, Vec<String>)>) -> bool {
+    fn visit(
+        &mut self,
+        node: Node<'t>,
+        depth: usize,
+        parent: Option<Node<'t>>,
+        scopes: &mut Vec<(usize, Vec<String>)>,
+    ) -> bool {
         if self.problem.is_none() && (node.is_error() || node.is_missing()) {
             let (line, column) = line_column(self.source, node.start_byte());
             self.problem = Some(ParseProblem { line, column, bytes: node.byte_range() });
         }
-        if is_comment(node) {
+        if self.kinds.is(node, KindTable::COMMENT) {
             let text = node_text(node, self.source);
             if text.contains("driftcheck:") || text.contains("spec:") {
                 self.comments.push(Comment { start: node.start_byte(), end: node.end_byte(), text: text.to_string() });
@@ -127,10 +275,14 @@ impl Walker<'_> {
         if self.string_depth.is_some_and(|d| depth <= d) {
             self.string_depth = None;
         }
-        if self.string_depth.is_none() && is_string(node) {
+        if self.string_depth.is_none() && self.kinds.is(node, KindTable::STRING) {
             self.string_depth = Some(depth);
         }
+        if self.kinds.is(node, KindTable::DEFINITION) {
+            self.define(node, depth, scopes);
+        }
         let leaf = node.child_count() == 0;
+        self.hash(node, depth, leaf, parent);
         if leaf {
             let words = identifier_words(node_text(node, self.source));
             if self.string_depth.is_some() {
@@ -141,18 +293,38 @@ impl Walker<'_> {
                 self.tokens.extend(words.map(str::to_string));
             }
         }
-        if let Some(definition) = self.language.definition(node, self.source) {
-            let enclosing = scopes.last().map(|(_, path)| path.clone()).unwrap_or_default();
-            let mut qualified = definition.owner.clone().unwrap_or(enclosing);
-            qualified.push(definition.name.clone());
-            if definition.is_symbol {
-                self.push_symbol(node, &definition, qualified.clone());
-            }
-            if definition.is_container {
-                scopes.push((depth, qualified));
-            }
-        }
         !leaf
+    }
+
+    /// Feeds a node to the hashes of the symbols it is inside (its own, if
+    /// it is one): what [`normalised_hash`] would, in the same order.
+    fn hash(&mut self, node: Node<'t>, depth: usize, leaf: bool, parent: Option<Node<'t>>) {
+        if self.hashes.skipping(depth) || self.hashes.open.is_empty() {
+            return;
+        }
+        if self.kinds.is(node, KindTable::EXPRESSION_STATEMENT) && is_docstring(node, parent) {
+            self.hashes.docstring = Some(depth);
+        } else if !leaf {
+            self.hashes.feed(b"(");
+        } else if self.kinds.is(node, KindTable::COMMA) {
+            self.hashes.comma = Some(node_text(node, self.source).to_string());
+        } else {
+            self.hashes.feed_leaf(node_text(node, self.source));
+        }
+    }
+
+    fn define(&mut self, node: Node, depth: usize, scopes: &mut Vec<(usize, Vec<String>)>) {
+        let Some(definition) = self.language.definition(node, self.source) else { return };
+        let enclosing = scopes.last().map(|(_, path)| path.clone()).unwrap_or_default();
+        let mut qualified = definition.owner.clone().unwrap_or(enclosing);
+        qualified.push(definition.name.clone());
+        if definition.is_symbol {
+            self.hashes.open.push((depth, self.symbols.len(), blake3::Hasher::new()));
+            self.push_symbol(node, &definition, qualified.clone());
+        }
+        if definition.is_container {
+            scopes.push((depth, qualified));
+        }
     }
 
     fn push_symbol(&mut self, node: Node, definition: &Definition, qualified: Vec<String>) {
@@ -168,18 +340,12 @@ impl Walker<'_> {
             bytes: node.byte_range(),
             params: definition.params.clone(),
             value: definition.value.clone(),
-            body_hash: normalised_hash(node, self.source),
+            // Filled in when the walk leaves the node.
+            body_hash: String::new(),
             public: definition.public,
             ignores: None,
         });
     }
-}
-
-fn is_string(node: Node) -> bool {
-    let kind = node.kind();
-    (kind.contains("string") || kind.contains("char"))
-        && !kind.contains("interpolation")
-        && !kind.contains("substitution")
 }
 
 pub(super) fn is_comment(node: Node) -> bool {
@@ -196,13 +362,16 @@ pub(super) fn node_text<'s>(node: Node, source: &'s str) -> &'s str {
 /// the quote style of strings, a trailing comma before a closing bracket.
 /// Nesting is hashed (`(`/`)` around every inner node), so that moving a
 /// Python line into an `if` block is a change though no token changed.
+///
+/// The index computes the same hash for every symbol in its one walk
+/// ([`BodyHashes`]); this is the definition, walked for one node.
 pub fn normalised_hash(node: Node, source: &str) -> String {
     let mut hasher = blake3::Hasher::new();
     let mut cursor = node.walk();
     'outer: loop {
         let current = cursor.node();
         let leaf = current.child_count() == 0;
-        let skipped = is_comment(current) || is_docstring(current);
+        let skipped = is_comment(current) || is_docstring(current, current.parent());
         if leaf && !skipped && !is_trailing_comma(current) {
             hash_leaf(&mut hasher, node_text(current, source));
         }
@@ -223,7 +392,7 @@ pub fn normalised_hash(node: Node, source: &str) -> String {
             hasher.update(b")");
         }
     }
-    hasher.finalize().to_hex()[..16].to_string()
+    finish(&hasher)
 }
 
 fn hash_leaf(hasher: &mut blake3::Hasher, text: &str) {
@@ -245,12 +414,12 @@ fn is_trailing_comma(node: Node) -> bool {
 }
 
 /// A Python docstring: a string alone as the first statement of a body.
-fn is_docstring(node: Node) -> bool {
+fn is_docstring(node: Node, parent: Option<Node>) -> bool {
     node.kind() == "expression_statement"
         && node.named_child_count() == 1
         && node.named_child(0).is_some_and(|child| child.kind() == "string")
         && node.prev_named_sibling().is_none()
-        && node.parent().is_some_and(|parent| matches!(parent.kind(), "block" | "module"))
+        && parent.is_some_and(|parent| matches!(parent.kind(), "block" | "module"))
 }
 
 /// Attaches `driftcheck:ignore` and `spec:` comments to the symbol they sit
@@ -296,4 +465,109 @@ fn following_symbol(source: &str, after: usize, symbols: &[Symbol]) -> Option<us
         !line.is_empty() && ["#[", "#!", "@", "//", "#", "/*", "*", "--"].iter().any(|p| line.starts_with(p))
     });
     attached.then_some(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{normalised_hash, KindTable};
+    use crate::code::{index_file, LANGUAGES};
+
+    /// The hashes of one walk over the file are those of a walk over each
+    /// symbol alone: nested symbols, docstrings, trailing commas, comments
+    /// between a comma and its bracket, a leaf symbol.
+    #[test]
+    fn the_walks_hashes_are_each_symbols_own() {
+        let cases = [
+            (
+                "src/a.rs",
+                "mod m {\n    impl A {\n        fn f(a: u8, b: u8,) -> (u8, u8) { (a, /* c */ b,) }\n        \
+                 fn g() { let x = [1, 2 // c\n ]; }\n    }\n}\nenum E { A, B { x: u8, }, }\n",
+            ),
+            (
+                "a.py",
+                "class A:\n    \"\"\"Doc.\"\"\"\n    def f(self, a, b,):\n        'doc'\n        return (a, b,)\n\n\
+                 X = {'a': 1,}\ndef g():\n    pass\n",
+            ),
+            ("a.ts", "export enum E { A, B = 2, }\nexport class C { m(a: number,) { return [a,]; } }\n"),
+            ("a.js", "export function f(a, b,) { return g(a, b,); }\nexport class C { x = 1; m() {} }\n"),
+            (
+                "a/a.go",
+                "package a\n\nconst (\n\tA, B = 1, 2\n)\n\ntype T struct {\n\tx, y int\n}\n\nfunc (t T) M(a int,) {}\n",
+            ),
+            ("A.java", "class A {\n    int x = 1, y = 2;\n    enum E { P, Q, }\n    void m(int a) { f(a); }\n}\n"),
+        ];
+        for (path, source) in cases {
+            let file = index_file(path, source.to_string());
+            assert!(!file.symbols.is_empty(), "{path}");
+            let language = LANGUAGES.iter().find(|l| l.name() == file.language.unwrap()).unwrap();
+            let extension = path.rsplit_once('.').unwrap().1;
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&language.grammar(extension)).unwrap();
+            let tree = parser.parse(source, None).unwrap();
+            for symbol in &file.symbols {
+                let mut alone = Vec::new();
+                let mut cursor = tree.walk();
+                collect_spanning(&mut cursor, &symbol.bytes, source, &mut alone);
+                assert!(
+                    alone.contains(&symbol.body_hash),
+                    "{path}: {} {:?} not in {alone:?}",
+                    symbol.display,
+                    symbol.body_hash
+                );
+            }
+        }
+    }
+
+    /// Hashes of every node spanning exactly `bytes`.
+    fn collect_spanning(
+        cursor: &mut tree_sitter::TreeCursor,
+        bytes: &std::ops::Range<usize>,
+        source: &str,
+        into: &mut Vec<String>,
+    ) {
+        let node = cursor.node();
+        if node.byte_range() == *bytes {
+            into.push(normalised_hash(node, source));
+        }
+        if cursor.goto_first_child() {
+            loop {
+                collect_spanning(cursor, bytes, source, into);
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            cursor.goto_parent();
+        }
+    }
+
+    /// A misspelt kind would silently never define anything.
+    #[test]
+    fn every_definition_kind_is_one_of_its_grammars() {
+        for language in LANGUAGES {
+            for extension in language.extensions() {
+                let grammar = language.grammar(extension);
+                let table = KindTable::new(&grammar, language.definition_kinds());
+                for kind in language.definition_kinds() {
+                    let named = grammar.id_for_node_kind(kind, true);
+                    let anonymous = grammar.id_for_node_kind(kind, false);
+                    let id = if named != 0 { named } else { anonymous };
+                    assert_ne!(id, 0, "{} has no `{kind}` nodes", language.name());
+                    assert_ne!(table.flags[usize::from(id)] & KindTable::DEFINITION, 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn typescript_asks_about_every_kind_javascript_does() {
+        let language = |name: &str| *LANGUAGES.iter().find(|l| l.name() == name).unwrap();
+        let typescript = language("typescript");
+        let grammar = typescript.grammar("ts");
+        let in_grammar = |kind: &&&str| grammar.id_for_node_kind(kind, true) != 0;
+        let asked: Vec<&&str> = language("javascript").definition_kinds().iter().filter(in_grammar).collect();
+        assert!(asked.len() >= 5);
+        for kind in asked {
+            assert!(typescript.definition_kinds().contains(kind), "{kind}");
+        }
+    }
 }
