@@ -1,7 +1,7 @@
 //! The code index: symbols by name, qualified-path matching, the token set
 //! for the "still used somewhere" guard, and name suggestions.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::code::{CodeFile, Symbol, SymbolKind};
@@ -55,12 +55,12 @@ pub struct CodeIndex<'w> {
 
 impl<'w> CodeIndex<'w> {
     pub fn new(files: &'w [CodeFile]) -> Self {
-        let mut by_name: HashMap<&str, Vec<SymbolId>> = HashMap::new();
-        let mut by_tail: HashMap<(&str, &str), Vec<SymbolId>> = HashMap::new();
-        let mut by_path = HashMap::new();
-        let mut modules: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut tokens = HashSet::new();
-        let mut library_tokens = HashSet::new();
+        let mut by_name: HashMap<&str, Vec<SymbolId>> = HashMap::default();
+        let mut by_tail: HashMap<(&str, &str), Vec<SymbolId>> = HashMap::default();
+        let mut by_path = HashMap::default();
+        let mut modules: HashMap<&str, Vec<usize>> = HashMap::default();
+        let mut tokens = HashSet::default();
+        let mut library_tokens = HashSet::default();
         for (file_index, file) in files.iter().enumerate() {
             by_path.insert(file.path.as_str(), file_index);
             if let Some(last) = file.module.last() {
@@ -172,13 +172,7 @@ impl<'w> CodeIndex<'w> {
     pub fn quotes(&self, dotted: &str) -> bool {
         let quoted = self.quoted.get_or_init(|| {
             let library = self.files.iter().filter(|f| f.language.is_some() && is_library_path(&f.path));
-            library
-                .flat_map(|file| {
-                    // Backticks quote strings in JavaScript; elsewhere they quote names in comments.
-                    let template = matches!(file.language, Some("javascript" | "typescript"));
-                    quoted_names(&file.source, template)
-                })
-                .collect()
+            library.flat_map(|file| file.quoted.iter().map(String::as_str)).collect()
         });
         quoted.contains(dotted)
     }
@@ -384,7 +378,7 @@ impl<'w> CodeIndex<'w> {
     /// half the Jaro-Winkler similarity, which is 1 only for equal names).
     fn sharing_a_word(&self, name: &str) -> Vec<SymbolId> {
         let by_word = self.by_word.get_or_init(|| {
-            let mut by_word: HashMap<String, Vec<&'w str>> = HashMap::new();
+            let mut by_word: HashMap<String, Vec<&'w str>> = HashMap::default();
             for &defined in self.by_name.keys() {
                 let mut keys = name_words(defined);
                 keys.push(defined.to_lowercase());
@@ -435,7 +429,7 @@ impl<'w> CodeIndex<'w> {
             pool.retain(|id| matches!(self.symbol(*id).kind, SymbolKind::Constant | SymbolKind::Variant));
         }
         let missing = Missing::new(name);
-        let mut scores: HashMap<&str, f64> = HashMap::new();
+        let mut scores: HashMap<&str, f64> = HashMap::default();
         let best = pool
             .into_iter()
             .filter(|id| !callable || matches!(self.symbol(*id).kind, SymbolKind::Function | SymbolKind::Method))
@@ -516,7 +510,7 @@ impl<'w> CodeIndex<'w> {
         const ENOUGH_NAMES: usize = 40;
         const FOREIGN_SHARE: f64 = 0.01;
         let (counts, total) = self.styles.get_or_init(|| {
-            let mut counts: HashMap<NameStyle, usize> = HashMap::new();
+            let mut counts: HashMap<NameStyle, usize> = HashMap::default();
             let mut total = 0;
             for style in self.by_name.keys().filter_map(|name| NameStyle::of(name)) {
                 *counts.entry(style).or_default() += 1;
@@ -529,7 +523,7 @@ impl<'w> CodeIndex<'w> {
     }
 
     fn spelling_buckets(&self) -> SpellingBuckets<'w> {
-        let mut buckets: SpellingBuckets<'w> = HashMap::new();
+        let mut buckets: SpellingBuckets<'w> = HashMap::default();
         for name in self.by_name.keys() {
             let lower = name.to_lowercase();
             let length = lower.chars().count();
@@ -584,26 +578,6 @@ const PROGRAM_EXTENSIONS: &[&str] = &[
 fn is_program_text(path: &str) -> bool {
     let extension = path.rsplit_once('.').map_or("", |(_, extension)| extension);
     PROGRAM_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str())
-}
-
-/// The names a source writes between quotes on one line:
-/// `"http.disconnect"`, `'a.b.c'`, `` `x::y` ``, `"exception"`.
-fn quoted_names(source: &str, template: bool) -> impl Iterator<Item = &str> {
-    let quotes: &[char] = if template { &['"', '\'', '`'] } else { &['"', '\''] };
-    // "Replaces `Client::reconnect`." in a comment names, it does not use.
-    let code = source.lines().filter(|line| !crate::text::is_comment_line(line.trim_start()));
-    code.flat_map(move |line| {
-        quotes.iter().flat_map(move |quote| line.split(*quote).skip(1).step_by(2)).filter(|q| is_dotted_name(q))
-    })
-}
-
-/// `http.disconnect`, `a::b`, or one identifier such as `http_response_code`.
-fn is_dotted_name(text: &str) -> bool {
-    let segments: Vec<&str> = text.split(['.', ':']).filter(|s| !s.is_empty()).collect();
-    text.len() <= 100
-        && !segments.is_empty()
-        && !text.ends_with(['.', ':'])
-        && segments.iter().all(|s| crate::spec::shape::is_identifier(s))
 }
 
 /// Example and sample code, and code kept with the documentation: it uses

@@ -9,14 +9,14 @@
 //! corrupt, or written by another version of the indexer is ignored and
 //! rebuilt, never trusted.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::code::{self, CodeFile, ParseProblem, SpecAnchor, Symbol};
+use crate::code::{self, CodeFile, ParseProblem, SpecAnchor, Symbol, Tokens};
 
 /// Bumped when the layout of the cache itself changes.
 const FORMAT: u32 = 1;
@@ -28,6 +28,7 @@ const INDEXER_SOURCES: &[&str] = &[
     include_str!("code/mod.rs"),
     include_str!("code/walk.rs"),
     include_str!("code/plain.rs"),
+    include_str!("code/quoted.rs"),
     include_str!("code/rust.rs"),
     include_str!("code/python.rs"),
     include_str!("code/typescript.rs"),
@@ -85,8 +86,9 @@ struct Entry {
     module: Vec<String>,
     symbols: Vec<Symbol>,
     anchors: Vec<SpecAnchor>,
-    tokens: HashSet<String>,
-    string_only_tokens: HashSet<String>,
+    tokens: Tokens,
+    string_only_tokens: Tokens,
+    quoted: Vec<String>,
     parse_problem: Option<ParseProblem>,
 }
 
@@ -97,8 +99,9 @@ struct EntryRef<'a> {
     module: &'a [String],
     symbols: &'a [Symbol],
     anchors: &'a [SpecAnchor],
-    tokens: &'a HashSet<String>,
-    string_only_tokens: &'a HashSet<String>,
+    tokens: &'a Tokens,
+    string_only_tokens: &'a Tokens,
+    quoted: &'a [String],
     parse_problem: &'a Option<ParseProblem>,
 }
 
@@ -169,6 +172,7 @@ impl IndexCache {
             anchors: entry.anchors,
             tokens: entry.tokens,
             string_only_tokens: entry.string_only_tokens,
+            quoted: entry.quoted,
             parse_problem: entry.parse_problem,
             source,
         })
@@ -195,6 +199,7 @@ impl IndexCache {
                     anchors: &file.anchors,
                     tokens: &file.tokens,
                     string_only_tokens: &file.string_only_tokens,
+                    quoted: &file.quoted,
                     parse_problem: &file.parse_problem,
                 };
                 let entry = bincode::Options::serialize(encoding(u64::MAX), &entry).map_err(std::io::Error::other)?;

@@ -6,11 +6,11 @@ mod java;
 mod javascript;
 mod plain;
 mod python;
+mod quoted;
 mod rust;
 mod typescript;
 mod walk;
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -180,6 +180,10 @@ pub struct ParseProblem {
     pub bytes: Range<usize>,
 }
 
+/// A file's identifier words. A fast hasher: sets of a whole repository's
+/// words are built on every run, from the cache as well.
+pub type Tokens = rustc_hash::FxHashSet<String>;
+
 /// Everything driftcheck knows about one code file.
 #[derive(Debug, Clone)]
 pub struct CodeFile {
@@ -190,10 +194,13 @@ pub struct CodeFile {
     pub module: Vec<String>,
     pub symbols: Vec<Symbol>,
     pub anchors: Vec<SpecAnchor>,
-    pub tokens: HashSet<String>,
+    pub tokens: Tokens,
     /// The tokens that occur only inside string literals (`"VARCHAR"`),
     /// never as code: a subset of `tokens`.
-    pub string_only_tokens: HashSet<String>,
+    pub string_only_tokens: Tokens,
+    /// Names the file writes as whole strings, outside comments (see
+    /// [`quoted::quoted_names`]); empty for files without a grammar.
+    pub quoted: Vec<String>,
     pub parse_problem: Option<ParseProblem>,
     pub source: String,
 }
@@ -258,6 +265,16 @@ pub(crate) fn path_segments(path: &str) -> Vec<String> {
 /// local definitions (inside a function body) from module-level ones.
 fn has_ancestor(node: tree_sitter::Node, kinds: &[&str]) -> bool {
     std::iter::successors(node.parent(), tree_sitter::Node::parent).any(|a| kinds.contains(&a.kind()))
+}
+
+/// Adds words to a token set, allocating only for words not in it yet:
+/// most of a file's words are repeats.
+fn add_tokens<'w>(tokens: &mut Tokens, words: impl Iterator<Item = &'w str>) {
+    for word in words {
+        if !tokens.contains(word) {
+            tokens.insert(word.to_string());
+        }
+    }
 }
 
 /// The source text of a node's field, if the node has that field.

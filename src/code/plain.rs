@@ -1,13 +1,12 @@
 //! Files without a grammar (C, Ruby, shell, SQL, YAML…): no symbols, but
 //! their identifier tokens and `spec:` comments still count.
 
-use std::collections::HashSet;
-
-use super::{CodeFile, SpecAnchor};
+use super::{CodeFile, SpecAnchor, Tokens};
 use crate::text::{identifier_words, line_column, spec_anchor_targets};
 
 pub(super) fn index(path: &str, source: String) -> CodeFile {
-    let tokens: HashSet<String> = identifier_words(&source).map(str::to_string).collect();
+    let mut tokens = Tokens::default();
+    super::add_tokens(&mut tokens, identifier_words(&source));
     let mut anchors = Vec::new();
     let mut offset = 0;
     for line in source.split_inclusive('\n') {
@@ -34,7 +33,8 @@ pub(super) fn index(path: &str, source: String) -> CodeFile {
         symbols: Vec::new(),
         anchors,
         tokens,
-        string_only_tokens: HashSet::new(),
+        string_only_tokens: Tokens::default(),
+        quoted: Vec::new(),
         parse_problem: None,
         source,
     }

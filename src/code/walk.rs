@@ -1,11 +1,9 @@
 //! The language-independent tree walk: scopes, symbols, comments, tokens and
 //! the normalised hash. Languages only classify nodes.
 
-use std::collections::HashSet;
-
 use tree_sitter::{Node, Parser};
 
-use super::{CodeFile, Definition, Language, ParseProblem, SpecAnchor, Symbol};
+use super::{CodeFile, Definition, Language, ParseProblem, SpecAnchor, Symbol, Tokens};
 use crate::spec::shape::is_distinctive;
 use crate::text::{identifier_words, line_column};
 
@@ -47,8 +45,8 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         path,
         symbols: Vec::new(),
         comments: Vec::new(),
-        tokens: HashSet::new(),
-        string_tokens: HashSet::new(),
+        tokens: Tokens::default(),
+        string_tokens: Tokens::default(),
         problem: None,
         string_depth: None,
         hashes: BodyHashes::default(),
@@ -67,6 +65,8 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         anchors,
         tokens,
         string_only_tokens,
+        // Backticks quote strings in JavaScript; elsewhere they quote names in comments.
+        quoted: super::quoted::quoted_names(&source, matches!(language.name(), "javascript" | "typescript")),
         parse_problem: problem,
         source,
     }
@@ -133,9 +133,9 @@ struct Walker<'a> {
     symbols: Vec<Symbol>,
     comments: Vec<Comment>,
     /// Words outside strings and comments.
-    tokens: HashSet<String>,
+    tokens: Tokens,
     /// Distinctive words inside strings.
-    string_tokens: HashSet<String>,
+    string_tokens: Tokens,
     problem: Option<ParseProblem>,
     /// Depth of the string literal the walk is inside, if any.
     string_depth: Option<usize>,
@@ -288,9 +288,9 @@ impl<'t> Walker<'_> {
             if self.string_depth.is_some() {
                 // Prose inside strings ("will retry") must not keep a renamed
                 // `retry` alive; names such as "ACME_API_TOKEN" still count.
-                self.string_tokens.extend(words.filter(|w| is_distinctive(w)).map(str::to_string));
+                super::add_tokens(&mut self.string_tokens, words.filter(|w| is_distinctive(w)));
             } else {
-                self.tokens.extend(words.map(str::to_string));
+                super::add_tokens(&mut self.tokens, words);
             }
         }
         !leaf

@@ -542,16 +542,25 @@ fn markdown_paths_in(source: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// How far a template placeholder's `}` is looked for after its `{`.
+const PLACEHOLDER_REACH: usize = 256;
+
 /// Folders a text writes HTML pages into by a templated path: `docs/api` of
 /// `` `docs/api/${doc.name}.html` `` or `f"docs/api/{name}.html"`. Only folder
 /// paths with a `/` (`api/${x}.html` alone may be a route); not markdown,
 /// which code reads as often as it writes.
 fn templated_page_folders(source: &str) -> impl Iterator<Item = &str> {
     let folder_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
-    source.match_indices("/${").chain(source.match_indices("/{")).filter_map(move |(at, opener)| {
-        let rest = &source[at + opener.len()..];
-        let (_, after) = rest.split_once('}')?;
-        let page = after.starts_with(".htm");
+    // One pass for `{` (a byte search), then a look back for `/` or `/$`.
+    let openers = source.match_indices('{').filter_map(|(brace, _)| {
+        let before = &source[..brace];
+        let at = before.strip_suffix('$').unwrap_or(before).strip_suffix('/')?.len();
+        Some((at, brace + 1))
+    });
+    openers.filter_map(move |(at, inside)| {
+        // A placeholder is short: a `{` never closed is not searched to the end.
+        let close = source.as_bytes().get(inside..)?.iter().take(PLACEHOLDER_REACH).position(|&b| b == b'}')?;
+        let page = source.get(inside + close + 1..).is_some_and(|after| after.starts_with(".htm"));
         let before = source[..at].char_indices().rev().find(|(_, c)| !folder_char(*c));
         let start = before.map_or(0, |(i, c)| i + c.len_utf8());
         let folder = source[start..at].trim_start_matches("./");
