@@ -24,6 +24,52 @@ pub struct Candidate {
     pub file: std::path::PathBuf,
     pub role: Role,
     pub size: u64,
+    /// What the file system said of the file when it was found.
+    pub stamp: Option<FileStamp>,
+}
+
+/// A file's size, times and inode: what tells a file unchanged without
+/// reading it, as git's index does. A write changes the change time even
+/// when it keeps the size and sets the modification time back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    size: u64,
+    modified: (u64, u32),
+    changed: (i64, i64),
+    inode: u64,
+}
+
+/// How long before a run a file must have been last written for its stamp
+/// to be trusted: a write in the same tick of a coarse clock as the run's
+/// own read would otherwise go unseen.
+const SETTLE_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl FileStamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Option<FileStamp> {
+        let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            ((metadata.ctime(), metadata.ctime_nsec()), metadata.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = ((0, 0), 0);
+        Some(FileStamp {
+            size: metadata.len(),
+            modified: (modified.as_secs(), modified.subsec_nanos()),
+            changed,
+            inode,
+        })
+    }
+
+    /// True when the file was last modified well before `started`: its
+    /// stamp can stand for its content in a later run, since any later write
+    /// sets a later modification time. (A time set back by a tool is safe
+    /// too: a write sets it to the present.)
+    pub fn settled_before(&self, started: std::time::SystemTime) -> bool {
+        let modified = std::time::Duration::new(self.modified.0, self.modified.1);
+        started.duration_since(std::time::UNIX_EPOCH).is_ok_and(|now| modified + SETTLE_TIME < now)
+    }
 }
 
 /// Something driftcheck skipped and the user may want to know about.
@@ -146,8 +192,10 @@ pub fn discover(config: &Config) -> Discovered {
         let Some(path) = relative(&config.root, entry.path()) else { continue };
         found.paths.insert(path.clone());
         let Some(role) = classify(config, &path) else { continue };
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        candidates.push(Candidate { path, role, size, file: entry.path().to_path_buf() });
+        let metadata = entry.metadata().ok();
+        let size = metadata.as_ref().map_or(0, std::fs::Metadata::len);
+        let stamp = metadata.as_ref().and_then(FileStamp::of);
+        candidates.push(Candidate { path, role, size, stamp, file: entry.path().to_path_buf() });
     }
     found
 }
@@ -222,6 +270,6 @@ pub fn read_text(candidate: &Candidate, max_size: u64) -> Result<String, Note> {
 /// UTF-8 as it is; anything else byte by byte as Latin-1, which every byte
 /// sequence is: names written in ASCII survive whatever the file's real
 /// encoding, and a Latin-1 file reads exactly.
-fn decode(bytes: Vec<u8>) -> String {
+pub(crate) fn decode(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|error| error.into_bytes().iter().map(|&byte| char::from(byte)).collect())
 }

@@ -16,10 +16,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::code::{self, CodeFile, ParseProblem, SpecAnchor, Symbol, Tokens};
+use crate::code::{self, CodeFile, ParseProblem, Source, SpecAnchor, Symbol, Tokens};
+use crate::discover::FileStamp;
 
 /// Bumped when the layout of the cache itself changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The indexer's own source, embedded at build time: any change to how files
 /// are indexed changes the stamp, so a cache never outlives the code that
@@ -28,7 +29,7 @@ const INDEXER_SOURCES: &[&str] = &[
     include_str!("code/mod.rs"),
     include_str!("code/walk.rs"),
     include_str!("code/plain.rs"),
-    include_str!("code/quoted.rs"),
+    include_str!("code/facts.rs"),
     include_str!("code/rust.rs"),
     include_str!("code/python.rs"),
     include_str!("code/typescript.rs"),
@@ -89,6 +90,7 @@ struct Entry {
     tokens: Tokens,
     string_only_tokens: Tokens,
     quoted: Vec<String>,
+    page_folders: Vec<String>,
     parse_problem: Option<ParseProblem>,
 }
 
@@ -102,6 +104,7 @@ struct EntryRef<'a> {
     tokens: &'a Tokens,
     string_only_tokens: &'a Tokens,
     quoted: &'a [String],
+    page_folders: &'a [String],
     parse_problem: &'a Option<ParseProblem>,
 }
 
@@ -117,8 +120,13 @@ struct Stored {
 struct Encoded {
     path: String,
     hash: ContentHash,
+    /// The file's stamp when it was indexed, if it had settled by then.
+    stamp: Option<FileStamp>,
     entry: Vec<u8>,
 }
+
+/// A file as indexed for the cache: its index, content hash and stamp.
+pub type Indexed<'a> = (&'a CodeFile, ContentHash, Option<FileStamp>);
 
 /// The cache as read at the start of a run.
 pub struct IndexCache {
@@ -150,48 +158,41 @@ impl IndexCache {
         IndexCache { path: None, frozen: AtomicBool::new(true), stamp: [0; 32], entries: HashMap::new() }
     }
 
+    /// The cached index of `path`, if its stamp says it has not changed
+    /// since it was indexed: its source is read from `file` only if asked.
+    pub fn unchanged(&self, path: &str, stamp: Option<&FileStamp>, file: &Path) -> Option<(CodeFile, ContentHash)> {
+        let encoded = self.entries.get(path).filter(|encoded| stamp.is_some() && encoded.stamp.as_ref() == stamp)?;
+        let file = decode(path, encoded, Source::on_disk(file.to_path_buf()))?;
+        Some((file, encoded.hash))
+    }
+
     /// The cached index of `path`, if its content still hashes to what was
     /// indexed; `source` becomes the file's source. A miss gives it back.
     pub fn get(&self, path: &str, hash: &ContentHash, source: String) -> Result<CodeFile, String> {
         let Some(encoded) = self.entries.get(path).filter(|encoded| &encoded.hash == hash) else { return Err(source) };
-        let decoded = bincode::Options::deserialize::<Entry>(encoding(encoded.entry.len() as u64), &encoded.entry);
-        let Ok(entry) = decoded else { return Err(source) };
-        let language = match &entry.language {
-            Some(name) => match code::language_named(name) {
-                Some(language) => Some(language),
-                None => return Err(source),
-            },
-            None => None,
-        };
-        Ok(CodeFile {
-            path: path.to_string(),
-            language: language.map(|l| l.name()),
-            separator: language.map_or(code::PLAIN_SEPARATOR, |l| l.separator()),
-            module: entry.module,
-            symbols: entry.symbols,
-            anchors: entry.anchors,
-            tokens: entry.tokens,
-            string_only_tokens: entry.string_only_tokens,
-            quoted: entry.quoted,
-            parse_problem: entry.parse_problem,
-            source,
-        })
+        // Decoded with a placeholder, so that a miss can give the text back.
+        match decode(path, encoded, Source::read(String::new())) {
+            Some(file) => Ok(CodeFile { source: Source::read(source), ..file }),
+            None => Err(source),
+        }
     }
 
     /// Replaces the cache with the index of `files` (each with its content
     /// hash), unless that is what it already holds. The caller leaves out
     /// files whose parser panicked, so that the next run tries again and
     /// says so again.
-    pub fn save(&self, files: &[(&CodeFile, ContentHash)]) -> std::io::Result<()> {
+    pub fn save(&self, files: &[Indexed]) -> std::io::Result<()> {
         let Some(path) = self.path.as_ref().filter(|_| !self.frozen.load(Ordering::Relaxed)) else { return Ok(()) };
         let unchanged = files.len() == self.entries.len()
-            && files.iter().all(|(file, hash)| self.entries.get(&file.path).is_some_and(|e| &e.hash == hash));
+            && files.iter().all(|(file, hash, stamp)| {
+                self.entries.get(&file.path).is_some_and(|e| &e.hash == hash && &e.stamp == stamp)
+            });
         if unchanged {
             return Ok(());
         }
         let entries = files
             .par_iter()
-            .map(|(file, hash)| {
+            .map(|(file, hash, stamp)| {
                 let entry = EntryRef {
                     language: file.language,
                     module: &file.module,
@@ -200,10 +201,11 @@ impl IndexCache {
                     tokens: &file.tokens,
                     string_only_tokens: &file.string_only_tokens,
                     quoted: &file.quoted,
+                    page_folders: &file.page_folders,
                     parse_problem: &file.parse_problem,
                 };
                 let entry = bincode::Options::serialize(encoding(u64::MAX), &entry).map_err(std::io::Error::other)?;
-                Ok(Encoded { path: file.path.clone(), hash: *hash, entry })
+                Ok(Encoded { path: file.path.clone(), hash: *hash, stamp: *stamp, entry })
             })
             .collect::<std::io::Result<Vec<Encoded>>>()?;
         let bytes = bincode::Options::serialize(encoding(u64::MAX), &Stored { stamp: self.stamp, entries })
@@ -227,6 +229,30 @@ impl IndexCache {
     }
 }
 
+/// One entry, decoded into the file at `path` with `source`; `None` if it
+/// does not decode or names a language this build lacks.
+fn decode(path: &str, encoded: &Encoded, source: Source) -> Option<CodeFile> {
+    let entry: Entry = bincode::Options::deserialize(encoding(encoded.entry.len() as u64), &encoded.entry).ok()?;
+    let language = match &entry.language {
+        Some(name) => Some(code::language_named(name)?),
+        None => None,
+    };
+    Some(CodeFile {
+        path: path.to_string(),
+        language: language.map(|l| l.name()),
+        separator: language.map_or(code::PLAIN_SEPARATOR, |l| l.separator()),
+        module: entry.module,
+        symbols: entry.symbols,
+        anchors: entry.anchors,
+        tokens: entry.tokens,
+        string_only_tokens: entry.string_only_tokens,
+        quoted: entry.quoted,
+        page_folders: entry.page_folders,
+        parse_problem: entry.parse_problem,
+        source,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,7 +274,7 @@ mod tests {
         assert_eq!(a.tokens, b.tokens);
         assert_eq!(a.string_only_tokens, b.string_only_tokens);
         assert_eq!(a.parse_problem.as_ref().map(|p| p.line), b.parse_problem.as_ref().map(|p| p.line));
-        assert_eq!(a.source, b.source);
+        assert_eq!(a.source.as_str(), b.source.as_str());
     }
 
     #[test]
@@ -256,12 +282,12 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let rust = "// spec: specs/a.md\npub fn retry() {}\nfn broken( {\n";
         let files = [indexed("src/a.rs", rust), indexed("notes.sql", "SELECT VARCHAR;")];
-        let refs: Vec<_> = files.iter().map(|(f, h)| (f, *h)).collect();
+        let refs: Vec<_> = files.iter().map(|(f, h)| (f, *h, None)).collect();
         IndexCache::open(dir.path()).save(&refs).unwrap();
         let cache = IndexCache::open(dir.path());
         assert_eq!(cache.len(), 2);
         for (file, hash) in &files {
-            let Ok(cached) = cache.get(&file.path, hash, file.source.clone()) else {
+            let Ok(cached) = cache.get(&file.path, hash, file.source.to_string()) else {
                 panic!("{} is cached", file.path)
             };
             same_index(&cached, file);
@@ -272,7 +298,7 @@ mod tests {
     fn changed_content_is_a_miss() {
         let dir = tempfile::TempDir::new().unwrap();
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
-        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        IndexCache::open(dir.path()).save(&[(&file, hash, None)]).unwrap();
         let cache = IndexCache::open(dir.path());
         assert!(cache.get("src/a.rs", &content_hash("fn b() {}\n"), String::new()).is_err());
         assert!(cache.get("src/b.rs", &hash, String::new()).is_err());
@@ -282,7 +308,7 @@ mod tests {
     fn a_corrupt_or_foreign_cache_is_ignored() {
         let dir = tempfile::TempDir::new().unwrap();
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
-        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        IndexCache::open(dir.path()).save(&[(&file, hash, None)]).unwrap();
         let path = cache_path(dir.path());
         let mut bytes = std::fs::read(&path).unwrap();
         bytes.truncate(bytes.len() / 2);
@@ -292,7 +318,7 @@ mod tests {
         assert!(IndexCache::open(dir.path()).is_empty(), "garbage");
         let mut other = IndexCache::open(dir.path());
         other.stamp = [7; 32];
-        other.save(&[(&file, hash)]).unwrap();
+        other.save(&[(&file, hash, None)]).unwrap();
         assert!(IndexCache::open(dir.path()).is_empty(), "another indexer's cache");
     }
 
@@ -301,15 +327,15 @@ mod tests {
     fn an_unchanged_index_is_not_rewritten() {
         let dir = tempfile::TempDir::new().unwrap();
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
-        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        IndexCache::open(dir.path()).save(&[(&file, hash, None)]).unwrap();
         // A rewrite renames a new file into place: a new inode.
         use std::os::unix::fs::MetadataExt;
         let path = cache_path(dir.path());
         let before = std::fs::metadata(&path).unwrap().ino();
-        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        IndexCache::open(dir.path()).save(&[(&file, hash, None)]).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().ino(), before);
         let (other, other_hash) = indexed("src/a.rs", "fn b() {}\n");
-        IndexCache::open(dir.path()).save(&[(&other, other_hash)]).unwrap();
+        IndexCache::open(dir.path()).save(&[(&other, other_hash, None)]).unwrap();
         assert_ne!(std::fs::metadata(&path).unwrap().ino(), before);
     }
 
@@ -317,12 +343,12 @@ mod tests {
     fn a_frozen_cache_is_read_but_not_replaced() {
         let dir = tempfile::TempDir::new().unwrap();
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
-        IndexCache::open(dir.path()).save(&[(&file, hash)]).unwrap();
+        IndexCache::open(dir.path()).save(&[(&file, hash, None)]).unwrap();
         let cache = IndexCache::open(dir.path());
         cache.freeze();
-        assert!(cache.get("src/a.rs", &hash, file.source.clone()).is_ok());
+        assert!(cache.get("src/a.rs", &hash, file.source.to_string()).is_ok());
         let (other, other_hash) = indexed("src/b.rs", "fn b() {}\n");
-        cache.save(&[(&other, other_hash)]).unwrap();
+        cache.save(&[(&other, other_hash, None)]).unwrap();
         assert!(IndexCache::open(dir.path()).get("src/a.rs", &hash, String::new()).is_ok());
     }
 
@@ -330,7 +356,7 @@ mod tests {
     fn a_disabled_cache_writes_nothing() {
         let dir = tempfile::TempDir::new().unwrap();
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
-        IndexCache::disabled().save(&[(&file, hash)]).unwrap();
+        IndexCache::disabled().save(&[(&file, hash, None)]).unwrap();
         assert!(!cache_path(dir.path()).exists());
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
     }

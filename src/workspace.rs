@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::code::{self, CodeFile};
 use crate::config::Config;
-use crate::discover::{self, Candidate, Note, Role};
+use crate::discover::{self, Candidate, FileStamp, Note, Role};
 use crate::index_cache::{self, ContentHash, IndexCache};
 use crate::manifest::Manifests;
 use crate::spec::{self, RepoSlug, SpecFile};
@@ -42,20 +42,18 @@ impl Workspace {
         let discovered = discover::discover(&config);
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
         paths.extend(tracked_paths(&root));
-        let loaded: Vec<(Candidate, Result<String, Note>)> = candidates
-            .into_par_iter()
-            .map(|candidate| {
-                let text = discover::read_text(&candidate, config.max_file_size);
-                (candidate, text)
-            })
-            .collect();
+        // Taken before any file is read: a file written after it may have
+        // been read in its old state, and its stamp is not kept.
+        let started = std::time::SystemTime::now();
+        let loaded: Vec<Loaded> =
+            candidates.into_par_iter().map(|candidate| load(&root, candidate, &config, cache)).collect();
         let mut spec_sources = Vec::new();
-        let mut code_sources = Vec::new();
-        for (candidate, text) in loaded {
-            match (text, candidate.role) {
-                (Ok(text), Role::Spec) => spec_sources.push((candidate.path, text)),
-                (Ok(text), Role::Code) => code_sources.push((candidate.path, text)),
-                (Err(note), _) => notes.push(note),
+        let mut indexed = Vec::new();
+        for loaded in loaded {
+            match loaded {
+                Loaded::Spec(path, text) => spec_sources.push((path, text)),
+                Loaded::Code(file, note, hash, stamp) => indexed.push((*file, note, hash, stamp)),
+                Loaded::Skipped(note) => notes.push(note),
             }
         }
         let mut specs: Vec<SpecFile> =
@@ -72,28 +70,18 @@ impl Workspace {
                 format!("no spec files matched `specs` ({}) under {}", config.specs.join(", "), root.display());
             notes.push(Note { path: String::new(), message });
         }
-        let indexed: Vec<(CodeFile, Option<Note>, ContentHash)> = code_sources
-            .into_par_iter()
-            .map(|(path, text)| {
-                let hash = index_cache::content_hash(&text);
-                match cache.get(&path, &hash, text) {
-                    Ok(file) => (file, None, hash),
-                    Err(text) => {
-                        let (file, note) = index_guarded(&root, path, text);
-                        (file, note, hash)
-                    }
-                }
-            })
-            .collect();
         // Files the parser failed on are left out of the cache: the next
         // run tries again, and says so again.
-        let cacheable: Vec<(&CodeFile, ContentHash)> =
-            indexed.iter().filter(|(_, note, _)| note.is_none()).map(|(file, _, hash)| (file, *hash)).collect();
+        let cacheable: Vec<index_cache::Indexed> = indexed
+            .iter()
+            .filter(|(_, note, _, _)| note.is_none())
+            .map(|(file, _, hash, stamp)| (file, *hash, stamp.filter(|stamp| stamp.settled_before(started))))
+            .collect();
         // A cache that cannot be written costs the next run time, not this
         // run its answer.
         let _ = cache.save(&cacheable);
         let mut code = Vec::with_capacity(indexed.len());
-        for (file, note, _) in indexed {
+        for (file, note, _, _) in indexed {
             notes.extend(note);
             code.push(file);
         }
@@ -110,6 +98,39 @@ impl Workspace {
         languages.sort_unstable();
         languages.dedup();
         languages
+    }
+}
+
+/// A discovered file, read and parsed or indexed.
+enum Loaded {
+    Spec(String, String),
+    Code(Box<CodeFile>, Option<Note>, ContentHash, Option<FileStamp>),
+    Skipped(Note),
+}
+
+/// Reads a spec; takes a code file's index from the cache when its stamp
+/// says it is unchanged (without reading it), else reads and indexes it.
+fn load(root: &Path, candidate: Candidate, config: &Config, cache: &IndexCache) -> Loaded {
+    let within_limit = candidate.size <= config.max_file_size;
+    if candidate.role == Role::Code && within_limit {
+        if let Some((file, hash)) = cache.unchanged(&candidate.path, candidate.stamp.as_ref(), &candidate.file) {
+            return Loaded::Code(Box::new(file), None, hash, candidate.stamp);
+        }
+    }
+    let text = match discover::read_text(&candidate, config.max_file_size) {
+        Ok(text) => text,
+        Err(note) => return Loaded::Skipped(note),
+    };
+    if candidate.role == Role::Spec {
+        return Loaded::Spec(candidate.path, text);
+    }
+    let hash = index_cache::content_hash(&text);
+    match cache.get(&candidate.path, &hash, text) {
+        Ok(file) => Loaded::Code(Box::new(file), None, hash, candidate.stamp),
+        Err(text) => {
+            let (file, note) = index_guarded(root, candidate.path, text);
+            Loaded::Code(Box::new(file), note, hash, candidate.stamp)
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::fs;
 
 use common::{check_json as json, field, repo};
 use driftcheck::code::index_file;
+use driftcheck::discover::FileStamp;
 use driftcheck::index_cache::{cache_path, content_hash, IndexCache};
 
 const CODE: &str = "pub struct Client;\nimpl Client {\n    pub fn retry_with_backoff(&self) {}\n}\n";
@@ -44,10 +45,63 @@ fn a_warm_run_does_not_parse_unchanged_files_again() {
     let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
     let planted = index_file("src/net.rs", CODE.replace("retry_with_backoff", "retry_later"));
     let cache = IndexCache::open(&dir.path().join(".driftcheck"));
-    cache.save(&[(&planted, content_hash(CODE))]).unwrap();
+    cache.save(&[(&planted, content_hash(CODE), None)]).unwrap();
     let (_, report) = json(dir.path(), &[]);
     assert_eq!(report["summary"]["links"], 0, "the planted index has no retry_with_backoff: {report}");
     assert_eq!(json(dir.path(), &["--no-cache"]).1["summary"]["links"], 1);
+}
+
+/// Sets a file's modification time an hour back: settled, as files are
+/// between one commit and the next.
+fn settle(path: &std::path::Path) -> std::time::SystemTime {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options().write(true).open(path).unwrap().set_modified(past).unwrap();
+    past
+}
+
+/// A settled file whose size and times match the cache is not even read:
+/// plant an index under its stamp (and a wrong content hash), and the run
+/// reports what the planted index says.
+#[test]
+fn a_warm_run_does_not_read_a_file_its_stamp_says_is_unchanged() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let file = dir.path().join("src/net.rs");
+    settle(&file);
+    let stamp = FileStamp::of(&fs::metadata(&file).unwrap());
+    let planted = index_file("src/net.rs", CODE.replace("retry_with_backoff", "retry_later"));
+    let cache = IndexCache::open(&dir.path().join(".driftcheck"));
+    cache.save(&[(&planted, content_hash("other content"), stamp)]).unwrap();
+    assert_eq!(json(dir.path(), &[]).1["summary"]["links"], 0);
+    assert_eq!(json(dir.path(), &["--no-cache"]).1["summary"]["links"], 1);
+}
+
+/// Same size, the modification time set back to what it was: the change
+/// time (and, for a replaced file, the inode) still tells.
+#[test]
+fn a_same_size_rewrite_with_its_old_time_is_seen() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let file = dir.path().join("src/net.rs");
+    let past = settle(&file);
+    assert_eq!(json(dir.path(), &[]).0, 0);
+    let renamed = CODE.replace("retry_with_backoff", "retry_with_backof2");
+    assert_eq!(renamed.len(), CODE.len());
+    fs::write(&file, renamed).unwrap();
+    fs::File::options().write(true).open(&file).unwrap().set_modified(past).unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(field(&report, "reference"), ["Client::retry_with_backoff"]);
+}
+
+/// A file written just now may change again within the same clock tick:
+/// the cache keeps no stamp for it, and the next run reads it.
+#[test]
+fn only_a_file_modified_well_before_the_run_is_trusted_by_its_stamp() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let stamp = FileStamp::of(&fs::metadata(dir.path().join("src/net.rs")).unwrap()).unwrap();
+    assert!(!stamp.settled_before(std::time::SystemTime::now()));
+    let settled = settle(&dir.path().join("src/net.rs")) + std::time::Duration::from_secs(3);
+    let stamp = FileStamp::of(&fs::metadata(dir.path().join("src/net.rs")).unwrap()).unwrap();
+    assert!(stamp.settled_before(settled));
 }
 
 #[test]

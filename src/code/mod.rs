@@ -1,12 +1,12 @@
 //! Code side: turns source files into symbols, code-side spec anchors and a
 //! token set, one tree-sitter grammar per language file.
 
+mod facts;
 mod go;
 mod java;
 mod javascript;
 mod plain;
 mod python;
-mod quoted;
 mod rust;
 mod typescript;
 mod walk;
@@ -199,10 +199,51 @@ pub struct CodeFile {
     /// never as code: a subset of `tokens`.
     pub string_only_tokens: Tokens,
     /// Names the file writes as whole strings, outside comments (see
-    /// [`quoted::quoted_names`]); empty for files without a grammar.
+    /// [`facts::quoted_names`]); empty for files without a grammar.
     pub quoted: Vec<String>,
+    /// Folders the file writes HTML pages into by a templated path (see
+    /// [`facts::templated_page_folders`]).
+    pub page_folders: Vec<String>,
     pub parse_problem: Option<ParseProblem>,
-    pub source: String,
+    pub source: Source,
+}
+
+/// A code file's text, read when first asked for: a run that finds a file
+/// unchanged by its size and times takes its index from the cache and
+/// reads the text only if a finding or a link needs it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    text: std::sync::OnceLock<String>,
+    /// Where to read it from; `None` once read.
+    file: Option<std::path::PathBuf>,
+}
+
+impl Source {
+    /// Text already read.
+    pub fn read(text: String) -> Source {
+        Source { text: std::sync::OnceLock::from(text), file: None }
+    }
+
+    /// Text to read from `file` when asked: decoded as discovery decodes
+    /// it, empty if the file is gone by then.
+    pub fn on_disk(file: std::path::PathBuf) -> Source {
+        Source { text: std::sync::OnceLock::new(), file: Some(file) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.text.get_or_init(|| {
+            let bytes = self.file.as_ref().and_then(|file| std::fs::read(file).ok()).unwrap_or_default();
+            crate::discover::decode(bytes)
+        })
+    }
+}
+
+impl std::ops::Deref for Source {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
 }
 
 /// How names are joined in files without a grammar.

@@ -35,8 +35,9 @@ pub(super) fn index(path: &str, source: String) -> CodeFile {
         tokens,
         string_only_tokens: Tokens::default(),
         quoted: Vec::new(),
+        page_folders: super::facts::templated_page_folders(&source),
         parse_problem: None,
-        source,
+        source: super::Source::read(source),
     }
 }
 

@@ -66,9 +66,10 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         tokens,
         string_only_tokens,
         // Backticks quote strings in JavaScript; elsewhere they quote names in comments.
-        quoted: super::quoted::quoted_names(&source, matches!(language.name(), "javascript" | "typescript")),
+        quoted: super::facts::quoted_names(&source, matches!(language.name(), "javascript" | "typescript")),
+        page_folders: super::facts::templated_page_folders(&source),
         parse_problem: problem,
-        source,
+        source: super::Source::read(source),
     }
 }
 

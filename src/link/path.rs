@@ -454,8 +454,8 @@ impl<'a, 'w> FileFacts<'a, 'w> {
             let library = self.index.files().iter().filter(|file| !crate::index::is_test_path(&file.path));
             let mut writers: HashMap<&'w str, &'w str> = HashMap::new();
             for file in library {
-                for folder in templated_page_folders(&file.source) {
-                    writers.entry(folder).or_insert(file.path.as_str());
+                for folder in &file.page_folders {
+                    writers.entry(folder.as_str()).or_insert(file.path.as_str());
                 }
             }
             writers
@@ -539,32 +539,6 @@ fn markdown_paths_in(source: &str) -> impl Iterator<Item = &str> {
         let start = before.map_or(0, |(i, c)| i + c.len_utf8());
         let page = source[start..end].trim_start_matches("./");
         folder_tails(page)
-    })
-}
-
-/// How far a template placeholder's `}` is looked for after its `{`.
-const PLACEHOLDER_REACH: usize = 256;
-
-/// Folders a text writes HTML pages into by a templated path: `docs/api` of
-/// `` `docs/api/${doc.name}.html` `` or `f"docs/api/{name}.html"`. Only folder
-/// paths with a `/` (`api/${x}.html` alone may be a route); not markdown,
-/// which code reads as often as it writes.
-fn templated_page_folders(source: &str) -> impl Iterator<Item = &str> {
-    let folder_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
-    // One pass for `{` (a byte search), then a look back for `/` or `/$`.
-    let openers = source.match_indices('{').filter_map(|(brace, _)| {
-        let before = &source[..brace];
-        let at = before.strip_suffix('$').unwrap_or(before).strip_suffix('/')?.len();
-        Some((at, brace + 1))
-    });
-    openers.filter_map(move |(at, inside)| {
-        // A placeholder is short: a `{` never closed is not searched to the end.
-        let close = source.as_bytes().get(inside..)?.iter().take(PLACEHOLDER_REACH).position(|&b| b == b'}')?;
-        let page = source.get(inside + close + 1..).is_some_and(|after| after.starts_with(".htm"));
-        let before = source[..at].char_indices().rev().find(|(_, c)| !folder_char(*c));
-        let start = before.map_or(0, |(i, c)| i + c.len_utf8());
-        let folder = source[start..at].trim_start_matches("./");
-        (page && folder.contains('/') && !folder.starts_with('/')).then_some(folder)
     })
 }
 
@@ -747,14 +721,6 @@ mod tests {
         {
             assert!(!generates_pages(config), "{config}");
         }
-    }
-
-    #[test]
-    fn folders_code_writes_pages_into_by_a_templated_path() {
-        let source = "docs[`docs/api/${apidoc.fileName}.html`] = 1;\nout = f\"site/ref/{name}.md\"\n\
-                      url = `/api/${x}.html`; log(`${dir}/${name}.js`); f\"{a}/{b}.html\"\n";
-        let folders: Vec<&str> = super::templated_page_folders(source).collect();
-        assert_eq!(folders, ["docs/api"], "only HTML pages: a markdown folder may be read, not written");
     }
 
     #[test]

@@ -101,7 +101,7 @@ fn code_part(target: &Target, workspace: &Workspace, index: &CodeIndex) -> Optio
         Target::File { path, lines } => {
             let file = index.file_index(path).map(|f| &index.files()[f]);
             let source = match file {
-                Some(file) => file.source.clone(),
+                Some(file) => file.source.to_string(),
                 None => std::fs::read_to_string(workspace.root.join(path)).ok()?,
             };
             let text = match lines {
