@@ -77,9 +77,9 @@ impl<'w> CodeIndex<'w> {
                     by_tail.entry((owner.as_str(), symbol.name.as_str())).or_default().push(id);
                 }
             }
-            tokens.extend(file.tokens.iter().map(String::as_str));
+            tokens.extend(file.tokens.iter());
             if !is_test_path(&file.path) && !is_example_path(&file.path) {
-                library_tokens.extend(file.tokens.iter().map(String::as_str));
+                library_tokens.extend(file.tokens.iter());
             }
         }
         let tokens_lower = tokens.iter().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();

@@ -20,7 +20,7 @@ use crate::code::{self, CodeFile, ParseProblem, Source, SpecAnchor, Symbol, Toke
 use crate::discover::FileStamp;
 
 /// Bumped when the layout of the cache itself changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The indexer's own source, embedded at build time: any change to how files
 /// are indexed changes the stamp, so a cache never outlives the code that
@@ -30,6 +30,7 @@ const INDEXER_SOURCES: &[&str] = &[
     include_str!("code/walk.rs"),
     include_str!("code/plain.rs"),
     include_str!("code/facts.rs"),
+    include_str!("code/tokens.rs"),
     include_str!("code/rust.rs"),
     include_str!("code/python.rs"),
     include_str!("code/typescript.rs"),

@@ -8,6 +8,7 @@ mod javascript;
 mod plain;
 mod python;
 mod rust;
+mod tokens;
 mod typescript;
 mod walk;
 
@@ -180,9 +181,7 @@ pub struct ParseProblem {
     pub bytes: Range<usize>,
 }
 
-/// A file's identifier words. A fast hasher: sets of a whole repository's
-/// words are built on every run, from the cache as well.
-pub type Tokens = rustc_hash::FxHashSet<String>;
+pub use tokens::Tokens;
 
 /// Everything driftcheck knows about one code file.
 #[derive(Debug, Clone)]
@@ -310,7 +309,7 @@ fn has_ancestor(node: tree_sitter::Node, kinds: &[&str]) -> bool {
 
 /// Adds words to a token set, allocating only for words not in it yet:
 /// most of a file's words are repeats.
-fn add_tokens<'w>(tokens: &mut Tokens, words: impl Iterator<Item = &'w str>) {
+fn add_tokens<'w>(tokens: &mut tokens::WordSet, words: impl Iterator<Item = &'w str>) {
     for word in words {
         if !tokens.contains(word) {
             tokens.insert(word.to_string());

@@ -5,8 +5,7 @@ use super::{CodeFile, SpecAnchor, Tokens};
 use crate::text::{identifier_words, line_column, spec_anchor_targets};
 
 pub(super) fn index(path: &str, source: String) -> CodeFile {
-    let mut tokens = Tokens::default();
-    super::add_tokens(&mut tokens, identifier_words(&source));
+    let tokens = Tokens::from_words(identifier_words(&source));
     let mut anchors = Vec::new();
     let mut offset = 0;
     for line in source.split_inclusive('\n') {

@@ -3,6 +3,7 @@
 
 use tree_sitter::{Node, Parser};
 
+use super::tokens::WordSet;
 use super::{CodeFile, Definition, Language, ParseProblem, SpecAnchor, Symbol, Tokens};
 use crate::spec::shape::is_distinctive;
 use crate::text::{identifier_words, line_column};
@@ -45,8 +46,8 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         path,
         symbols: Vec::new(),
         comments: Vec::new(),
-        tokens: Tokens::default(),
-        string_tokens: Tokens::default(),
+        tokens: WordSet::default(),
+        string_tokens: WordSet::default(),
         problem: None,
         string_depth: None,
         hashes: BodyHashes::default(),
@@ -63,8 +64,8 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         module: language.module_path(path, root, &source),
         symbols,
         anchors,
-        tokens,
-        string_only_tokens,
+        tokens: Tokens::from_set(&tokens),
+        string_only_tokens: Tokens::from_set(&string_only_tokens),
         // Backticks quote strings in JavaScript; elsewhere they quote names in comments.
         quoted: super::facts::quoted_names(&source, matches!(language.name(), "javascript" | "typescript")),
         page_folders: super::facts::templated_page_folders(&source),
@@ -134,9 +135,9 @@ struct Walker<'a> {
     symbols: Vec<Symbol>,
     comments: Vec<Comment>,
     /// Words outside strings and comments.
-    tokens: Tokens,
+    tokens: WordSet,
     /// Distinctive words inside strings.
-    string_tokens: Tokens,
+    string_tokens: WordSet,
     problem: Option<ParseProblem>,
     /// Depth of the string literal the walk is inside, if any.
     string_depth: Option<usize>,
