@@ -39,36 +39,40 @@ pub struct FileStamp {
     inode: u64,
 }
 
-/// How long before a run a file must have been last written for its stamp
-/// to be trusted: a write in the same tick of a coarse clock as the run's
-/// own read would otherwise go unseen.
+/// How long before the index cache was written a file must have been last
+/// modified for its stamp to be trusted: a write in the same tick of a
+/// coarse clock as the run's own read would otherwise go unseen.
 const SETTLE_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl FileStamp {
+    /// The stamp of a file; `None` where the platform gives no change time
+    /// and inode, since size and modification time alone miss a rewrite
+    /// that keeps both (`cp -p`, unzip).
+    #[cfg(unix)]
     pub fn of(metadata: &std::fs::Metadata) -> Option<FileStamp> {
+        use std::os::unix::fs::MetadataExt;
         let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-        #[cfg(unix)]
-        let (changed, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            ((metadata.ctime(), metadata.ctime_nsec()), metadata.ino())
-        };
-        #[cfg(not(unix))]
-        let (changed, inode) = ((0, 0), 0);
         Some(FileStamp {
             size: metadata.len(),
             modified: (modified.as_secs(), modified.subsec_nanos()),
-            changed,
-            inode,
+            changed: (metadata.ctime(), metadata.ctime_nsec()),
+            inode: metadata.ino(),
         })
     }
 
-    /// True when the file was last modified well before `started`: its
-    /// stamp can stand for its content in a later run, since any later write
-    /// sets a later modification time. (A time set back by a tool is safe
-    /// too: a write sets it to the present.)
-    pub fn settled_before(&self, started: std::time::SystemTime) -> bool {
+    #[cfg(not(unix))]
+    pub fn of(_metadata: &std::fs::Metadata) -> Option<FileStamp> {
+        None
+    }
+
+    /// True when the file was last modified well before `moment` (a time
+    /// the same file system gave, such as the index cache's own write):
+    /// its stamp can stand for its content, since any later write sets a
+    /// later modification time. (A time set back by a tool is safe too: a
+    /// write sets it to the present, and changes the change time.)
+    pub fn settled_before(&self, moment: std::time::SystemTime) -> bool {
         let modified = std::time::Duration::new(self.modified.0, self.modified.1);
-        started.duration_since(std::time::UNIX_EPOCH).is_ok_and(|now| modified + SETTLE_TIME < now)
+        moment.duration_since(std::time::UNIX_EPOCH).is_ok_and(|moment| modified + SETTLE_TIME < moment)
     }
 }
 

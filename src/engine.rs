@@ -110,6 +110,9 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
         true => IndexCache::disabled(),
         false => IndexCache::open(&config.root.join(".driftcheck")),
     };
+    if staged.is_some() {
+        cache.analyse_a_copy();
+    }
     let mut analysis = run(config_for_content, (&history, &cache), source, llm.as_ref())?;
     analysis._staged = staged;
     let unmatched = analysis.workspace.config.unmatched_globs(&analysis.workspace.paths)?;

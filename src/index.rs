@@ -30,11 +30,11 @@ pub struct CodeIndex<'w> {
     by_tail: HashMap<(&'w str, &'w str), Vec<SymbolId>>,
     by_path: HashMap<&'w str, usize>,
     modules: HashMap<&'w str, Vec<usize>>,
-    tokens: HashSet<&'w str>,
+    /// Every identifier of the code, and whether library code (not tests,
+    /// examples or code kept with the docs, which may keep an old name
+    /// alive) has it: one map, one lookup per word of every file.
+    tokens: HashMap<&'w str, bool>,
     tokens_lower: HashSet<String>,
-    /// Tokens of library code only: not tests, examples or code kept with
-    /// the docs, which may keep an old name alive.
-    library_tokens: HashSet<&'w str>,
     /// Defined names by (first or last letter, length), lower case, built
     /// on the first near-miss question.
     spelling: OnceLock<SpellingBuckets<'w>>,
@@ -59,8 +59,7 @@ impl<'w> CodeIndex<'w> {
         let mut by_tail: HashMap<(&str, &str), Vec<SymbolId>> = HashMap::default();
         let mut by_path = HashMap::default();
         let mut modules: HashMap<&str, Vec<usize>> = HashMap::default();
-        let mut tokens = HashSet::default();
-        let mut library_tokens = HashSet::default();
+        let mut tokens: HashMap<&str, bool> = HashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             by_path.insert(file.path.as_str(), file_index);
             if let Some(last) = file.module.last() {
@@ -77,12 +76,13 @@ impl<'w> CodeIndex<'w> {
                     by_tail.entry((owner.as_str(), symbol.name.as_str())).or_default().push(id);
                 }
             }
-            tokens.extend(file.tokens.iter());
-            if !is_test_path(&file.path) && !is_example_path(&file.path) {
-                library_tokens.extend(file.tokens.iter());
+            let library = !is_test_path(&file.path) && !is_example_path(&file.path);
+            for token in file.tokens.iter() {
+                let in_library = tokens.entry(token).or_insert(false);
+                *in_library |= library;
             }
         }
-        let tokens_lower = tokens.iter().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();
+        let tokens_lower = tokens.keys().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();
         CodeIndex {
             files,
             by_name,
@@ -91,7 +91,6 @@ impl<'w> CodeIndex<'w> {
             modules,
             tokens,
             tokens_lower,
-            library_tokens,
             spelling: OnceLock::new(),
             quoted: OnceLock::new(),
             program_text: OnceLock::new(),
@@ -135,12 +134,12 @@ impl<'w> CodeIndex<'w> {
 
     /// True when an identifier occurs in library code (see [`is_example_path`]).
     pub fn has_library_token(&self, word: &str) -> bool {
-        self.library_tokens.contains(word)
+        self.tokens.get(word).copied().unwrap_or(false)
     }
 
     /// True when an identifier occurs anywhere in the code.
     pub fn has_token(&self, word: &str) -> bool {
-        self.tokens.contains(word)
+        self.tokens.contains_key(word)
     }
 
     /// True when a test of a language with a grammar writes the identifier
@@ -149,7 +148,7 @@ impl<'w> CodeIndex<'w> {
     /// somewhere; examples may be stale. Scans the tests: for the rare
     /// question, not a hot path.
     pub fn tests_use_as_code(&self, word: &str) -> bool {
-        self.tokens.contains(word)
+        self.tokens.contains_key(word)
             && self.files.iter().any(|file| {
                 file.language.is_some()
                     && is_test_path(&file.path)

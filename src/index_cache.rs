@@ -135,8 +135,15 @@ pub struct IndexCache {
     /// Set once the run's own files are saved: other content analysed later
     /// (a `--base` revision) reads the cache but must not replace it.
     frozen: AtomicBool,
+    /// Set when the content analysed is a copy (`--staged`): its files'
+    /// stamps say nothing of the work tree's, and the cached ones are kept.
+    copy: AtomicBool,
     stamp: [u8; 32],
     entries: HashMap<String, Encoded>,
+    /// When the cache file was written, by the file system's clock: a file
+    /// stamp is trusted only if the file had settled well before then
+    /// (see [`FileStamp::settled_before`]), as git trusts its index.
+    written: Option<std::time::SystemTime>,
 }
 
 impl IndexCache {
@@ -145,26 +152,58 @@ impl IndexCache {
     pub fn open(state: &Path) -> IndexCache {
         let path = cache_path(state);
         let stamp = stamp();
+        let written = std::fs::metadata(&path).and_then(|metadata| metadata.modified()).ok();
         let entries = std::fs::read(&path)
             .ok()
             .and_then(|bytes| bincode::Options::deserialize::<Stored>(encoding(bytes.len() as u64), &bytes).ok())
             .filter(|stored| stored.stamp == stamp)
             .map(|stored| stored.entries.into_iter().map(|encoded| (encoded.path.clone(), encoded)).collect())
             .unwrap_or_default();
-        IndexCache { path: Some(path), frozen: AtomicBool::new(false), stamp, entries }
+        IndexCache {
+            path: Some(path),
+            frozen: AtomicBool::new(false),
+            copy: AtomicBool::new(false),
+            stamp,
+            entries,
+            written,
+        }
     }
 
     /// A cache that holds nothing and writes nothing (`--no-cache`).
     pub fn disabled() -> IndexCache {
-        IndexCache { path: None, frozen: AtomicBool::new(true), stamp: [0; 32], entries: HashMap::new() }
+        IndexCache {
+            path: None,
+            frozen: AtomicBool::new(true),
+            copy: AtomicBool::new(false),
+            stamp: [0; 32],
+            entries: HashMap::new(),
+            written: None,
+        }
     }
 
     /// The cached index of `path`, if its stamp says it has not changed
     /// since it was indexed: its source is read from `file` only if asked.
     pub fn unchanged(&self, path: &str, stamp: Option<&FileStamp>, file: &Path) -> Option<(CodeFile, ContentHash)> {
-        let encoded = self.entries.get(path).filter(|encoded| stamp.is_some() && encoded.stamp.as_ref() == stamp)?;
-        let file = decode(path, encoded, Source::on_disk(file.to_path_buf()))?;
+        let written = self.written?;
+        let stamp = stamp.filter(|stamp| stamp.settled_before(written))?;
+        let encoded = self.entries.get(path).filter(|encoded| encoded.stamp.as_ref() == Some(stamp))?;
+        let file = decode(path, encoded, Source::on_disk(file.to_path_buf(), encoded.hash))?;
         Some((file, encoded.hash))
+    }
+
+    /// The content analysed from now on is a copy (`--staged`): the stamps
+    /// of its files are not recorded, and those of the work tree's stay.
+    pub fn analyse_a_copy(&self) {
+        self.copy.store(true, Ordering::Relaxed);
+    }
+
+    /// The stamp to record for a file: its own, or for a copy the one the
+    /// cache holds for the same content.
+    fn stamp_to_keep(&self, path: &str, hash: &ContentHash, stamp: Option<FileStamp>) -> Option<FileStamp> {
+        match self.copy.load(Ordering::Relaxed) {
+            false => stamp,
+            true => self.entries.get(path).filter(|encoded| &encoded.hash == hash).and_then(|encoded| encoded.stamp),
+        }
     }
 
     /// The cached index of `path`, if its content still hashes to what was
@@ -184,6 +223,10 @@ impl IndexCache {
     /// says so again.
     pub fn save(&self, files: &[Indexed]) -> std::io::Result<()> {
         let Some(path) = self.path.as_ref().filter(|_| !self.frozen.load(Ordering::Relaxed)) else { return Ok(()) };
+        let files: Vec<Indexed> = files
+            .iter()
+            .map(|(file, hash, stamp)| (*file, *hash, self.stamp_to_keep(&file.path, hash, *stamp)))
+            .collect();
         let unchanged = files.len() == self.entries.len()
             && files.iter().all(|(file, hash, stamp)| {
                 self.entries.get(&file.path).is_some_and(|e| &e.hash == hash && &e.stamp == stamp)
@@ -360,5 +403,65 @@ mod tests {
         IndexCache::disabled().save(&[(&file, hash, None)]).unwrap();
         assert!(!cache_path(dir.path()).exists());
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+
+    /// A file written an hour ago, and its stamp.
+    fn settled_file(dir: &Path, name: &str, text: &str) -> (PathBuf, FileStamp) {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(past).unwrap();
+        let stamp = FileStamp::of(&std::fs::metadata(&path).unwrap()).unwrap();
+        (path, stamp)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_file_is_read_only_when_asked_and_only_as_indexed() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (path, stamp) = settled_file(dir.path(), "a.rs", "fn a() {}\n");
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        IndexCache::open(dir.path()).save(&[(&file, hash, Some(stamp))]).unwrap();
+        let cache = IndexCache::open(dir.path());
+        let (served, served_hash) = cache.unchanged("src/a.rs", Some(&stamp), &path).unwrap();
+        assert_eq!(served_hash, hash);
+        assert_eq!(served.source.as_str(), "fn a() {}\n");
+        let (changed, _) = cache.unchanged("src/a.rs", Some(&stamp), &path).unwrap();
+        std::fs::write(&path, "fn b() {}\n").unwrap();
+        assert_eq!(changed.source.as_str(), "", "text that no longer matches its index is not used");
+        let other = FileStamp::of(&std::fs::metadata(&path).unwrap()).unwrap();
+        assert!(cache.unchanged("src/a.rs", Some(&other), &path).is_none());
+    }
+
+    /// By the file system's clock: a file modified within moments of the
+    /// cache's own write may have changed again unseen.
+    #[cfg(unix)]
+    #[test]
+    fn a_stamp_from_just_before_the_cache_was_written_is_not_trusted() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("a.rs");
+        std::fs::write(&path, "fn a() {}\n").unwrap();
+        let stamp = FileStamp::of(&std::fs::metadata(&path).unwrap()).unwrap();
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        IndexCache::open(dir.path()).save(&[(&file, hash, Some(stamp))]).unwrap();
+        assert!(IndexCache::open(dir.path()).unchanged("src/a.rs", Some(&stamp), &path).is_none());
+    }
+
+    /// A `--staged` run indexes copies: the work tree's stamps stay.
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_keeps_the_work_trees_stamps() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (path, stamp) = settled_file(dir.path(), "a.rs", "fn a() {}\n");
+        let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
+        let (other, other_hash) = indexed("src/b.rs", "fn b() {}\n");
+        IndexCache::open(dir.path()).save(&[(&file, hash, Some(stamp))]).unwrap();
+        let copy = IndexCache::open(dir.path());
+        copy.analyse_a_copy();
+        let (_, copy_stamp) = settled_file(dir.path(), "copy.rs", "fn a() {}\n");
+        copy.save(&[(&file, hash, Some(copy_stamp)), (&other, other_hash, Some(copy_stamp))]).unwrap();
+        let cache = IndexCache::open(dir.path());
+        assert!(cache.unchanged("src/a.rs", Some(&stamp), &path).is_some());
+        assert!(cache.unchanged("src/b.rs", Some(&copy_stamp), &path).is_none());
     }
 }

@@ -42,8 +42,10 @@ impl Workspace {
         let discovered = discover::discover(&config);
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
         paths.extend(tracked_paths(&root));
-        // Taken before any file is read: a file written after it may have
-        // been read in its old state, and its stamp is not kept.
+        // By this machine's clock, before any file is read: a file modified
+        // just before may change again within the same clock tick after it
+        // is read, and its stamp is not recorded. (The cache checks again by
+        // the file system's clock when it is read.)
         let started = std::time::SystemTime::now();
         let loaded: Vec<Loaded> =
             candidates.into_par_iter().map(|candidate| load(&root, candidate, &config, cache)).collect();

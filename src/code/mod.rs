@@ -213,8 +213,9 @@ pub struct CodeFile {
 #[derive(Debug, Clone)]
 pub struct Source {
     text: std::sync::OnceLock<String>,
-    /// Where to read it from; `None` once read.
-    file: Option<std::path::PathBuf>,
+    /// Where to read it from, and the content hash its index was made from;
+    /// `None` when read already.
+    file: Option<(std::path::PathBuf, crate::index_cache::ContentHash)>,
 }
 
 impl Source {
@@ -223,16 +224,22 @@ impl Source {
         Source { text: std::sync::OnceLock::from(text), file: None }
     }
 
-    /// Text to read from `file` when asked: decoded as discovery decodes
-    /// it, empty if the file is gone by then.
-    pub fn on_disk(file: std::path::PathBuf) -> Source {
-        Source { text: std::sync::OnceLock::new(), file: Some(file) }
+    /// Text to read from `file` when asked, decoded as discovery decodes
+    /// it. The index in use was made from content with `hash`: a file
+    /// changed or deleted since the run began reads as empty, so that no
+    /// text is ever paired with an index of other text.
+    pub fn on_disk(file: std::path::PathBuf, hash: crate::index_cache::ContentHash) -> Source {
+        Source { text: std::sync::OnceLock::new(), file: Some((file, hash)) }
     }
 
     pub fn as_str(&self) -> &str {
         self.text.get_or_init(|| {
-            let bytes = self.file.as_ref().and_then(|file| std::fs::read(file).ok()).unwrap_or_default();
-            crate::discover::decode(bytes)
+            let Some((file, hash)) = &self.file else { return String::new() };
+            let text = std::fs::read(file).map(crate::discover::decode).unwrap_or_default();
+            match crate::index_cache::content_hash(&text) == *hash {
+                true => text,
+                false => String::new(),
+            }
         })
     }
 }
