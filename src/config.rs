@@ -111,7 +111,7 @@ pub struct Config {
     pub disabled_gates: HashSet<String>,
     pub llm: Option<LlmConfig>,
     /// The `specs` and `code` globs as written, with where: each must match
-    /// some file (`Config::unmatched_glob`).
+    /// some file (`Config::unmatched_globs`).
     pub written_globs: Vec<WrittenGlob>,
     /// The file's name and text, for errors found after it was read.
     pub text: Option<(String, String)>,
@@ -339,8 +339,6 @@ fn validate_llm(llm: &LlmConfig) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// Globs match `/`-separated paths relative to the root; `*` stays inside
-/// one directory, `**` crosses them, like `.gitignore`.
 /// Whether a glob, as a configuration file writes it, matches any of `paths`.
 pub fn glob_matches_any<'p>(glob: &str, mut paths: impl Iterator<Item = &'p String>) -> bool {
     glob_matcher(glob).is_ok_and(|glob| {
@@ -349,6 +347,8 @@ pub fn glob_matches_any<'p>(glob: &str, mut paths: impl Iterator<Item = &'p Stri
     })
 }
 
+/// Globs match `/`-separated paths relative to the root; `*` stays inside
+/// one directory, `**` crosses them, like `.gitignore`.
 fn glob_matcher(glob: &str) -> Result<Glob, globset::Error> {
     let glob = glob.trim_start_matches("./");
     let glob = if glob.ends_with('/') { format!("{glob}**") } else { glob.to_string() };

@@ -144,6 +144,10 @@ pub struct IndexCache {
     /// stamp is trusted only if the file had settled well before then
     /// (see [`FileStamp::settled_before`]), as git trusts its index.
     written: Option<std::time::SystemTime>,
+    /// When this run opened the cache, by this machine's clock, before it
+    /// read any file: a file modified just before may change again within
+    /// the same clock tick after it is read, and its stamp is not recorded.
+    opened: std::time::SystemTime,
 }
 
 impl IndexCache {
@@ -166,6 +170,7 @@ impl IndexCache {
             stamp,
             entries,
             written,
+            opened: std::time::SystemTime::now(),
         }
     }
 
@@ -178,6 +183,7 @@ impl IndexCache {
             stamp: [0; 32],
             entries: HashMap::new(),
             written: None,
+            opened: std::time::SystemTime::now(),
         }
     }
 
@@ -197,11 +203,11 @@ impl IndexCache {
         self.copy.store(true, Ordering::Relaxed);
     }
 
-    /// The stamp to record for a file: its own, or for a copy the one the
-    /// cache holds for the same content.
+    /// The stamp to record for a file: its own if it had settled when the
+    /// run began, or for a copy the one the cache holds for the same content.
     fn stamp_to_keep(&self, path: &str, hash: &ContentHash, stamp: Option<FileStamp>) -> Option<FileStamp> {
         match self.copy.load(Ordering::Relaxed) {
-            false => stamp,
+            false => stamp.filter(|stamp| stamp.settled_before(self.opened)),
             true => self.entries.get(path).filter(|encoded| &encoded.hash == hash).and_then(|encoded| encoded.stamp),
         }
     }
@@ -237,6 +243,16 @@ impl IndexCache {
         let entries = files
             .par_iter()
             .map(|(file, hash, stamp)| {
+                // An unchanged file's entry is written as it was read.
+                let cached = self.entries.get(&file.path).filter(|encoded| &encoded.hash == hash);
+                if let Some(cached) = cached {
+                    return Ok(Encoded {
+                        path: file.path.clone(),
+                        hash: *hash,
+                        stamp: *stamp,
+                        entry: cached.entry.clone(),
+                    });
+                }
                 let entry = EntryRef {
                     language: file.language,
                     module: &file.module,

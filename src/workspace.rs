@@ -42,11 +42,6 @@ impl Workspace {
         let discovered = discover::discover(&config);
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
         paths.extend(tracked_paths(&root));
-        // By this machine's clock, before any file is read: a file modified
-        // just before may change again within the same clock tick after it
-        // is read, and its stamp is not recorded. (The cache checks again by
-        // the file system's clock when it is read.)
-        let started = std::time::SystemTime::now();
         let loaded: Vec<Loaded> =
             candidates.into_par_iter().map(|candidate| load(&root, candidate, &config, cache)).collect();
         let mut spec_sources = Vec::new();
@@ -77,7 +72,7 @@ impl Workspace {
         let cacheable: Vec<index_cache::Indexed> = indexed
             .iter()
             .filter(|(_, note, _, _)| note.is_none())
-            .map(|(file, _, hash, stamp)| (file, *hash, stamp.filter(|stamp| stamp.settled_before(started))))
+            .map(|(file, _, hash, stamp)| (file, *hash, *stamp))
             .collect();
         // A cache that cannot be written costs the next run time, not this
         // run its answer.

@@ -69,7 +69,6 @@ pub(super) fn module_path(path: &str) -> Vec<String> {
     segments
 }
 
-/// The node kinds JavaScript and TypeScript share.
 /// The kinds [`definition`] answers for.
 pub(super) const DEFINITION_KINDS: &[&str] = &[
     "function_declaration",
@@ -80,6 +79,7 @@ pub(super) const DEFINITION_KINDS: &[&str] = &[
     "variable_declarator",
 ];
 
+/// The node kinds JavaScript and TypeScript share.
 pub(super) fn definition(node: Node, source: &str) -> Option<Definition> {
     match node.kind() {
         "function_declaration" | "generator_function_declaration" => {

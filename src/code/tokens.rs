@@ -60,14 +60,6 @@ impl Tokens {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.ends.len()).map(|at| self.word(at))
     }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
 }
 
 #[cfg(test)]

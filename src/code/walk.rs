@@ -175,8 +175,9 @@ impl BodyHashes {
         self.docstring.is_some_and(|at| depth > at)
     }
 
-    /// The next node at the comma's depth is `next` (a sibling), or there
-    /// is none: a comma before a closing bracket is left out.
+    /// The walk reached the node after a held-back comma: its next sibling
+    /// (a closing bracket or not), or none. A comma before a closing
+    /// bracket is left out.
     fn settle_comma(&mut self, closing_bracket_next: bool) {
         if let Some(comma) = self.comma.take() {
             if !closing_bracket_next {
@@ -249,7 +250,8 @@ impl<'t> Walker<'_> {
                 self.hashes.docstring = None;
                 false
             }
-            Some(at) => at > depth,
+            // A node inside the docstring.
+            Some(_) => false,
             None => true,
         };
         self.hashes.close(depth, hashed, &mut self.symbols);

@@ -587,11 +587,11 @@ fn has_order_prefix(path: &str) -> bool {
     path.split('/').filter(ordered).count() >= 2
 }
 
-/// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
-/// anchors written by hand, on headings or anywhere else.
 /// The most characters an anchor's id is looked for over.
 const ATTRIBUTE_REACH: usize = 256;
 
+/// `<a name="x">`, `<span id="x">`, `<a id=x>`, `{#x}`, `{ #x .class }`:
+/// anchors written by hand, on headings or anywhere else.
 fn html_anchors(source: &str) -> HashSet<String> {
     let mut anchors = HashSet::new();
     for quoted in ["id=\"", "name=\"", "id='"] {
