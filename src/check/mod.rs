@@ -161,8 +161,9 @@ pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: 
 /// Every deterministic check's findings at their default severities, for
 /// the LLM pass to weigh before [`finish`].
 pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: &Review) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    findings.extend(dangling::check(workspace, graph));
+    // The first check's vector is reused: copying it would hold every
+    // finding twice at once.
+    let mut findings = dangling::check(workspace, graph);
     findings.extend(spec_ref::check(workspace, index, graph));
     findings.extend(parse_error::check(index));
     if let Some(lock) = review.lock {
@@ -197,7 +198,7 @@ pub fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
             (finding.severity != Severity::Off).then_some(finding)
         })
         .collect();
-    findings.sort_by_key(sort_key);
+    sort_by_location(&mut findings);
     // Uses of one reference-style link definition are one finding, at it.
     findings.dedup_by(|later, first| same_spot(later, first));
     assign_fingerprints(&mut findings);
@@ -207,15 +208,39 @@ pub fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
 /// The same rule and reference at the same spec position, whatever clause
 /// it was reached from.
 fn same_spot(a: &Finding, b: &Finding) -> bool {
-    let position = |f: &Finding| f.spec.as_ref().map(|s| (s.path.clone(), s.line, s.column));
+    fn position(f: &Finding) -> Option<(&str, usize, usize)> {
+        f.spec.as_ref().map(|s| (s.path.as_str(), s.line, s.column))
+    }
     a.rule == b.rule && a.reference == b.reference && position(a).is_some() && position(a) == position(b)
 }
 
-fn sort_key(finding: &Finding) -> (String, usize, usize, Rule) {
+fn location(finding: &Finding) -> (&str, usize, usize, Rule) {
     match (&finding.spec, &finding.code) {
-        (Some(spec), _) => (spec.path.clone(), spec.line, spec.column, finding.rule),
-        (None, Some(code)) => (code.path.clone(), code.line, 0, finding.rule),
-        (None, None) => (String::new(), 0, 0, finding.rule),
+        (Some(spec), _) => (spec.path.as_str(), spec.line, spec.column, finding.rule),
+        (None, Some(code)) => (code.path.as_str(), code.line, 0, finding.rule),
+        (None, None) => ("", 0, 0, finding.rule),
+    }
+}
+
+/// A stable sort by location that moves each finding once: sorting the
+/// findings themselves would take a scratch copy of half of them, which on
+/// a large spec is more memory than the spec.
+fn sort_by_location(findings: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| location(&findings[a]).cmp(&location(&findings[b])));
+    // Position `i` takes the finding at `order[i]`: follow each cycle once.
+    const PLACED: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut current = start;
+        while order[current] != PLACED {
+            let next = order[current];
+            order[current] = PLACED;
+            if next == start {
+                break;
+            }
+            findings.swap(current, next);
+            current = next;
+        }
     }
 }
 
@@ -223,20 +248,75 @@ fn sort_key(finding: &Finding) -> (String, usize, usize, Rule) {
 /// file and section, reference, code path and symbol, and an occurrence
 /// counter for repeats of the same reference in one section.
 fn assign_fingerprints(findings: &mut [Finding]) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Occurrences are counted by the identity's hash, not its text, so the
+    // count costs the same for every finding however long its names are.
+    let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
     for finding in findings.iter_mut() {
-        let identity = [
+        let parts = [
             finding.rule.id(),
             finding.spec.as_ref().map_or("", |s| s.path.as_str()),
             &finding.section,
             finding.reference.as_deref().unwrap_or(""),
             finding.code.as_ref().map_or("", |c| c.path.as_str()),
             finding.code.as_ref().and_then(|c| c.symbol.as_deref()).unwrap_or(""),
-        ]
-        .join("\u{1f}");
-        let occurrence = seen.entry(identity.clone()).or_insert(0);
+        ];
+        let mut identity = blake3::Hasher::new();
+        for (n, part) in parts.iter().enumerate() {
+            if n > 0 {
+                identity.update(SEPARATOR.as_bytes());
+            }
+            identity.update(part.as_bytes());
+        }
+        let occurrence = seen.entry(*identity.finalize().as_bytes()).or_insert(0);
         *occurrence += 1;
-        let keyed = format!("{identity}\u{1f}{occurrence}");
-        finding.fingerprint = blake3::hash(keyed.as_bytes()).to_hex()[..16].to_string();
+        // The fingerprint hashes `identity \u{1f} occurrence`, fed in parts.
+        let mut keyed = identity;
+        keyed.update(SEPARATOR.as_bytes());
+        keyed.update(occurrence.to_string().as_bytes());
+        finding.fingerprint = keyed.finalize().to_hex()[..16].to_string();
+    }
+}
+
+const SEPARATOR: &str = "\u{1f}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &str, line: usize, message: &str) -> Finding {
+        let mut finding = Finding::new(Rule::DanglingSymbol, message.to_string());
+        finding.spec = Some(SpecSide { path: path.to_string(), line, column: 1, clause: String::new() });
+        finding
+    }
+
+    #[test]
+    fn sorting_by_location_keeps_ties_in_their_order() {
+        // Every permutation shape: cycles of several lengths, fixed points and ties.
+        let mut findings: Vec<Finding> = [7, 3, 3, 9, 1, 3, 0, 8, 2, 7, 5, 1]
+            .iter()
+            .enumerate()
+            .map(|(n, line)| at(if n % 3 == 0 { "b.md" } else { "a.md" }, *line, &n.to_string()))
+            .collect();
+        let mut expected = findings.clone();
+        expected.sort_by(|a, b| location(a).cmp(&location(b)));
+        sort_by_location(&mut findings);
+        let messages = |list: &[Finding]| list.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(&findings), messages(&expected));
+    }
+
+    #[test]
+    fn repeats_of_one_reference_get_distinct_stable_fingerprints() {
+        let mut findings = vec![at("a.md", 1, "x"), at("a.md", 5, "x"), at("b.md", 1, "x")];
+        for finding in &mut findings {
+            finding.reference = Some("Gone".to_string());
+        }
+        assign_fingerprints(&mut findings);
+        let prints: Vec<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        assert_eq!(prints[0].len(), 16);
+        assert_ne!(prints[0], prints[1], "the second occurrence is counted");
+        assert_ne!(prints[0], prints[2], "another file is another identity");
+        let identity = ["dangling-symbol", "a.md", "", "Gone", "", ""].join("\u{1f}");
+        let second = blake3::hash(format!("{identity}\u{1f}2").as_bytes()).to_hex()[..16].to_string();
+        assert_eq!(prints[1], second, "fingerprints keep their published form");
     }
 }

@@ -14,6 +14,7 @@ pub mod target;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -55,10 +56,10 @@ pub struct Section {
 pub struct Clause {
     /// `<spec path>#<heading-slug>/<n>`, or an explicit `{#id}`.
     pub id: String,
-    pub path: String,
+    pub path: Arc<str>,
     /// Slug of the section the clause sits in (empty before any heading).
     pub section: String,
-    pub heading_path: Vec<String>,
+    pub heading_path: Arc<[String]>,
     pub text: String,
     /// Hash of the clause text with whitespace folded.
     pub hash: String,

@@ -2,6 +2,7 @@
 //! clauses and references.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -37,7 +38,8 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
     for (event, range) in parser.into_offset_iter() {
         builder.event(event, range);
     }
-    let Builder { sections, clauses, example_names, example_imports, .. } = builder;
+    let Builder { sections, mut clauses, example_names, example_imports, .. } = builder;
+    clauses.shrink_to_fit();
     let includes = super::includes::included_files(path, &source);
     SpecFile {
         path: path.to_string(),
@@ -103,6 +105,12 @@ struct Builder<'a> {
     open: Vec<OpenClause>,
     heading: Option<Heading>,
     heading_path: Vec<(u8, String)>,
+    /// `heading_path`'s titles and their history, shared by the section's
+    /// clauses rather than copied into each.
+    titles: Arc<[String]>,
+    titles_history: Option<String>,
+    /// The file's path, shared by its clauses.
+    shared_path: Arc<str>,
     section: String,
     ordinal: usize,
     slugs: SlugCounter,
@@ -147,6 +155,9 @@ impl<'a> Builder<'a> {
             open: Vec::new(),
             heading: None,
             heading_path: Vec::new(),
+            titles: Arc::from([]),
+            titles_history: None,
+            shared_path: Arc::from(path),
             section: String::new(),
             ordinal: 0,
             slugs: SlugCounter::default(),
@@ -509,16 +520,19 @@ impl<'a> Builder<'a> {
         text: String,
         bytes: Range<usize>,
         normative: bool,
-        references: Vec<Reference>,
+        mut references: Vec<Reference>,
         ignores: Option<Vec<String>>,
     ) {
+        // Most clauses hold one or two references; a vector's growth would
+        // keep room for four, which is most of a large file's memory.
+        references.shrink_to_fit();
         let (line, column) = self.lines.line_column(self.source, bytes.start);
         let (end_line, _) = self.lines.line_column(self.source, bytes.end.saturating_sub(1).max(bytes.start));
         self.clauses.push(Clause {
             id: format!("{}#{id}", self.path),
-            path: self.path.to_string(),
+            path: self.shared_path.clone(),
             section: self.section.clone(),
-            heading_path: self.heading_path.iter().map(|(_, title)| title.clone()).collect(),
+            heading_path: self.titles.clone(),
             hash: blake3::hash(text.as_bytes()).to_hex()[..16].to_string(),
             normative,
             text,
@@ -529,7 +543,7 @@ impl<'a> Builder<'a> {
             references,
             ignores,
             scope: self.scopes.last().map(|(_, scope)| scope.clone()),
-            history: self.file_history.clone().or_else(|| heading_history(&self.heading_path)),
+            history: self.file_history.clone().or_else(|| self.titles_history.clone()),
         });
     }
 
@@ -539,6 +553,8 @@ impl<'a> Builder<'a> {
         let slug = self.slugs.unique(heading.id.clone().unwrap_or_else(|| slugify(&title)));
         self.heading_path.retain(|(level, _)| *level < heading.level);
         self.heading_path.push((heading.level, title.clone()));
+        self.titles = self.heading_path.iter().map(|(_, title)| title.clone()).collect();
+        self.titles_history = heading_history(&self.heading_path);
         self.scopes.retain(|(level, _)| *level < heading.level);
         let (line, _) = self.lines.line_column(self.source, heading.start);
         self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
@@ -631,7 +647,7 @@ Second section with the same title.
         let must = &spec.clauses[1];
         assert!(must.normative);
         assert_eq!((must.line, must.column), (5, 1));
-        assert_eq!(must.heading_path, ["Retry policy"]);
+        assert_eq!(*must.heading_path, ["Retry policy"]);
         let refs: Vec<_> = must.references.iter().map(|r| (r.text.as_str(), r.line, r.column)).collect();
         assert_eq!(refs, [("Client::retry", 5, 28), ("MAX_RETRIES", 5, 50)]);
         assert!(!spec.clauses[0].normative);
