@@ -21,13 +21,13 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             finding.confidence = unresolved.confidence;
             finding.evidence = unresolved.evidence.clone();
             finding.spec = Some(SpecSide {
-                path: spec.path.clone(),
+                path: clause.path.clone(),
                 line: reference.line,
                 column: reference.column,
                 clause: clause.id.clone(),
             });
             finding.label = Some(Label {
-                path: spec.path.clone(),
+                path: clause.path.clone(),
                 bytes: reference.bytes.clone(),
                 text: label_text(&unresolved.problem),
             });

@@ -9,6 +9,7 @@ mod stale;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -22,7 +23,7 @@ use crate::workspace::Workspace;
 /// Where in a spec a finding is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpecSide {
-    pub path: String,
+    pub path: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub clause: String,
@@ -39,7 +40,7 @@ pub struct CodeSide {
 /// The span a human report underlines: a file and byte range in it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
-    pub path: String,
+    pub path: Arc<str>,
     pub bytes: Range<usize>,
     pub text: String,
 }
@@ -51,7 +52,8 @@ pub struct Finding {
     pub severity: Severity,
     pub message: String,
     pub spec: Option<SpecSide>,
-    pub code: Option<CodeSide>,
+    /// Boxed: most findings have no code side.
+    pub code: Option<Box<CodeSide>>,
     pub reference: Option<String>,
     pub suggestion: Option<String>,
     pub confidence: f64,
@@ -62,7 +64,7 @@ pub struct Finding {
     pub label: Option<Label>,
     /// Section slug, for a fingerprint that survives edits elsewhere.
     #[serde(skip)]
-    pub section: String,
+    pub section: Arc<str>,
     /// Rules the clause or symbol silences.
     #[serde(skip)]
     pub suppressed_by: Option<Vec<String>>,
@@ -94,7 +96,7 @@ impl Finding {
             fingerprint: String::new(),
             evidence: Vec::new(),
             label: None,
-            section: String::new(),
+            section: Arc::from(""),
             suppressed_by: None,
             help: None,
             detail: None,
@@ -109,7 +111,7 @@ impl Finding {
 
     /// Paths the finding is on (spec side first).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.spec.iter().map(|s| s.path.as_str()).chain(self.code.iter().map(|c| c.path.as_str()))
+        self.spec.iter().map(|s| &*s.path).chain(self.code.iter().map(|c| c.path.as_str()))
     }
 
     /// The paths the finding is on, and the code file that caused it: the
@@ -130,17 +132,21 @@ pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: St
     let spec = &workspace.specs[state.spec];
     let clause = &spec.clauses[state.clause];
     let mut finding = Finding::new(rule, message);
-    finding.spec =
-        Some(SpecSide { path: spec.path.clone(), line: clause.line, column: clause.column, clause: clause.id.clone() });
+    finding.spec = Some(SpecSide {
+        path: clause.path.clone(),
+        line: clause.line,
+        column: clause.column,
+        clause: clause.id.clone(),
+    });
     finding.code =
-        Some(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() });
+        Some(Box::new(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() }));
     finding.reference = Some(state.anchor.clone());
     finding.section = clause.section.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
     finding.code_lines = Some((state.code_line, state.code_end_line));
     finding.suppressed_by = clause.ignores.clone();
     finding.label =
-        Some(Label { path: spec.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+        Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
     finding
 }
 
@@ -209,14 +215,14 @@ pub fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
 /// it was reached from.
 fn same_spot(a: &Finding, b: &Finding) -> bool {
     fn position(f: &Finding) -> Option<(&str, usize, usize)> {
-        f.spec.as_ref().map(|s| (s.path.as_str(), s.line, s.column))
+        f.spec.as_ref().map(|s| (&*s.path, s.line, s.column))
     }
     a.rule == b.rule && a.reference == b.reference && position(a).is_some() && position(a) == position(b)
 }
 
 fn location(finding: &Finding) -> (&str, usize, usize, Rule) {
     match (&finding.spec, &finding.code) {
-        (Some(spec), _) => (spec.path.as_str(), spec.line, spec.column, finding.rule),
+        (Some(spec), _) => (&*spec.path, spec.line, spec.column, finding.rule),
         (None, Some(code)) => (code.path.as_str(), code.line, 0, finding.rule),
         (None, None) => ("", 0, 0, finding.rule),
     }
@@ -254,7 +260,7 @@ fn assign_fingerprints(findings: &mut [Finding]) {
     for finding in findings.iter_mut() {
         let parts = [
             finding.rule.id(),
-            finding.spec.as_ref().map_or("", |s| s.path.as_str()),
+            finding.spec.as_ref().map_or("", |s| &*s.path),
             &finding.section,
             finding.reference.as_deref().unwrap_or(""),
             finding.code.as_ref().map_or("", |c| c.path.as_str()),
@@ -285,7 +291,7 @@ mod tests {
 
     fn at(path: &str, line: usize, message: &str) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, message.to_string());
-        finding.spec = Some(SpecSide { path: path.to_string(), line, column: 1, clause: String::new() });
+        finding.spec = Some(SpecSide { path: path.into(), line, column: 1, clause: String::new() });
         finding
     }
 

@@ -31,10 +31,10 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
                     file.path, problem.line
                 ),
             );
-            finding.code = Some(CodeSide { path: file.path.clone(), line: problem.line, symbol: None });
+            finding.code = Some(Box::new(CodeSide { path: file.path.clone(), line: problem.line, symbol: None }));
             finding.code_lines = Some((problem.line, problem.line));
             finding.label = Some(Label {
-                path: file.path.clone(),
+                path: file.path.as_str().into(),
                 bytes: problem.bytes.clone(),
                 text: "syntax error".to_string(),
             });

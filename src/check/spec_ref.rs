@@ -24,17 +24,17 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
             };
             let symbol = anchor.symbol.map(|s| &file.symbols[s]);
             let mut finding = Finding::new(Rule::DanglingSpecRef, message);
-            finding.code = Some(CodeSide {
-                path: file.path.clone(),
+            finding.code = Some(Box::new(CodeSide {
+                path: file.path.as_str().into(),
                 line: anchor.line,
                 symbol: symbol.map(|s| s.display.clone()),
-            });
+            }));
             finding.reference = Some(anchor.target.clone());
             finding.code_lines = Some((anchor.line, symbol.map_or(anchor.line, |s| s.end_line)));
             finding.suggestion = suggestion;
             finding.suppressed_by = symbol.and_then(|s| s.ignores.clone());
             finding.label = Some(Label {
-                path: file.path.clone(),
+                path: file.path.as_str().into(),
                 bytes: anchor.bytes.clone(),
                 text: match broken.missing {
                     MissingSpec::File => "no such spec file".to_string(),

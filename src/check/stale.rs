@@ -100,19 +100,19 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
     let what = symbol.as_deref().map_or_else(|| anchor.to_string(), |s| format!("`{s}`"));
     let mut finding = Finding::new(Rule::StaleLink, format!("{what}, linked here when accepted, no longer exists"));
     finding.spec = Some(SpecSide {
-        path: spec_file.path.clone(),
+        path: clause.path.clone(),
         line: clause.line,
         column: clause.column,
         clause: clause.id.clone(),
     });
-    finding.code = Some(CodeSide { path: path.to_string(), line: 1, symbol });
+    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol }));
     finding.reference = Some(anchor.to_string());
     finding.section = clause.section.clone();
     finding.suppressed_by = clause.ignores.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
     finding.help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
     finding.label =
-        Some(Label { path: spec_file.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+        Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
     finding
 }
 
@@ -158,7 +158,7 @@ fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
     );
     finding.severity = Severity::Info;
     // Its own identity: accepting the link turns it into a different finding.
-    finding.section = format!("{}#unreviewed", finding.section);
+    finding.section = format!("{}#unreviewed", finding.section).into();
     finding.help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
     finding
 }

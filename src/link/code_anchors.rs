@@ -94,7 +94,7 @@ fn clauses_for(spec: &SpecFile, fragment: &str) -> Result<Vec<usize>, MissingSpe
         return Err(MissingSpec::Section { suggestion: nearest_slug(spec, fragment) });
     };
     let slugs = section_and_children(spec, section);
-    Ok(spec.clauses.iter().enumerate().filter(|(_, c)| slugs.contains(&c.section.as_str())).map(|(i, _)| i).collect())
+    Ok(spec.clauses.iter().enumerate().filter(|(_, c)| slugs.contains(&&*c.section)).map(|(i, _)| i).collect())
 }
 
 fn section_and_children(spec: &SpecFile, section: usize) -> Vec<&str> {

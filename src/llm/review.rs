@@ -272,7 +272,7 @@ fn adjudication_candidates(input: &Input, findings: &[Finding]) -> Vec<Subject> 
 /// The (spec, clause) a finding's spec side names.
 fn clause_of(workspace: &Workspace, finding: &Finding) -> Option<(usize, usize)> {
     let side = finding.spec.as_ref()?;
-    let spec = workspace.specs.iter().position(|f| f.path == side.path)?;
+    let spec = workspace.specs.iter().position(|f| *f.path == *side.path)?;
     let clause = workspace.specs[spec].clauses.iter().position(|c| c.id == side.clause)?;
     Some((spec, clause))
 }
@@ -321,7 +321,7 @@ fn resolved_nearby(input: &Input, spec: usize, section: &str) -> Vec<String> {
     let mut names: Vec<String> = input
         .states
         .iter()
-        .filter(|state| state.spec == spec && workspace.specs[spec].clauses[state.clause].section == section)
+        .filter(|state| state.spec == spec && *workspace.specs[spec].clauses[state.clause].section == *section)
         .filter_map(|state| state.symbol.clone())
         .collect();
     names.sort();
@@ -467,7 +467,7 @@ fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind,
             let finding = &findings[index];
             let spec = finding.spec.as_ref();
             (
-                spec.map(|s| s.path.clone()).unwrap_or_default(),
+                spec.map(|s| s.path.to_string()).unwrap_or_default(),
                 spec.map_or(0, |s| s.line),
                 spec.map(|s| s.clause.clone()).unwrap_or_default(),
                 finding.reference.clone().unwrap_or_default(),

@@ -58,7 +58,7 @@ pub struct Clause {
     pub id: String,
     pub path: Arc<str>,
     /// Slug of the section the clause sits in (empty before any heading).
-    pub section: String,
+    pub section: Arc<str>,
     pub heading_path: Arc<[String]>,
     pub text: String,
     /// Hash of the clause text with whitespace folded.

@@ -111,7 +111,7 @@ struct Builder<'a> {
     titles_history: Option<String>,
     /// The file's path, shared by its clauses.
     shared_path: Arc<str>,
-    section: String,
+    section: Arc<str>,
     ordinal: usize,
     slugs: SlugCounter,
     scopes: Vec<(u8, String)>,
@@ -158,7 +158,7 @@ impl<'a> Builder<'a> {
             titles: Arc::from([]),
             titles_history: None,
             shared_path: Arc::from(path),
-            section: String::new(),
+            section: Arc::from(""),
             ordinal: 0,
             slugs: SlugCounter::default(),
             scopes: Vec::new(),
@@ -558,7 +558,7 @@ impl<'a> Builder<'a> {
         self.scopes.retain(|(level, _)| *level < heading.level);
         let (line, _) = self.lines.line_column(self.source, heading.start);
         self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
-        self.section = slug;
+        self.section = slug.into();
         self.ordinal = 0;
         self.example_ordinal = 0;
         if !heading.references.is_empty() {
