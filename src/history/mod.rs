@@ -6,6 +6,7 @@
 
 mod mentions;
 mod removed;
+mod staged;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ const DOC_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "adoc"];
 pub struct History {
     cache: PathBuf,
     removed_cache: PathBuf,
+    staged_cache: PathBuf,
     mentions_cache: PathBuf,
     repository: Option<git2::Repository>,
     /// The root's path inside the git work tree (`""` at the top).
@@ -47,6 +49,7 @@ impl History {
         History {
             cache: state.join("cache").join("accepted"),
             removed_cache: removed::cache_path(&state),
+            staged_cache: staged::cache_path(&state),
             mentions_cache: mentions::cache_path(&state),
             repository,
             prefix,
@@ -79,7 +82,7 @@ impl History {
     /// the uncommitted change's deletions first. Empty outside git.
     pub fn removed(&self) -> Removed {
         let Some(repository) = self.repository.as_ref() else { return Removed::default() };
-        let mut found = removed::uncommitted(repository, &self.prefix);
+        let mut found = removed::uncommitted(repository, &self.prefix, &self.staged_cache);
         if let Some(committed) = removed::load(repository, &self.prefix, &self.removed_cache) {
             let uncommitted = std::mem::take(&mut found);
             found = committed;

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::staged::{self, Change, Status};
+
 /// Commits the scan reads at most: the whole history of all but the very
 /// largest repositories.
 pub const MAX_COMMITS: usize = 60_000;
@@ -211,35 +213,30 @@ fn superseded_blobs(
             continue;
         };
         removed.changing += usize::from(diff.deltas().len() > 0);
-        record_deltas(&diff, prefix, Some(oid.to_string()), removed, &mut seen, &mut blobs);
+        record_changes(&staged::changes(&diff), prefix, Some(oid.to_string()), removed, &mut seen, &mut blobs);
     }
     blobs
 }
 
 /// Records the files a diff deletes in `removed`, and the code blobs it
 /// replaces or deletes in `blobs` (each blob once, by `seen`).
-fn record_deltas(
-    diff: &git2::Diff,
+fn record_changes(
+    changes: &[Change],
     prefix: &str,
     commit: Option<String>,
     removed: &mut Removed,
     seen: &mut std::collections::HashSet<git2::Oid>,
     blobs: &mut Vec<Superseded>,
 ) {
-    for delta in diff.deltas() {
-        let Some(path) =
-            delta.old_file().path().and_then(Path::to_str).and_then(|p| crate::git::under_prefix(p, prefix))
-        else {
-            continue;
-        };
-        if delta.status() == git2::Delta::Deleted {
+    for change in changes {
+        let Some(path) = crate::git::under_prefix(&change.path, prefix) else { continue };
+        if change.status == Status::Deleted {
             let removal = || Removal { commit: commit.clone(), path: path.to_string() };
             removed.paths.entry(path.to_string()).or_insert_with(removal);
         }
-        let replaced = matches!(delta.status(), git2::Delta::Modified | git2::Delta::Deleted);
-        let blob = delta.old_file().id();
-        if replaced && is_scanned_code(path) && seen.insert(blob) {
-            blobs.push(Superseded { blob, commit: commit.clone(), path: path.to_string() });
+        let replaced = matches!(change.status, Status::Modified | Status::Deleted);
+        if replaced && is_scanned_code(path) && seen.insert(change.blob) {
+            blobs.push(Superseded { blob: change.blob, commit: commit.clone(), path: path.to_string() });
         }
     }
 }
@@ -305,14 +302,14 @@ fn definitions_in(git_directory: &Path, blobs: &[Superseded]) -> Vec<(u64, Vec<S
 }
 
 /// Deletions in the uncommitted change (index and work tree against HEAD).
-pub fn uncommitted(repository: &git2::Repository, prefix: &str) -> Removed {
+/// `staged_cache` keeps the index's changes against HEAD between runs.
+pub fn uncommitted(repository: &git2::Repository, prefix: &str, staged_cache: &Path) -> Removed {
     let mut removed = Removed::default();
-    let head = repository.head().ok().and_then(|head| head.peel_to_tree().ok());
-    let Ok(diff) = repository.diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut diff_options(prefix))) else {
+    let Some(changes) = staged::uncommitted(repository, &mut diff_options(prefix), prefix, staged_cache) else {
         return removed;
     };
     let mut blobs = Vec::new();
-    record_deltas(&diff, prefix, None, &mut removed, &mut std::collections::HashSet::new(), &mut blobs);
+    record_changes(&changes, prefix, None, &mut removed, &mut std::collections::HashSet::new(), &mut blobs);
     record_names(repository, &blobs, &mut removed);
     removed
 }
