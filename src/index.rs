@@ -2,6 +2,7 @@
 //! for the "still used somewhere" guard, and name suggestions.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::code::{CodeFile, Symbol, SymbolKind};
@@ -19,8 +20,9 @@ pub struct SymbolId {
 pub const MAX_TARGETS: usize = 8;
 
 /// Lower-case defined names (with the name as written) by first or last
-/// letter and length: one edit keeps one of the two ends.
-type SpellingBuckets<'w> = HashMap<(char, usize), Vec<(String, &'w str)>>;
+/// letter and length: one edit keeps one of the two ends. A name already
+/// in lower case is borrowed, not copied.
+type SpellingBuckets<'w> = HashMap<(char, usize), Vec<(Cow<'w, str>, &'w str)>>;
 
 pub struct CodeIndex<'w> {
     files: &'w [CodeFile],
@@ -67,13 +69,18 @@ impl<'w> CodeIndex<'w> {
             }
             for (symbol_index, symbol) in file.symbols.iter().enumerate() {
                 let id = SymbolId { file: file_index, symbol: symbol_index };
-                by_name.entry(symbol.name.as_str()).or_default().push(id);
+                // Most names are defined once: room for one, not the four a
+                // growing vector would keep.
+                by_name.entry(symbol.name.as_str()).or_insert_with(|| Vec::with_capacity(1)).push(id);
                 let owner = match symbol.qualified.len() {
                     0 | 1 => file.module.last(),
                     n => symbol.qualified.get(n - 2),
                 };
                 if let Some(owner) = owner {
-                    by_tail.entry((owner.as_str(), symbol.name.as_str())).or_default().push(id);
+                    by_tail
+                        .entry((owner.as_str(), symbol.name.as_str()))
+                        .or_insert_with(|| Vec::with_capacity(1))
+                        .push(id);
                 }
             }
             let library = !is_test_path(&file.path) && !is_example_path(&file.path);
@@ -524,7 +531,10 @@ impl<'w> CodeIndex<'w> {
     fn spelling_buckets(&self) -> SpellingBuckets<'w> {
         let mut buckets: SpellingBuckets<'w> = HashMap::default();
         for name in self.by_name.keys() {
-            let lower = name.to_lowercase();
+            let lower = match name.chars().any(|c| c.to_lowercase().ne(std::iter::once(c))) {
+                true => Cow::Owned(name.to_lowercase()),
+                false => Cow::Borrowed(*name),
+            };
             let length = lower.chars().count();
             let (Some(first), Some(last)) = (lower.chars().next(), lower.chars().next_back()) else { continue };
             buckets.entry((first, length)).or_default().push((lower.clone(), name));

@@ -20,7 +20,7 @@ use crate::code::{self, CodeFile, ParseProblem, Source, SpecAnchor, Symbol, Toke
 use crate::discover::FileStamp;
 
 /// Bumped when the layout of the cache itself changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The indexer's own source, embedded at build time: any change to how files
 /// are indexed changes the stamp, so a cache never outlives the code that
@@ -297,7 +297,7 @@ fn decode(path: &str, encoded: &Encoded, source: Source) -> Option<CodeFile> {
         Some(name) => Some(code::language_named(name)?),
         None => None,
     };
-    Some(CodeFile {
+    let mut file = CodeFile {
         path: path.to_string(),
         language: language.map(|l| l.name()),
         separator: language.map_or(code::PLAIN_SEPARATOR, |l| l.separator()),
@@ -310,7 +310,9 @@ fn decode(path: &str, encoded: &Encoded, source: Source) -> Option<CodeFile> {
         page_folders: entry.page_folders,
         parse_problem: entry.parse_problem,
         source,
-    })
+    };
+    file.share_path();
+    Some(file)
 }
 
 #[cfg(test)]
@@ -327,7 +329,8 @@ mod tests {
         assert_eq!(a.separator, b.separator);
         assert_eq!(a.module, b.module);
         let shape = |f: &CodeFile| {
-            f.symbols.iter().map(|s| (s.display.clone(), s.bytes.clone(), s.body_hash.clone())).collect::<Vec<_>>()
+            let symbol = |s: &Symbol| (s.display.clone(), s.path.to_string(), s.bytes.clone(), s.body_hash.clone());
+            f.symbols.iter().map(symbol).collect::<Vec<_>>()
         };
         assert_eq!(shape(a), shape(b));
         assert_eq!(a.anchors.len(), b.anchors.len());

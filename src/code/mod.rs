@@ -13,6 +13,7 @@ mod typescript;
 mod walk;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -146,7 +147,10 @@ pub struct Symbol {
     /// `qualified` joined with the language's separator: `Client::retry`.
     pub display: String,
     pub kind: SymbolKind,
-    pub path: String,
+    /// The file's path, shared by its symbols; the index cache leaves it
+    /// out and [`CodeFile::share_path`] puts it back.
+    #[serde(skip)]
+    pub path: Arc<str>,
     pub line: usize,
     pub end_line: usize,
     pub bytes: Range<usize>,
@@ -205,6 +209,17 @@ pub struct CodeFile {
     pub page_folders: Vec<String>,
     pub parse_problem: Option<ParseProblem>,
     pub source: Source,
+}
+
+impl CodeFile {
+    /// Gives every symbol the file's path, one allocation for all of them:
+    /// for entries decoded from the index cache, which does not store it.
+    pub fn share_path(&mut self) {
+        let path: Arc<str> = Arc::from(self.path.as_str());
+        for symbol in &mut self.symbols {
+            symbol.path = path.clone();
+        }
+    }
 }
 
 /// A code file's text, read when first asked for: a run that finds a file

@@ -1,6 +1,8 @@
 //! The language-independent tree walk: scopes, symbols, comments, tokens and
 //! the normalised hash. Languages only classify nodes.
 
+use std::sync::Arc;
+
 use tree_sitter::{Node, Parser};
 
 use super::tokens::WordSet;
@@ -43,7 +45,7 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         language,
         kinds: &kinds,
         source: &source,
-        path,
+        path: Arc::from(path),
         symbols: Vec::new(),
         comments: Vec::new(),
         tokens: WordSet::default(),
@@ -131,7 +133,8 @@ struct Walker<'a> {
     language: &'a dyn Language,
     kinds: &'a KindTable,
     source: &'a str,
-    path: &'a str,
+    /// The file's path, shared by its symbols.
+    path: Arc<str>,
     symbols: Vec<Symbol>,
     comments: Vec<Comment>,
     /// Words outside strings and comments.
@@ -338,7 +341,7 @@ impl<'t> Walker<'_> {
             display,
             qualified,
             kind: definition.kind,
-            path: self.path.to_string(),
+            path: self.path.clone(),
             line: node.start_position().row + 1,
             end_line: node.end_position().row + 1,
             bytes: node.byte_range(),

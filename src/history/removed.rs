@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -33,9 +34,11 @@ const CACHE_VERSION: &str = "driftcheck removed-definitions v15";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Removal {
     /// The commit that deleted it; `None` for the uncommitted change.
-    pub commit: Option<String>,
+    /// Shared by every name one commit or file removed: a long history
+    /// holds tens of thousands.
+    pub commit: Option<Arc<str>>,
     /// The file it was deleted from (the file itself, for paths).
-    pub path: String,
+    pub path: Arc<str>,
 }
 
 /// Names whose definitions, and paths that, history deleted — the newest
@@ -175,8 +178,8 @@ pub fn limit_memory() {
 struct Superseded {
     blob: git2::Oid,
     /// `None` for the uncommitted change.
-    commit: Option<String>,
-    path: String,
+    commit: Option<Arc<str>>,
+    path: Arc<str>,
 }
 
 /// Walks the commits, recording deleted files in `removed` and returning
@@ -213,7 +216,7 @@ fn superseded_blobs(
             continue;
         };
         removed.changing += usize::from(diff.deltas().len() > 0);
-        record_changes(&staged::changes(&diff), prefix, Some(oid.to_string()), removed, &mut seen, &mut blobs);
+        record_changes(&staged::changes(&diff), prefix, Some(oid.to_string().into()), removed, &mut seen, &mut blobs);
     }
     blobs
 }
@@ -223,20 +226,21 @@ fn superseded_blobs(
 fn record_changes(
     changes: &[Change],
     prefix: &str,
-    commit: Option<String>,
+    commit: Option<Arc<str>>,
     removed: &mut Removed,
     seen: &mut std::collections::HashSet<git2::Oid>,
     blobs: &mut Vec<Superseded>,
 ) {
     for change in changes {
         let Some(path) = crate::git::under_prefix(&change.path, prefix) else { continue };
+        let shared: Arc<str> = Arc::from(path);
         if change.status == Status::Deleted {
-            let removal = || Removal { commit: commit.clone(), path: path.to_string() };
+            let removal = || Removal { commit: commit.clone(), path: shared.clone() };
             removed.paths.entry(path.to_string()).or_insert_with(removal);
         }
         let replaced = matches!(change.status, Status::Modified | Status::Deleted);
         if replaced && is_scanned_code(path) && seen.insert(change.blob) {
-            blobs.push(Superseded { blob: change.blob, commit: commit.clone(), path: path.to_string() });
+            blobs.push(Superseded { blob: change.blob, commit: commit.clone(), path: shared });
         }
     }
 }
@@ -338,7 +342,7 @@ fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
     let mut lines: Vec<String> = Vec::new();
     for (kind, map) in [("name", &removed.names), ("path", &removed.paths)] {
         for (key, removal) in map {
-            let fields = [key.as_str(), removal.path.as_str()];
+            let fields = [key.as_str(), &*removal.path];
             if fields.iter().any(|f| f.contains(['\t', '\n'])) {
                 continue;
             }
@@ -352,6 +356,11 @@ fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
         text.push('\n');
     }
     crate::fsutil::write_atomically(cache, text.as_bytes())
+}
+
+/// `text` as an `Arc` shared with every earlier equal text.
+fn share<'t>(shared: &mut HashMap<&'t str, Arc<str>>, text: &'t str) -> Arc<str> {
+    shared.entry(text).or_insert_with(|| Arc::from(text)).clone()
 }
 
 fn read_cache(cache: &Path) -> Option<Removed> {
@@ -368,13 +377,16 @@ fn read_cache(cache: &Path) -> Option<Removed> {
     let shallow = field("shallow")?.parse().ok()?;
     git2::Oid::from_str(&head).ok()?;
     let mut removed = Removed { head, commits, changing, complete, shallow, ..Removed::default() };
+    // One copy of each commit and path, however many names share it.
+    let mut shared: HashMap<&str, Arc<str>> = HashMap::new();
     for line in lines {
         let mut parts = line.split('\t');
         let (kind, key, commit, path) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         if commit != "-" && git2::Oid::from_str(commit).is_err() {
             return None;
         }
-        let removal = Removal { commit: (commit != "-").then(|| commit.to_string()), path: path.to_string() };
+        let commit = (commit != "-").then(|| share(&mut shared, commit));
+        let removal = Removal { commit, path: share(&mut shared, path) };
         let map = match kind {
             "name" => &mut removed.names,
             "path" => &mut removed.paths,
@@ -774,7 +786,7 @@ mod tests {
         assert_eq!(first.commits, 32);
         assert_eq!(first.changing, 32);
         assert!(first.complete);
-        assert_eq!(first.names["ancient_helper"].path, "a.py");
+        assert_eq!(&*first.names["ancient_helper"].path, "a.py");
         assert!(!first.names.contains_key("current"));
 
         std::fs::remove_file(dir.path().join("a.py")).unwrap();

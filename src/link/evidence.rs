@@ -53,7 +53,11 @@ pub enum Clue {
 impl Clue {
     /// `removed` evidence for `name`, from where and when history deleted it.
     pub fn removed(name: &str, removal: &crate::history::Removal) -> Clue {
-        Clue::Removed { name: name.to_string(), commit: removal.commit.clone(), path: removal.path.clone() }
+        Clue::Removed {
+            name: name.to_string(),
+            commit: removal.commit.as_deref().map(str::to_string),
+            path: removal.path.to_string(),
+        }
     }
 
     /// How much the clue moves the confidence that this is our drift.

@@ -92,7 +92,7 @@ fn code_part(target: &Target, workspace: &Workspace, index: &CodeIndex) -> Optio
             Some(CodePart {
                 hash: symbol.body_hash.clone(),
                 text: source.get(symbol.bytes.clone()).unwrap_or("").to_string(),
-                path: symbol.path.clone(),
+                path: symbol.path.to_string(),
                 line: symbol.line,
                 end_line: symbol.end_line,
                 symbol: Some(symbol.display.clone()),

@@ -218,7 +218,7 @@ fn support(
         removed.filter_map(|n| evidence.removed.names.get(n).filter(|r| speaks_for(n, r)).map(|r| (n, r)));
     if let Some((gone, removal)) = removals.next() {
         clues.push(match (&removal.commit, evidence.unmentioned.contains(gone)) {
-            (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.clone() },
+            (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.to_string() },
             _ => Clue::removed(gone, removal),
         });
     } else if let Some((module, removal)) =
@@ -286,9 +286,8 @@ fn shadowed_member(
     evidence: &Evidence,
 ) -> Option<[Clue; 2]> {
     let qualifier = Clue::OwnQualifier { qualifier: owner.join(".") };
-    let files: Vec<&str> =
-        index.owner_types(owner, scope).into_iter().map(|id| index.symbol(id).path.as_str()).collect();
-    let removal = evidence.removed.names.get(name).filter(|r| !index.defines(name) && files.contains(&r.path.as_str()));
+    let files: Vec<&str> = index.owner_types(owner, scope).into_iter().map(|id| &*index.symbol(id).path).collect();
+    let removal = evidence.removed.names.get(name).filter(|r| !index.defines(name) && files.contains(&&*r.path));
     if let Some(removal) = removal {
         return Some([Clue::removed(name, removal), qualifier]);
     }

@@ -133,7 +133,7 @@ fn entry(target: &Target, reference: Option<String>, origin: Origin, index: &Cod
             LinkEntry {
                 reference,
                 origin,
-                path: symbol.path.clone(),
+                path: symbol.path.to_string(),
                 line: Some(symbol.line),
                 lines: None,
                 symbol: Some(symbol.display.clone()),
