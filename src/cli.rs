@@ -237,7 +237,10 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let threshold = args.fail_on.threshold();
     let failing = analysis.findings.iter().any(|f| threshold.is_some_and(|t| f.severity >= t));
     let status = if failing { ExitStatus::Drift } else { ExitStatus::Clean };
-    match write_output(args.output.as_deref(), |out| report::write(args.format, &analysis.report(), style, out)) {
+    let written =
+        write_output(args.output.as_deref(), |out| report::write(args.format, &analysis.report(), style, out));
+    analysis.discard();
+    match written {
         // `driftcheck check | head`: the reader left, the verdict stands.
         Err(Error::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => Ok(status),
         result => result.map(|()| status),

@@ -286,6 +286,16 @@ fn keep_new_since(
 }
 
 impl Analysis {
+    /// Ends a run whose process is about to exit: the staged copy, if any,
+    /// is removed, and the rest is left to the operating system, which
+    /// takes a process's memory back at once. Freeing it one allocation at
+    /// a time costs a warm run on a large repository a tenth of its time.
+    pub fn discard(self) {
+        let Analysis { _staged, workspace, graph, states, lock, findings, .. } = self;
+        drop(_staged);
+        std::mem::forget((workspace, graph, states, lock, findings));
+    }
+
     pub fn report(&self) -> Report<'_> {
         Report {
             summary: self.summary.clone(),

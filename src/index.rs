@@ -24,6 +24,15 @@ pub const MAX_TARGETS: usize = 8;
 /// in lower case is borrowed, not copied.
 type SpellingBuckets<'w> = HashMap<(char, usize), Vec<(Cow<'w, str>, &'w str)>>;
 
+/// The maps [`CodeIndex::names`] builds: by name, by (owner, name), files
+/// by path and by module.
+type Names<'w> = (
+    HashMap<&'w str, Vec<SymbolId>>,
+    HashMap<(&'w str, &'w str), Vec<SymbolId>>,
+    HashMap<&'w str, usize>,
+    HashMap<&'w str, Vec<usize>>,
+);
+
 pub struct CodeIndex<'w> {
     files: &'w [CodeFile],
     by_name: HashMap<&'w str, Vec<SymbolId>>,
@@ -57,11 +66,33 @@ pub struct CodeIndex<'w> {
 
 impl<'w> CodeIndex<'w> {
     pub fn new(files: &'w [CodeFile]) -> Self {
+        // Names and words are independent maps over every file: built side
+        // by side, a warm run waits for the larger only.
+        let ((by_name, by_tail, by_path, modules), (tokens, tokens_lower)) =
+            rayon::join(|| Self::names(files), || Self::words(files));
+        CodeIndex {
+            files,
+            by_name,
+            by_tail,
+            by_path,
+            modules,
+            tokens,
+            tokens_lower,
+            spelling: OnceLock::new(),
+            quoted: OnceLock::new(),
+            program_text: OnceLock::new(),
+            styles: OnceLock::new(),
+            by_word: OnceLock::new(),
+            library_defines: files.iter().any(|file| !file.symbols.is_empty() && !is_test_path(&file.path)),
+        }
+    }
+
+    /// Symbols by name and by (owner, name), files by path and module.
+    fn names(files: &'w [CodeFile]) -> Names<'w> {
         let mut by_name: HashMap<&str, Vec<SymbolId>> = HashMap::default();
         let mut by_tail: HashMap<(&str, &str), Vec<SymbolId>> = HashMap::default();
         let mut by_path = HashMap::default();
         let mut modules: HashMap<&str, Vec<usize>> = HashMap::default();
-        let mut tokens: HashMap<&str, bool> = HashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             by_path.insert(file.path.as_str(), file_index);
             if let Some(last) = file.module.last() {
@@ -83,6 +114,15 @@ impl<'w> CodeIndex<'w> {
                         .push(id);
                 }
             }
+        }
+        (by_name, by_tail, by_path, modules)
+    }
+
+    /// Every identifier with whether library code has it, and those with
+    /// an underscore in lower case.
+    fn words(files: &'w [CodeFile]) -> (HashMap<&'w str, bool>, HashSet<String>) {
+        let mut tokens: HashMap<&str, bool> = HashMap::default();
+        for file in files {
             let library = !is_test_path(&file.path) && !is_example_path(&file.path);
             for token in file.tokens.iter() {
                 let in_library = tokens.entry(token).or_insert(false);
@@ -90,21 +130,7 @@ impl<'w> CodeIndex<'w> {
             }
         }
         let tokens_lower = tokens.keys().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();
-        CodeIndex {
-            files,
-            by_name,
-            by_tail,
-            by_path,
-            modules,
-            tokens,
-            tokens_lower,
-            spelling: OnceLock::new(),
-            quoted: OnceLock::new(),
-            program_text: OnceLock::new(),
-            styles: OnceLock::new(),
-            by_word: OnceLock::new(),
-            library_defines: files.iter().any(|file| !file.symbols.is_empty() && !is_test_path(&file.path)),
-        }
+        (tokens, tokens_lower)
     }
 
     pub fn files(&self) -> &'w [CodeFile] {

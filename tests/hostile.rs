@@ -138,6 +138,18 @@ fn an_interrupted_staged_check_leaves_no_copy_behind() {
     assert_eq!(listing(temp.path()), Vec::<String>::new());
 }
 
+/// A `check --staged` that runs to its end removes its copy of the staged
+/// tree too, though it leaves the rest of its memory to the exit.
+#[cfg(unix)]
+#[test]
+fn a_finished_staged_check_leaves_no_copy_behind() {
+    let dir = git_repository();
+    let temp = tempfile::TempDir::new().unwrap();
+    let output = driftcheck(dir.path()).args(["check", "--staged"]).env("TMPDIR", temp.path()).output().unwrap();
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(listing(temp.path()), Vec::<String>::new());
+}
+
 /// Ctrl-C while `accept` writes the lock: the old lock stays whole and no
 /// temporary file is left beside it.
 #[cfg(unix)]

@@ -655,7 +655,7 @@ mod tests {
     fn evidence_of<'a>(
         removed: &'a Removed,
         manifests: &'a Manifests,
-        enabled: &'a dyn Fn(&str) -> bool,
+        enabled: &'a (dyn Fn(&str) -> bool + Sync),
     ) -> Evidence<'a> {
         Evidence {
             lock: None,

@@ -3,13 +3,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::history::Removed;
 use crate::index::{CodeIndex, SymbolId};
 use crate::lock::Lock;
 use crate::manifest::Manifests;
-use crate::spec::{Clause, Reference, ReferenceKind};
+use crate::spec::{Clause, Reference, ReferenceKind, SpecFile};
 use crate::workspace::Workspace;
 
 mod code_anchors;
@@ -146,7 +147,7 @@ pub struct Evidence<'a> {
     /// Languages the repository is written in.
     pub languages: Vec<&'static str>,
     /// Whether a gate is switched on (`[gates]` in the configuration).
-    pub gate_enabled: &'a dyn Fn(&str) -> bool,
+    pub gate_enabled: &'a (dyn Fn(&str) -> bool + Sync),
     /// Unresolved references less likely than this are not reported.
     pub min_confidence: f64,
     /// Branch names links may name to mean the current code.
@@ -286,17 +287,47 @@ fn read_on_its_own(path: &str) -> bool {
 
 /// Links every reference and code-side anchor.
 pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> LinkGraph {
-    let lock = evidence.lock;
-    let mut graph = LinkGraph::default();
     let files = FileFacts::new(workspace, index);
     let includers = includers(workspace);
-    for (spec_index, spec) in workspace.specs.iter().enumerate() {
-        let included_by = includers.get(&spec.path).filter(|_| !read_on_its_own(&spec.path));
+    // Spec files link independently: each on its own thread, the results
+    // joined in file order so the graph does not depend on scheduling.
+    let parts: Vec<LinkGraph> = workspace
+        .specs
+        .par_iter()
+        .enumerate()
+        .map(|(spec_index, spec)| {
+            let included_by = includers.get(&spec.path).filter(|_| !read_on_its_own(&spec.path));
+            link_spec((spec_index, spec, included_by), workspace, index, &files, evidence)
+        })
+        .collect();
+    let mut graph = LinkGraph::default();
+    for part in parts {
+        graph.links.extend(part.links);
+        graph.unresolved.extend(part.unresolved);
+        graph.silenced.extend(part.silenced);
+        graph.broken_anchors.extend(part.broken_anchors);
+    }
+    link_code_anchors(workspace, index, &mut graph);
+    graph
+}
+
+/// One spec file's links, silenced and unresolved references; `included_by`
+/// are the specs that include it.
+fn link_spec(
+    (spec_index, spec, included_by): (usize, &SpecFile, Option<&Vec<&str>>),
+    workspace: &Workspace,
+    index: &CodeIndex,
+    files: &FileFacts,
+    evidence: &Evidence,
+) -> LinkGraph {
+    let lock = evidence.lock;
+    let mut graph = LinkGraph::default();
+    {
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
             for (reference_index, reference) in clause.references.iter().enumerate() {
-                let resolution = match resolve(reference, clause, index, &files, evidence) {
+                let resolution = match resolve(reference, clause, index, files, evidence) {
                     Resolution::Broken(problem, clues) => follow_moved(reference, clause, index, lock)
-                        .or_else(|| from_includer(reference, &problem, included_by, (workspace, index, &files)))
+                        .or_else(|| from_includer(reference, &problem, included_by, (workspace, index, files)))
                         .unwrap_or(Resolution::Broken(problem, clues)),
                     resolution => resolution,
                 };
@@ -330,7 +361,6 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
             }
         }
     }
-    link_code_anchors(workspace, index, &mut graph);
     graph
 }
 
