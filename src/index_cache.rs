@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -139,7 +140,8 @@ pub struct IndexCache {
     /// stamps say nothing of the work tree's, and the cached ones are kept.
     copy: AtomicBool,
     stamp: [u8; 32],
-    entries: HashMap<String, Encoded>,
+    /// Read on first use, or ahead of it by [`IndexCache::prefetch`].
+    entries: OnceLock<HashMap<String, Encoded>>,
     /// When the cache file was written, by the file system's clock: a file
     /// stamp is trusted only if the file had settled well before then
     /// (see [`FileStamp::settled_before`]), as git trusts its index.
@@ -156,22 +158,35 @@ impl IndexCache {
     pub fn open(state: &Path) -> IndexCache {
         let path = cache_path(state);
         let stamp = stamp();
+        let opened = std::time::SystemTime::now();
         let written = std::fs::metadata(&path).and_then(|metadata| metadata.modified()).ok();
-        let entries = std::fs::read(&path)
-            .ok()
-            .and_then(|bytes| bincode::Options::deserialize::<Stored>(encoding(bytes.len() as u64), &bytes).ok())
-            .filter(|stored| stored.stamp == stamp)
-            .map(|stored| stored.entries.into_iter().map(|encoded| (encoded.path.clone(), encoded)).collect())
-            .unwrap_or_default();
         IndexCache {
             path: Some(path),
             frozen: AtomicBool::new(false),
             copy: AtomicBool::new(false),
             stamp,
-            entries,
+            entries: OnceLock::new(),
             written,
-            opened: std::time::SystemTime::now(),
+            opened,
         }
+    }
+
+    /// Reads the cache file now, so that it can be done beside other work
+    /// (finding the files) instead of on the first question.
+    pub fn prefetch(&self) {
+        self.entries();
+    }
+
+    fn entries(&self) -> &HashMap<String, Encoded> {
+        self.entries.get_or_init(|| {
+            let Some(path) = &self.path else { return HashMap::new() };
+            std::fs::read(path)
+                .ok()
+                .and_then(|bytes| bincode::Options::deserialize::<Stored>(encoding(bytes.len() as u64), &bytes).ok())
+                .filter(|stored| stored.stamp == self.stamp)
+                .map(|stored| stored.entries.into_iter().map(|encoded| (encoded.path.clone(), encoded)).collect())
+                .unwrap_or_default()
+        })
     }
 
     /// A cache that holds nothing and writes nothing (`--no-cache`).
@@ -181,7 +196,7 @@ impl IndexCache {
             frozen: AtomicBool::new(true),
             copy: AtomicBool::new(false),
             stamp: [0; 32],
-            entries: HashMap::new(),
+            entries: OnceLock::from(HashMap::new()),
             written: None,
             opened: std::time::SystemTime::now(),
         }
@@ -192,7 +207,7 @@ impl IndexCache {
     pub fn unchanged(&self, path: &str, stamp: Option<&FileStamp>, file: &Path) -> Option<(CodeFile, ContentHash)> {
         let written = self.written?;
         let stamp = stamp.filter(|stamp| stamp.settled_before(written))?;
-        let encoded = self.entries.get(path).filter(|encoded| encoded.stamp.as_ref() == Some(stamp))?;
+        let encoded = self.entries().get(path).filter(|encoded| encoded.stamp.as_ref() == Some(stamp))?;
         let file = decode(path, encoded, Source::on_disk(file.to_path_buf(), encoded.hash))?;
         Some((file, encoded.hash))
     }
@@ -208,14 +223,16 @@ impl IndexCache {
     fn stamp_to_keep(&self, path: &str, hash: &ContentHash, stamp: Option<FileStamp>) -> Option<FileStamp> {
         match self.copy.load(Ordering::Relaxed) {
             false => stamp.filter(|stamp| stamp.settled_before(self.opened)),
-            true => self.entries.get(path).filter(|encoded| &encoded.hash == hash).and_then(|encoded| encoded.stamp),
+            true => self.entries().get(path).filter(|encoded| &encoded.hash == hash).and_then(|encoded| encoded.stamp),
         }
     }
 
     /// The cached index of `path`, if its content still hashes to what was
     /// indexed; `source` becomes the file's source. A miss gives it back.
     pub fn get(&self, path: &str, hash: &ContentHash, source: String) -> Result<CodeFile, String> {
-        let Some(encoded) = self.entries.get(path).filter(|encoded| &encoded.hash == hash) else { return Err(source) };
+        let Some(encoded) = self.entries().get(path).filter(|encoded| &encoded.hash == hash) else {
+            return Err(source);
+        };
         // Decoded with a placeholder, so that a miss can give the text back.
         match decode(path, encoded, Source::read(String::new())) {
             Some(file) => Ok(CodeFile { source: Source::read(source), ..file }),
@@ -233,9 +250,9 @@ impl IndexCache {
             .iter()
             .map(|(file, hash, stamp)| (*file, *hash, self.stamp_to_keep(&file.path, hash, *stamp)))
             .collect();
-        let unchanged = files.len() == self.entries.len()
+        let unchanged = files.len() == self.entries().len()
             && files.iter().all(|(file, hash, stamp)| {
-                self.entries.get(&file.path).is_some_and(|e| &e.hash == hash && &e.stamp == stamp)
+                self.entries().get(&file.path).is_some_and(|e| &e.hash == hash && &e.stamp == stamp)
             });
         if unchanged {
             return Ok(());
@@ -244,7 +261,7 @@ impl IndexCache {
             .par_iter()
             .map(|(file, hash, stamp)| {
                 // An unchanged file's entry is written as it was read.
-                let cached = self.entries.get(&file.path).filter(|encoded| &encoded.hash == hash);
+                let cached = self.entries().get(&file.path).filter(|encoded| &encoded.hash == hash);
                 if let Some(cached) = cached {
                     return Ok(Encoded {
                         path: file.path.clone(),
@@ -281,11 +298,11 @@ impl IndexCache {
 
     /// How many files the cache held when it was read.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries().is_empty()
     }
 }
 

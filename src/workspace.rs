@@ -39,7 +39,9 @@ impl Workspace {
             .as_deref()
             .and_then(RepoSlug::parse)
             .or_else(|| git_remote(&root).as_deref().and_then(RepoSlug::parse));
-        let discovered = discover::discover(&config);
+        // Finding the files and reading the index cache both wait on the
+        // disk: side by side.
+        let (discovered, ()) = rayon::join(|| discover::discover(&config), || cache.prefetch());
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
         paths.extend(tracked_paths(&root));
         let loaded: Vec<Loaded> =
