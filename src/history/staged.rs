@@ -1,6 +1,8 @@
-//! The uncommitted change as a list of file changes against HEAD, computed
-//! the way `git_diff_tree_to_workdir_with_index` does: HEAD against the
-//! index, merged with the index against the work tree.
+//! The uncommitted change as a list of file changes against HEAD, in two
+//! halves as `git_diff_tree_to_workdir_with_index` computes it: HEAD against
+//! the index, merged with the index against the work tree. What driftcheck
+//! reads of it — which files were deleted or modified, and their blobs in
+//! HEAD — is the same as that function's.
 //!
 //! The first half reads every tree object of HEAD, which on a large
 //! repository is most of the pack index in memory and a good part of a
@@ -22,8 +24,9 @@ pub enum Status {
     Added,
     Deleted,
     Modified,
-    /// A type change or anything else that neither adds nor removes text
-    /// driftcheck reads.
+    /// A conflict, or anything else that neither adds nor removes text
+    /// driftcheck reads. (A file whose type changed is reported as deleted
+    /// and added again.)
     Other,
 }
 
@@ -79,7 +82,10 @@ pub fn uncommitted(
 ) -> Option<Vec<Change>> {
     let head = repository.head().ok().and_then(|head| head.peel_to_tree().ok());
     let key = cache_key(repository, head.as_ref(), scope);
-    let index = repository.index().ok()?;
+    let mut index = repository.index().ok()?;
+    // The repository keeps the index it read first; the diff must be of the
+    // file the key was made from, as it is now.
+    index.read(true).ok()?;
     let staged = match key.as_deref().and_then(|key| read_cache(cache, key)) {
         Some(staged) => staged,
         None => {
@@ -101,26 +107,36 @@ pub fn uncommitted(
 }
 
 /// The two halves as one change per path, as `git_diff_merge` combines
-/// them: the old side from HEAD, the status from both ends.
+/// them: the old side from HEAD, the status from both ends. A path changed
+/// twice within one half (a type change: deleted, then added) combines the
+/// same way.
 pub fn merge(staged: Vec<Change>, unstaged: Vec<Change>) -> Vec<Change> {
-    let mut merged: BTreeMap<String, Change> = staged.into_iter().map(|change| (change.path.clone(), change)).collect();
-    for change in unstaged {
-        let Some(first) = merged.remove(&change.path) else {
-            merged.insert(change.path.clone(), change);
-            continue;
+    let mut merged: BTreeMap<String, Change> = BTreeMap::new();
+    for change in staged.into_iter().chain(unstaged) {
+        let combined = match merged.remove(&change.path) {
+            Some(first) => combine(first, change.status),
+            None => Some(change),
         };
-        let status = match (first.status, change.status) {
-            // Added to the index, then deleted from the work tree: HEAD
-            // never had it and the work tree does not either.
-            (Status::Added, Status::Deleted) => continue,
-            (Status::Added, _) => Status::Added,
-            (_, Status::Deleted) => Status::Deleted,
-            (_, Status::Other) | (Status::Other, _) => Status::Other,
-            _ => Status::Modified,
-        };
-        merged.insert(first.path.clone(), Change { status, ..first });
+        if let Some(combined) = combined {
+            merged.insert(combined.path.clone(), combined);
+        }
     }
     merged.into_values().collect()
+}
+
+/// `first` followed by a change of `then` to the same path.
+fn combine(first: Change, then: Status) -> Option<Change> {
+    let status = match (first.status, then) {
+        // Added to the index, then deleted from the work tree: HEAD never
+        // had it and the work tree does not either.
+        (Status::Added, Status::Deleted) => return None,
+        (Status::Added, _) => Status::Added,
+        // What HEAD had is gone, whatever took its place.
+        (Status::Deleted, _) | (_, Status::Deleted) => Status::Deleted,
+        (_, Status::Other) | (Status::Other, _) => Status::Other,
+        _ => Status::Modified,
+    };
+    Some(Change { status, ..first })
 }
 
 /// HEAD's tree, the index file's content and the scope; `None` when the
@@ -172,6 +188,8 @@ mod tests {
             (Some(Deleted), None, Some(Deleted)),
             (None, Some(Deleted), Some(Deleted)),
             (Some(Modified), Some(Other), Some(Other)),
+            // A type change in the work tree: deleted and added again.
+            (Some(Deleted), Some(Added), Some(Deleted)),
         ];
         for (staged, unstaged, merged) in cases {
             let first: Vec<Change> = staged.map(|s| change(s, "a.rs", 1)).into_iter().collect();
@@ -188,7 +206,7 @@ mod tests {
         let directory = tempfile::TempDir::new().expect("temp dir");
         let repository = git2::Repository::init(directory.path()).expect("init");
         let write = |name: &str, text: &str| std::fs::write(directory.path().join(name), text).expect("write");
-        for name in ["kept.rs", "staged_gone.rs", "worktree_gone.rs", "both.rs"] {
+        for name in ["kept.rs", "staged_gone.rs", "worktree_gone.rs", "both.rs", "retyped.rs", "staged_retyped.rs"] {
             write(name, &format!("pub fn {}() {{}}\n", name.trim_end_matches(".rs")));
         }
         let mut index = repository.index().expect("index");
@@ -209,6 +227,18 @@ mod tests {
         for name in ["staged_gone.rs", "worktree_gone.rs", "both.rs", "new.rs"] {
             std::fs::remove_file(directory.path().join(name)).expect("remove file");
         }
+        // Files that became symbolic links: one in the work tree only, one
+        // staged as well. Each is a deletion and an addition to git.
+        #[cfg(unix)]
+        for name in ["retyped.rs", "staged_retyped.rs"] {
+            std::fs::remove_file(directory.path().join(name)).expect("remove file");
+            std::os::unix::fs::symlink("kept.rs", directory.path().join(name)).expect("symlink");
+        }
+        #[cfg(unix)]
+        {
+            index.add_path(Path::new("staged_retyped.rs")).expect("add link");
+            index.write().expect("write index");
+        }
         (directory, repository)
     }
 
@@ -219,9 +249,24 @@ mod tests {
         let ours = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache).expect("diff");
         let head = repository.head().and_then(|head| head.peel_to_tree()).expect("head tree");
         let whole = repository.diff_tree_to_workdir_with_index(Some(&head), None).expect("libgit2 diff");
-        assert_eq!(ours, merge(changes(&whole), Vec::new()));
+        // What history reads: each deleted or modified file with its blob in
+        // HEAD, from our halves and from libgit2's one diff alike.
+        let read = |changes: &[Change]| {
+            let mut read: Vec<(String, Status, git2::Oid)> = changes
+                .iter()
+                .filter(|c| matches!(c.status, Status::Deleted | Status::Modified))
+                .map(|c| (c.path.clone(), c.status, c.blob))
+                .collect();
+            read.sort_by(|a, b| a.0.cmp(&b.0));
+            read
+        };
+        assert_eq!(read(&ours), read(&changes(&whole)));
         let deleted: Vec<&str> = ours.iter().filter(|c| c.status == Status::Deleted).map(|c| c.path.as_str()).collect();
-        assert_eq!(deleted, ["both.rs", "staged_gone.rs", "worktree_gone.rs"]);
+        let expected = match cfg!(unix) {
+            true => vec!["both.rs", "retyped.rs", "staged_gone.rs", "staged_retyped.rs", "worktree_gone.rs"],
+            false => vec!["both.rs", "staged_gone.rs", "worktree_gone.rs"],
+        };
+        assert_eq!(deleted, expected);
         assert!(cache.is_file(), "the staged half is cached");
     }
 
