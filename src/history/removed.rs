@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::staged::{self, Change, Status};
+use super::staged::{self, Status};
 
 /// Commits the scan reads at most: the whole history of all but the very
 /// largest repositories.
@@ -216,31 +216,30 @@ fn superseded_blobs(
             continue;
         };
         removed.changing += usize::from(diff.deltas().len() > 0);
-        record_changes(&staged::changes(&diff), prefix, Some(oid.to_string().into()), removed, &mut seen, &mut blobs);
+        record_changes(staged::deltas(&diff), prefix, Some(oid.to_string().into()), removed, &mut seen, &mut blobs);
     }
     blobs
 }
 
 /// Records the files a diff deletes in `removed`, and the code blobs it
 /// replaces or deletes in `blobs` (each blob once, by `seen`).
-fn record_changes(
-    changes: &[Change],
+fn record_changes<'c>(
+    changes: impl IntoIterator<Item = (Status, &'c str, git2::Oid)>,
     prefix: &str,
     commit: Option<Arc<str>>,
     removed: &mut Removed,
     seen: &mut std::collections::HashSet<git2::Oid>,
     blobs: &mut Vec<Superseded>,
 ) {
-    for change in changes {
-        let Some(path) = crate::git::under_prefix(&change.path, prefix) else { continue };
-        let shared: Arc<str> = Arc::from(path);
-        if change.status == Status::Deleted {
-            let removal = || Removal { commit: commit.clone(), path: shared.clone() };
+    for (status, path, blob) in changes {
+        let Some(path) = crate::git::under_prefix(path, prefix) else { continue };
+        if status == Status::Deleted {
+            let removal = || Removal { commit: commit.clone(), path: Arc::from(path) };
             removed.paths.entry(path.to_string()).or_insert_with(removal);
         }
-        let replaced = matches!(change.status, Status::Modified | Status::Deleted);
-        if replaced && is_scanned_code(path) && seen.insert(change.blob) {
-            blobs.push(Superseded { blob: change.blob, commit: commit.clone(), path: shared });
+        let replaced = matches!(status, Status::Modified | Status::Deleted);
+        if replaced && is_scanned_code(path) && seen.insert(blob) {
+            blobs.push(Superseded { blob, commit: commit.clone(), path: Arc::from(path) });
         }
     }
 }
@@ -313,7 +312,8 @@ pub fn uncommitted(repository: &git2::Repository, prefix: &str, staged_cache: &P
         return removed;
     };
     let mut blobs = Vec::new();
-    record_changes(&changes, prefix, None, &mut removed, &mut std::collections::HashSet::new(), &mut blobs);
+    let changes = changes.iter().map(|change| (change.status, change.path.as_str(), change.blob));
+    record_changes(changes, prefix, None, &mut removed, &mut std::collections::HashSet::new(), &mut blobs);
     record_names(repository, &blobs, &mut removed);
     removed
 }

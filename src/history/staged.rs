@@ -54,21 +54,24 @@ mod hex_oid {
     }
 }
 
-/// The changes a diff holds, by old path; paths that are not UTF-8 are
-/// left out, as everywhere in history.
+/// The changes a diff holds as (status, old path, old blob), borrowed from
+/// it; paths that are not UTF-8 are left out, as everywhere in history.
+pub fn deltas<'d>(diff: &'d git2::Diff) -> impl Iterator<Item = (Status, &'d str, git2::Oid)> + 'd {
+    diff.deltas().filter_map(|delta| {
+        let path = delta.old_file().path().and_then(Path::to_str)?;
+        let status = match delta.status() {
+            git2::Delta::Added | git2::Delta::Untracked => Status::Added,
+            git2::Delta::Deleted => Status::Deleted,
+            git2::Delta::Modified => Status::Modified,
+            _ => Status::Other,
+        };
+        Some((status, path, delta.old_file().id()))
+    })
+}
+
+/// [`deltas`], owned: for keeping and merging.
 pub fn changes(diff: &git2::Diff) -> Vec<Change> {
-    diff.deltas()
-        .filter_map(|delta| {
-            let path = delta.old_file().path().and_then(Path::to_str)?.to_string();
-            let status = match delta.status() {
-                git2::Delta::Added | git2::Delta::Untracked => Status::Added,
-                git2::Delta::Deleted => Status::Deleted,
-                git2::Delta::Modified => Status::Modified,
-                _ => Status::Other,
-            };
-            Some(Change { status, path, blob: delta.old_file().id() })
-        })
-        .collect()
+    deltas(diff).map(|(status, path, blob)| Change { status, path: path.to_string(), blob }).collect()
 }
 
 /// HEAD against the work tree through the index, with `options`: the

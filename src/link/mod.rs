@@ -322,41 +322,33 @@ fn link_spec(
 ) -> LinkGraph {
     let lock = evidence.lock;
     let mut graph = LinkGraph::default();
-    {
-        for (clause_index, clause) in spec.clauses.iter().enumerate() {
-            for (reference_index, reference) in clause.references.iter().enumerate() {
-                let resolution = match resolve(reference, clause, index, files, evidence) {
-                    Resolution::Broken(problem, clues) => follow_moved(reference, clause, index, lock)
-                        .or_else(|| from_includer(reference, &problem, included_by, (workspace, index, files)))
-                        .unwrap_or(Resolution::Broken(problem, clues)),
-                    resolution => resolution,
-                };
-                let at = (spec_index, clause_index, reference_index);
-                match resolution {
-                    Resolution::Linked(targets) => graph.links.extend(targets.into_iter().map(|target| Link {
-                        spec: spec_index,
-                        clause: clause_index,
-                        origin: Origin::Reference(reference_index),
-                        target,
-                    })),
-                    Resolution::Elsewhere { gate, reason } => graph.silenced.push(Silenced {
-                        spec: spec_index,
-                        clause: clause_index,
-                        reference: reference_index,
-                        gate,
-                        reason,
-                    }),
-                    Resolution::Broken(problem, support) => {
-                        let candidate = Candidate {
-                            reference,
-                            segments: candidate_segments(reference),
-                            clause,
-                            spec,
-                            index,
-                            evidence,
-                        };
-                        record(&mut graph, at, &candidate, problem, support);
-                    }
+    for (clause_index, clause) in spec.clauses.iter().enumerate() {
+        for (reference_index, reference) in clause.references.iter().enumerate() {
+            let resolution = match resolve(reference, clause, index, files, evidence) {
+                Resolution::Broken(problem, clues) => follow_moved(reference, clause, index, lock)
+                    .or_else(|| from_includer(reference, &problem, included_by, (workspace, index, files)))
+                    .unwrap_or(Resolution::Broken(problem, clues)),
+                resolution => resolution,
+            };
+            let at = (spec_index, clause_index, reference_index);
+            match resolution {
+                Resolution::Linked(targets) => graph.links.extend(targets.into_iter().map(|target| Link {
+                    spec: spec_index,
+                    clause: clause_index,
+                    origin: Origin::Reference(reference_index),
+                    target,
+                })),
+                Resolution::Elsewhere { gate, reason } => graph.silenced.push(Silenced {
+                    spec: spec_index,
+                    clause: clause_index,
+                    reference: reference_index,
+                    gate,
+                    reason,
+                }),
+                Resolution::Broken(problem, support) => {
+                    let candidate =
+                        Candidate { reference, segments: candidate_segments(reference), clause, spec, index, evidence };
+                    record(&mut graph, at, &candidate, problem, support);
                 }
             }
         }
