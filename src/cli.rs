@@ -31,7 +31,15 @@ Examples:
   driftcheck check                         check the whole repository
   driftcheck check docs/api.md             report only findings on that spec
   driftcheck check --format json -o r.json machine-readable report v1
-  driftcheck check --fail-on warning       fail on warnings too";
+  driftcheck check --fail-on warning       fail on warnings too
+  driftcheck check --format sarif -o driftcheck.sarif   for code scanning
+  driftcheck check --staged --quiet        in a pre-commit hook
+  driftcheck check - --stdin-filename docs/api.md < buffer   an unsaved editor buffer";
+
+const BASELINE_AFTER_HELP: &str = "\
+The baseline file (driftcheck.baseline, or `baseline` in driftcheck.toml) lists the fingerprints
+of accepted findings, one per line, sorted: commit it, and `check` reports only drift that is not
+in it (`check --no-baseline` shows everything). Run `driftcheck baseline` again to accept more.";
 
 const ACCEPT_AFTER_HELP: &str = "\
 Once driftcheck.lock exists, `check` reports every link whose code or clause changed since it
@@ -62,8 +70,65 @@ enum Command {
     Accept(AcceptArgs),
     /// Print the documentation of a rule (or all rules with --list)
     Explain(ExplainArgs),
+    /// Record today's findings in the baseline file, so that only new drift fails
+    #[command(after_help = BASELINE_AFTER_HELP)]
+    Baseline(BaselineArgs),
+    /// How much of the specs links to code, and how much of the public code a spec names
+    Coverage(CoverageArgs),
     /// Write a driftcheck.toml with the globs detected in this repository
     Init(InitArgs),
+    /// Install driftcheck as a git hook
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum HookCommand {
+    /// Write a pre-commit hook that runs `driftcheck check --staged`
+    Install(HookInstallArgs),
+}
+
+#[derive(Debug, Args)]
+struct HookInstallArgs {
+    /// Keep an existing pre-commit hook and run it first, then driftcheck
+    #[arg(long)]
+    chain: bool,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+struct BaselineArgs {
+    /// Make no network request (no LLM pass)
+    #[arg(long)]
+    offline: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct CoverageArgs {
+    /// Only count these spec files or directories
+    #[arg(value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Human)]
+    format: CoverageFormat,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CoverageFormat {
+    Human,
+    Json,
 }
 
 /// Options every analysing command shares.
@@ -79,9 +144,12 @@ struct Common {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Only report findings on these spec or code files or directories
+    /// Only report findings on these spec or code files or directories; `-` reads a spec from stdin
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
+    /// The path of the spec read from stdin with `-` (an editor's unsaved buffer)
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -109,8 +177,34 @@ struct CheckArgs {
     /// Hide findings less likely to be drift than X, 0..1 [default: min_confidence in driftcheck.toml, else 0.4]
     #[arg(long, value_name = "X", value_parser = parse_confidence)]
     min_confidence: Option<f64>,
+    /// Run only these rules (comma-separated ids; a rule that is off by default runs as a warning)
+    #[arg(long, value_name = "RULE,…", value_delimiter = ',', value_parser = parse_rule)]
+    select: Option<Vec<Rule>>,
+    /// Never run these rules (comma-separated ids)
+    #[arg(long, value_name = "RULE,…", value_delimiter = ',', value_parser = parse_rule)]
+    ignore: Vec<Rule>,
+    /// Report the findings the baseline file accepts, too
+    #[arg(long)]
+    no_baseline: bool,
+    /// Print findings only: no summary, notes or LLM usage
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// When to color the human report (NO_COLOR in the environment always wins)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
     #[command(flatten)]
     common: Common,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_rule(text: &str) -> Result<Rule, String> {
+    text.trim().parse()
 }
 
 /// `--jobs`: a positive count. More than [`engine::max_jobs`] is cut to it.
@@ -207,6 +301,21 @@ pub fn execute(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Links(args) => links(args),
         Command::Accept(args) => accept(args),
         Command::Explain(args) => explain(args),
+        Command::Baseline(args) => baseline(args),
+        Command::Coverage(args) => coverage(args),
+        Command::Hook(HookCommand::Install(args)) => {
+            let installed = crate::hook::install(&std::env::current_dir()?, args.chain)?;
+            writeln!(io::stdout().lock(), "{installed}")?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Rendered first: the generator panics on a closed stdout.
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "driftcheck", &mut script);
+            write_output(None, |out| out.write_all(&script))?;
+            Ok(ExitStatus::Clean)
+        }
         Command::Init(args) => {
             let (file, text) = init::run(&std::env::current_dir()?, args.force)?;
             writeln!(io::stdout().lock(), "wrote {}:\n\n{text}", file.display())?;
@@ -220,7 +329,10 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     if let Some(min) = args.min_confidence {
         config.min_confidence = min;
     }
-    let scope = relative_paths(&config.root, &args.paths)?;
+    config.restrict_rules(args.select.as_deref(), &args.ignore);
+    let (paths, stdin) = read_stdin_spec(&config.root, &args.paths, args.stdin_filename.as_deref())?;
+    let mut scope = relative_paths(&config.root, &paths)?;
+    scope.extend(stdin.iter().map(|spec| spec.path.clone()));
     let content = if args.staged { Content::Staged } else { Content::WorkTree };
     let options = Options {
         scope,
@@ -230,10 +342,13 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
         offline: args.offline,
         max_llm_calls: args.max_llm_calls,
         no_cache: args.no_cache,
+        stdin,
+        ignore_baseline: args.no_baseline,
         ..Options::default()
     };
     let analysis = engine::analyse(config, &options)?;
-    let style = Style { color: args.output.is_none() && color_wanted() };
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let style = Style { color: color_wanted(args.color, to_terminal), quiet: args.quiet };
     let threshold = args.fail_on.threshold();
     let failing = analysis.findings.iter().any(|f| threshold.is_some_and(|t| f.severity >= t));
     let status = if failing { ExitStatus::Drift } else { ExitStatus::Clean };
@@ -245,6 +360,79 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
         Err(Error::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => Ok(status),
         result => result.map(|()| status),
     }
+}
+
+/// `check -`: the spec text on stdin, named by `--stdin-filename`; the
+/// other PATHS are returned as they are.
+fn read_stdin_spec(
+    root: &Path,
+    paths: &[PathBuf],
+    name: Option<&Path>,
+) -> Result<(Vec<PathBuf>, Option<engine::StdinSpec>), Error> {
+    let (dashes, rest): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.as_os_str() == "-");
+    let rest: Vec<PathBuf> = rest.into_iter().cloned().collect();
+    match (dashes.len(), name) {
+        (0, None) => Ok((rest, None)),
+        (0, Some(_)) => Err(Error::Usage("--stdin-filename names the spec read from stdin: add `-` to PATHS".into())),
+        (1, None) => Err(Error::Usage("`-` reads a spec from stdin: name it with --stdin-filename PATH".into())),
+        (1, Some(name)) => {
+            let path = stdin_path(root, name)?;
+            if !crate::spec::is_markdown(&path) {
+                return Err(Error::Usage(format!("{path} is not a markdown file: only specs can be read from stdin")));
+            }
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes)?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            Ok((rest, Some(engine::StdinSpec { path, text })))
+        }
+        _ => Err(Error::Usage("`-` may be given once".into())),
+    }
+}
+
+/// The root-relative path `--stdin-filename` names; the file need not exist
+/// (a new, unsaved buffer).
+fn stdin_path(root: &Path, name: &Path) -> Result<String, Error> {
+    let cwd = std::env::current_dir()?;
+    let root = root.canonicalize()?;
+    let absolute = cwd.join(name);
+    let parent = absolute.parent().and_then(|p| p.canonicalize().ok());
+    let absolute = match (parent, absolute.file_name()) {
+        (Some(parent), Some(file)) => parent.join(file),
+        _ => absolute,
+    };
+    crate::discover::relative(&root, &absolute)
+        .filter(|path| !path.is_empty())
+        .ok_or_else(|| Error::Usage(format!("{} is outside the repository at {}", name.display(), root.display())))
+}
+
+fn baseline(args: BaselineArgs) -> Result<ExitStatus, Error> {
+    let config = load_config(&args.common)?;
+    let file = config.root.join(&config.baseline);
+    let options =
+        Options { jobs: args.common.jobs, offline: args.offline, ignore_baseline: true, ..Options::default() };
+    let analysis = engine::analyse(config, &options)?;
+    let written = crate::baseline::write(&file, &analysis.findings)?;
+    analysis.discard();
+    writeln!(
+        io::stdout().lock(),
+        "{}: {written} findings recorded; `check` reports only drift not in it",
+        file.display()
+    )?;
+    Ok(ExitStatus::Clean)
+}
+
+fn coverage(args: CoverageArgs) -> Result<ExitStatus, Error> {
+    let config = load_config(&args.common)?;
+    let scope = relative_paths(&config.root, &args.paths)?;
+    let options = Options { jobs: args.common.jobs, offline: true, ..Options::default() };
+    let analysis = engine::analyse(config, &options)?;
+    let coverage = crate::coverage::measure(&analysis, &scope);
+    write_output(None, |out| match args.format {
+        CoverageFormat::Human => report::coverage::write_human(&coverage, out),
+        CoverageFormat::Json => report::coverage::write_json(&coverage, out),
+    })?;
+    analysis.discard();
+    Ok(ExitStatus::Clean)
 }
 
 fn links(args: LinksArgs) -> Result<ExitStatus, Error> {
@@ -360,18 +548,22 @@ fn relative_paths(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> 
         .collect()
 }
 
-fn color_wanted() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+/// Color for a terminal, or when asked for; `NO_COLOR` always wins.
+fn color_wanted(choice: ColorChoice, to_terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match choice {
+        _ if no_color => false,
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal,
+    }
 }
 
-/// Writes to a file (atomically: temp file + rename) or to stdout.
+/// Writes to a file (a regular one atomically: temp file + rename) or to
+/// stdout.
 fn write_output(file: Option<&Path>, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     match file {
-        Some(path) => {
-            let mut buffer = Vec::new();
-            render(&mut buffer)?;
-            crate::fsutil::write_atomically(path, &buffer)?;
-        }
+        Some(path) => crate::fsutil::write_report(path, render)?,
         None => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());

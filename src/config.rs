@@ -82,6 +82,7 @@ struct RawConfig {
     repository: Option<String>,
     max_file_size: Option<u64>,
     min_confidence: Option<Spanned<f64>>,
+    baseline: Option<String>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -107,6 +108,9 @@ pub struct Config {
     pub severities: HashMap<Rule, Severity>,
     /// Findings less likely to be drift than this are not reported.
     pub min_confidence: f64,
+    /// The baseline file, relative to the root: fingerprints of accepted
+    /// findings (`driftcheck baseline`).
+    pub baseline: String,
     /// Gates switched off with `[gates] NAME = false`.
     pub disabled_gates: HashSet<String>,
     pub llm: Option<LlmConfig>,
@@ -143,6 +147,7 @@ impl Config {
             max_file_size: 1024 * 1024,
             severities: HashMap::new(),
             min_confidence: crate::link::evidence::SHOWN_CONFIDENCE,
+            baseline: crate::baseline::FILE_NAME.to_string(),
             disabled_gates: HashSet::new(),
             llm: None,
             written_globs: Vec::new(),
@@ -241,6 +246,9 @@ impl Config {
         (config.code, config.code_globs) = globs(parsed.code, &config.code)?;
         (config.ignore, config.ignore_globs) = globs(parsed.ignore, &[])?;
         config.repository = parsed.repository;
+        if let Some(baseline) = parsed.baseline {
+            config.baseline = baseline;
+        }
         if let Some(size) = parsed.max_file_size {
             config.max_file_size = size;
         }
@@ -289,6 +297,21 @@ impl Config {
 
     pub fn severity(&self, rule: Rule) -> Severity {
         self.severities.get(&rule).copied().unwrap_or_else(|| rule.default_severity())
+    }
+
+    /// `--select` and `--ignore`: with a selection only the selected rules
+    /// run (a selected rule that is off runs at its default severity, or as
+    /// a warning if that is off too); ignored rules never run.
+    pub fn restrict_rules(&mut self, select: Option<&[Rule]>, ignore: &[Rule]) {
+        for &rule in Rule::ALL {
+            let selected = select.is_none_or(|chosen| chosen.contains(&rule));
+            let severity = match (selected && !ignore.contains(&rule), self.severity(rule)) {
+                (false, _) => Severity::Off,
+                (true, Severity::Off) if select.is_some() => rule.default_severity().max(Severity::Warning),
+                (true, configured) => configured,
+            };
+            self.severities.insert(rule, severity);
+        }
     }
 
     pub fn gate_enabled(&self, gate: &str) -> bool {

@@ -81,6 +81,9 @@ impl FileStamp {
 pub struct Note {
     pub path: String,
     pub message: String,
+    /// A mistake in the repository's own directives, shown as a warning
+    /// (never cut from the report), not a note.
+    pub warning: bool,
 }
 
 /// Files that are never worth reading: binaries, lock files, minified
@@ -179,7 +182,7 @@ pub fn discover(config: &Config) -> Discovered {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                notes.push(Note { path: String::new(), message: error.to_string() });
+                notes.push(Note { path: String::new(), message: error.to_string(), warning: false });
                 continue;
             }
         };
@@ -254,7 +257,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// Reads a discovered file as text, or says why not.
 pub fn read_text(candidate: &Candidate, max_size: u64) -> Result<String, Note> {
-    let note = |message: String| Note { path: candidate.path.clone(), message };
+    let note = |message: String| Note { path: candidate.path.clone(), message, warning: false };
     if candidate.size > max_size {
         return Err(note(format!(
             "skipped: {} bytes is over the {max_size}-byte limit (`max_file_size`)",

@@ -44,6 +44,19 @@ pub struct Options {
     pub max_llm_calls: Option<usize>,
     /// Neither read nor write the index cache or cached LLM verdicts.
     pub no_cache: bool,
+    /// A spec read from stdin (`check -`), in place of the file on disk.
+    pub stdin: Option<StdinSpec>,
+    /// Report the findings the baseline file accepts, too.
+    pub ignore_baseline: bool,
+}
+
+/// A spec's text given on stdin, e.g. an editor's unsaved buffer: it is
+/// analysed in place of the file at `path` (root-relative), which need not
+/// exist.
+#[derive(Debug, Clone)]
+pub struct StdinSpec {
+    pub path: String,
+    pub text: String,
 }
 
 /// The result of analysing a repository.
@@ -113,14 +126,24 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
     if staged.is_some() {
         cache.analyse_a_copy();
     }
-    let mut analysis = run(config_for_content, (&history, &cache), source, llm.as_ref())?;
+    let content = Inputs { history: &history, cache: &cache, stdin: options.stdin.as_ref() };
+    let mut analysis = run(config_for_content, content, source, llm.as_ref())?;
     analysis._staged = staged;
     let unmatched = analysis.workspace.config.unmatched_globs(&analysis.workspace.paths)?;
     let config_file = analysis.workspace.config.text.as_ref().map(|(name, _)| name.clone()).unwrap_or_default();
-    analysis.workspace.notes.extend(unmatched.into_iter().map(|message| Note { path: config_file.clone(), message }));
+    let warnings = check::unknown_ignored_rules(&analysis.workspace);
+    analysis.workspace.notes.splice(0..0, warnings);
+    analysis.workspace.notes.extend(unmatched.into_iter().map(|message| Note {
+        path: config_file.clone(),
+        message,
+        warning: false,
+    }));
     if let (Some(base), Some(changed)) = (&options.base, &changed) {
         cache.freeze();
-        keep_new_since(&mut analysis, &config, base, changed, (&history, &cache))?;
+        keep_new_since(&mut analysis, &config, base, changed, Inputs { stdin: None, ..content })?;
+    }
+    if !options.ignore_baseline {
+        apply_baseline(&mut analysis, &config)?;
     }
     if !options.scope.is_empty() {
         analysis
@@ -173,15 +196,29 @@ enum LockSource<'a> {
     Lenient,
 }
 
-/// What a run reads besides the content: history and the index cache.
-type Context<'a> = (&'a History, &'a IndexCache);
+/// What a run reads besides the files: history, the index cache, and a
+/// spec given on stdin.
+#[derive(Clone, Copy)]
+struct Inputs<'a> {
+    history: &'a History,
+    cache: &'a IndexCache,
+    stdin: Option<&'a StdinSpec>,
+}
 
-fn run(
-    config: Config,
-    (history, cache): Context,
-    source: LockSource,
-    llm: Option<&LlmPass>,
-) -> Result<Analysis, Error> {
+/// Drops the findings the baseline file accepts, and says how many.
+fn apply_baseline(analysis: &mut Analysis, config: &Config) -> Result<(), Error> {
+    let file = config.root.join(&config.baseline);
+    let accepted = crate::baseline::read(&file)?;
+    let hidden = crate::baseline::apply(&mut analysis.findings, &accepted);
+    if hidden > 0 {
+        let message = format!("{hidden} findings accepted in the baseline are not shown (--no-baseline shows them)");
+        analysis.workspace.notes.push(Note { path: config.baseline.clone(), message, warning: false });
+    }
+    Ok(())
+}
+
+fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>) -> Result<Analysis, Error> {
+    let Inputs { history, cache, stdin } = inputs;
     let path = config.root.join(lock::FILE_NAME);
     let lock = match source {
         LockSource::WorkTree => Lock::read(&path)?,
@@ -193,7 +230,7 @@ fn run(
     let (workspace, removed) = std::thread::scope(|scope| {
         // Not `pool.install`: this thread may be the pool's only worker,
         // and it waits below.
-        let loading = scope.spawn(|| Workspace::load(config, cache));
+        let loading = scope.spawn(|| Workspace::load_with(config, cache, stdin));
         let removed = history.removed();
         let workspace = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (workspace, removed)
@@ -264,7 +301,7 @@ fn keep_new_since(
     config: &Config,
     base: &str,
     changed: &ChangedLines,
-    context: Context,
+    inputs: Inputs,
 ) -> Result<(), Error> {
     let repo = Repo::open(&config.root, "--base")?;
     let tree = repo.tree(base)?;
@@ -273,7 +310,7 @@ fn keep_new_since(
     repo.write_tree(&tree, directory.path())?;
     let mut base_config = config.clone();
     base_config.root = directory.path().to_path_buf();
-    let before = run(base_config, context, LockSource::Lenient, None)?;
+    let before = run(base_config, inputs, LockSource::Lenient, None)?;
     let old: HashSet<&str> = before.findings.iter().map(|f| f.fingerprint.as_str()).collect();
     analysis.findings.retain(|finding| {
         let spec_changed =

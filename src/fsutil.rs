@@ -22,19 +22,44 @@ fn keep_permissions(file: &std::fs::File, path: &Path) -> io::Result<()> {
 /// Writes `bytes` to a temporary file beside `path`, then renames it over
 /// `path`, so readers see the old content or the new, never a mix.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// As [`write_atomically`], with the content streamed by `render` through a
+/// buffer: a large report is never held in memory whole.
+pub fn write_atomically_with(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let mut file = tempfile::NamedTempFile::new_in(directory)?;
     let _pending = crate::interrupt::Pending::new(file.path());
-    file.write_all(bytes)?;
+    let mut out = io::BufWriter::new(file.as_file_mut());
+    render(&mut out)?;
+    out.flush()?;
+    drop(out);
     keep_permissions(file.as_file(), path)?;
     file.as_file().sync_all()?;
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     crate::interrupt::checkpoint(&format!("writing {name}"));
     file.persist(path).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// Writes a report to `path`. A regular file (or a link to one) is
+/// replaced atomically; anything else that exists — `/dev/null`, a named
+/// pipe, `/dev/stdout` — is written in place, never renamed over.
+pub fn write_report(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(target) if !target.is_file() && !target.is_dir() => {
+            let mut out = io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+            render(&mut out)?;
+            out.flush()
+        }
+        // Through a symbolic link: replace the file it points at, keep the link.
+        Ok(_) if path.is_symlink() => write_atomically_with(&std::fs::canonicalize(path)?, render),
+        _ => write_atomically_with(path, render),
+    }
 }
 
 /// Creates the folder of a cache file under `.driftcheck/cache/`, and the

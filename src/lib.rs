@@ -9,15 +9,18 @@
 #![allow(clippy::result_large_err)]
 
 mod accept;
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod code;
 pub mod config;
+pub mod coverage;
 pub mod discover;
 pub mod engine;
 pub mod fsutil;
 pub mod git;
 pub mod history;
+mod hook;
 pub mod index;
 pub mod index_cache;
 mod init;
@@ -51,6 +54,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Llm(#[from] llm::LlmError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Baseline(#[from] baseline::BaselineError),
     #[error("{0}")]
     #[diagnostic(code(driftcheck::usage))]
     Usage(String),

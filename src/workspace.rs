@@ -33,6 +33,12 @@ impl Workspace {
     /// Loads the repository `config` names; code files whose content the
     /// index cache already holds are not parsed again.
     pub fn load(config: Config, cache: &IndexCache) -> Workspace {
+        Workspace::load_with(config, cache, None)
+    }
+
+    /// As [`Workspace::load`], with one spec's text given (`check -`): it
+    /// replaces the file on disk, or joins the specs if there is none.
+    pub fn load_with(config: Config, cache: &IndexCache, stdin: Option<&crate::engine::StdinSpec>) -> Workspace {
         let root = config.root.clone();
         let repository = config
             .repository
@@ -55,6 +61,11 @@ impl Workspace {
                 Loaded::Skipped(note) => notes.push(note),
             }
         }
+        if let Some(given) = stdin {
+            spec_sources.retain(|(path, _)| *path != given.path);
+            spec_sources.push((given.path.clone(), given.text.clone()));
+            spec_sources.sort_by(|a, b| a.0.cmp(&b.0));
+        }
         let mut specs: Vec<SpecFile> =
             spec_sources.into_par_iter().map(|(path, text)| spec::parse(&path, text, repository.as_ref())).collect();
         retire_old_versions(&mut specs);
@@ -67,7 +78,7 @@ impl Workspace {
         if specs.is_empty() {
             let message =
                 format!("no spec files matched `specs` ({}) under {}", config.specs.join(", "), root.display());
-            notes.push(Note { path: String::new(), message });
+            notes.push(Note { path: String::new(), message, warning: false });
         }
         // Files the parser failed on are left out of the cache: the next
         // run tries again, and says so again.
@@ -141,7 +152,11 @@ fn index_guarded(root: &Path, path: String, text: String) -> (CodeFile, Option<N
         Ok(file) => (file, None),
         Err(_) => {
             let text = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
-            let note = Note { path: path.clone(), message: "indexed as plain text: the parser failed".to_string() };
+            let note = Note {
+                path: path.clone(),
+                message: "indexed as plain text: the parser failed".to_string(),
+                warning: false,
+            };
             (code::index_plain(&path, text), Some(note))
         }
     }

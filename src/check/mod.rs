@@ -3,9 +3,11 @@
 //! suppressions and fingerprints once, afterwards.
 
 mod dangling;
+mod directives;
 mod parse_error;
 mod spec_ref;
 mod stale;
+mod unlinked;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -19,6 +21,8 @@ use crate::link::{Clue, LinkGraph, LinkState};
 use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
 use crate::workspace::Workspace;
+
+pub use directives::unknown_ignored_rules;
 
 /// Where in a spec a finding is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,6 +176,9 @@ pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, revi
     let mut findings = dangling::check(workspace, graph);
     findings.extend(spec_ref::check(workspace, index, graph));
     findings.extend(parse_error::check(index));
+    if workspace.config.severity(Rule::UnlinkedRequirement) != Severity::Off {
+        findings.extend(unlinked::check(workspace, graph));
+    }
     if let Some(lock) = review.lock {
         // A clause whose reference no longer resolves is reported as dangling;
         // its vanished accepted link would only say the same again.

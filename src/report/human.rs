@@ -11,6 +11,7 @@ use miette::{
 
 use super::{Report, Style};
 use crate::check::Finding;
+use crate::discover::Note;
 use crate::rule::Severity;
 use crate::text::LineIndex;
 
@@ -34,6 +35,9 @@ pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::R
             (None, None) => String::new(),
         };
         writeln!(out, "info[{}] {location}: {}", finding.rule, finding.message)?;
+    }
+    if style.quiet {
+        return Ok(());
     }
     write_notes(report, out)?;
     write_unanswered(report, out)?;
@@ -160,14 +164,18 @@ fn clamp(bytes: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {
 
 fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     const SHOWN: usize = 5;
-    for note in report.notes.iter().take(SHOWN) {
+    let (warnings, notes): (Vec<&Note>, Vec<&Note>) = report.notes.iter().partition(|note| note.warning);
+    for warning in warnings {
+        writeln!(out, "warning: {}: {}", warning.path, warning.message)?;
+    }
+    for note in notes.iter().take(SHOWN) {
         match note.path.as_str() {
             "" => writeln!(out, "note: {}", note.message)?,
             path => writeln!(out, "note: {path}: {}", note.message)?,
         }
     }
-    if report.notes.len() > SHOWN {
-        writeln!(out, "note: and {} more skipped files", report.notes.len() - SHOWN)?;
+    if notes.len() > SHOWN {
+        writeln!(out, "note: and {} more notes", notes.len() - SHOWN)?;
     }
     Ok(())
 }

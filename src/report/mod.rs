@@ -1,6 +1,7 @@
 //! Reports: one file per output format, each rendering the same plain
 //! [`Report`] data. Reporters never analyse; they only write.
 
+pub mod coverage;
 mod human;
 mod json;
 pub mod links;
@@ -102,6 +103,8 @@ pub struct Report<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
+    /// `--quiet`: findings only, no summary, notes or LLM usage.
+    pub quiet: bool,
 }
 
 pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
