@@ -48,10 +48,12 @@ pub fn install(cwd: &Path, chain: bool) -> Result<Installed, Error> {
     let installed = match existing {
         None => Installed::New(hook.clone()),
         Some(text) if text.contains(MARKER) => Installed::Updated(hook.clone()),
-        Some(_) if !chain => return Err(Error::Usage(format!(
+        Some(_) if !chain => {
+            return Err(Error::Usage(format!(
             "{} already exists and is not driftcheck's: `driftcheck hook install --chain` keeps it and runs it first",
             hook.display()
-        ))),
+        )))
+        }
         Some(_) if kept.exists() => {
             return Err(Error::Usage(format!(
                 "{} already exists: move it away to chain {}",
