@@ -498,13 +498,14 @@ fn explain(args: ExplainArgs) -> Result<ExitStatus, Error> {
     let mut out = io::stdout().lock();
     if args.list {
         for rule in Rule::ALL {
-            writeln!(out, "{:<22} {:<8} {}", rule.id(), rule.default_severity(), rule.summary())?;
+            let reserved = if rule.is_reserved() { " (reserved: not checked yet)" } else { "" };
+            writeln!(out, "{:<22} {:<8} {}{reserved}", rule.id(), rule.default_severity().as_str(), rule.summary())?;
         }
         return Ok(ExitStatus::Clean);
     }
     let id = args.rule.unwrap_or_default();
     let rule: Rule = id.parse().map_err(Error::Usage)?;
-    write!(out, "{}", rule.documentation())?;
+    write!(out, "{}", rule.explanation())?;
     Ok(ExitStatus::Clean)
 }
 

@@ -70,7 +70,7 @@ macro_rules! rules {
                 match self { $(Rule::$variant => $summary),* }
             }
 
-            /// The full documentation `driftcheck explain RULE` prints.
+            /// The rule's own documentation (`src/rules/RULE.md`).
             pub fn documentation(self) -> &'static str {
                 match self { $(Rule::$variant => $doc),* }
             }
@@ -111,6 +111,42 @@ rules! {
         include_str!("rules/parse-error.md");
 }
 
+/// Rules whose id is fixed but whose check does not exist yet: configs,
+/// baselines and `--select` may name them; nothing reports them.
+const RESERVED: &[Rule] = &[Rule::ValueMismatch, Rule::SignatureMismatch, Rule::VariantMismatch];
+
+impl Rule {
+    /// Whether a check reports this rule yet.
+    pub fn is_reserved(self) -> bool {
+        RESERVED.contains(&self)
+    }
+
+    /// What `driftcheck explain RULE` prints: the documentation, a notice
+    /// for a reserved rule, and every way to silence it.
+    pub fn explanation(self) -> String {
+        let documentation = self.documentation();
+        let (title, body) = documentation.split_once('\n').unwrap_or((documentation, ""));
+        let mut text = format!("{title}\n");
+        if self.is_reserved() {
+            text.push_str(
+                "\n**Reserved.** No check reports this rule yet. The id is fixed so that configurations, \
+                 baselines and `--select` can name it now; this page describes what it will report.\n",
+            );
+        }
+        text.push_str(body);
+        text.push_str(&format!(
+            "\n## How to suppress\n\
+             - one clause: `<!-- driftcheck:ignore {id} -->` on the line before it;\n\
+             - one symbol: `// driftcheck:ignore {id}` (any comment syntax) right above it;\n\
+             - some files: their globs in `ignore` in `driftcheck.toml`;\n\
+             - everywhere: `{id} = \"off\"` under `[rules]`, or `driftcheck check --ignore {id}`;\n\
+             - what is there today: `driftcheck baseline` records current findings, and `check` reports only new ones.\n",
+            id = self.id()
+        ));
+        text
+    }
+}
+
 impl FromStr for Rule {
     type Err = String;
 
@@ -138,7 +174,8 @@ impl Serialize for Rule {
 pub fn rules_table() -> String {
     let mut table = String::from("| rule | default | meaning |\n| --- | --- | --- |\n");
     for rule in Rule::ALL {
-        table.push_str(&format!("| `{}` | {} | {} |\n", rule.id(), rule.default_severity(), rule.summary()));
+        let reserved = if rule.is_reserved() { " *(reserved: not checked yet)*" } else { "" };
+        table.push_str(&format!("| `{}` | {} | {}{reserved} |\n", rule.id(), rule.default_severity(), rule.summary()));
     }
     table
 }

@@ -288,3 +288,34 @@ fn output_through_a_symbolic_link_writes_the_file_it_points_at() {
     let text = std::fs::read_to_string(dir.path().join("reports/latest.json")).expect("target");
     assert!(text.contains("\"schema\": \"driftcheck/report/v1\""), "{text}");
 }
+
+fn manifest() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml")).expect("manifest")
+}
+
+#[test]
+fn pre_commit_accepts_the_hooks_manifest() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml");
+    let output = match std::process::Command::new("pre-commit").args(["validate-manifest", path]).output() {
+        Ok(output) => output,
+        // .ci/run installs pre-commit; elsewhere it may be missing.
+        Err(_) if std::env::var_os("CI").is_none() => return eprintln!("pre-commit is not installed: not validated"),
+        Err(error) => panic!("pre-commit must be installed in CI: {error}"),
+    };
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+}
+
+#[test]
+fn the_manifests_hook_command_runs_on_a_repository() {
+    let text = manifest();
+    let entries: Vec<&str> = text.lines().filter_map(|line| line.trim().strip_prefix("entry: ")).collect();
+    assert_eq!(entries.len(), 2, "{text}");
+    let dir = committed_repository();
+    for entry in entries {
+        let args: Vec<&str> = entry.split_whitespace().collect();
+        assert_eq!(args[0], "driftcheck");
+        let output = run(dir.path(), &args[1..]);
+        assert_eq!(output.status.code(), Some(0), "{entry}: {}", stderr(&output));
+        assert_eq!(stdout(&output), "", "{entry} is quiet on a clean repository");
+    }
+}

@@ -15,3 +15,15 @@ fn every_rule_has_documentation_with_its_id() {
         assert!(doc.contains("## What it does"), "{}", rule.id());
     }
 }
+
+#[test]
+fn every_rule_explains_an_example_a_fix_and_how_to_suppress_it() {
+    for rule in driftcheck::rule::Rule::ALL {
+        let text = rule.explanation();
+        for section in ["## Example", "## How to fix", "## How to suppress"] {
+            assert!(text.contains(section), "{} lacks {section}", rule.id());
+        }
+        assert!(text.contains(&format!("driftcheck:ignore {}", rule.id())), "{}", rule.id());
+        assert_eq!(text.contains("**Reserved.**"), rule.is_reserved(), "{}", rule.id());
+    }
+}
