@@ -133,8 +133,8 @@ struct LinksArgs {
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = report::links::Format::Human)]
+    format: report::links::Format,
     #[command(flatten)]
     common: Common,
 }

@@ -1,6 +1,7 @@
 //! Reports: one file per output format, each rendering the same plain
 //! [`Report`] data. Reporters never analyse; they only write.
 
+mod concise;
 mod human;
 mod json;
 pub mod links;
@@ -15,10 +16,14 @@ use crate::llm::ask::TierUsage;
 use crate::llm::Unanswered;
 use crate::rule::Severity;
 
-/// Output formats of `check`.
+/// Output formats of `check`; clap names them in lower case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Diagnostics with the spec line underlined, and a summary
     Human,
+    /// One `path:line:col: severity[rule] message` line per finding
+    Concise,
+    /// The stable JSON report v1
     Json,
 }
 
@@ -107,6 +112,26 @@ pub struct Style {
 pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => human::write(report, style, out),
+        Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
+    }
+}
+
+/// Where a finding is reported: the spec side when it has one, else the
+/// code side at column 1 (code sides carry no column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Location<'a> {
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location<'_> {
+    pub fn of(finding: &Finding) -> Option<Location<'_>> {
+        match (&finding.spec, &finding.code) {
+            (Some(spec), _) => Some(Location { path: &spec.path, line: spec.line, column: spec.column }),
+            (None, Some(code)) => Some(Location { path: &code.path, line: code.line, column: 1 }),
+            (None, None) => None,
+        }
     }
 }
