@@ -31,6 +31,7 @@ Examples:
   driftcheck check                         check the whole repository
   driftcheck check docs/api.md             report only findings on that spec
   driftcheck check --format json -o r.json machine-readable report v1
+  driftcheck check --format github         annotations in a GitHub Actions step
   driftcheck check --fail-on warning       fail on warnings too";
 
 const ACCEPT_AFTER_HELP: &str = "\

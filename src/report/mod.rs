@@ -2,9 +2,11 @@
 //! [`Report`] data. Reporters never analyse; they only write.
 
 mod concise;
+mod github;
 mod human;
 mod json;
 pub mod links;
+mod region;
 
 use std::io::{self, Write};
 
@@ -25,6 +27,8 @@ pub enum Format {
     Concise,
     /// The stable JSON report v1
     Json,
+    /// GitHub Actions annotations
+    Github,
 }
 
 /// Gives reporters the text of a spec or code file, for snippets.
@@ -114,6 +118,7 @@ pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write)
         Format::Human => human::write(report, style, out),
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Github => github::write(report, out),
     }
 }
 
@@ -133,5 +138,23 @@ impl Location<'_> {
             (None, Some(code)) => Some(Location { path: &code.path, line: code.line, column: 1 }),
             (None, None) => None,
         }
+    }
+}
+
+/// What to do about a finding, as the human report's help shows it: the
+/// suggested name, else the finding's own help.
+pub(super) fn help_text(finding: &Finding) -> Option<String> {
+    match (&finding.suggestion, &finding.help) {
+        (Some(suggestion), _) => Some(format!("did you mean `{suggestion}`?")),
+        (None, Some(help)) => Some(help.clone()),
+        (None, None) => None,
+    }
+}
+
+/// The message with its help in parentheses, for one-line formats.
+pub(super) fn message_with_help(finding: &Finding) -> String {
+    match help_text(finding) {
+        Some(help) => format!("{} ({help})", finding.message),
+        None => finding.message.clone(),
     }
 }
