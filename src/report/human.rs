@@ -198,7 +198,7 @@ pub(super) fn summary_line(report: &Report) -> String {
     )
 }
 
-fn counted(count: usize, one: &str, many: &str) -> String {
+pub(super) fn counted(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", plural(count, one, many))
 }
 

@@ -6,6 +6,7 @@ mod github;
 mod human;
 mod json;
 pub mod links;
+mod markdown;
 mod region;
 
 use std::io::{self, Write};
@@ -29,6 +30,8 @@ pub enum Format {
     Json,
     /// GitHub Actions annotations
     Github,
+    /// A pull-request comment
+    Markdown,
 }
 
 /// Gives reporters the text of a spec or code file, for snippets.
@@ -119,6 +122,7 @@ pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write)
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
         Format::Github => github::write(report, out),
+        Format::Markdown => markdown::write(report, out),
     }
 }
 
