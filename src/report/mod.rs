@@ -5,6 +5,7 @@ mod concise;
 mod github;
 mod human;
 mod json;
+mod junit;
 pub mod links;
 mod markdown;
 mod region;
@@ -32,6 +33,8 @@ pub enum Format {
     Github,
     /// A pull-request comment
     Markdown,
+    /// JUnit XML, one test case per spec file
+    Junit,
 }
 
 /// Gives reporters the text of a spec or code file, for snippets.
@@ -104,6 +107,8 @@ impl Summary {
 pub struct Report<'a> {
     pub summary: Summary,
     pub findings: &'a [Finding],
+    /// Every spec file the run read, passing or not, in the order read.
+    pub spec_paths: Vec<&'a str>,
     pub notes: &'a [Note],
     /// LLM questions that got no verdict.
     pub unanswered: &'a [Unanswered],
@@ -123,6 +128,7 @@ pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write)
         Format::Json => json::write(report, out),
         Format::Github => github::write(report, out),
         Format::Markdown => markdown::write(report, out),
+        Format::Junit => junit::write(report, out),
     }
 }
 
