@@ -9,6 +9,7 @@ mod junit;
 pub mod links;
 mod markdown;
 mod region;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -29,6 +30,8 @@ pub enum Format {
     Concise,
     /// The stable JSON report v1
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
     /// GitHub Actions annotations
     Github,
     /// A pull-request comment
@@ -126,6 +129,7 @@ pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write)
         Format::Human => human::write(report, style, out),
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Markdown => markdown::write(report, out),
         Format::Junit => junit::write(report, out),
