@@ -32,6 +32,7 @@ Examples:
   driftcheck check docs/api.md             report only findings on that spec
   driftcheck check --format json -o r.json machine-readable report v1
   driftcheck check --fail-on warning       fail on warnings too
+  driftcheck check --format github         annotations in a GitHub Actions step
   driftcheck check --format sarif -o driftcheck.sarif   for code scanning
   driftcheck check --staged --quiet        in a pre-commit hook
   driftcheck check - --stdin-filename docs/api.md < buffer   an unsaved editor buffer";
@@ -227,8 +228,8 @@ struct LinksArgs {
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = report::links::Format::Human)]
+    format: report::links::Format,
     #[command(flatten)]
     common: Common,
 }

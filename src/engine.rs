@@ -337,6 +337,7 @@ impl Analysis {
         Report {
             summary: self.summary.clone(),
             findings: &self.findings,
+            spec_paths: self.workspace.specs.iter().map(|spec| spec.path.as_str()).collect(),
             notes: &self.workspace.notes,
             unanswered: &self.unanswered,
             sources: &self.workspace,

@@ -76,12 +76,7 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
     };
     let mut diagnostic =
         MietteDiagnostic::new(finding.message.clone()).with_code(finding.rule.id()).with_severity(severity);
-    let help = match (&finding.suggestion, &finding.help) {
-        (Some(suggestion), _) => Some(format!("did you mean `{suggestion}`?")),
-        (None, Some(help)) => Some(help.clone()),
-        (None, None) => None,
-    };
-    if let Some(help) = help {
+    if let Some(help) = super::help_text(finding) {
         diagnostic = diagnostic.with_help(help);
     }
     let source = finding.label.as_ref().and_then(|label| Some((label, report.sources.source(&label.path)?)));
@@ -180,7 +175,7 @@ fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn summary_line(report: &Report) -> String {
+pub(super) fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let scanned = format!(
         "{} ({}), {} ({}), {}",
@@ -211,7 +206,7 @@ fn summary_line(report: &Report) -> String {
     )
 }
 
-fn counted(count: usize, one: &str, many: &str) -> String {
+pub(super) fn counted(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", plural(count, one, many))
 }
 

@@ -4,8 +4,15 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Format;
 use crate::link::{ClauseLinks, Clue};
+
+/// Output formats of `links`: the report formats of `check` have no
+/// listing to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
 
 pub const SCHEMA: &str = "driftcheck/links/v1";
 

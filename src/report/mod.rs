@@ -1,10 +1,16 @@
 //! Reports: one file per output format, each rendering the same plain
 //! [`Report`] data. Reporters never analyse; they only write.
 
+mod concise;
 pub mod coverage;
+mod github;
 mod human;
 mod json;
+mod junit;
 pub mod links;
+mod markdown;
+mod region;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -16,11 +22,23 @@ use crate::llm::ask::TierUsage;
 use crate::llm::Unanswered;
 use crate::rule::Severity;
 
-/// Output formats of `check`.
+/// Output formats of `check`; clap names them in lower case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Diagnostics with the spec line underlined, and a summary
     Human,
+    /// One `path:line:col: severity[rule] message` line per finding
+    Concise,
+    /// The stable JSON report v1
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+    /// A pull-request comment
+    Markdown,
+    /// JUnit XML, one test case per spec file
+    Junit,
 }
 
 /// Gives reporters the text of a spec or code file, for snippets.
@@ -93,6 +111,8 @@ impl Summary {
 pub struct Report<'a> {
     pub summary: Summary,
     pub findings: &'a [Finding],
+    /// Every spec file the run read, passing or not, in the order read.
+    pub spec_paths: Vec<&'a str>,
     pub notes: &'a [Note],
     /// LLM questions that got no verdict.
     pub unanswered: &'a [Unanswered],
@@ -110,6 +130,48 @@ pub struct Style {
 pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => human::write(report, style, out),
+        Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, style, out),
+        Format::Markdown => markdown::write(report, out),
+        Format::Junit => junit::write(report, out),
+    }
+}
+
+/// Where a finding is reported: the spec side when it has one, else the
+/// code side at column 1 (code sides carry no column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Location<'a> {
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location<'_> {
+    pub fn of(finding: &Finding) -> Option<Location<'_>> {
+        match (&finding.spec, &finding.code) {
+            (Some(spec), _) => Some(Location { path: &spec.path, line: spec.line, column: spec.column }),
+            (None, Some(code)) => Some(Location { path: &code.path, line: code.line, column: 1 }),
+            (None, None) => None,
+        }
+    }
+}
+
+/// What to do about a finding, as the human report's help shows it: the
+/// suggested name, else the finding's own help.
+pub(super) fn help_text(finding: &Finding) -> Option<String> {
+    match (&finding.suggestion, &finding.help) {
+        (Some(suggestion), _) => Some(format!("did you mean `{suggestion}`?")),
+        (None, Some(help)) => Some(help.clone()),
+        (None, None) => None,
+    }
+}
+
+/// The message with its help in parentheses, for one-line formats.
+pub(super) fn message_with_help(finding: &Finding) -> String {
+    match help_text(finding) {
+        Some(help) => format!("{} ({help})", finding.message),
+        None => finding.message.clone(),
     }
 }
