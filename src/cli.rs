@@ -472,8 +472,13 @@ fn accept(args: AcceptArgs) -> Result<ExitStatus, Error> {
         (_, true) => Selection::Verified(targets),
         _ => Selection::Matching(targets),
     };
-    let options =
-        Options { jobs: args.common.jobs, rebuild_lock: args.all, offline: !args.verified, ..Options::default() };
+    let options = Options {
+        jobs: args.common.jobs,
+        rebuild_lock: args.all,
+        offline: !args.verified,
+        hash_bodies: true,
+        ..Options::default()
+    };
     let analysis = engine::analyse(config, &options)?;
     let accepted = crate::accept::accept(&root, &analysis, &selection)?;
     let mut out = io::stdout().lock();

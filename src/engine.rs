@@ -48,6 +48,9 @@ pub struct Options {
     pub stdin: Option<StdinSpec>,
     /// Report the findings the baseline file accepts, too.
     pub ignore_baseline: bool,
+    /// Hash symbol bodies even without a lock or an LLM pass: `accept`
+    /// records them.
+    pub hash_bodies: bool,
 }
 
 /// A spec's text given on stdin, e.g. an editor's unsaved buffer: it is
@@ -126,7 +129,12 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
     if staged.is_some() {
         cache.analyse_a_copy();
     }
-    let content = Inputs { history: &history, cache: &cache, stdin: options.stdin.as_ref() };
+    let content = Inputs {
+        history: &history,
+        cache: &cache,
+        stdin: options.stdin.as_ref(),
+        hash_bodies: options.hash_bodies || llm.is_some(),
+    };
     let mut analysis = run(config_for_content, content, source, llm.as_ref())?;
     analysis._staged = staged;
     let unmatched = analysis.workspace.config.unmatched_globs(&analysis.workspace.paths)?;
@@ -203,6 +211,9 @@ struct Inputs<'a> {
     history: &'a History,
     cache: &'a IndexCache,
     stdin: Option<&'a StdinSpec>,
+    /// Whether something besides a lock reads body hashes (`accept`, the
+    /// LLM pass).
+    hash_bodies: bool,
 }
 
 /// Drops the findings the baseline file accepts, and says how many.
@@ -218,7 +229,7 @@ fn apply_baseline(analysis: &mut Analysis, config: &Config) -> Result<(), Error>
 }
 
 fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>) -> Result<Analysis, Error> {
-    let Inputs { history, cache, stdin } = inputs;
+    let Inputs { history, cache, stdin, hash_bodies } = inputs;
     let path = config.root.join(lock::FILE_NAME);
     let lock = match source {
         LockSource::WorkTree => Lock::read(&path)?,
@@ -230,7 +241,9 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
     let (workspace, removed) = std::thread::scope(|scope| {
         // Not `pool.install`: this thread may be the pool's only worker,
         // and it waits below.
-        let loading = scope.spawn(|| Workspace::load_with(config, cache, stdin));
+        // Body hashes are only compared with a lock's, or sent to a model.
+        let hash_bodies = hash_bodies || lock.is_some();
+        let loading = scope.spawn(move || Workspace::load_with(config, cache, stdin, hash_bodies));
         let removed = history.removed();
         let workspace = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (workspace, removed)

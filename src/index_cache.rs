@@ -21,7 +21,7 @@ use crate::code::{self, CodeFile, ParseProblem, Source, SpecAnchor, Symbol, Toke
 use crate::discover::FileStamp;
 
 /// Bumped when the layout of the cache itself changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The indexer's own source, embedded at build time: any change to how files
 /// are indexed changes the stamp, so a cache never outlives the code that
@@ -124,6 +124,9 @@ struct Encoded {
     hash: ContentHash,
     /// The file's stamp when it was indexed, if it had settled by then.
     stamp: Option<FileStamp>,
+    /// Whether the symbols carry body hashes: a run that needs them
+    /// re-indexes an entry without.
+    hashed: bool,
     entry: Vec<u8>,
 }
 
@@ -204,10 +207,20 @@ impl IndexCache {
 
     /// The cached index of `path`, if its stamp says it has not changed
     /// since it was indexed: its source is read from `file` only if asked.
-    pub fn unchanged(&self, path: &str, stamp: Option<&FileStamp>, file: &Path) -> Option<(CodeFile, ContentHash)> {
+    /// With `hash_bodies`, an entry indexed without body hashes is a miss.
+    pub fn unchanged(
+        &self,
+        path: &str,
+        stamp: Option<&FileStamp>,
+        file: &Path,
+        hash_bodies: bool,
+    ) -> Option<(CodeFile, ContentHash)> {
         let written = self.written?;
         let stamp = stamp.filter(|stamp| stamp.settled_before(written))?;
-        let encoded = self.entries().get(path).filter(|encoded| encoded.stamp.as_ref() == Some(stamp))?;
+        let encoded = self
+            .entries()
+            .get(path)
+            .filter(|encoded| encoded.stamp.as_ref() == Some(stamp) && (encoded.hashed || !hash_bodies))?;
         let file = decode(path, encoded, Source::on_disk(file.to_path_buf(), encoded.hash))?;
         Some((file, encoded.hash))
     }
@@ -229,8 +242,10 @@ impl IndexCache {
 
     /// The cached index of `path`, if its content still hashes to what was
     /// indexed; `source` becomes the file's source. A miss gives it back.
-    pub fn get(&self, path: &str, hash: &ContentHash, source: String) -> Result<CodeFile, String> {
-        let Some(encoded) = self.entries().get(path).filter(|encoded| &encoded.hash == hash) else {
+    /// With `hash_bodies`, an entry indexed without body hashes is a miss.
+    pub fn get(&self, path: &str, hash: &ContentHash, source: String, hash_bodies: bool) -> Result<CodeFile, String> {
+        let usable = |encoded: &&Encoded| &encoded.hash == hash && (encoded.hashed || !hash_bodies);
+        let Some(encoded) = self.entries().get(path).filter(usable) else {
             return Err(source);
         };
         // Decoded with a placeholder, so that a miss can give the text back.
@@ -252,7 +267,9 @@ impl IndexCache {
             .collect();
         let unchanged = files.len() == self.entries().len()
             && files.iter().all(|(file, hash, stamp)| {
-                self.entries().get(&file.path).is_some_and(|e| &e.hash == hash && &e.stamp == stamp)
+                self.entries()
+                    .get(&file.path)
+                    .is_some_and(|e| &e.hash == hash && &e.stamp == stamp && e.hashed == file.bodies_hashed)
             });
         if unchanged {
             return Ok(());
@@ -261,12 +278,16 @@ impl IndexCache {
             .par_iter()
             .map(|(file, hash, stamp)| {
                 // An unchanged file's entry is written as it was read.
-                let cached = self.entries().get(&file.path).filter(|encoded| &encoded.hash == hash);
+                let cached = self
+                    .entries()
+                    .get(&file.path)
+                    .filter(|encoded| &encoded.hash == hash && encoded.hashed == file.bodies_hashed);
                 if let Some(cached) = cached {
                     return Ok(Encoded {
                         path: file.path.clone(),
                         hash: *hash,
                         stamp: *stamp,
+                        hashed: cached.hashed,
                         entry: cached.entry.clone(),
                     });
                 }
@@ -282,7 +303,7 @@ impl IndexCache {
                     parse_problem: &file.parse_problem,
                 };
                 let entry = bincode::Options::serialize(encoding(u64::MAX), &entry).map_err(std::io::Error::other)?;
-                Ok(Encoded { path: file.path.clone(), hash: *hash, stamp: *stamp, entry })
+                Ok(Encoded { path: file.path.clone(), hash: *hash, stamp: *stamp, hashed: file.bodies_hashed, entry })
             })
             .collect::<std::io::Result<Vec<Encoded>>>()?;
         let bytes = bincode::Options::serialize(encoding(u64::MAX), &Stored { stamp: self.stamp, entries })
@@ -326,6 +347,7 @@ fn decode(path: &str, encoded: &Encoded, source: Source) -> Option<CodeFile> {
         quoted: entry.quoted,
         page_folders: entry.page_folders,
         parse_problem: entry.parse_problem,
+        bodies_hashed: encoded.hashed,
         source,
     };
     file.share_path();
@@ -367,7 +389,7 @@ mod tests {
         let cache = IndexCache::open(dir.path());
         assert_eq!(cache.len(), 2);
         for (file, hash) in &files {
-            let Ok(cached) = cache.get(&file.path, hash, file.source.to_string()) else {
+            let Ok(cached) = cache.get(&file.path, hash, file.source.to_string(), true) else {
                 panic!("{} is cached", file.path)
             };
             same_index(&cached, file);
@@ -380,8 +402,8 @@ mod tests {
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
         IndexCache::open(dir.path()).save(&[(&file, hash, None)]).unwrap();
         let cache = IndexCache::open(dir.path());
-        assert!(cache.get("src/a.rs", &content_hash("fn b() {}\n"), String::new()).is_err());
-        assert!(cache.get("src/b.rs", &hash, String::new()).is_err());
+        assert!(cache.get("src/a.rs", &content_hash("fn b() {}\n"), String::new(), false).is_err());
+        assert!(cache.get("src/b.rs", &hash, String::new(), false).is_err());
     }
 
     #[test]
@@ -426,10 +448,10 @@ mod tests {
         IndexCache::open(dir.path()).save(&[(&file, hash, None)]).unwrap();
         let cache = IndexCache::open(dir.path());
         cache.freeze();
-        assert!(cache.get("src/a.rs", &hash, file.source.to_string()).is_ok());
+        assert!(cache.get("src/a.rs", &hash, file.source.to_string(), true).is_ok());
         let (other, other_hash) = indexed("src/b.rs", "fn b() {}\n");
         cache.save(&[(&other, other_hash, None)]).unwrap();
-        assert!(IndexCache::open(dir.path()).get("src/a.rs", &hash, String::new()).is_ok());
+        assert!(IndexCache::open(dir.path()).get("src/a.rs", &hash, String::new(), true).is_ok());
     }
 
     #[test]
@@ -459,14 +481,14 @@ mod tests {
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
         IndexCache::open(dir.path()).save(&[(&file, hash, Some(stamp))]).unwrap();
         let cache = IndexCache::open(dir.path());
-        let (served, served_hash) = cache.unchanged("src/a.rs", Some(&stamp), &path).unwrap();
+        let (served, served_hash) = cache.unchanged("src/a.rs", Some(&stamp), &path, true).unwrap();
         assert_eq!(served_hash, hash);
         assert_eq!(served.source.as_str(), "fn a() {}\n");
-        let (changed, _) = cache.unchanged("src/a.rs", Some(&stamp), &path).unwrap();
+        let (changed, _) = cache.unchanged("src/a.rs", Some(&stamp), &path, true).unwrap();
         std::fs::write(&path, "fn b() {}\n").unwrap();
         assert_eq!(changed.source.as_str(), "", "text that no longer matches its index is not used");
         let other = FileStamp::of(&std::fs::metadata(&path).unwrap()).unwrap();
-        assert!(cache.unchanged("src/a.rs", Some(&other), &path).is_none());
+        assert!(cache.unchanged("src/a.rs", Some(&other), &path, true).is_none());
     }
 
     /// By the file system's clock: a file modified within moments of the
@@ -480,7 +502,7 @@ mod tests {
         let stamp = FileStamp::of(&std::fs::metadata(&path).unwrap()).unwrap();
         let (file, hash) = indexed("src/a.rs", "fn a() {}\n");
         IndexCache::open(dir.path()).save(&[(&file, hash, Some(stamp))]).unwrap();
-        assert!(IndexCache::open(dir.path()).unchanged("src/a.rs", Some(&stamp), &path).is_none());
+        assert!(IndexCache::open(dir.path()).unchanged("src/a.rs", Some(&stamp), &path, true).is_none());
     }
 
     /// A `--staged` run indexes copies: the work tree's stamps stay.
@@ -497,7 +519,7 @@ mod tests {
         let (_, copy_stamp) = settled_file(dir.path(), "copy.rs", "fn a() {}\n");
         copy.save(&[(&file, hash, Some(copy_stamp)), (&other, other_hash, Some(copy_stamp))]).unwrap();
         let cache = IndexCache::open(dir.path());
-        assert!(cache.unchanged("src/a.rs", Some(&stamp), &path).is_some());
-        assert!(cache.unchanged("src/b.rs", Some(&copy_stamp), &path).is_none());
+        assert!(cache.unchanged("src/a.rs", Some(&stamp), &path, true).is_some());
+        assert!(cache.unchanged("src/b.rs", Some(&copy_stamp), &path, true).is_none());
     }
 }

@@ -33,12 +33,19 @@ impl Workspace {
     /// Loads the repository `config` names; code files whose content the
     /// index cache already holds are not parsed again.
     pub fn load(config: Config, cache: &IndexCache) -> Workspace {
-        Workspace::load_with(config, cache, None)
+        Workspace::load_with(config, cache, None, true)
     }
 
     /// As [`Workspace::load`], with one spec's text given (`check -`): it
     /// replaces the file on disk, or joins the specs if there is none.
-    pub fn load_with(config: Config, cache: &IndexCache, stdin: Option<&crate::engine::StdinSpec>) -> Workspace {
+    /// Without `hash_bodies` symbols get no body hash: only a lock and the
+    /// LLM pass read them.
+    pub fn load_with(
+        config: Config,
+        cache: &IndexCache,
+        stdin: Option<&crate::engine::StdinSpec>,
+        hash_bodies: bool,
+    ) -> Workspace {
         let root = config.root.clone();
         let repository = config
             .repository
@@ -51,7 +58,7 @@ impl Workspace {
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
         paths.extend(tracked_paths(&root));
         let loaded: Vec<Loaded> =
-            candidates.into_par_iter().map(|candidate| load(&root, candidate, &config, cache)).collect();
+            candidates.into_par_iter().map(|candidate| load(&root, candidate, &config, (cache, hash_bodies))).collect();
         let mut spec_sources = Vec::new();
         let mut indexed = Vec::new();
         for loaded in loaded {
@@ -120,10 +127,11 @@ enum Loaded {
 
 /// Reads a spec; takes a code file's index from the cache when its stamp
 /// says it is unchanged (without reading it), else reads and indexes it.
-fn load(root: &Path, candidate: Candidate, config: &Config, cache: &IndexCache) -> Loaded {
+fn load(root: &Path, candidate: Candidate, config: &Config, (cache, hash_bodies): (&IndexCache, bool)) -> Loaded {
     let within_limit = candidate.size <= config.max_file_size;
     if candidate.role == Role::Code && within_limit {
-        if let Some((file, hash)) = cache.unchanged(&candidate.path, candidate.stamp.as_ref(), &candidate.file) {
+        let cached = cache.unchanged(&candidate.path, candidate.stamp.as_ref(), &candidate.file, hash_bodies);
+        if let Some((file, hash)) = cached {
             return Loaded::Code(Box::new(file), None, hash, candidate.stamp);
         }
     }
@@ -135,10 +143,10 @@ fn load(root: &Path, candidate: Candidate, config: &Config, cache: &IndexCache) 
         return Loaded::Spec(candidate.path, text);
     }
     let hash = index_cache::content_hash(&text);
-    match cache.get(&candidate.path, &hash, text) {
+    match cache.get(&candidate.path, &hash, text, hash_bodies) {
         Ok(file) => Loaded::Code(Box::new(file), None, hash, candidate.stamp),
         Err(text) => {
-            let (file, note) = index_guarded(root, candidate.path, text);
+            let (file, note) = index_guarded(root, candidate.path, text, hash_bodies);
             Loaded::Code(Box::new(file), note, hash, candidate.stamp)
         }
     }
@@ -146,8 +154,9 @@ fn load(root: &Path, candidate: Candidate, config: &Config, cache: &IndexCache) 
 
 /// Indexes a file; a grammar that panics on some input costs that file its
 /// symbols (it still contributes tokens, re-read from disk), never the run.
-fn index_guarded(root: &Path, path: String, text: String) -> (CodeFile, Option<Note>) {
-    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| code::index_file(&path, text)));
+fn index_guarded(root: &Path, path: String, text: String, hash_bodies: bool) -> (CodeFile, Option<Note>) {
+    let index = || code::index_file_with(&path, text, hash_bodies);
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(index));
     match attempt {
         Ok(file) => (file, None),
         Err(_) => {

@@ -147,3 +147,44 @@ fn concurrent_runs_share_the_cache_safely() {
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     assert_eq!(IndexCache::open(&dir.path().join(".driftcheck")).len(), 1);
 }
+
+/// Without a lock nothing reads body hashes, so a run leaves them out of
+/// the cache; `accept` then needs them and must not take the cache's word.
+#[test]
+fn a_lock_made_after_a_run_without_hashes_still_sees_a_changed_body() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let file = dir.path().join("src/net.rs");
+    settle(&file);
+    assert_eq!(json(dir.path(), &[]).0, 0);
+    let cached = IndexCache::open(&dir.path().join(".driftcheck"));
+    let stamp = FileStamp::of(&fs::metadata(&file).unwrap());
+    let (unhashed, _) = cached.unchanged("src/net.rs", stamp.as_ref(), &file, false).expect("cached");
+    assert!(!unhashed.bodies_hashed && unhashed.symbols.iter().all(|s| s.body_hash.is_empty()));
+    assert!(cached.unchanged("src/net.rs", stamp.as_ref(), &file, true).is_none(), "a miss for a run that hashes");
+
+    let accepted = common::run(dir.path(), &["accept", "--all"]);
+    assert!(accepted.status.success(), "{}", String::from_utf8_lossy(&accepted.stderr));
+    let lock = fs::read_to_string(dir.path().join("driftcheck.lock")).unwrap();
+    assert!(!lock.contains("\t\n") && !lock.contains("code_hash = \"\""), "hashes recorded:\n{lock}");
+    assert_eq!(json(dir.path(), &[]).0, 0, "the accepted state is clean");
+
+    fs::write(&file, CODE.replace("(&self) {}", "(&self) { self.sleep(); }")).unwrap();
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "rule"), ["stale-link"], "{report}");
+    assert_eq!(code, 1);
+}
+
+/// A run that re-indexed a file for its hashes writes them to the cache:
+/// the next such run takes the file from the cache.
+#[test]
+fn hashes_computed_once_are_kept_in_the_cache() {
+    let dir = repo(&[("src/net.rs", CODE), ("specs/net.md", SPEC)]);
+    let file = dir.path().join("src/net.rs");
+    settle(&file);
+    assert_eq!(json(dir.path(), &[]).0, 0);
+    assert!(common::run(dir.path(), &["accept", "--all"]).status.success());
+    let cached = IndexCache::open(&dir.path().join(".driftcheck"));
+    let stamp = FileStamp::of(&fs::metadata(&file).unwrap());
+    let (hashed, _) = cached.unchanged("src/net.rs", stamp.as_ref(), &file, true).expect("hashed entry");
+    assert!(hashed.bodies_hashed && hashed.symbols.iter().all(|s| !s.body_hash.is_empty()));
+}

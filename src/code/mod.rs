@@ -208,6 +208,9 @@ pub struct CodeFile {
     /// [`facts::templated_page_folders`]).
     pub page_folders: Vec<String>,
     pub parse_problem: Option<ParseProblem>,
+    /// Whether the symbols carry body hashes. Only a lock and the LLM pass
+    /// read them, so a run without either leaves them out (empty).
+    pub bodies_hashed: bool,
     pub source: Source,
 }
 
@@ -296,11 +299,18 @@ pub fn index_plain(path: &str, source: String) -> CodeFile {
     plain::index(path, source)
 }
 
-/// Indexes one file. Never fails: a file tree-sitter cannot fully parse is
-/// indexed as far as it got and carries a [`ParseProblem`].
+/// Indexes one file, with its symbols' body hashes. Never fails: a file
+/// tree-sitter cannot fully parse is indexed as far as it got and carries a
+/// [`ParseProblem`].
 pub fn index_file(path: &str, source: String) -> CodeFile {
+    index_file_with(path, source, true)
+}
+
+/// As [`index_file`]; without `hash_bodies` the symbols' `body_hash` stays
+/// empty, which saves hashing every definition when nothing will read it.
+pub fn index_file_with(path: &str, source: String, hash_bodies: bool) -> CodeFile {
     match language_for(path) {
-        Some((language, extension)) => walk::index(language, extension, path, source),
+        Some((language, extension)) => walk::index(language, extension, path, source, hash_bodies),
         None => plain::index(path, source),
     }
 }

@@ -36,6 +36,7 @@ pub(super) fn index(path: &str, source: String) -> CodeFile {
         quoted: Vec::new(),
         page_folders: super::facts::templated_page_folders(&source),
         parse_problem: None,
+        bodies_hashed: true,
         source: super::Source::read(source),
     }
 }

@@ -27,7 +27,13 @@ pub(super) fn file_number() -> u64 {
     FILE_NUMBER.with(std::cell::Cell::get)
 }
 
-pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source: String) -> CodeFile {
+pub(super) fn index(
+    language: &dyn Language,
+    extension: &str,
+    path: &str,
+    source: String,
+    hash_bodies: bool,
+) -> CodeFile {
     FILE_NUMBER.with(|number| number.set(number.get() + 1));
     let grammar = language.grammar(extension);
     let mut parser = Parser::new();
@@ -52,7 +58,7 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         string_tokens: WordSet::default(),
         problem: None,
         string_depth: None,
-        hashes: BodyHashes::default(),
+        hashes: BodyHashes { enabled: hash_bodies, ..BodyHashes::default() },
     };
     walker.walk(root);
     let Walker { mut symbols, comments, mut tokens, string_tokens: mut string_only_tokens, problem, .. } = walker;
@@ -72,6 +78,7 @@ pub(super) fn index(language: &dyn Language, extension: &str, path: &str, source
         quoted: super::facts::quoted_names(&source, matches!(language.name(), "javascript" | "typescript")),
         page_folders: super::facts::templated_page_folders(&source),
         parse_problem: problem,
+        bodies_hashed: hash_bodies,
         source: super::Source::read(source),
     }
 }
@@ -152,6 +159,8 @@ struct Walker<'a> {
 /// instead of a walk of each symbol's subtree (see [`normalised_hash`]).
 #[derive(Default)]
 struct BodyHashes {
+    /// Off unless a lock or the LLM pass will read the hashes.
+    enabled: bool,
     /// (depth of the symbol's node, index of the symbol, its hash so far).
     open: Vec<(usize, usize, blake3::Hasher)>,
     /// Depth of the docstring being walked, which no hash includes.
@@ -326,7 +335,9 @@ impl<'t> Walker<'_> {
         let mut qualified = definition.owner.clone().unwrap_or(enclosing);
         qualified.push(definition.name.clone());
         if definition.is_symbol {
-            self.hashes.open.push((depth, self.symbols.len(), blake3::Hasher::new()));
+            if self.hashes.enabled {
+                self.hashes.open.push((depth, self.symbols.len(), blake3::Hasher::new()));
+            }
             self.push_symbol(node, &definition, qualified.clone());
         }
         if definition.is_container {
