@@ -54,7 +54,8 @@ pub fn read(path: &Path) -> Result<HashSet<String>, BaselineError> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
         Err(source) => return Err(BaselineError::Read { path: name, source }),
     };
-    parse(&String::from_utf8_lossy(&bytes), &name)
+    let text = String::from_utf8_lossy(&bytes);
+    parse(text.strip_prefix('\u{feff}').unwrap_or(&text), &name)
 }
 
 /// Parses baseline text; `name` is used in errors.
@@ -105,8 +106,12 @@ pub fn render(findings: &[Finding]) -> String {
         .collect();
     lines.sort();
     lines.dedup();
+    render_lines(lines.into_iter().map(|(_, line)| line))
+}
+
+fn render_lines(lines: impl Iterator<Item = String>) -> String {
     let mut text = String::from(HEADER);
-    for (_, line) in lines {
+    for line in lines {
         text.push_str(&line);
         text.push('\n');
     }
@@ -115,8 +120,9 @@ pub fn render(findings: &[Finding]) -> String {
 
 /// Writes the baseline atomically; returns how many findings it records.
 pub fn write(path: &Path, findings: &[Finding]) -> std::io::Result<usize> {
-    crate::fsutil::write_atomically(path, render(findings).as_bytes())?;
-    Ok(findings.len())
+    let text = render(findings);
+    crate::fsutil::write_atomically(path, text.as_bytes())?;
+    Ok(text.lines().filter(|line| !line.starts_with('#')).count())
 }
 
 /// Drops the accepted findings; returns how many were dropped.
@@ -176,6 +182,15 @@ mod tests {
         let error = parse(text, "driftcheck.baseline").expect_err("conflict");
         assert!(error.to_string().starts_with("driftcheck.baseline:3: "), "{error}");
         assert!(error.to_string().contains("merge conflict"), "{error}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_windows_line_ends_are_read() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let path = dir.path().join(FILE_NAME);
+        let text = render(&[finding("a.md", "x_y", "1111111111111111")]).replace('\n', "\r\n");
+        std::fs::write(&path, format!("\u{feff}{text}")).expect("write");
+        assert_eq!(read(&path).expect("valid"), HashSet::from(["1111111111111111".to_string()]));
     }
 
     #[test]

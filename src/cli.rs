@@ -331,9 +331,13 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
         config.min_confidence = min;
     }
     config.restrict_rules(args.select.as_deref(), &args.ignore);
-    let (paths, stdin) = read_stdin_spec(&config.root, &args.paths, args.stdin_filename.as_deref())?;
+    warn_about_selection(args.select.as_deref(), &args.ignore)?;
+    let (paths, mut stdin) = read_stdin_spec(&config.root, &args.paths, args.stdin_filename.as_deref())?;
+    // As a whole-repository run would: a file the configuration does not
+    // count as a spec gets no findings.
     let mut scope = relative_paths(&config.root, &paths)?;
     scope.extend(stdin.iter().map(|spec| spec.path.clone()));
+    stdin.take_if(|spec| !config.spec_globs.is_match(&spec.path) || config.is_ignored(&spec.path));
     let content = if args.staged { Content::Staged } else { Content::WorkTree };
     let options = Options {
         scope,
@@ -355,12 +359,32 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let status = if failing { ExitStatus::Drift } else { ExitStatus::Clean };
     let written =
         write_output(args.output.as_deref(), |out| report::write(args.format, &analysis.report(), style, out));
+    // Formats without a place for them, and --quiet, still say what is
+    // wrong with the repository's own directives: on stderr.
+    if !matches!(args.format, Format::Human | Format::Github) || args.quiet {
+        let mut err = io::stderr().lock();
+        for warning in analysis.workspace.notes.iter().filter(|note| note.warning) {
+            writeln!(err, "warning: {}: {}", warning.place(), warning.message)?;
+        }
+    }
     analysis.discard();
     match written {
         // `driftcheck check | head`: the reader left, the verdict stands.
         Err(Error::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => Ok(status),
         result => result.map(|()| status),
     }
+}
+
+/// A selection that can report nothing is almost certainly a mistake.
+fn warn_about_selection(select: Option<&[Rule]>, ignore: &[Rule]) -> Result<(), Error> {
+    let mut err = io::stderr().lock();
+    for rule in select.unwrap_or_default().iter().chain(ignore).filter(|rule| rule.is_reserved()) {
+        writeln!(err, "warning: `{rule}` is reserved: no check reports it yet")?;
+    }
+    if select.is_some_and(|chosen| chosen.iter().all(|rule| ignore.contains(rule))) {
+        writeln!(err, "warning: --ignore removes every rule --select names: nothing is checked")?;
+    }
+    Ok(())
 }
 
 /// `check -`: the spec text on stdin, named by `--stdin-filename`; the
@@ -395,15 +419,35 @@ fn read_stdin_spec(
 fn stdin_path(root: &Path, name: &Path) -> Result<String, Error> {
     let cwd = std::env::current_dir()?;
     let root = root.canonicalize()?;
-    let absolute = cwd.join(name);
-    let parent = absolute.parent().and_then(|p| p.canonicalize().ok());
-    let absolute = match (parent, absolute.file_name()) {
-        (Some(parent), Some(file)) => parent.join(file),
-        _ => absolute,
-    };
-    crate::discover::relative(&root, &absolute)
-        .filter(|path| !path.is_empty())
+    let absolute = lexically_normal(&cwd.join(name));
+    // The deepest folder that exists, with symbolic links resolved, then
+    // the rest as written.
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name().unwrap_or_default());
+        existing = existing.parent().unwrap_or(Path::new("/"));
+    }
+    let mut resolved = existing.canonicalize()?;
+    resolved.extend(rest.iter().rev());
+    crate::discover::relative(&root, &resolved)
         .ok_or_else(|| Error::Usage(format!("{} is outside the repository at {}", name.display(), root.display())))
+}
+
+/// `a/b/../c` → `a/c`, without asking the file system (the file need not
+/// exist).
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 fn baseline(args: BaselineArgs) -> Result<ExitStatus, Error> {
@@ -555,6 +599,16 @@ fn relative_paths(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, Error> 
         .collect()
 }
 
+/// An error writing `--output`, naming the file (not its temporary twin).
+fn cannot_write(path: &Path, error: &io::Error) -> Error {
+    let reason = match error.kind() {
+        io::ErrorKind::NotFound => "its folder does not exist".to_string(),
+        io::ErrorKind::IsADirectory => "it is a folder".to_string(),
+        kind => kind.to_string(),
+    };
+    Error::Usage(format!("cannot write the report to {}: {reason}", path.display()))
+}
+
 /// Color for a terminal, or when asked for; `NO_COLOR` always wins.
 fn color_wanted(choice: ColorChoice, to_terminal: bool) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -570,7 +624,7 @@ fn color_wanted(choice: ColorChoice, to_terminal: bool) -> bool {
 /// stdout.
 fn write_output(file: Option<&Path>, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     match file {
-        Some(path) => crate::fsutil::write_report(path, render)?,
+        Some(path) => crate::fsutil::write_report(path, render).map_err(|error| cannot_write(path, &error))?,
         None => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());

@@ -84,6 +84,18 @@ pub struct Note {
     /// A mistake in the repository's own directives, shown as a warning
     /// (never cut from the report), not a note.
     pub warning: bool,
+    /// The line it is about, if any.
+    pub line: Option<usize>,
+}
+
+impl Note {
+    /// `path:line`, or the path alone.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.path),
+            None => self.path.clone(),
+        }
+    }
 }
 
 /// Files that are never worth reading: binaries, lock files, minified
@@ -182,7 +194,7 @@ pub fn discover(config: &Config) -> Discovered {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                notes.push(Note { path: String::new(), message: error.to_string(), warning: false });
+                notes.push(Note { path: String::new(), message: error.to_string(), warning: false, line: None });
                 continue;
             }
         };
@@ -245,6 +257,10 @@ fn is_history(path: &str) -> bool {
 /// `root/src/a.rs` → `src/a.rs`.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
+    // `..` would lead out of the root: not inside it.
+    if relative.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        return None;
+    }
     let parts: Vec<String> = relative
         .components()
         .filter_map(|c| match c {
@@ -257,7 +273,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// Reads a discovered file as text, or says why not.
 pub fn read_text(candidate: &Candidate, max_size: u64) -> Result<String, Note> {
-    let note = |message: String| Note { path: candidate.path.clone(), message, warning: false };
+    let note = |message: String| Note { path: candidate.path.clone(), message, warning: false, line: None };
     if candidate.size > max_size {
         return Err(note(format!(
             "skipped: {} bytes is over the {max_size}-byte limit (`max_file_size`)",

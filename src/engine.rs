@@ -74,6 +74,12 @@ pub struct Analysis {
     pub unanswered: Vec<Unanswered>,
     /// Stale links the LLM pass judged still consistent (clause id, anchor).
     pub verified: Vec<(String, String)>,
+    /// `Options::scope`: what the report is narrowed to.
+    pub scope: Vec<String>,
+    /// Where the analysed root is inside its git work tree (`docs/site/`),
+    /// empty at the top: formats that name files for a host (SARIF, GitHub
+    /// annotations) make paths relative to the repository with it.
+    pub repo_prefix: String,
     /// Holds a materialised index alive while the analysis is used.
     _staged: Option<(tempfile::TempDir, crate::interrupt::Pending)>,
 }
@@ -145,6 +151,7 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
         path: config_file.clone(),
         message,
         warning: false,
+        line: None,
     }));
     if let (Some(base), Some(changed)) = (&options.base, &changed) {
         cache.freeze();
@@ -153,6 +160,8 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
     if !options.ignore_baseline {
         apply_baseline(&mut analysis, &config)?;
     }
+    analysis.repo_prefix = repo_prefix(&config.root);
+    analysis.scope = options.scope.clone();
     if !options.scope.is_empty() {
         analysis
             .findings
@@ -160,6 +169,19 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
     }
     analysis.summary.count(&analysis.findings);
     Ok(analysis)
+}
+
+/// The root's place in its git work tree, `docs/site/` (empty at the top
+/// or outside git).
+fn repo_prefix(root: &std::path::Path) -> String {
+    let top = git2::Repository::discover(root).ok().and_then(|repo| repo.workdir().map(std::path::Path::to_path_buf));
+    let (Some(top), Ok(root)) = (top.and_then(|top| top.canonicalize().ok()), root.canonicalize()) else {
+        return String::new();
+    };
+    match crate::discover::relative(&top, &root) {
+        Some(inside) => format!("{inside}/"),
+        None => String::new(),
+    }
 }
 
 /// What the LLM pass needs besides the analysis, when it runs at all:
@@ -223,7 +245,7 @@ fn apply_baseline(analysis: &mut Analysis, config: &Config) -> Result<(), Error>
     let hidden = crate::baseline::apply(&mut analysis.findings, &accepted);
     if hidden > 0 {
         let message = format!("{hidden} findings accepted in the baseline are not shown (--no-baseline shows them)");
-        analysis.workspace.notes.push(Note { path: config.baseline.clone(), message, warning: false });
+        analysis.workspace.notes.push(Note { path: config.baseline.clone(), message, warning: false, line: None });
     }
     Ok(())
 }
@@ -303,6 +325,8 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         summary,
         unanswered: reviewed.unanswered,
         verified: reviewed.verified,
+        scope: Vec::new(),
+        repo_prefix: String::new(),
         _staged: None,
     })
 }
@@ -350,7 +374,14 @@ impl Analysis {
         Report {
             summary: self.summary.clone(),
             findings: &self.findings,
-            spec_paths: self.workspace.specs.iter().map(|spec| spec.path.as_str()).collect(),
+            spec_paths: self
+                .workspace
+                .specs
+                .iter()
+                .map(|spec| spec.path.as_str())
+                .filter(|path| self.scope.is_empty() || self.scope.iter().any(|s| in_scope(path, s)))
+                .collect(),
+            repo_prefix: &self.repo_prefix,
             notes: &self.workspace.notes,
             unanswered: &self.unanswered,
             sources: &self.workspace,

@@ -58,6 +58,11 @@ pub fn write_report(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::Resu
         }
         // Through a symbolic link: replace the file it points at, keep the link.
         Ok(_) if path.is_symlink() => write_atomically_with(&std::fs::canonicalize(path)?, render),
+        // A link to a file not there yet: create that file, keep the link.
+        Err(_) if path.is_symlink() => {
+            let target = std::fs::read_link(path)?;
+            write_atomically_with(&path.parent().unwrap_or(Path::new(".")).join(target), render)
+        }
         _ => write_atomically_with(path, render),
     }
 }

@@ -98,6 +98,10 @@ fn script(binary: &Path) -> String {
          fi\n\
          driftcheck='{quoted}'\n\
          [ -x \"$driftcheck\" ] || driftcheck=driftcheck\n\
+         if ! command -v \"$driftcheck\" >/dev/null 2>&1; then\n\
+         \x20 echo 'pre-commit: driftcheck is not installed any more: reinstall it and run `driftcheck hook install`, or commit with --no-verify' >&2\n\
+         \x20 exit 1\n\
+         fi\n\
          exec \"$driftcheck\" check --staged --quiet\n"
     )
 }

@@ -85,7 +85,7 @@ impl Workspace {
         if specs.is_empty() {
             let message =
                 format!("no spec files matched `specs` ({}) under {}", config.specs.join(", "), root.display());
-            notes.push(Note { path: String::new(), message, warning: false });
+            notes.push(Note { path: String::new(), message, warning: false, line: None });
         }
         // Files the parser failed on are left out of the cache: the next
         // run tries again, and says so again.
@@ -165,6 +165,7 @@ fn index_guarded(root: &Path, path: String, text: String, hash_bodies: bool) -> 
                 path: path.clone(),
                 message: "indexed as plain text: the parser failed".to_string(),
                 warning: false,
+                line: None,
             };
             (code::index_plain(&path, text), Some(note))
         }

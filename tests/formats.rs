@@ -24,9 +24,33 @@ fn check(dir: &Path, format: &str, args: &[&str]) -> (i32, String) {
     (output.status.code().expect("exit code"), stdout)
 }
 
-/// The rust fixture's report in `format`; its planted errors exit 1.
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn fixture_copy() -> TempDir {
+    let copy = TempDir::new().expect("temp dir");
+    copy_tree(&rust_fixture(), copy.path());
+    copy
+}
+
+/// The rust fixture's report in `format`; its planted errors exit 1. Run on
+/// a copy outside any git work tree, so that the paths SARIF and GitHub
+/// annotations give from the top of the repository are the fixture's own
+/// wherever the project is checked out.
 fn fixture_report(format: &str) -> String {
-    let (code, stdout) = check(&rust_fixture(), format, &[]);
+    let copy = fixture_copy();
+    let (code, stdout) = check(copy.path(), format, &[]);
     assert_eq!(code, 1, "planted errors make the exit status 1 in --format {format}");
     stdout
 }
@@ -127,7 +151,7 @@ fn output_file_holds_the_bytes_stdout_gets() {
     let out = TempDir::new().expect("temp dir");
     let file = out.path().join("report.sarif");
     let file_arg = file.to_str().expect("UTF-8 path");
-    let (code, stdout) = check(&rust_fixture(), "sarif", &["--output", file_arg]);
+    let (code, stdout) = check(fixture_copy().path(), "sarif", &["--output", file_arg]);
     assert_eq!((code, stdout.as_str()), (1, ""), "the report goes to the file alone");
     let written = fs::read_to_string(&file).expect("report written");
     assert_eq!(written, fixture_report("sarif"));

@@ -195,9 +195,14 @@ fn stdin_without_a_filename_is_a_usage_error() {
 #[test]
 fn completions_are_printed_for_each_shell() {
     let dir = drifted();
-    for (shell, marker) in
-        [("bash", "_driftcheck()"), ("zsh", "#compdef driftcheck"), ("fish", "complete -c driftcheck")]
-    {
+    let shells = [
+        ("bash", "_driftcheck()"),
+        ("zsh", "#compdef driftcheck"),
+        ("fish", "complete -c driftcheck"),
+        ("elvish", "edit:completion:arg-completer[driftcheck]"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ];
+    for (shell, marker) in shells {
         let output = run(dir.path(), &["completions", shell]);
         assert_eq!(output.status.code(), Some(0));
         let script = stdout(&output);
@@ -318,4 +323,117 @@ fn the_manifests_hook_command_runs_on_a_repository() {
         assert_eq!(output.status.code(), Some(0), "{entry}: {}", stderr(&output));
         assert_eq!(stdout(&output), "", "{entry} is quiet on a clean repository");
     }
+}
+
+#[test]
+fn a_stdin_filename_leading_out_of_the_repository_is_a_usage_error() {
+    let dir = drifted();
+    let output = common::driftcheck(&dir.path().join("specs"))
+        .args(["check", "-", "--stdin-filename", "../../elsewhere/x.md"])
+        .write_stdin("# X\n\n`Client::vanish()`\n")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(stderr(&output).contains("outside the repository"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_stdin_spec_the_configuration_does_not_count_gets_no_findings() {
+    let dir = drifted();
+    write(dir.path(), "driftcheck.toml", "specs = [\"specs/**/*.md\"]\nignore = [\"specs/drafts/**\"]\n");
+    for name in ["notes/todo.md", "specs/drafts/next.md"] {
+        let output = common::driftcheck(dir.path())
+            .args(["check", "-", "--stdin-filename", name, "--format", "concise"])
+            .write_stdin("# X\n\nUse `Client::vanish()`.\n")
+            .output()
+            .expect("run");
+        assert_eq!((output.status.code(), stdout(&output)), (Some(0), String::new()), "{name}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn junit_lists_only_the_specs_in_scope() {
+    let dir = drifted();
+    write(dir.path(), "specs/other.md", "# Other\n\nSee `Client::retry_with_backoff`.\n");
+    let whole = stdout(&run(dir.path(), &["check", "--format", "junit"]));
+    assert!(whole.contains(r#"<testcase name="specs/other.md""#), "{whole}");
+    let narrowed = stdout(&run(dir.path(), &["check", "--format", "junit", "specs/net.md"]));
+    assert!(narrowed.contains(r#"<testcase name="specs/net.md""#), "{narrowed}");
+    assert!(!narrowed.contains("specs/other.md"), "{narrowed}");
+}
+
+fn misspelt_ignore() -> TempDir {
+    repo(&[
+        ("README.md", "# A\n\n<!-- driftcheck:ignore dangling-symbols -->\nCall `gone_now()`.\n"),
+        ("lib.rs", "pub fn start() {}\n"),
+    ])
+}
+
+#[test]
+fn machine_formats_and_quiet_say_directive_mistakes_on_stderr() {
+    let dir = misspelt_ignore();
+    for args in [&["check", "--format", "concise"][..], &["check", "--format", "json"], &["check", "--quiet"]] {
+        let output = run(dir.path(), args);
+        assert!(stderr(&output).contains("warning: README.md:4: `driftcheck:ignore`"), "{args:?}: {}", stderr(&output));
+    }
+    let human = run(dir.path(), &["check"]);
+    assert!(!stderr(&human).contains("warning"), "the human report shows it itself");
+}
+
+#[test]
+fn github_annotates_a_directive_mistake_as_a_warning() {
+    let dir = misspelt_ignore();
+    let output = run(dir.path(), &["check", "--format", "github"]);
+    let text = stdout(&output);
+    assert!(text.contains("::warning file=README.md,line=4,title=driftcheck::`driftcheck:ignore`"), "{text}");
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+}
+
+#[test]
+fn sarif_and_github_name_files_from_the_top_of_the_repository() {
+    let dir = repo(&[
+        ("site/driftcheck.toml", "specs = [\"*.md\"]\n"),
+        ("site/guide.md", "# Guide\n\nSee [the loader](src/loader.rs).\n"),
+        ("site/src/lib.rs", "pub fn start() {}\n"),
+    ]);
+    git(dir.path(), &["init", "-q"]);
+    let site = dir.path().join("site");
+    let github = stdout(&run(&site, &["check", "--format", "github"]));
+    assert!(github.starts_with("::error file=site/guide.md,line=3,"), "{github}");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&run(&site, &["check", "--format", "sarif"]).stdout).expect("JSON");
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "site/guide.md");
+    // Reports for people and scripts keep paths relative to the root.
+    let (_, report) = check_json(&site, &[]);
+    assert_eq!(report["findings"][0]["spec"]["path"], "guide.md");
+}
+
+#[test]
+fn an_output_that_cannot_be_written_is_an_error_naming_it() {
+    let dir = drifted();
+    let output = run(dir.path(), &["check", "-o", "missing/report.txt"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot write the report to missing/report.txt"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains(".tmp"), "the temporary file is not the user's: {}", stderr(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_link_to_a_missing_file_creates_it_and_keeps_the_link() {
+    let dir = drifted();
+    std::os::unix::fs::symlink("latest.json", dir.path().join("report.json")).expect("symlink");
+    let output = run(dir.path(), &["check", "--format", "json", "-o", "report.json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(dir.path().join("report.json")).expect("link").file_type().is_symlink());
+    assert!(std::fs::read_to_string(dir.path().join("latest.json")).expect("created").contains("driftcheck/report/v1"));
+}
+
+#[test]
+fn selecting_a_reserved_rule_or_nothing_is_warned_about() {
+    let dir = drifted();
+    let reserved = run(dir.path(), &["check", "--select", "value-mismatch"]);
+    assert!(stderr(&reserved).contains("`value-mismatch` is reserved"), "{}", stderr(&reserved));
+    let emptied = run(dir.path(), &["check", "--select", "dangling-path", "--ignore", "dangling-path"]);
+    assert!(stderr(&emptied).contains("nothing is checked"), "{}", stderr(&emptied));
 }

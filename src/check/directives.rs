@@ -30,7 +30,8 @@ pub fn unknown_ignored_rules(workspace: &Workspace) -> Vec<Note> {
         }
         let names = unknown.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
         warnings.push(Note {
-            path: format!("{path}:{line}"),
+            path: path.to_string(),
+            line: Some(line),
             message: format!(
                 "`driftcheck:ignore` before this line names no rule {names}, so it silences nothing \
                  (rule ids: `driftcheck explain --list`)"
@@ -64,8 +65,9 @@ mod tests {
             ("lib.rs", "// driftcheck:ignore stale-link, no-such-rule\npub fn start() {}\n"),
         ]);
         let warnings = unknown_ignored_rules(&workspace);
-        let shown: Vec<(&str, bool)> = warnings.iter().map(|w| (w.path.as_str(), w.warning)).collect();
-        assert_eq!(shown, [("README.md:4", true), ("lib.rs:2", true)]);
+        let shown: Vec<(&str, Option<usize>, bool)> =
+            warnings.iter().map(|w| (w.path.as_str(), w.line, w.warning)).collect();
+        assert_eq!(shown, [("README.md", Some(4), true), ("lib.rs", Some(2), true)]);
         assert!(warnings[0].message.contains("`dangling-symbols`"), "{}", warnings[0].message);
         assert!(warnings[1].message.contains("`no-such-rule`") && !warnings[1].message.contains("stale-link"));
     }

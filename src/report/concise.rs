@@ -7,28 +7,34 @@
 //! ```
 //!
 //! Each line is `path:line:column: severity[rule] message`: the spec
-//! side's position when the finding has one, else the code side's line and
-//! column 1. Findings come in the report's order (by location), info
+//! side's position when the finding has one, else the code side's, its
+//! column where the code's text is at hand (else 1), as the human, GitHub
+//! and SARIF reports give it. Findings come in the report's order (by location), info
 //! findings included; line breaks in a message become spaces. There is no
 //! summary: a run without findings prints nothing at all.
 
 use std::io::{self, Write};
 
+use super::region::Regions;
 use super::{Location, Report};
 use crate::check::Finding;
 
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut regions = Regions::new(report.sources);
     for finding in report.findings {
-        writeln!(out, "{}", headline(finding))?;
+        writeln!(out, "{}", headline(finding, &mut regions))?;
     }
     Ok(())
 }
 
 /// `path:line:column: severity[rule] message`, on one line.
-pub(super) fn headline(finding: &Finding) -> String {
+pub(super) fn headline(finding: &Finding, regions: &mut Regions) -> String {
     let message = on_one_line(&finding.message);
     match Location::of(finding) {
-        Some(at) => format!("{}:{}:{}: {}[{}] {message}", at.path, at.line, at.column, finding.severity, finding.rule),
+        Some(at) => {
+            let column = regions.of(finding, &at).start_column;
+            format!("{}:{}:{column}: {}[{}] {message}", at.path, at.line, finding.severity, finding.rule)
+        }
         None => format!("{}[{}] {message}", finding.severity, finding.rule),
     }
 }
@@ -41,7 +47,20 @@ fn on_one_line(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::check::{CodeSide, SpecSide};
+    use crate::report::Sources;
     use crate::rule::{Rule, Severity};
+
+    struct NoSources;
+
+    impl Sources for NoSources {
+        fn source(&self, _: &str) -> Option<&str> {
+            None
+        }
+    }
+
+    fn headline(finding: &Finding) -> String {
+        super::headline(finding, &mut Regions::new(&NoSources))
+    }
 
     #[test]
     fn spec_side_first_else_code_side_at_column_one() {

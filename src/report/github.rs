@@ -14,19 +14,25 @@
 //! The message carries the help in parentheses, as the human report shows
 //! it. Messages are escaped as GitHub documents (`%`, CR, LF), property
 //! values also `:` and `,`. A plain summary line (the human report's) ends
-//! the output (not with `--quiet`); it is not a command.
+//! the output (not with `--quiet`); it is not a command. Before it, each
+//! warning about a directive (an ignore comment naming no rule) is a
+//! `::warning` at its line.
 
 use std::io::{self, Write};
 
 use super::region::Regions;
 use super::{human, message_with_help, Location, Report, Style};
 use crate::check::Finding;
+use crate::discover::Note;
 use crate::rule::Severity;
 
 pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let mut regions = Regions::new(report.sources);
     for finding in report.findings {
-        writeln!(out, "{}", command(finding, &mut regions))?;
+        writeln!(out, "{}", command(finding, &mut regions, report.repo_prefix))?;
+    }
+    for warning in report.notes.iter().filter(|note| note.warning) {
+        writeln!(out, "{}", warning_command(warning, report.repo_prefix))?;
     }
     match style.quiet {
         true => Ok(()),
@@ -34,7 +40,8 @@ pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::R
     }
 }
 
-fn command(finding: &Finding, regions: &mut Regions) -> String {
+/// `prefix`: GitHub names files from the top of the repository.
+fn command(finding: &Finding, regions: &mut Regions, prefix: &str) -> String {
     let name = match finding.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -43,7 +50,7 @@ fn command(finding: &Finding, regions: &mut Regions) -> String {
     let mut properties: Vec<(&str, String)> = Vec::new();
     if let Some(location) = Location::of(finding) {
         let region = regions.of(finding, &location);
-        properties.push(("file", location.path.to_string()));
+        properties.push(("file", format!("{prefix}{}", location.path)));
         properties.push(("line", region.start_line.to_string()));
         if region.is_one_line() {
             properties.push(("col", region.start_column.to_string()));
@@ -57,6 +64,17 @@ fn command(finding: &Finding, regions: &mut Regions) -> String {
     let properties: Vec<String> =
         properties.iter().map(|(key, value)| format!("{key}={}", escape_property(value))).collect();
     format!("::{name} {}::{}", properties.join(","), escape_data(&message_with_help(finding)))
+}
+
+/// A mistake in a directive (`driftcheck:ignore` naming no rule) as a
+/// `::warning` at its line.
+fn warning_command(note: &Note, prefix: &str) -> String {
+    let mut properties = vec![format!("file={}", escape_property(&format!("{prefix}{}", note.path)))];
+    if let Some(line) = note.line {
+        properties.push(format!("line={line}"));
+    }
+    properties.push("title=driftcheck".to_string());
+    format!("::warning {}::{}", properties.join(","), escape_data(&note.message))
 }
 
 /// A command's message: `%`, CR and LF are encoded.
@@ -105,14 +123,22 @@ mod tests {
         let expected =
             "::error file=docs/x%2Cy.md,line=7,col=3,endLine=7,endColumn=13,title=driftcheck dangling-symbol::\
                         `Retry::run` names no symbol,%0Asee 100%25 (did you mean `Retry::start`?)";
-        assert_eq!(command(&finding, &mut Regions::new(&NoSources)), expected);
+        assert_eq!(command(&finding, &mut Regions::new(&NoSources), ""), expected);
     }
 
     #[test]
     fn info_is_a_notice_and_a_finding_without_a_place_has_only_a_title() {
         let mut finding = Finding::new(Rule::StaleLink, "link not yet accepted".to_string());
         finding.severity = Severity::Info;
-        let annotation = command(&finding, &mut Regions::new(&NoSources));
+        let annotation = command(&finding, &mut Regions::new(&NoSources), "");
         assert_eq!(annotation, "::notice title=driftcheck stale-link::link not yet accepted");
+    }
+
+    #[test]
+    fn files_are_named_from_the_top_of_the_repository() {
+        let mut finding = Finding::new(Rule::DanglingPath, "link to `a.rs`, which does not exist".to_string());
+        finding.spec = Some(SpecSide { path: "guide.md".into(), line: 2, column: 1, clause: String::new() });
+        let annotation = command(&finding, &mut Regions::new(&NoSources), "docs/site/");
+        assert!(annotation.starts_with("::error file=docs/site/guide.md,line=2,"), "{annotation}");
     }
 }

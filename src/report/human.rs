@@ -161,7 +161,7 @@ fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     const SHOWN: usize = 5;
     let (warnings, notes): (Vec<&Note>, Vec<&Note>) = report.notes.iter().partition(|note| note.warning);
     for warning in warnings {
-        writeln!(out, "warning: {}: {}", warning.path, warning.message)?;
+        writeln!(out, "warning: {}: {}", warning.place(), warning.message)?;
     }
     for note in notes.iter().take(SHOWN) {
         match note.path.as_str() {

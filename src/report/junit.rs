@@ -24,9 +24,11 @@
 //! failure. Text and attributes are escaped, and characters XML 1.0 does
 //! not allow are dropped.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::concise::headline;
+use super::region::Regions;
 use super::{help_text, Report};
 use crate::check::Finding;
 use crate::rule::Severity;
@@ -38,8 +40,9 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, r#"<testsuites name="driftcheck" tests="{tests}" failures="{failures}" errors="0">"#)?;
     writeln!(out, r#"  <testsuite name="driftcheck" tests="{tests}" failures="{failures}" errors="0" skipped="0">"#)?;
+    let mut regions = Regions::new(report.sources);
     for case in &cases {
-        write_case(case, out)?;
+        write_case(case, &mut regions, out)?;
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")
@@ -54,12 +57,15 @@ struct TestCase<'a> {
 fn test_cases<'a>(report: &Report<'a>) -> Vec<TestCase<'a>> {
     let mut cases: Vec<TestCase> =
         report.spec_paths.iter().map(|&name| TestCase { name, findings: Vec::new() }).collect();
+    let mut by_name: HashMap<&str, usize> = cases.iter().enumerate().map(|(n, case)| (case.name, n)).collect();
     for finding in report.findings {
         let name = finding.paths().next().unwrap_or("driftcheck");
-        match cases.iter_mut().find(|case| case.name == name) {
-            Some(case) => case.findings.push(finding),
-            None => cases.push(TestCase { name, findings: vec![finding] }),
+        let next = cases.len();
+        let at = *by_name.entry(name).or_insert(next);
+        if at == next {
+            cases.push(TestCase { name, findings: Vec::new() });
         }
+        cases[at].findings.push(finding);
     }
     cases
 }
@@ -69,7 +75,7 @@ fn fails(finding: &Finding) -> bool {
     finding.severity > Severity::Info
 }
 
-fn write_case(case: &TestCase, out: &mut dyn Write) -> io::Result<()> {
+fn write_case(case: &TestCase, regions: &mut Regions, out: &mut dyn Write) -> io::Result<()> {
     let opening = format!(r#"    <testcase name="{}" classname="driftcheck""#, attribute(case.name));
     if case.findings.is_empty() {
         return writeln!(out, "{opening}/>");
@@ -81,10 +87,10 @@ fn write_case(case: &TestCase, out: &mut dyn Write) -> io::Result<()> {
             r#"      <failure message="{}" type="{}">{}</failure>"#,
             attribute(&finding.message),
             attribute(finding.rule.id()),
-            text(&failure_body(finding))
+            text(&failure_body(finding, regions))
         )?;
     }
-    let info: Vec<String> = case.findings.iter().filter(|f| !fails(f)).map(|f| headline(f)).collect();
+    let info: Vec<String> = case.findings.iter().filter(|f| !fails(f)).map(|f| headline(f, regions)).collect();
     if !info.is_empty() {
         writeln!(out, "      <system-out>{}</system-out>", text(&info.join("\n")))?;
     }
@@ -92,8 +98,8 @@ fn write_case(case: &TestCase, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The headline, then help, clause, linked code and detail, a line each.
-fn failure_body(finding: &Finding) -> String {
-    let mut lines = vec![headline(finding)];
+fn failure_body(finding: &Finding, regions: &mut Regions) -> String {
+    let mut lines = vec![headline(finding, regions)];
     if let Some(help) = help_text(finding) {
         lines.push(format!("help: {help}"));
     }
@@ -189,6 +195,7 @@ mod tests {
             summary: Summary::default(),
             findings: &findings,
             spec_paths: vec!["a.md", "b.md"],
+            repo_prefix: "",
             notes: &[],
             unanswered: &[],
             sources: &NoSources,

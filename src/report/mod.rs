@@ -113,6 +113,9 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// Every spec file the run read, passing or not, in the order read.
     pub spec_paths: Vec<&'a str>,
+    /// The analysed root's place in its git work tree (`docs/site/`, or
+    /// empty): SARIF and GitHub annotations name files from the top.
+    pub repo_prefix: &'a str,
     pub notes: &'a [Note],
     /// LLM questions that got no verdict.
     pub unanswered: &'a [Unanswered],

@@ -42,7 +42,8 @@ const INFORMATION_URI: &str = "https://github.com/driftcheck/driftcheck";
 
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut regions = Regions::new(report.sources);
-    let results = report.findings.iter().map(|finding| result(finding, &mut regions)).collect();
+    let prefix = report.repo_prefix;
+    let results = report.findings.iter().map(|finding| result(finding, &mut regions, prefix)).collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -253,11 +254,11 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn result(finding: &Finding, regions: &mut Regions) -> SarifResult {
+fn result(finding: &Finding, regions: &mut Regions, prefix: &str) -> SarifResult {
     let locations = Location::of(finding)
         .map(|at| PlaceInFile {
             id: None,
-            physical_location: physical(at.path, regions.of(finding, &at).into()),
+            physical_location: physical(prefix, at.path, regions.of(finding, &at).into()),
             message: None,
         })
         .into_iter()
@@ -268,7 +269,7 @@ fn result(finding: &Finding, regions: &mut Regions) -> SarifResult {
         level: level(finding.severity),
         message: Text { text: message_with_help(finding) },
         locations,
-        related_locations: linked_code(finding).into_iter().collect(),
+        related_locations: linked_code(finding, prefix).into_iter().collect(),
         partial_fingerprints: Fingerprints { driftcheck_v1: finding.fingerprint.clone() },
         properties: Properties {
             confidence: finding.confidence,
@@ -280,18 +281,26 @@ fn result(finding: &Finding, regions: &mut Regions) -> SarifResult {
 }
 
 /// The code side of a finding located on its spec side.
-fn linked_code(finding: &Finding) -> Option<PlaceInFile> {
+fn linked_code(finding: &Finding, prefix: &str) -> Option<PlaceInFile> {
     let (Some(_), Some(code)) = (&finding.spec, &finding.code) else { return None };
     let text = match &code.symbol {
         Some(symbol) => format!("linked code: `{symbol}`"),
         None => "linked code".to_string(),
     };
     let region = SarifRegion { start_line: code.line, start_column: None, end_line: None, end_column: None };
-    Some(PlaceInFile { id: Some(1), physical_location: physical(&code.path, region), message: Some(Text { text }) })
+    Some(PlaceInFile {
+        id: Some(1),
+        physical_location: physical(prefix, &code.path, region),
+        message: Some(Text { text }),
+    })
 }
 
-fn physical(path: &str, region: SarifRegion) -> PhysicalLocation {
-    PhysicalLocation { artifact_location: ArtifactLocation { uri: uri(path), uri_base_id: "%SRCROOT%" }, region }
+/// `%SRCROOT%` is the top of the git work tree, where code scanning and
+/// other viewers resolve paths: a root further down (`docs/site/`) is
+/// prefixed.
+fn physical(prefix: &str, path: &str, region: SarifRegion) -> PhysicalLocation {
+    let uri = uri(&format!("{prefix}{path}"));
+    PhysicalLocation { artifact_location: ArtifactLocation { uri, uri_base_id: "%SRCROOT%" }, region }
 }
 
 /// A repository-relative path as a relative URI reference: characters a
