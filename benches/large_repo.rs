@@ -32,6 +32,11 @@ use rayon::prelude::*;
 /// Set in a child process: which measure to take.
 const CHILD: &str = "DRIFTCHECK_BENCH_MEASURE";
 
+/// The allocator `driftcheck` itself runs with (see `src/main.rs`): the
+/// measures are taken in this process.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     if let Ok(measure) = std::env::var(CHILD) {
         let root = PathBuf::from(std::env::var("DRIFTCHECK_BENCH_ROOT").expect("root"));
