@@ -341,12 +341,8 @@ fn has_ancestor(node: tree_sitter::Node, kinds: &[&str]) -> bool {
 
 /// Adds words to a token set, allocating only for words not in it yet:
 /// most of a file's words are repeats.
-fn add_tokens<'w>(tokens: &mut tokens::WordSet, words: impl Iterator<Item = &'w str>) {
-    for word in words {
-        if !tokens.contains(word) {
-            tokens.insert(word.to_string());
-        }
-    }
+fn add_tokens<'w>(tokens: &mut tokens::WordSet<'w>, words: impl Iterator<Item = &'w str>) {
+    tokens.extend(words);
 }
 
 /// The source text of a node's field, if the node has that field.

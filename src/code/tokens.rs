@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The words being gathered while a file is walked.
-pub(super) type WordSet = rustc_hash::FxHashSet<String>;
+/// The words being gathered while a file is walked, borrowed from its text.
+pub(super) type WordSet<'a> = rustc_hash::FxHashSet<&'a str>;
 
 /// A file's distinct identifier words, sorted and packed into one string:
 /// a few bytes per word where a hash set of strings costs tens, and a
@@ -18,11 +18,20 @@ pub struct Tokens {
 }
 
 impl Tokens {
-    /// Packs distinct words, in any order.
+    /// Packs words, in any order and with repeats. Repeats go first, by
+    /// hashing: a large text repeats most of its words, and sorting every
+    /// occurrence would cost more than the rest of indexing it.
     pub fn from_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Tokens {
-        let mut words: Vec<&str> = words.into_iter().collect();
+        let distinct: rustc_hash::FxHashSet<&str> = words.into_iter().collect();
+        Tokens::from_distinct(distinct.into_iter().collect())
+    }
+
+    pub(super) fn from_set(words: &WordSet) -> Tokens {
+        Tokens::from_distinct(words.iter().copied().collect())
+    }
+
+    fn from_distinct(mut words: Vec<&str>) -> Tokens {
         words.sort_unstable();
-        words.dedup();
         let mut tokens = Tokens { text: String::with_capacity(words.iter().map(|w| w.len()).sum()), ends: Vec::new() };
         for word in words {
             tokens.text.push_str(word);
@@ -31,10 +40,6 @@ impl Tokens {
             tokens.ends.push(end);
         }
         tokens
-    }
-
-    pub(super) fn from_set(words: &WordSet) -> Tokens {
-        Tokens::from_words(words.iter().map(String::as_str))
     }
 
     fn word(&self, at: usize) -> &str {

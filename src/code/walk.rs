@@ -63,7 +63,7 @@ pub(super) fn index(
     walker.walk(root);
     let Walker { mut symbols, comments, mut tokens, string_tokens: mut string_only_tokens, problem, .. } = walker;
     string_only_tokens.retain(|word| !tokens.contains(word));
-    tokens.extend(string_only_tokens.iter().cloned());
+    tokens.extend(string_only_tokens.iter().copied());
     let anchors = attach_comments(&source, &comments, &mut symbols);
     CodeFile {
         path: path.to_string(),
@@ -145,9 +145,9 @@ struct Walker<'a> {
     symbols: Vec<Symbol>,
     comments: Vec<Comment>,
     /// Words outside strings and comments.
-    tokens: WordSet,
+    tokens: WordSet<'a>,
     /// Distinctive words inside strings.
-    string_tokens: WordSet,
+    string_tokens: WordSet<'a>,
     problem: Option<ParseProblem>,
     /// Depth of the string literal the walk is inside, if any.
     string_depth: Option<usize>,
