@@ -33,7 +33,12 @@ pub struct Accepted {
     pub total: usize,
 }
 
+/// `analysis` must have been made with body hashes (`Options::hash_bodies`):
+/// the lock records them.
 pub fn accept(root: &Path, analysis: &Analysis, selection: &Selection) -> Result<Accepted, Error> {
+    if analysis.workspace.code.iter().any(|file| !file.bodies_hashed) {
+        return Err(Error::Usage("internal: accept needs an analysis with body hashes".into()));
+    }
     let chosen: Vec<&LinkState> = match selection {
         Selection::All => analysis.states.iter().collect(),
         Selection::Matching(selectors) => {

@@ -48,8 +48,7 @@ pub struct Options {
     pub stdin: Option<StdinSpec>,
     /// Report the findings the baseline file accepts, too.
     pub ignore_baseline: bool,
-    /// Hash symbol bodies even without a lock or an LLM pass: `accept`
-    /// records them.
+    /// Hash symbol bodies even without a lock: `accept` records them.
     pub hash_bodies: bool,
 }
 
@@ -135,12 +134,8 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
     if staged.is_some() {
         cache.analyse_a_copy();
     }
-    let content = Inputs {
-        history: &history,
-        cache: &cache,
-        stdin: options.stdin.as_ref(),
-        hash_bodies: options.hash_bodies || llm.is_some(),
-    };
+    let content =
+        Inputs { history: &history, cache: &cache, stdin: options.stdin.as_ref(), hash_bodies: options.hash_bodies };
     let mut analysis = run(config_for_content, content, source, llm.as_ref())?;
     analysis._staged = staged;
     let unmatched = analysis.workspace.config.unmatched_globs(&analysis.workspace.paths)?;
@@ -233,8 +228,7 @@ struct Inputs<'a> {
     history: &'a History,
     cache: &'a IndexCache,
     stdin: Option<&'a StdinSpec>,
-    /// Whether something besides a lock reads body hashes (`accept`, the
-    /// LLM pass).
+    /// Whether something besides a lock reads body hashes (`accept`).
     hash_bodies: bool,
 }
 
@@ -263,7 +257,7 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
     let (workspace, removed) = std::thread::scope(|scope| {
         // Not `pool.install`: this thread may be the pool's only worker,
         // and it waits below.
-        // Body hashes are only compared with a lock's, or sent to a model.
+        // Body hashes are only compared with a lock's (or recorded in one).
         let hash_bodies = hash_bodies || lock.is_some();
         let loading = scope.spawn(move || Workspace::load_with(config, cache, stdin, hash_bodies));
         let removed = history.removed();

@@ -38,8 +38,8 @@ impl Workspace {
 
     /// As [`Workspace::load`], with one spec's text given (`check -`): it
     /// replaces the file on disk, or joins the specs if there is none.
-    /// Without `hash_bodies` symbols get no body hash: only a lock and the
-    /// LLM pass read them.
+    /// Without `hash_bodies` symbols get no body hash: only a lock reads
+    /// them.
     pub fn load_with(
         config: Config,
         cache: &IndexCache,

@@ -208,8 +208,8 @@ pub struct CodeFile {
     /// [`facts::templated_page_folders`]).
     pub page_folders: Vec<String>,
     pub parse_problem: Option<ParseProblem>,
-    /// Whether the symbols carry body hashes. Only a lock and the LLM pass
-    /// read them, so a run without either leaves them out (empty).
+    /// Whether the symbols carry body hashes. Only a lock reads them (and
+    /// `accept` writes them), so a run without one leaves them out (empty).
     pub bodies_hashed: bool,
     pub source: Source,
 }
@@ -339,8 +339,7 @@ fn has_ancestor(node: tree_sitter::Node, kinds: &[&str]) -> bool {
     std::iter::successors(node.parent(), tree_sitter::Node::parent).any(|a| kinds.contains(&a.kind()))
 }
 
-/// Adds words to a token set, allocating only for words not in it yet:
-/// most of a file's words are repeats.
+/// Adds words to a token set; they stay borrowed from the file's text.
 fn add_tokens<'w>(tokens: &mut tokens::WordSet<'w>, words: impl Iterator<Item = &'w str>) {
     tokens.extend(words);
 }
