@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::accept::Selection;
 use crate::config::{self, Config};
 use crate::engine::{self, Content, Options};
-use crate::report::{self, Format, Style};
+use crate::report::{self, Format, ListingFormat, Style};
 use crate::rule::{Rule, Severity};
 use crate::{init, Error};
 
@@ -120,16 +120,10 @@ struct CoverageArgs {
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = CoverageFormat::Human)]
-    format: CoverageFormat,
+    #[arg(long, value_enum, default_value_t = ListingFormat::Human)]
+    format: ListingFormat,
     #[command(flatten)]
     common: Common,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum CoverageFormat {
-    Human,
-    Json,
 }
 
 /// Options every analysing command shares.
@@ -228,8 +222,8 @@ struct LinksArgs {
     #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = report::links::Format::Human)]
-    format: report::links::Format,
+    #[arg(long, value_enum, default_value_t = ListingFormat::Human)]
+    format: ListingFormat,
     #[command(flatten)]
     common: Common,
 }
@@ -472,10 +466,7 @@ fn coverage(args: CoverageArgs) -> Result<ExitStatus, Error> {
     let options = Options { jobs: args.common.jobs, offline: true, ..Options::default() };
     let analysis = engine::analyse(config, &options)?;
     let coverage = crate::coverage::measure(&analysis, &scope);
-    write_output(None, |out| match args.format {
-        CoverageFormat::Human => report::coverage::write_human(&coverage, out),
-        CoverageFormat::Json => report::coverage::write_json(&coverage, out),
-    })?;
+    write_output(None, |out| report::coverage::write(args.format, &coverage, out))?;
     analysis.discard();
     Ok(ExitStatus::Clean)
 }

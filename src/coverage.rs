@@ -41,7 +41,7 @@ pub struct Coverage {
 /// Coverage of the spec files in `scope` (all when empty); symbols are
 /// counted over the whole repository.
 pub fn measure(analysis: &Analysis, scope: &[String]) -> Coverage {
-    let linked: HashSet<(usize, usize)> = analysis.graph.links.iter().map(|link| (link.spec, link.clause)).collect();
+    let linked = analysis.graph.linked_clauses();
     let mut coverage =
         Coverage { total: SpecCoverage { path: "total".into(), ..SpecCoverage::default() }, ..Coverage::default() };
     for (spec_index, spec) in analysis.workspace.specs.iter().enumerate() {

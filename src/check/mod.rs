@@ -20,6 +20,7 @@ use crate::index::CodeIndex;
 use crate::link::{Clue, LinkGraph, LinkState};
 use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
+use crate::spec::Clause;
 use crate::workspace::Workspace;
 
 pub use directives::unknown_ignored_rules;
@@ -133,8 +134,18 @@ impl Finding {
 /// A finding about a link: the clause on the spec side, the anchored code
 /// on the code side.
 pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: String) -> Finding {
-    let spec = &workspace.specs[state.spec];
-    let clause = &spec.clauses[state.clause];
+    let clause = &workspace.specs[state.spec].clauses[state.clause];
+    let mut finding = on_clause(clause, rule, message, "linked here");
+    finding.code =
+        Some(Box::new(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() }));
+    finding.reference = Some(state.anchor.clone());
+    finding.code_lines = Some((state.code_line, state.code_end_line));
+    finding
+}
+
+/// A finding about a whole clause, underlined with `label`: its place,
+/// section, lines and the rules it silences.
+pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &str) -> Finding {
     let mut finding = Finding::new(rule, message);
     finding.spec = Some(SpecSide {
         path: clause.path.clone(),
@@ -142,15 +153,10 @@ pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: St
         column: clause.column,
         clause: clause.id.clone(),
     });
-    finding.code =
-        Some(Box::new(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() }));
-    finding.reference = Some(state.anchor.clone());
     finding.section = clause.section.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
-    finding.code_lines = Some((state.code_line, state.code_end_line));
     finding.suppressed_by = clause.ignores.clone();
-    finding.label =
-        Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+    finding.label = Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: label.to_string() });
     finding
 }
 

@@ -115,6 +115,11 @@ pub struct LinkGraph {
 }
 
 impl LinkGraph {
+    /// The (spec, clause) of every clause that links to code.
+    pub fn linked_clauses(&self) -> HashSet<(usize, usize)> {
+        self.links.iter().map(|link| (link.spec, link.clause)).collect()
+    }
+
     /// Links of one clause.
     pub fn links_of(&self, spec: usize, clause: usize) -> impl Iterator<Item = &Link> {
         self.links.iter().filter(move |link| link.spec == spec && link.clause == clause)

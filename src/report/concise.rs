@@ -47,16 +47,8 @@ fn on_one_line(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::check::{CodeSide, SpecSide};
-    use crate::report::Sources;
+    use crate::report::NoSources;
     use crate::rule::{Rule, Severity};
-
-    struct NoSources;
-
-    impl Sources for NoSources {
-        fn source(&self, _: &str) -> Option<&str> {
-            None
-        }
-    }
 
     fn headline(finding: &Finding) -> String {
         super::headline(finding, &mut Regions::new(&NoSources))

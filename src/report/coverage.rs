@@ -6,11 +6,19 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::ListingFormat;
 use crate::coverage::{percent, Coverage, SpecCoverage};
 
 pub const SCHEMA: &str = "driftcheck/coverage/v1";
 
-pub fn write_human(coverage: &Coverage, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(format: ListingFormat, coverage: &Coverage, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        ListingFormat::Human => write_human(coverage, out),
+        ListingFormat::Json => write_json(coverage, out),
+    }
+}
+
+fn write_human(coverage: &Coverage, out: &mut dyn Write) -> io::Result<()> {
     let width = coverage.specs.iter().map(|s| s.path.len()).chain([9]).max().unwrap_or(9);
     writeln!(out, "{:<width$}  {:>7}  {:>13}  {:>20}", "spec file", "clauses", "linked", "normative linked")?;
     for spec in coverage.specs.iter().chain([&coverage.total]) {
@@ -42,7 +50,7 @@ struct Document<'a> {
     coverage: &'a Coverage,
 }
 
-pub fn write_json(coverage: &Coverage, out: &mut dyn Write) -> io::Result<()> {
+fn write_json(coverage: &Coverage, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &Document { schema: SCHEMA, coverage })?;
     writeln!(out)
 }

@@ -91,16 +91,8 @@ fn escape_property(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::check::{Label, SpecSide};
-    use crate::report::Sources;
+    use crate::report::NoSources;
     use crate::rule::Rule;
-
-    struct NoSources;
-
-    impl Sources for NoSources {
-        fn source(&self, _: &str) -> Option<&str> {
-            None
-        }
-    }
 
     #[test]
     fn data_escapes_percent_first_then_line_breaks() {

@@ -155,7 +155,7 @@ fn allowed_in_xml(c: char) -> bool {
 mod tests {
     use super::*;
     use crate::check::SpecSide;
-    use crate::report::{Sources, Summary};
+    use crate::report::{NoSources, Summary};
     use crate::rule::Rule;
 
     #[test]
@@ -175,14 +175,6 @@ mod tests {
     fn line_breaks_stay_in_text_and_are_references_in_attributes() {
         assert_eq!(text("a\n\tb\r\n"), "a\n\tb&#13;\n");
         assert_eq!(attribute("a\n\tb\r\n"), "a&#10;&#9;b&#13;&#10;");
-    }
-
-    struct NoSources;
-
-    impl Sources for NoSources {
-        fn source(&self, _: &str) -> Option<&str> {
-            None
-        }
     }
 
     #[test]

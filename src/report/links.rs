@@ -6,13 +6,7 @@ use serde::Serialize;
 
 use crate::link::{ClauseLinks, Clue};
 
-/// Output formats of `links`: the report formats of `check` have no
-/// listing to render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-}
+use super::ListingFormat as Format;
 
 pub const SCHEMA: &str = "driftcheck/links/v1";
 

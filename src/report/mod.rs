@@ -41,9 +41,28 @@ pub enum Format {
     Junit,
 }
 
+/// Output formats of the listings (`links`, `coverage`): the report
+/// formats of `check` have no listing to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListingFormat {
+    Human,
+    Json,
+}
+
 /// Gives reporters the text of a spec or code file, for snippets.
 pub trait Sources {
     fn source(&self, path: &str) -> Option<&str>;
+}
+
+/// No file's text: reporters fall back to what findings carry.
+#[cfg(test)]
+pub(crate) struct NoSources;
+
+#[cfg(test)]
+impl Sources for NoSources {
+    fn source(&self, _: &str) -> Option<&str> {
+        None
+    }
 }
 
 /// Counts per severity.
