@@ -701,6 +701,7 @@ def score_precision(labels, runs, label_keys):
                 warn(f"{lab['where']}: contradicts {table[k]['where']}; using the later label")
             table[k] = lab
         matched = {}  # id(label) -> set of severities that matched it
+        evidence_of = {}  # id(label) -> (confidence, evidence) of its first finding
         for f in result["findings"]:
             sev = f.get("severity")
             stats["findings"] += 1
@@ -719,6 +720,7 @@ def score_precision(labels, runs, label_keys):
                     unlabelled.append(row)
                 continue
             matched.setdefault(id(lab), set()).add(sev)
+            evidence_of.setdefault(id(lab), (f.get("confidence"), f.get("evidence") or []))
             drift = lab["label"] == "drift"
             if sev in SHOWN:
                 stats["shown_labelled"] += 1
@@ -746,7 +748,10 @@ def score_precision(labels, runs, label_keys):
             label_outcomes.append({"repo": repo, "commit": sha, "rule": lab["rule"],
                                    "path": lab["path"], "line": lab["line"],
                                    "reference": lab["reference"], "label": lab["label"],
-                                   "state": state, "where": lab["where"]})
+                                   "state": state, "severities": sorted(sevs),
+                                   "confidence": evidence_of.get(id(lab), (None, []))[0],
+                                   "evidence": evidence_of.get(id(lab), (None, []))[1],
+                                   "where": lab["where"]})
     overall = empty_precision()
     for stats in per_repo.values():
         for k, v in stats.items():

@@ -175,6 +175,60 @@ pub struct Discovered {
     /// links may point at. Hidden files count (`.github/workflows/ci.yml`).
     pub paths: HashSet<String>,
     pub notes: Vec<Note>,
+    /// The repository's `.gitignore` files, to say of a missing path whether
+    /// it is one git is told to ignore.
+    pub git_ignored: GitIgnored,
+}
+
+/// The `.gitignore` files of a repository, deepest first, each with the
+/// folder it applies to: whether git ignores a path that does not exist
+/// (a file a build or a user writes, such as a generated `docs/api.json`).
+#[derive(Debug, Default)]
+pub struct GitIgnored {
+    /// Relative folder ("" for the root) and its matcher.
+    files: Vec<(String, ignore::gitignore::Gitignore)>,
+}
+
+impl GitIgnored {
+    fn add(&mut self, root: &Path, folder: String, file: &Path) {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(root.join(&folder));
+        // An unreadable or malformed `.gitignore` ignores what it could read.
+        let _ = builder.add(file);
+        if let Ok(matcher) = builder.build() {
+            self.files.push((folder, matcher));
+        }
+    }
+
+    /// Whether git ignores the repository-relative file `path`: the deepest
+    /// `.gitignore` that has a say decides.
+    pub fn ignores(&self, path: &str) -> bool {
+        // Only a path inside the repository can be matched.
+        if path.starts_with('/') || path.split('/').any(|part| part == "..") {
+            return false;
+        }
+        let mut deepest_first: Vec<&(String, ignore::gitignore::Gitignore)> = self.files.iter().collect();
+        deepest_first.sort_by_key(|(folder, _)| std::cmp::Reverse(folder.len()));
+        for (folder, matcher) in deepest_first {
+            let Some(inside) = crate::index::in_scope(path, folder).then(|| matcher.path().join(path_in(path, folder)))
+            else {
+                continue;
+            };
+            match matcher.matched_path_or_any_parents(&inside, false) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+        false
+    }
+}
+
+/// `path` relative to `folder`, which holds it.
+fn path_in<'p>(path: &'p str, folder: &str) -> &'p str {
+    if folder.is_empty() {
+        return path;
+    }
+    path.strip_prefix(folder).map_or(path, |rest| rest.trim_start_matches('/'))
 }
 
 /// Walks `config.root` and classifies every file.
@@ -209,6 +263,10 @@ pub fn discover(config: &Config) -> Discovered {
             continue;
         }
         let Some(path) = relative(&config.root, entry.path()) else { continue };
+        if entry.file_name() == ".gitignore" {
+            let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder).to_string();
+            found.git_ignored.add(&config.root, folder, entry.path());
+        }
         found.paths.insert(path.clone());
         let Some(role) = classify(config, &path) else { continue };
         let metadata = entry.metadata().ok();

@@ -27,6 +27,8 @@ pub struct Workspace {
     pub paths: HashSet<String>,
     /// Every directory that holds one of `paths`.
     pub dirs: HashSet<String>,
+    /// What the repository's `.gitignore` files ignore.
+    pub git_ignored: crate::discover::GitIgnored,
 }
 
 impl Workspace {
@@ -55,6 +57,7 @@ impl Workspace {
         // Finding the files and reading the index cache both wait on the
         // disk: side by side.
         let (discovered, ()) = rayon::join(|| discover::discover(&config), || cache.prefetch());
+        let git_ignored = discovered.git_ignored;
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
         paths.extend(tracked_paths(&root));
         let loaded: Vec<Loaded> =
@@ -104,7 +107,7 @@ impl Workspace {
         }
         let dirs = paths.iter().flat_map(|path| ancestors(path)).map(str::to_string).collect();
         let manifests = Manifests::read(&root, &paths);
-        Workspace { root, config, repository, specs, code, notes, manifests, paths, dirs }
+        Workspace { root, config, repository, specs, code, notes, manifests, paths, dirs, git_ignored }
     }
 }
 

@@ -973,6 +973,75 @@ fn a_members_deletion_speaks_only_from_its_owners_file() {
 }
 
 #[test]
+fn a_folder_named_like_a_type_is_its_package_not_its_file() {
+    let feign = "package feign;\n\npublic class Feign {\n    public void build() {}\n}\n";
+    let client = "package feign.http2;\n\npublic class Http2Client {\n    public void exception() {\n    }\n}\n";
+    let doc = "# Metrics\n\nThe metric `Feign.exception` counts failures.\n";
+    let dir = repo(&[
+        ("core/src/main/java/feign/Feign.java", feign),
+        ("java11/src/main/java/feign/http2/Http2Client.java", client),
+        ("docs/metrics.md", doc),
+    ]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "feign"]);
+    let renamed = "package feign.http2;\n\npublic class Http2Client {\n    public void failure() {\n    }\n}\n";
+    write(dir.path(), "java11/src/main/java/feign/http2/Http2Client.java", renamed);
+    git(&["commit", "-qam", "rename exception"]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference"), ["Feign.exception"], "{report}");
+    let evidence = report["findings"][0]["evidence"].as_array().cloned().unwrap_or_default();
+    let kinds: Vec<&str> = evidence.iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["own-qualifier"], "a file under feign/ is not Feign's: {report}");
+}
+
+#[test]
+fn a_name_removed_with_its_whole_package_is_a_warning() {
+    let bridge = "export function ssrRef(value) {\n  return value\n}\n";
+    let kept = "export function useState(value) {\n  return value\n}\n";
+    let doc = "# API\n\nUse `ssrRef` for state, or `useState`.\n\nCall `oldHelper()` to reset.\n";
+    let dir = repo(&[
+        ("packages/bridge/package.json", "{\"name\": \"bridge\"}\n"),
+        ("packages/bridge/src/capi.ts", bridge),
+        ("packages/core/package.json", "{\"name\": \"core\"}\n"),
+        ("packages/core/src/state.ts", kept),
+        ("packages/core/src/helpers.ts", "export function oldHelper() {}\n"),
+        ("docs/api.md", doc),
+    ]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "packages"]);
+    git(&["rm", "-rq", "packages/bridge", "packages/core/src/helpers.ts"]);
+    git(&["commit", "-qm", "move bridge to its own repository, drop a helper"]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference"), ["ssrRef", "oldHelper()"], "{report}");
+    assert_eq!(field(&report, "severity"), ["warning", "error"], "{report}");
+    assert_eq!(report["findings"][0]["evidence"][0]["package"], "packages/bridge/package.json", "{report}");
+    assert!(report["findings"][1]["evidence"][0].get("package").is_none(), "{report}");
+}
+
+#[test]
+fn a_link_to_a_file_git_ignores_is_one_the_build_writes() {
+    let doc = "# Packages\n\nSee [the CLI](./cli.md), [the API](../api/api.json), [the keep list](./keep.md) and [the guide](../docs/guide.md).\n";
+    let dir = repo(&[
+        (".gitignore", "/api/*.json\n"),
+        ("packages/.gitignore", "*\n!README.md\n!.gitignore\n!keep.md\n"),
+        ("packages/README.md", doc),
+        ("src/lib.rs", "pub fn run() {}\n"),
+    ]);
+    write(dir.path(), "driftcheck.toml", "specs = [\"packages/*.md\"]\n");
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    let references = field(&report, "reference");
+    let why = format!("cli.md and api.json are ignored; keep.md is whitelisted, guide.md ignored by nothing: {report}");
+    assert_eq!(references, ["./keep.md", "../docs/guide.md"], "{why}");
+    write(dir.path(), "driftcheck.toml", "specs = [\"packages/*.md\"]\n[gates]\nignored-file = false\n");
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference").len(), 4, "with the gate off every missing file is reported: {report}");
+}
+
+#[test]
 fn a_go_method_deleted_from_another_file_of_the_package_was_its_types() {
     let server = "package web\n\ntype Server struct {\n\tAddr string\n}\n";
     let handlers = "package web\n\nfunc (s *Server) Start() error {\n\treturn nil\n}\n";

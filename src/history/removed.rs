@@ -24,6 +24,18 @@ pub const MAX_COMMITS: usize = 60_000;
 /// Bytes of superseded code the scan reads at most.
 pub const MAX_BYTES: u64 = 4 << 30;
 
+/// Files that make a folder a package of its own.
+const PACKAGE_MANIFESTS: &[&str] = &[
+    "package.json",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "Cargo.toml",
+    "go.mod",
+    "pyproject.toml",
+    "setup.py",
+];
+
 /// Larger files are generated or data: their "definitions" are noise.
 const MAX_BLOB_BYTES: usize = 1 << 20;
 
@@ -77,6 +89,27 @@ impl Removed {
                 }
             }
         }
+    }
+
+    /// The manifest of the package a removal deleted whole: a manifest
+    /// (`package.json`, `pom.xml`, `Cargo.toml`, …) in a folder above the
+    /// file, deleted by the same commit. The package moved to another
+    /// repository or was retired; a doc naming its code may describe it
+    /// where it lives now. The repository's root manifest does not count.
+    pub fn package_deleted_with(&self, removal: &Removal) -> Option<&str> {
+        let mut folder = removal.path.rsplit_once('/').map(|(folder, _)| folder);
+        while let Some(current) = folder {
+            for manifest in PACKAGE_MANIFESTS {
+                let path = format!("{current}/{manifest}");
+                if let Some((path, deleted)) = self.paths.get_key_value(&path) {
+                    if deleted.commit == removal.commit {
+                        return Some(path);
+                    }
+                }
+            }
+            folder = current.rsplit_once('/').map(|(parent, _)| parent);
+        }
+        None
     }
 
     /// Adds what an older scan found, keeping this scan's (newer) deletions.

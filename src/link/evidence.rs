@@ -17,8 +17,17 @@ use crate::rule::Severity;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Clue {
-    /// The code defined `name` (or the file existed) until `commit` deleted it.
-    Removed { name: String, commit: Option<String>, path: String },
+    /// The code defined `name` (or the file existed) until `commit` deleted
+    /// it; `package` when that commit deleted the name's whole package (its
+    /// manifest): moved to another repository or retired, which makes a
+    /// doc about it less surely stale.
+    Removed {
+        name: String,
+        commit: Option<String>,
+        path: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        package: Option<String>,
+    },
     /// The code defined `name` until `commit` deleted it, but no doc
     /// mentioned it then: the doc naming it was written later, about
     /// something else. Neither for nor against.
@@ -32,11 +41,16 @@ pub enum Clue {
     /// A gate's evidence against: what it found, in words. `refutes`: the
     /// evidence is direct (the doc imports the name from elsewhere) and
     /// outweighs evidence that the name was once ours.
+    /// `overruled`: the gate's evidence is answered by the evidence for
+    /// (a standard type's name, where our own type of that name lost the
+    /// member): it still lowers the confidence, but does not contest it.
     Gate {
         gate: &'static str,
         reason: String,
         #[serde(skip)]
         refutes: bool,
+        #[serde(skip)]
+        overruled: bool,
     },
     /// A model's verdict (the LLM pass): which question, which model
     /// decided it, and the lines it cited.
@@ -57,12 +71,28 @@ impl Clue {
             name: name.to_string(),
             commit: removal.commit.as_deref().map(str::to_string),
             path: removal.path.to_string(),
+            package: None,
+        }
+    }
+
+    /// `removed` evidence for a symbol's `name`, noting when its whole
+    /// package went with it (see [`Removed::package_deleted_with`]).
+    ///
+    /// [`Removed::package_deleted_with`]: crate::history::Removed::package_deleted_with
+    pub fn removed_symbol(name: &str, removal: &crate::history::Removal, history: &crate::history::Removed) -> Clue {
+        let package = history.package_deleted_with(removal).map(str::to_string);
+        match Clue::removed(name, removal) {
+            Clue::Removed { name, commit, path, .. } => Clue::Removed { name, commit, path, package },
+            clue => clue,
         }
     }
 
     /// How much the clue moves the confidence that this is our drift.
     fn weight(&self) -> f64 {
         match self {
+            // A package deleted whole usually moved elsewhere: as weak as a
+            // plural, a warning alone.
+            Clue::Removed { package: Some(_), .. } => 0.2,
             Clue::Removed { .. } | Clue::OwnImport { .. } => 0.45,
             Clue::OwnQualifier { .. } => 0.35,
             // Enough for an error alone, except a plural: prose writes
@@ -113,10 +143,20 @@ pub const ERROR_CONFIDENCE: f64 = 0.75;
 /// Below this confidence it is info, hidden by default.
 pub const SHOWN_CONFIDENCE: f64 = 0.4;
 
+/// The most a reference with evidence on both sides may reach: a warning.
+/// Evidence that it is ours against a gate's evidence that it is not is
+/// the uncertain middle (the LLM pass's to decide), not a failed build.
+pub const CONTESTED: f64 = 0.7;
+
 /// The confidence that a reference with these clues is this repository's
 /// drift, 0.05..=1, starting from `base`.
 pub fn confidence(base: f64, clues: &[Clue]) -> f64 {
-    let total = base + clues.iter().map(Clue::weight).sum::<f64>();
+    let mut total = base + clues.iter().map(Clue::weight).sum::<f64>();
+    let contests = |clue: &Clue| clue.weight() < 0.0 && !matches!(clue, Clue::Gate { overruled: true, .. });
+    let contested = clues.iter().any(Clue::supports) && clues.iter().any(contests);
+    if contested {
+        total = total.min(CONTESTED);
+    }
     // Two decimals, so reports are stable and easy to read.
     (total.clamp(0.05, 1.0) * 100.0).round() / 100.0
 }
@@ -137,17 +177,34 @@ mod tests {
     use super::*;
 
     fn removed() -> Clue {
-        Clue::Removed { name: "retry".into(), commit: Some("9be6121e".into()), path: "src/net.rs".into() }
+        Clue::Removed {
+            name: "retry".into(),
+            commit: Some("9be6121e".into()),
+            path: "src/net.rs".into(),
+            package: None,
+        }
     }
 
     fn against() -> Clue {
-        Clue::Gate { gate: "dependency", reason: "`serde` is a dependency".into(), refutes: false }
+        Clue::Gate { gate: "dependency", reason: "`serde` is a dependency".into(), refutes: false, overruled: false }
     }
 
     #[test]
     fn evidence_decides_the_severity() {
-        let refuted = Clue::Gate { gate: "imported-elsewhere", reason: "imported from `other`".into(), refutes: true };
-        let cases: [(Vec<Clue>, Severity); 9] = [
+        let refuted = Clue::Gate {
+            gate: "imported-elsewhere",
+            reason: "imported from `other`".into(),
+            refutes: true,
+            overruled: false,
+        };
+        let near = Clue::NearMiss { symbol: "retry_count".into(), form: NearForm::Spelling };
+        let whole_package = Clue::Removed {
+            name: "retry".into(),
+            commit: Some("9be6121e".into()),
+            path: "packages/net/src/retry.ts".into(),
+            package: Some("packages/net/package.json".into()),
+        };
+        let cases: [(Vec<Clue>, Severity); 13] = [
             (vec![removed()], Severity::Error),
             (vec![Clue::NearMiss { symbol: "retry_count".into(), form: NearForm::Spelling }], Severity::Error),
             (vec![Clue::NearMiss { symbol: "retries".into(), form: NearForm::Plural }], Severity::Warning),
@@ -160,6 +217,13 @@ mod tests {
             (vec![removed(), against()], Severity::Warning),
             (vec![against()], Severity::Info),
             (vec![removed(), refuted], Severity::Info),
+            // Evidence on both sides is the uncertain middle, however
+            // strong the evidence for.
+            (vec![removed(), near.clone(), against()], Severity::Warning),
+            (vec![removed(), Clue::OwnImport { package: "netkit".into() }, against()], Severity::Warning),
+            // A package deleted whole moved or retired: a warning alone.
+            (vec![whole_package.clone()], Severity::Warning),
+            (vec![whole_package, near], Severity::Error),
         ];
         for (clues, expected) in cases {
             assert_eq!(severity(confidence(NEUTRAL, &clues)), expected, "{clues:?}");

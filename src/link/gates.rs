@@ -590,9 +590,9 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             Effect::Unproven if outweighs_history => {}
             // History is direct evidence: a qualifier of ours is not enough
             // to keep the name shown.
-            Effect::Unproven => against.push(Clue::Gate { gate: gate.name, reason, refutes: true }),
+            Effect::Unproven => against.push(Clue::Gate { gate: gate.name, reason, refutes: true, overruled: false }),
             Effect::Silence | Effect::Against | Effect::Doubt => {
-                against.push(Clue::Gate { gate: gate.name, reason, refutes: false })
+                against.push(Clue::Gate { gate: gate.name, reason, refutes: false, overruled: false })
             }
             Effect::Declares => {
                 // `client.conect_all()` on the example's `client`: the
@@ -602,13 +602,13 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
                     .iter()
                     .any(|c| matches!(c, Clue::Removed { .. } | Clue::OwnQualifier { .. } | Clue::OwnImport { .. }));
                 let refutes = declared_whole && supported && !direct;
-                against.push(Clue::Gate { gate: gate.name, reason, refutes })
+                against.push(Clue::Gate { gate: gate.name, reason, refutes, overruled: false })
             }
             Effect::Refutes => {
                 // Qualified with our own type or package, the name is ours
                 // whatever another package exports under it.
                 let own = support.iter().any(|c| matches!(c, Clue::OwnQualifier { .. } | Clue::OwnImport { .. }));
-                against.push(Clue::Gate { gate: gate.name, reason, refutes: !own })
+                against.push(Clue::Gate { gate: gate.name, reason, refutes: !own, overruled: own })
             }
         }
     }
@@ -909,7 +909,7 @@ mod tests {
     fn a_declaration_only_lowers_history_our_qualifiers_and_unsupported_names() {
         let markdown = "```rust\nlet drain_al = 1;\n```\n\nThen `drain_al` grows.\n";
         let near = Clue::NearMiss { symbol: "drain_all".into(), form: crate::index::NearForm::Spelling };
-        let gone = Clue::Removed { name: "drain_al".into(), commit: None, path: "src/a.rs".into() };
+        let gone = Clue::Removed { name: "drain_al".into(), commit: None, path: "src/a.rs".into(), package: None };
         let ours = Clue::OwnQualifier { qualifier: "Queue".into() };
         for support in [vec![gone], vec![ours, near], vec![]] {
             assert_eq!(declaration_refutes(markdown, &["drain_al"], &support), Some(false), "{support:?}");
@@ -918,7 +918,7 @@ mod tests {
 
     #[test]
     fn a_name_tests_still_use_outweighs_its_removal() {
-        let gone = Clue::Removed { name: "after_all".into(), commit: None, path: "src/a.rs".into() };
+        let gone = Clue::Removed { name: "after_all".into(), commit: None, path: "src/a.rs".into(), package: None };
         let against =
             against("Call `after_all()` once.\n", &["after_all"], &Removed::default(), std::slice::from_ref(&gone));
         let used = against.iter().find(|c| matches!(c, Clue::Gate { gate: "used-not-defined", .. })).cloned();
@@ -978,7 +978,7 @@ mod tests {
         let segments = vec!["HashMap".to_string()];
         let candidate =
             Candidate { reference, segments: &segments, clause, spec: &spec, index: &index, evidence: &evidence };
-        let removal = Clue::Removed { name: "HashMap".into(), commit: None, path: "src/a.rs".into() };
+        let removal = Clue::Removed { name: "HashMap".into(), commit: None, path: "src/a.rs".into(), package: None };
         assert!(matches!(
             apply(&candidate, std::slice::from_ref(&removal), &all),
             Outcome::Dropped { gate: "history-section", .. }

@@ -174,7 +174,7 @@ pub struct Evidence<'a> {
 /// Rules of thumb about links that a doc site's build decides, switched
 /// off in `[gates]` like the gates of [`gates::GATES`]: with one off, such
 /// a link is checked like any other.
-pub const LINK_GATES: &[&str] = &["generated-page", "site-root"];
+pub const LINK_GATES: &[&str] = &["generated-page", "site-root", "ignored-file"];
 
 /// Every name `[gates]` accepts.
 pub fn switch_names() -> std::collections::BTreeSet<&'static str> {
@@ -469,6 +469,14 @@ fn resolve(
                 return Resolution::Elsewhere {
                     gate: "generated-page",
                     reason: format!("a page {generator} names: generated when the docs are built"),
+                };
+            }
+            // `docs/packages/cli.md` fetched at build time, a `griffe.json`
+            // a script writes: git is told to ignore it, and no commit held it.
+            if existing.is_none() && deleted.is_none() && switched_on("ignored-file") && files.is_git_ignored(path) {
+                return Resolution::Elsewhere {
+                    gate: "ignored-file",
+                    reason: "a path .gitignore ignores: a file the build or its user writes".into(),
                 };
             }
             if existing.is_none() && deleted.is_none() && files.is_cross_reference(&clause.path, &reference.text) {

@@ -357,6 +357,13 @@ impl<'a, 'w> FileFacts<'a, 'w> {
         })
     }
 
+    /// Whether git is told to ignore `path` (see [`GitIgnored`]).
+    ///
+    /// [`GitIgnored`]: crate::discover::GitIgnored
+    pub(super) fn is_git_ignored(&self, path: &str) -> bool {
+        self.workspace.git_ignored.ignores(path)
+    }
+
     pub(super) fn kind(&self, path: &str) -> Option<PathKind> {
         if self.index.file_index(path).is_some() || self.workspace.paths.contains(path) {
             return Some(PathKind::File);

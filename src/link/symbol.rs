@@ -219,7 +219,7 @@ fn support(
     if let Some((gone, removal)) = removals.next() {
         clues.push(match (&removal.commit, evidence.unmentioned.contains(gone)) {
             (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.to_string() },
-            _ => Clue::removed(gone, removal),
+            _ => Clue::removed_symbol(gone, removal, evidence.removed),
         });
     } else if let Some((module, removal)) =
         owner.first().filter(|_| !primitive).and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
@@ -229,7 +229,7 @@ fn support(
         // still says is a variable or another module.
         let unused = !index.has_token_in_source_code(module);
         if unused && !index.defines(module) && !index.is_module(std::slice::from_ref(module)) {
-            clues.push(Clue::removed(module, removal));
+            clues.push(Clue::removed_symbol(module, removal, evidence.removed));
         }
     }
     if member_is_ours && !index.defines(name) {
@@ -266,8 +266,14 @@ fn removal_of_owner(owner: &[String], scope: Option<&str>, path: &str, index: &C
     let folder = |file: &str| file.rsplit_once('/').map_or("", |(folder, _)| folder).to_string();
     let same_place = |file: &str| file == path || path.ends_with(".go") && folder(file) == folder(path);
     let defines_owner = || index.owner_types(owner, scope).iter().any(|id| same_place(&index.symbol(*id).path));
+    // A type is named by its file (`client.py` for `Client`); a folder of
+    // the same letters is a package (`feign/` holds more than `Feign`), and
+    // names only a lower-case module or package owner (`pkg/tls/`).
+    let file_stem = path.rsplit('/').next().and_then(|file| file.split('.').next()).unwrap_or(path);
+    let package_owner = last.starts_with(|c: char| c.is_lowercase());
     let named_after = || {
-        path.split('/').map(|part| part.split('.').next().unwrap_or(part)).any(|part| part.eq_ignore_ascii_case(last))
+        file_stem.eq_ignore_ascii_case(last)
+            || package_owner && path.split('/').any(|part| part.split('.').next().unwrap_or(part) == last.as_str())
     };
     index.file_index(path).is_none() || named_after() || defines_owner()
 }
@@ -289,7 +295,7 @@ fn shadowed_member(
     let files: Vec<&str> = index.owner_types(owner, scope).into_iter().map(|id| &*index.symbol(id).path).collect();
     let removal = evidence.removed.names.get(name).filter(|r| !index.defines(name) && files.contains(&&*r.path));
     if let Some(removal) = removal {
-        return Some([Clue::removed(name, removal), qualifier]);
+        return Some([Clue::removed_symbol(name, removal, evidence.removed), qualifier]);
     }
     let near =
         index.near_miss(name, owner.last().map(String::as_str), doc_in_tests).filter(|_| !index.defines(name))?;

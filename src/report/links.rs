@@ -76,10 +76,14 @@ fn write_human(clauses: &[ClauseLinks], out: &mut dyn Write) -> io::Result<()> {
 /// One line of evidence, for people.
 fn describe(clue: &Clue) -> String {
     match clue {
-        Clue::Removed { name, commit: Some(commit), path } => {
-            format!("+ removed: `{name}` was in {path} until commit {}", commit.get(..10).unwrap_or(commit))
+        Clue::Removed { name, commit, path, package } => {
+            let when = match commit {
+                Some(commit) => format!("commit {}", commit.get(..10).unwrap_or(commit)),
+                None => "this change".to_string(),
+            };
+            let whole = package.as_ref().map_or(String::new(), |manifest| format!(", with its package ({manifest})"));
+            format!("+ removed: `{name}` was in {path} until {when}{whole}")
         }
-        Clue::Removed { name, commit: None, path } => format!("+ removed: `{name}` was in {path} until this change"),
         Clue::NearMiss { symbol, form } => format!("+ near miss of `{symbol}` ({})", form.label()),
         Clue::RemovedUnmentioned { name, commit } => {
             let commit = commit.get(..10).unwrap_or(commit);

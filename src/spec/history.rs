@@ -204,7 +204,7 @@ fn stated_of(text: &str, start: usize, end: usize, phrase: usize) -> bool {
 /// A table cell that is a retired status, all of it: "| `@AutoDef` |
 /// Removed |", "| `x` | Dropped in 2.0 |"; not a description that starts
 /// with the word ("Removed files are listed").
-const RETIRED_STATUS: &[&str] = &["removed", "dropped", "obsolete", "gone"];
+const RETIRED_STATUS: &[&str] = &["removed", "dropped", "obsolete", "gone", "no effect"];
 
 /// A cell that starts by naming the successor: "| `Target` | Replaced by
 /// `DriverProvider` |".
@@ -217,7 +217,7 @@ fn retires(cell: &str) -> bool {
     let status = |word: &&str| {
         words.strip_prefix(*word).is_some_and(|rest| {
             let rest = rest.trim_start();
-            rest.is_empty() || rest.starts_with("in ") || rest.starts_with("since ")
+            rest.is_empty() || rest.starts_with("in ") || rest.starts_with("since ") || rest.starts_with('(')
         })
     };
     RETIRED_STATUS.iter().any(status) || SUCCESSOR_STATUS.iter().any(|word| words.starts_with(word))
@@ -494,11 +494,29 @@ fn is_history_heading(title: &str) -> bool {
         trimmed.strip_prefix(prefix).is_some_and(|rest| rest.split_whitespace().take(2).any(looks_like_version))
     });
     HISTORICAL_HEADINGS.contains(&trimmed)
+        || marked_finished(&title)
         || before_version
         || rename
         || MIGRATION_HEADINGS.iter().any(|h| trimmed.starts_with(h))
         || matches!(trimmed, "migration" | "migrating" | "upgrading")
         || looks_like_version(&title)
+}
+
+/// Words that, set off at the end of a heading, mark the work under it as
+/// finished: "1. Sealed value types — COMPLETED", "Phase 2 (done)". What
+/// follows records how that work went, naming code as it was then.
+const FINISHED_MARKS: &[&str] = &["completed", "done", "implemented", "shipped"];
+
+/// "Sealed value types — COMPLETED", "Phase 2 (done)", "Retry: done"; not
+/// "Getting things done" or "Completed jobs".
+fn marked_finished(title: &str) -> bool {
+    let trimmed = title.trim_end().trim_end_matches([')', ']', '*', '_', '.', ' ']);
+    FINISHED_MARKS.iter().any(|mark| {
+        trimmed.strip_suffix(mark).is_some_and(|before| {
+            let before = before.trim_end_matches(['*', '_', ' ']);
+            ['—', '–', '-', ':', '(', '['].iter().any(|separator| before.ends_with(*separator))
+        })
+    })
 }
 
 /// `v1.2.0`, `1.4 (2024-05-01)`, `[2.0.0] - 2023-01-01`: a release heading.

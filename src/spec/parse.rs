@@ -738,11 +738,15 @@ Second section with the same title.
     fn a_table_row_whose_cell_says_removed_is_history() {
         let text = "| v1 | v2 |\n| --- | --- |\n| `@AutoDef`, Plugin | Removed |\n\
                     | `TargetDriver` interface | Replaced by `DriverProvider` |\n| `start_all()` | Kept as is |\n\
-                    | `dry_run_all` | Removed files are listed |\n| `old_knob` | *Dropped* in 2.0 |\n";
+                    | `dry_run_all` | Removed files are listed |\n| `old_knob` | *Dropped* in 2.0 |\n\
+                    | `showLog` | No effect (a later release may forward it) |\n| `keep_log` | No effects are applied |\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
-        assert_eq!(marks, [vec![true], vec![true, false], vec![false], vec![false], vec![true]]);
+        assert_eq!(
+            marks,
+            [vec![true], vec![true, false], vec![false], vec![false], vec![true], vec![true], vec![false]]
+        );
     }
 
     #[test]
@@ -751,10 +755,15 @@ Second section with the same title.
             "# API\n\n`load()` reads the file.\n\n## v2.1.0\n\nAdds `load()`.\n\n## 1.4 (2024-05-01)\n\nFixes.\n\n\
                     ## Migration guide\n\nCall `load()`.\n\n## Changelog format\n\nRemoved entries are `purged()`.\n\n\
                     ## Sorting function renames\n\n`sortingFn` is `sortFn`.\n\n## Renaming files\n\nCall `rename()`.\n\n## Detecting renamed files\n\nCall `detect()`.\n\n\
-                    ## Before 3.4/4.1\n\nUse `RedisConnection`.\n\n## Before you start\n\nCall `connect()`.\n";
+                    ## Before 3.4/4.1\n\nUse `RedisConnection`.\n\n## Before you start\n\nCall `connect()`.\n\n\
+                    ## 1. Sealed values — COMPLETED\n\nMade `asNumber` static.\n\n## Phase 2 (done)\n\nUse `old()`.\n\n\
+                    ## Getting things done\n\nCall `finish()`.\n\n## Completed jobs\n\nCall `jobs()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
-        assert_eq!(historical, [false, true, true, true, false, true, false, false, true, false]);
+        assert_eq!(
+            historical,
+            [false, true, true, true, false, true, false, false, true, false, true, true, false, false]
+        );
     }
 
     #[test]

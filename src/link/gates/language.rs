@@ -229,7 +229,9 @@ const STANDARD_ROOTS: &[(&str, &[&str])] = &[
     ("javascript", &["Object", "Array", "Promise", "JSON", "Math", "console", "process", "window", "document",
         "navigator", "Reflect", "Number", "String", "Date", "Symbol", "Intl", "Buffer", "Map", "Set", "Error",
         "RegExp", "Function", "Boolean", "fs", "path", "http", "https", "crypto", "os", "util", "events", "stream",
-        "url", "child_process", "module", "require", "globalThis", "self", "location", "history", "performance"]),
+        "url", "child_process", "module", "require", "globalThis", "self", "location", "history", "performance",
+        "NodeJS", "WeakMap", "WeakSet", "Proxy", "ArrayBuffer", "Uint8Array", "URLSearchParams", "AbortController",
+        "AbortSignal"]),
     ("go", &["fmt", "os", "io", "ioutil", "bufio", "bytes", "strings", "strconv", "errors", "context", "time", "sync",
         "atomic", "http", "net", "url", "json", "xml", "filepath", "path", "sort", "slices", "maps", "reflect", "runtime",
         "log", "slog", "math", "rand", "regexp", "testing", "exec", "signal", "unicode", "utf8", "template", "sql",
@@ -285,4 +287,24 @@ pub fn standard_name(segments: &[String], languages: &[&str]) -> Option<String> 
         .iter()
         .find(|(language, roots)| speaks(languages, language) && roots.contains(&first.as_str()))?;
     Some(format!("`{first}` is part of {}'s standard library or runtime", language.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_roots_of_the_languages_spoken() {
+        let segments = |path: &str| path.split('.').map(str::to_string).collect::<Vec<_>>();
+        let cases = [
+            ("NodeJS.Process", &["typescript"][..], true),
+            ("Object.keys", &["javascript"][..], true),
+            ("NodeJS.Process", &["python"][..], false),
+            ("os.path", &["python"][..], true),
+            ("Client.send", &["typescript"][..], false),
+        ];
+        for (path, languages, standard) in cases {
+            assert_eq!(standard_name(&segments(path), languages).is_some(), standard, "{path} in {languages:?}");
+        }
+    }
 }
