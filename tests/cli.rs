@@ -900,6 +900,7 @@ fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
     write(dir.path(), "examples/demo/README.md", "Call `legacyHook()`.\n");
     write(dir.path(), "docs/guide.md", "Call `legacyHook()`.\n");
     write(dir.path(), "README.md", "Call `legacyHook()`.\n");
+    write(dir.path(), "CONTRIBUTING.md", "Call `legacyHook()`.\n");
     write(dir.path(), "driftcheck.toml", "specs = [\"*.md\", \"docs/**/*.md\", \"examples/**/*.md\"]\n");
     let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
     let severity = |path: &str| {
@@ -910,6 +911,7 @@ fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
     assert_eq!(severity("examples/demo/README.md"), "error", "{report}");
     assert_eq!(severity("README.md"), "error", "the top-level README walks through the examples");
     assert_eq!(severity("docs/guide.md"), "warning", "{report}");
+    assert_eq!(severity("CONTRIBUTING.md"), "warning", "another top-level document is not about the examples");
 }
 
 #[test]

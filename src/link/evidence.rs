@@ -153,7 +153,10 @@ pub const CONTESTED: f64 = 0.7;
 pub fn confidence(base: f64, clues: &[Clue]) -> f64 {
     let mut total = base + clues.iter().map(Clue::weight).sum::<f64>();
     let contests = |clue: &Clue| clue.weight() < 0.0 && !matches!(clue, Clue::Gate { overruled: true, .. });
-    let contested = clues.iter().any(Clue::supports) && clues.iter().any(contests);
+    // A name deleted with its whole package may be documented where the
+    // package lives now: uncertain too, whatever else speaks for it.
+    let moved = clues.iter().any(|clue| matches!(clue, Clue::Removed { package: Some(_), .. }));
+    let contested = moved || clues.iter().any(Clue::supports) && clues.iter().any(contests);
     if contested {
         total = total.min(CONTESTED);
     }
@@ -204,7 +207,7 @@ mod tests {
             path: "packages/net/src/retry.ts".into(),
             package: Some("packages/net/package.json".into()),
         };
-        let cases: [(Vec<Clue>, Severity); 13] = [
+        let cases: [(Vec<Clue>, Severity); 14] = [
             (vec![removed()], Severity::Error),
             (vec![Clue::NearMiss { symbol: "retry_count".into(), form: NearForm::Spelling }], Severity::Error),
             (vec![Clue::NearMiss { symbol: "retries".into(), form: NearForm::Plural }], Severity::Warning),
@@ -223,7 +226,8 @@ mod tests {
             (vec![removed(), Clue::OwnImport { package: "netkit".into() }, against()], Severity::Warning),
             // A package deleted whole moved or retired: a warning alone.
             (vec![whole_package.clone()], Severity::Warning),
-            (vec![whole_package, near], Severity::Error),
+            (vec![whole_package.clone(), near], Severity::Warning),
+            (vec![whole_package, Clue::OwnImport { package: "netkit".into() }], Severity::Warning),
         ];
         for (clues, expected) in cases {
             assert_eq!(severity(confidence(NEUTRAL, &clues)), expected, "{clues:?}");

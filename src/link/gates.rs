@@ -30,7 +30,9 @@ pub enum Effect {
     /// The name is still in the code, so the reference is not dangling,
     /// whatever history says of it.
     InUse,
-    /// Not a reference to code of ours — unless strong evidence says it is.
+    /// Not a reference to code of ours: drops the candidate, unless strong
+    /// evidence says it is ours; then it refutes it (hidden by default,
+    /// shown by `links` and with `--min-confidence 0`).
     Silence,
     /// Evidence against: lowers the confidence.
     Against,
@@ -591,7 +593,11 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             // History is direct evidence: a qualifier of ours is not enough
             // to keep the name shown.
             Effect::Unproven => against.push(Clue::Gate { gate: gate.name, reason, refutes: true, overruled: false }),
-            Effect::Silence | Effect::Against | Effect::Doubt => {
+            // Kept by strong evidence, a silencing gate's reason still says
+            // what the text names instead (a command, a copied page's own
+            // code): it refutes the name being ours.
+            Effect::Silence => against.push(Clue::Gate { gate: gate.name, reason, refutes: true, overruled: false }),
+            Effect::Against | Effect::Doubt => {
                 against.push(Clue::Gate { gate: gate.name, reason, refutes: false, overruled: false })
             }
             Effect::Declares => {
@@ -923,6 +929,19 @@ mod tests {
             against("Call `after_all()` once.\n", &["after_all"], &Removed::default(), std::slice::from_ref(&gone));
         let used = against.iter().find(|c| matches!(c, Clue::Gate { gate: "used-not-defined", .. })).cloned();
         assert!(matches!(used, Some(Clue::Gate { refutes: true, .. })), "{against:?}");
+        let clues: Vec<Clue> = std::iter::once(gone).chain(against).collect();
+        let confidence = crate::link::evidence::confidence(crate::link::evidence::NEUTRAL, &clues);
+        assert_eq!(crate::link::evidence::severity(confidence), crate::rule::Severity::Info);
+    }
+
+    #[test]
+    fn a_silencing_gate_refutes_a_name_that_strong_evidence_keeps() {
+        let gone =
+            Clue::Removed { name: "extract_messages".into(), commit: None, path: "src/a.rs".into(), package: None };
+        let markdown = "Run the `extract_messages` command first.\n";
+        let against = against(markdown, &["extract_messages"], &Removed::default(), std::slice::from_ref(&gone));
+        let named = against.iter().find(|c| matches!(c, Clue::Gate { gate: "names-other-thing", .. })).cloned();
+        assert!(matches!(named, Some(Clue::Gate { refutes: true, .. })), "{against:?}");
         let clues: Vec<Clue> = std::iter::once(gone).chain(against).collect();
         let confidence = crate::link::evidence::confidence(crate::link::evidence::NEUTRAL, &clues);
         assert_eq!(crate::link::evidence::severity(confidence), crate::rule::Severity::Info);

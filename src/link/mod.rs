@@ -438,6 +438,16 @@ fn record(
     graph.unresolved.push(Unresolved { spec, clause, reference, problem, evidence: clues, confidence });
 }
 
+/// Folders of a docs URL that name a published version of the docs: Read
+/// the Docs' `/en/latest/`, a site's `/router/latest/`.
+const RELEASE_CHANNELS: &[&str] = &["latest", "stable"];
+
+/// Whether a root-relative path has a release channel among its folders.
+fn names_a_release_channel(path: &str) -> bool {
+    let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
+    folders.split('/').any(|folder| RELEASE_CHANNELS.contains(&folder))
+}
+
 fn resolve(
     reference: &Reference,
     clause: &Clause,
@@ -517,6 +527,14 @@ fn resolve(
                     ),
                 };
             }
+            // `/router/latest/docs/guide.md`, `/en/stable/api.html`: a URL of
+            // a published version of the docs, not a path of this checkout.
+            if site_root_link && site_route && names_a_release_channel(path) && never_held() {
+                return Resolution::Elsewhere {
+                    gate: "site-root",
+                    reason: "a root-relative URL of a published docs version (`latest`, `stable`): a page of the deployed site".into(),
+                };
+            }
             let resolution = resolve_path(
                 existing.unwrap_or(path),
                 fragment.as_ref(),
@@ -534,5 +552,23 @@ fn resolve(
             }
         }
         ReferenceKind::Anchor { path, symbol } => resolve_anchor(path, symbol.as_deref(), index, files),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_channel_folders_name_a_published_docs_version() {
+        for (path, channel) in [
+            ("router/latest/docs/framework/react/guide.md", true),
+            ("en/stable/api.html", true),
+            ("docs/latest.md", false),
+            ("docs/guide/latest-changes.md", false),
+            ("img/logo.png", false),
+        ] {
+            assert_eq!(names_a_release_channel(path), channel, "{path}");
+        }
     }
 }

@@ -203,9 +203,14 @@ fn support(
     // An example's own names (`onMouseEnter: () => …` in `examples/react/…`)
     // speak only for the docs beside that example, and for the top-level
     // README that walks through the examples.
-    let doc_folder = doc.rsplit_once('/').map_or("", |(folder, _)| folder);
+    // Other documents at the top (`CONTRIBUTING.md`, an agent's notes) are
+    // about the repository, not a walk through its examples.
+    let (doc_folder, doc_file) = doc.rsplit_once('/').unwrap_or(("", doc));
+    let top_readme = doc_folder.is_empty() && doc_file.to_ascii_lowercase().starts_with("readme");
     let speaks_here = |removal: &crate::history::Removal| {
-        !crate::index::is_example_path(&removal.path) || crate::index::in_scope(&removal.path, doc_folder)
+        !crate::index::is_example_path(&removal.path)
+            || top_readme
+            || !doc_folder.is_empty() && crate::index::in_scope(&removal.path, doc_folder)
     };
     // `tls.secretName` where `tls` is ours: a `secretName` deleted from
     // another type's file says nothing about a member of `tls`.
