@@ -190,13 +190,31 @@ pub struct GitIgnored {
 }
 
 impl GitIgnored {
-    fn add(&mut self, root: &Path, folder: String, file: &Path) {
-        let mut builder = ignore::gitignore::GitignoreBuilder::new(root.join(&folder));
+    /// Reads the `.gitignore` of the walked folder `directory`, if it has
+    /// one: looked for beside each folder, as one that ignores itself (`*`
+    /// in a folder of generated files) is never walked.
+    fn add_folder(&mut self, root: &Path, directory: &Path) {
+        let file = directory.join(".gitignore");
+        if !file.is_file() {
+            return;
+        }
+        // The root itself is the folder "".
+        let folder = match relative(root, directory) {
+            Some(folder) => folder,
+            None if directory == root => String::new(),
+            None => return,
+        };
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(directory);
         // An unreadable or malformed `.gitignore` ignores what it could read.
-        let _ = builder.add(file);
+        let _ = builder.add(&file);
         if let Ok(matcher) = builder.build() {
             self.files.push((folder, matcher));
         }
+    }
+
+    /// Deepest folder first, so that the deepest file with a say decides.
+    fn sort(&mut self) {
+        self.files.sort_by_key(|(folder, _)| std::cmp::Reverse(folder.len()));
     }
 
     /// Whether git ignores the repository-relative file `path`: the deepest
@@ -206,13 +224,12 @@ impl GitIgnored {
         if path.starts_with('/') || path.split('/').any(|part| part == "..") {
             return false;
         }
-        let mut deepest_first: Vec<&(String, ignore::gitignore::Gitignore)> = self.files.iter().collect();
-        deepest_first.sort_by_key(|(folder, _)| std::cmp::Reverse(folder.len()));
-        for (folder, matcher) in deepest_first {
-            let Some(inside) = crate::index::in_scope(path, folder).then(|| matcher.path().join(path_in(path, folder)))
-            else {
+        for (folder, matcher) in &self.files {
+            let inside = matcher.path().join(path_in(path, folder));
+            // The matcher asserts that the path is under its folder.
+            if !crate::index::in_scope(path, folder) || !inside.starts_with(matcher.path()) {
                 continue;
-            };
+            }
             match matcher.matched_path_or_any_parents(&inside, false) {
                 ignore::Match::Ignore(_) => return true,
                 ignore::Match::Whitelist(_) => return false,
@@ -259,14 +276,13 @@ pub fn discover(config: &Config) -> Discovered {
             found.paths.extend(relative(&config.root, entry.path()));
             continue;
         }
+        if kind.is_some_and(|t| t.is_dir()) {
+            found.git_ignored.add_folder(&config.root, entry.path());
+        }
         if !kind.is_some_and(|t| t.is_file()) {
             continue;
         }
         let Some(path) = relative(&config.root, entry.path()) else { continue };
-        if entry.file_name() == ".gitignore" {
-            let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder).to_string();
-            found.git_ignored.add(&config.root, folder, entry.path());
-        }
         found.paths.insert(path.clone());
         let Some(role) = classify(config, &path) else { continue };
         let metadata = entry.metadata().ok();
@@ -274,6 +290,7 @@ pub fn discover(config: &Config) -> Discovered {
         let stamp = metadata.as_ref().and_then(FileStamp::of);
         candidates.push(Candidate { path, role, size, stamp, file: entry.path().to_path_buf() });
     }
+    found.git_ignored.sort();
     found
 }
 

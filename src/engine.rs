@@ -279,6 +279,7 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         pinned_files,
         doc_imports: link::doc_imports(&workspace),
         removed_modules: link::removed_modules(&workspace, &removed),
+        present: &workspace.paths,
         unmentioned: history
             .unmentioned_when_removed(&removed, &link::removed_names_in_specs(&workspace, &index, &removed)),
     };

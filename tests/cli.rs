@@ -1022,6 +1022,13 @@ fn a_name_removed_with_its_whole_package_is_a_warning() {
     assert_eq!(field(&report, "severity"), ["warning", "error"], "{report}");
     assert_eq!(report["findings"][0]["evidence"][0]["package"], "packages/bridge/package.json", "{report}");
     assert!(report["findings"][1]["evidence"][0].get("package").is_none(), "{report}");
+    // Back again without the name: the package was not deleted for good.
+    write(dir.path(), "packages/bridge/package.json", "{\"name\": \"bridge\"}\n");
+    write(dir.path(), "packages/bridge/src/capi.ts", "export function shallowRef(value) {\n  return value\n}\n");
+    git(&["add", "."]);
+    git(&["commit", "-qm", "bring bridge back"]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "severity"), ["error", "error"], "{report}");
 }
 
 #[test]
@@ -1041,6 +1048,41 @@ fn a_link_to_a_file_git_ignores_is_one_the_build_writes() {
     write(dir.path(), "driftcheck.toml", "specs = [\"packages/*.md\"]\n[gates]\nignored-file = false\n");
     let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
     assert_eq!(field(&report, "reference").len(), 4, "with the gate off every missing file is reported: {report}");
+}
+
+#[test]
+fn the_deepest_gitignore_decides_even_one_that_ignores_itself() {
+    let doc = "See [the schema](api/schema.json), [the data](api/data.json) and [the page](gen/page.md).\n";
+    let dir = repo(&[
+        (".gitignore", "*.json\n"),
+        ("api/.gitignore", "!schema.json\n"),
+        ("gen/.gitignore", "*\n"),
+        ("README.md", doc),
+        ("src/lib.rs", "pub fn run() {}\n"),
+    ]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    let why = "api/.gitignore whitelists schema.json; gen/.gitignore ignores everything, itself too";
+    assert_eq!(field(&report, "reference"), ["api/schema.json"], "{why}: {report}");
+}
+
+#[test]
+fn a_deleted_file_that_is_ignored_now_is_still_reported() {
+    let dir = repo(&[
+        ("README.md", "See [the schema](schema.json).\n"),
+        ("schema.json", "{}\n"),
+        ("src/lib.rs", "pub fn run() {}\n"),
+    ]);
+    let git = |args: &[&str]| git(dir.path(), args);
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "schema"]);
+    git(&["rm", "-q", "schema.json"]);
+    write(dir.path(), ".gitignore", "*.json\n");
+    git(&["add", ".gitignore"]);
+    git(&["commit", "-qm", "generate the schema instead"]);
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference"), ["schema.json"], "a commit deleted it: the link broke {report}");
+    assert_eq!(report["findings"][0]["evidence"][0]["kind"], "removed", "{report}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! a cache that does not parse, or belongs to history that was rewritten,
 //! is rebuilt silently.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -96,13 +96,14 @@ impl Removed {
     /// file, deleted by the same commit. The package moved to another
     /// repository or was retired; a doc naming its code may describe it
     /// where it lives now. The repository's root manifest does not count.
-    pub fn package_deleted_with(&self, removal: &Removal) -> Option<&str> {
+    /// A manifest that is in `present` again was not deleted for good.
+    pub fn package_deleted_with(&self, removal: &Removal, present: &HashSet<String>) -> Option<&str> {
         let mut folder = removal.path.rsplit_once('/').map(|(folder, _)| folder);
         while let Some(current) = folder {
             for manifest in PACKAGE_MANIFESTS {
                 let path = format!("{current}/{manifest}");
                 if let Some((path, deleted)) = self.paths.get_key_value(&path) {
-                    if deleted.commit == removal.commit {
+                    if deleted.commit == removal.commit && !present.contains(path) {
                         return Some(path);
                     }
                 }

@@ -79,8 +79,13 @@ impl Clue {
     /// package went with it (see [`Removed::package_deleted_with`]).
     ///
     /// [`Removed::package_deleted_with`]: crate::history::Removed::package_deleted_with
-    pub fn removed_symbol(name: &str, removal: &crate::history::Removal, history: &crate::history::Removed) -> Clue {
-        let package = history.package_deleted_with(removal).map(str::to_string);
+    pub fn removed_symbol(
+        name: &str,
+        removal: &crate::history::Removal,
+        history: &crate::history::Removed,
+        present: &std::collections::HashSet<String>,
+    ) -> Clue {
+        let package = history.package_deleted_with(removal, present).map(str::to_string);
         match Clue::removed(name, removal) {
             Clue::Removed { name, commit, path, .. } => Clue::Removed { name, commit, path, package },
             clue => clue,

@@ -657,6 +657,8 @@ mod tests {
         manifests
     }
 
+    static NO_PATHS: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(HashSet::new);
+
     /// What the linker knows, for a Rust repository with these manifests.
     fn evidence_of<'a>(
         removed: &'a Removed,
@@ -675,6 +677,7 @@ mod tests {
             doc_imports: HashMap::new(),
             unmentioned: HashSet::new(),
             removed_modules: HashMap::new(),
+            present: &NO_PATHS,
         }
     }
 

@@ -169,6 +169,9 @@ pub struct Evidence<'a> {
     /// Folder and module names the repository had and no longer has
     /// (`removed_modules`).
     pub removed_modules: HashMap<String, crate::history::Removal>,
+    /// Every file of the repository now: a package manifest that history
+    /// deleted but that is here again was not deleted for good.
+    pub present: &'a HashSet<String>,
 }
 
 /// Rules of thumb about links that a doc site's build decides, switched
@@ -498,12 +501,12 @@ fn resolve(
             // `/modules` is a route of the site, whatever folder of that name
             // the repository once had; `/img/logo.png` a file it served.
             let site_route = deleted_file.is_none() && (deleted_folder.is_none() || *route_like);
-            let site_root_link = existing.is_none()
+            let root_relative = existing.is_none()
                 && switched_on("site-root")
                 && reference.text.starts_with('/')
-                && !files.names_docs_section(&clause.path, path)
                 // `/src/parser.rs` is code of this repository wherever the page is built.
                 && crate::code::language_for(path).is_none();
+            let site_root_link = root_relative && !files.names_docs_section(&clause.path, path);
             if site_root_link && site_route && files.built_elsewhere(&clause.path) {
                 return Resolution::Elsewhere {
                     gate: "site-root",
@@ -529,7 +532,9 @@ fn resolve(
             }
             // `/router/latest/docs/guide.md`, `/en/stable/api.html`: a URL of
             // a published version of the docs, not a path of this checkout.
-            if site_root_link && site_route && names_a_release_channel(path) && never_held() {
+            // Even into a section of these docs: the version in the URL says
+            // it is the deployed site's address for the page.
+            if root_relative && site_route && names_a_release_channel(path) && never_held() {
                 return Resolution::Elsewhere {
                     gate: "site-root",
                     reason: "a root-relative URL of a published docs version (`latest`, `stable`): a page of the deployed site".into(),

@@ -374,7 +374,10 @@ fn list<'a>(names: impl Iterator<Item = &'a String>, most: usize) -> String {
 /// A clue in words, for the model.
 fn describe(clue: &Clue) -> String {
     match clue {
-        Clue::Removed { name, path, .. } => format!("`{name}` was defined in {path} and later removed"),
+        Clue::Removed { name, path, package: None, .. } => format!("`{name}` was defined in {path} and later removed"),
+        Clue::Removed { name, path, package: Some(manifest), .. } => {
+            format!("`{name}` was defined in {path} and removed with its whole package ({manifest}), which may live elsewhere now")
+        }
         Clue::RemovedUnmentioned { name, .. } => {
             format!("`{name}` was defined here once, but no doc mentioned it when it was removed")
         }

@@ -214,10 +214,13 @@ const SUCCESSOR_STATUS: &[&str] = &["replaced by", "renamed to", "superseded by"
 fn retires(cell: &str) -> bool {
     // Emphasis is not part of the words: "*Dropped* in 2.0".
     let words = cell.replace('*', "").trim().trim_matches('_').trim().to_lowercase();
+    // "Dropped in 2.0", but "No effect in release builds" is a current
+    // option's description: that status ends or gives its reason.
     let status = |word: &&str| {
         words.strip_prefix(*word).is_some_and(|rest| {
             let rest = rest.trim_start();
-            rest.is_empty() || rest.starts_with("in ") || rest.starts_with("since ") || rest.starts_with('(')
+            let dated = *word != "no effect" && (rest.starts_with("in ") || rest.starts_with("since "));
+            rest.is_empty() || rest.starts_with('(') || dated
         })
     };
     RETIRED_STATUS.iter().any(status) || SUCCESSOR_STATUS.iter().any(|word| words.starts_with(word))
@@ -514,7 +517,8 @@ fn marked_finished(title: &str) -> bool {
     FINISHED_MARKS.iter().any(|mark| {
         trimmed.strip_suffix(mark).is_some_and(|before| {
             let before = before.trim_end_matches(['*', '_', ' ']);
-            ['—', '–', '-', ':', '(', '['].iter().any(|separator| before.ends_with(*separator))
+            // A hyphen only with a space before it: "Half-done" is a word.
+            ['—', '–', ':', '(', '['].iter().any(|separator| before.ends_with(*separator)) || before.ends_with(" -")
         })
     })
 }

@@ -739,13 +739,14 @@ Second section with the same title.
         let text = "| v1 | v2 |\n| --- | --- |\n| `@AutoDef`, Plugin | Removed |\n\
                     | `TargetDriver` interface | Replaced by `DriverProvider` |\n| `start_all()` | Kept as is |\n\
                     | `dry_run_all` | Removed files are listed |\n| `old_knob` | *Dropped* in 2.0 |\n\
-                    | `showLog` | No effect (a later release may forward it) |\n| `keep_log` | No effects are applied |\n";
+                    | `showLog` | No effect (a later release may forward it) |\n| `keep_log` | No effects are applied |\n\
+                    | `log_level()` | No effect in release builds |\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
         assert_eq!(
             marks,
-            [vec![true], vec![true, false], vec![false], vec![false], vec![true], vec![true], vec![false]]
+            [vec![true], vec![true, false], vec![false], vec![false], vec![true], vec![true], vec![false], vec![false]]
         );
     }
 
@@ -757,12 +758,13 @@ Second section with the same title.
                     ## Sorting function renames\n\n`sortingFn` is `sortFn`.\n\n## Renaming files\n\nCall `rename()`.\n\n## Detecting renamed files\n\nCall `detect()`.\n\n\
                     ## Before 3.4/4.1\n\nUse `RedisConnection`.\n\n## Before you start\n\nCall `connect()`.\n\n\
                     ## 1. Sealed values — COMPLETED\n\nMade `asNumber` static.\n\n## Phase 2 (done)\n\nUse `old()`.\n\n\
-                    ## Getting things done\n\nCall `finish()`.\n\n## Completed jobs\n\nCall `jobs()`.\n";
+                    ## Getting things done\n\nCall `finish()`.\n\n## Completed jobs\n\nCall `jobs()`.\n\n\
+                    ## Retries - done\n\nCall `retry()`.\n\n## Half-done\n\nCall `half()`.\n";
         let spec = parse("README.md", text.to_string(), None);
         let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
         assert_eq!(
             historical,
-            [false, true, true, true, false, true, false, false, true, false, true, true, false, false]
+            [false, true, true, true, false, true, false, false, true, false, true, true, false, false, true, false]
         );
     }
 
