@@ -604,9 +604,14 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
                 // `client.conect_all()` on the example's `client`: the
                 // member is still ours to misspell.
                 let declared_whole = candidate.segments.len() == 1;
-                let direct = support
-                    .iter()
-                    .any(|c| matches!(c, Clue::Removed { .. } | Clue::OwnQualifier { .. } | Clue::OwnImport { .. }));
+                // A name deleted with its whole package is not direct: the
+                // package lives on elsewhere, and the doc may declare its name.
+                let direct = support.iter().any(|c| {
+                    matches!(
+                        c,
+                        Clue::Removed { package: None, .. } | Clue::OwnQualifier { .. } | Clue::OwnImport { .. }
+                    )
+                });
                 let refutes = declared_whole && supported && !direct;
                 against.push(Clue::Gate { gate: gate.name, reason, refutes, overruled: false })
             }
@@ -912,6 +917,18 @@ mod tests {
         let markdown = "```rust\nlet drain_al = 1;\n```\n\nThen `drain_al` grows.\n";
         let near = Clue::NearMiss { symbol: "drain_all".into(), form: crate::index::NearForm::Spelling };
         assert_eq!(declaration_refutes(markdown, &["drain_al"], &[near]), Some(true));
+    }
+
+    #[test]
+    fn a_declaration_refutes_a_name_deleted_with_its_whole_package() {
+        let markdown = "```js\nconst ssrRef = (value) => value\n```\n\nThen `ssrRef` holds it.\n";
+        let moved = Clue::Removed {
+            name: "ssrRef".into(),
+            commit: None,
+            path: "packages/bridge/src/capi.ts".into(),
+            package: Some("packages/bridge/package.json".into()),
+        };
+        assert_eq!(declaration_refutes(markdown, &["ssrRef"], &[moved]), Some(true));
     }
 
     #[test]
