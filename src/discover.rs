@@ -305,7 +305,7 @@ pub fn classify(config: &Config, path: &str) -> Option<Role> {
     }
     if crate::spec::is_markdown(path) {
         let named = config.specs.iter().any(|glob| glob.trim_start_matches("./") == path);
-        let wanted = config.spec_globs.is_match(path) && (named || !is_history(path));
+        let wanted = config.spec_globs.is_match(path) && (named || !is_history(path) && !in_tool_folder(path));
         return wanted.then_some(Role::Spec);
     }
     let lower = path.to_ascii_lowercase();
@@ -313,6 +313,17 @@ pub fn classify(config: &Config, path: &str) -> Option<Role> {
         return None;
     }
     config.code_globs.is_match(path).then_some(Role::Code)
+}
+
+/// Markdown in a folder inside a hidden one (`.github/ISSUE_TEMPLATE/bug.md`,
+/// `.github/actions/spelling/README.md`): a tool's templates and copied
+/// configuration notes, not the project's docs. Files directly in a hidden
+/// folder (`.github/CONTRIBUTING.md`) are docs; either is a spec when the
+/// configuration names it.
+fn in_tool_folder(path: &str) -> bool {
+    let folders: Vec<&str> = path.split('/').collect();
+    let folders = &folders[..folders.len().saturating_sub(1)];
+    folders.iter().enumerate().any(|(at, folder)| folder.starts_with('.') && at + 1 < folders.len())
 }
 
 /// Changelogs and release notes name old code on purpose; they are only
@@ -370,4 +381,24 @@ pub fn read_text(candidate: &Candidate, max_size: u64) -> Result<String, Note> {
 /// encoding, and a Latin-1 file reads exactly.
 pub(crate) fn decode(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|error| error.into_bytes().iter().map(|&byte| char::from(byte)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_in_a_folder_inside_a_hidden_one_is_a_tools() {
+        for (path, tool) in [
+            (".github/actions/spelling/README.md", true),
+            (".github/ISSUE_TEMPLATE/bug.md", true),
+            ("docs/.vuepress/notes/x.md", true),
+            (".github/CONTRIBUTING.md", false),
+            ("docs/guide.md", false),
+            ("README.md", false),
+            (".changeset/README.md", false),
+        ] {
+            assert_eq!(in_tool_folder(path), tool, "{path}");
+        }
+    }
 }

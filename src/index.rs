@@ -676,10 +676,11 @@ pub struct NearName {
 pub enum NearForm {
     /// The same letters in another case: `StopWatchApp` / `StopwatchApp`.
     Case,
-    /// The whole name in the plural or the singular: `visitNodes` / `visitNode`.
+    /// The whole name, or one of its words, in the plural or the singular:
+    /// `visitNodes` / `visitNode`, `idsMap` / `idMap`, `variables_get` /
+    /// `variable_get`.
     Plural,
-    /// One letter added, dropped, changed or swapped, inner plurals
-    /// (`idsMap` / `idMap`) included.
+    /// One letter added, dropped, changed or swapped.
     Spelling,
     /// Another letter case of a member of a type the reference does not
     /// name (`userName` / `MigrateParams.username`): APIs spell such words
@@ -707,7 +708,9 @@ impl NearForm {
     fn of(missing: &str, defined: &str) -> NearForm {
         if missing.to_lowercase() == defined.to_lowercase() {
             NearForm::Case
-        } else if plural_of_other(&missing.to_lowercase(), &defined.to_lowercase()) {
+        } else if plural_of_other(&missing.to_lowercase(), &defined.to_lowercase())
+            || word_plural_of_other(missing, defined)
+        {
             NearForm::Plural
         } else {
             NearForm::Spelling
@@ -718,6 +721,21 @@ impl NearForm {
 /// One name is the other in the plural.
 fn plural_of_other(a: &str, b: &str) -> bool {
     singular(a).as_deref() == Some(b) || singular(b).as_deref() == Some(a)
+}
+
+/// One name is the other with one of its words in the plural: an `s` that
+/// ends a word of the longer name (before `_`, `-` or a capital letter),
+/// `idsMap` / `idMap`, `variables_get` / `variable_get`.
+fn word_plural_of_other(a: &str, b: &str) -> bool {
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 || !long.is_ascii() {
+        return false;
+    }
+    let bytes = long.as_bytes();
+    (1..bytes.len().saturating_sub(1)).any(|at| {
+        let ends_word = matches!(bytes[at + 1], b'_' | b'-') || bytes[at + 1].is_ascii_uppercase();
+        bytes[at] == b's' && ends_word && format!("{}{}", &long[..at], &long[at + 1..]).eq_ignore_ascii_case(short)
+    })
 }
 
 /// `entries` → `entry`, `nodes` → `node`: the singular an English plural
@@ -1042,6 +1060,21 @@ mod tests {
             ("previwe", Some("preview")),
         ] {
             assert_eq!(index.near_miss(missing, None, false).map(|n| n.symbol).as_deref(), expected, "{missing}");
+        }
+    }
+
+    #[test]
+    fn a_plural_of_one_word_is_a_plural() {
+        for (missing, defined, form) in [
+            ("visitNodes", "visitNode", NearForm::Plural),
+            ("idsMap", "idMap", NearForm::Plural),
+            ("variable_get", "variables_get", NearForm::Plural),
+            ("ResultsExt", "ResultExt", NearForm::Plural),
+            ("visitNoed", "visitNode", NearForm::Spelling),
+            ("mysqlMap", "myqlMap", NearForm::Spelling),
+            ("StopWatchApp", "StopwatchApp", NearForm::Case),
+        ] {
+            assert_eq!(NearForm::of(missing, defined), form, "{missing} / {defined}");
         }
     }
 }

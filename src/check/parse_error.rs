@@ -73,6 +73,7 @@ const GRAMMAR_GAPS: &[GrammarGap] = &[
         });
         line.split('"').skip(1).step_by(2).any(|value| value.contains('&')) && (line.contains('<') || attribute)
     }),
+    ("typescript `using` as a name (`using?: string`, `if (using)`, `using(using: string)`)", TS_JS, using_as_a_name),
     ("rust macros named like a primitive type (`str![…]`)", RUST, |line| {
         PRIMITIVE_TYPES.iter().any(|p| line.contains(&format!("{p}!")))
     }),
@@ -245,6 +246,22 @@ fn go_new_takes_value(rest: &str) -> bool {
     literal || call || arithmetic || matches!(argument, "true" | "false")
 }
 
+/// `using` written as a name, which TypeScript allows and the bundled
+/// grammar takes for the start of a `using x = …` declaration: any
+/// `using` not followed by a name (`using?: string`, `[a, using, b]`,
+/// `if (using)`, `using(using: string)`, `.using`).
+fn using_as_a_name(line: &str) -> bool {
+    let is_name_char = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    line.match_indices("using").any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = &line[at + "using".len()..];
+        let whole_word = !before.is_some_and(is_name_char) && !after.starts_with(is_name_char);
+        let declaration = after.trim_start().starts_with(|c: char| is_name_char(c) || c == '{' || c == '[');
+        let quoted = line[..at].matches('\'').count() % 2 == 1 || line[..at].contains('`');
+        whole_word && !declaration && in_code(&line[..at]) && !quoted
+    })
+}
+
 /// Gaps the grammar notices a line or two early: it finds a token missing
 /// at the end of the member before (or of the comment before) the
 /// signature it does not know. Looked for on the error's line and the
@@ -361,6 +378,11 @@ mod tests {
             ("typescript", "export function f (h: string): import('vue').Ref<string> {"),
             ("typescript", "  <ResT = FResT, PickKeys extends KeysOf<DataT> = KeysOf<DataT>, D = F<A, B>>("),
             ("typescript", "function resolveId<T extends string>(id: T): `\\0${T}` {"),
+            ("typescript", "\tusing?: string,"),
+            ("typescript", "\t\tconst [name, columnsString, isUnique, using, algorithm] = input.split(';');"),
+            ("typescript", "\tusing(using: string): this {"),
+            ("typescript", "\t\tif (using) statement += ` USING \"${using}\"`;"),
+            ("typescript", "\t\t\t\t\tusing,"),
         ] {
             assert!(grammar_gap(Some(language), line, 1), "{language}: {line}");
         }
@@ -425,6 +447,9 @@ mod tests {
             ("java", "public Foo(int a {\n    super(a);"),
             ("typescript", "const x = (1 +;\n\n  | A & B"),
             ("typescript", "  < 3) {"),
+            ("typescript", "await using res = open(;"),
+            ("typescript", "const usingX = (1 +;"),
+            ("typescript", "const s = 'using' + (;"),
             ("typescript", "let x = ;"),
             ("rust", "        let x = Foo {"),
             ("rust", "        Self {"),
