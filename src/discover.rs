@@ -305,7 +305,12 @@ pub fn classify(config: &Config, path: &str) -> Option<Role> {
     }
     if crate::spec::is_markdown(path) {
         let named = config.specs.iter().any(|glob| glob.trim_start_matches("./") == path);
-        let wanted = config.spec_globs.is_match(path) && (named || !is_history(path) && !in_tool_folder(path));
+        // A glob that spells out a hidden folder (`.github/**/*.md`) wants
+        // what is in it.
+        let hidden_glob =
+            config.specs.iter().any(|glob| glob.split('/').any(|part| part.len() > 2 && part.starts_with('.')));
+        let tools = in_tool_folder(path) && !hidden_glob;
+        let wanted = config.spec_globs.is_match(path) && (named || !is_history(path) && !tools);
         return wanted.then_some(Role::Spec);
     }
     let lower = path.to_ascii_lowercase();

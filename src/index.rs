@@ -734,7 +734,13 @@ fn word_plural_of_other(a: &str, b: &str) -> bool {
     let bytes = long.as_bytes();
     (1..bytes.len().saturating_sub(1)).any(|at| {
         let ends_word = matches!(bytes[at + 1], b'_' | b'-') || bytes[at + 1].is_ascii_uppercase();
-        bytes[at] == b's' && ends_word && format!("{}{}", &long[..at], &long[at + 1..]).eq_ignore_ascii_case(short)
+        // `class_name` / `clas_name`, `status` / `statu`, `axis`: an `s` of
+        // the word itself, dropped by a typo, not a plural's.
+        let plural_ending = !matches!(bytes[at - 1].to_ascii_lowercase(), b's' | b'u' | b'i');
+        bytes[at] == b's'
+            && ends_word
+            && plural_ending
+            && format!("{}{}", &long[..at], &long[at + 1..]).eq_ignore_ascii_case(short)
     })
 }
 
@@ -1072,6 +1078,9 @@ mod tests {
             ("ResultsExt", "ResultExt", NearForm::Plural),
             ("visitNoed", "visitNode", NearForm::Spelling),
             ("mysqlMap", "myqlMap", NearForm::Spelling),
+            ("clas_name", "class_name", NearForm::Spelling),
+            ("statuCode", "statusCode", NearForm::Spelling),
+            ("axiMap", "axisMap", NearForm::Spelling),
             ("StopWatchApp", "StopwatchApp", NearForm::Case),
         ] {
             assert_eq!(NearForm::of(missing, defined), form, "{missing} / {defined}");

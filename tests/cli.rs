@@ -1066,6 +1066,21 @@ fn the_deepest_gitignore_decides_even_one_that_ignores_itself() {
 }
 
 #[test]
+fn markdown_inside_a_hidden_folder_is_a_spec_only_when_a_glob_names_that_folder() {
+    let dir = repo(&[
+        (".github/actions/spell/README.md", "See [the dictionary](dictionary.txt).\n"),
+        ("README.md", "# Tool\n"),
+        ("src/lib.rs", "pub fn run() {}\n"),
+    ]);
+    write(dir.path(), "driftcheck.toml", "specs = [\"**/*.md\"]\n");
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference").len(), 0, "a tool's notes are not docs: {report}");
+    write(dir.path(), "driftcheck.toml", "specs = [\"**/*.md\", \".github/**/*.md\"]\n");
+    let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
+    assert_eq!(field(&report, "reference"), ["dictionary.txt"], "asked for by name: {report}");
+}
+
+#[test]
 fn a_deleted_file_that_is_ignored_now_is_still_reported() {
     let dir = repo(&[
         ("README.md", "See [the schema](schema.json).\n"),

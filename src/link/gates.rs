@@ -596,7 +596,12 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             // Kept by strong evidence, a silencing gate's reason still says
             // what the text names instead (a command, a copied page's own
             // code): it refutes the name being ours.
-            Effect::Silence => against.push(Clue::Gate { gate: gate.name, reason, refutes: true, overruled: false }),
+            Effect::Silence => {
+                // A deleted constant may have been what read the variable:
+                // its removal still counts, as evidence against only.
+                let refutes = gate.name != "environment-variable";
+                against.push(Clue::Gate { gate: gate.name, reason, refutes, overruled: false })
+            }
             Effect::Against | Effect::Doubt => {
                 against.push(Clue::Gate { gate: gate.name, reason, refutes: false, overruled: false })
             }
@@ -917,6 +922,18 @@ mod tests {
         let markdown = "```rust\nlet drain_al = 1;\n```\n\nThen `drain_al` grows.\n";
         let near = Clue::NearMiss { symbol: "drain_all".into(), form: crate::index::NearForm::Spelling };
         assert_eq!(declaration_refutes(markdown, &["drain_al"], &[near]), Some(true));
+    }
+
+    #[test]
+    fn an_environment_variable_whose_constant_was_deleted_stays_a_warning() {
+        let gone = Clue::Removed { name: "API_TOKEN".into(), commit: None, path: "src/a.rs".into(), package: None };
+        let markdown = "Set `API_TOKEN` in the environment before you start.\n";
+        let against = against(markdown, &["API_TOKEN"], &Removed::default(), std::slice::from_ref(&gone));
+        let gate = against.iter().find(|c| matches!(c, Clue::Gate { gate: "environment-variable", .. })).cloned();
+        assert!(matches!(gate, Some(Clue::Gate { refutes: false, .. })), "{against:?}");
+        let clues: Vec<Clue> = std::iter::once(gone).chain(against).collect();
+        let confidence = crate::link::evidence::confidence(crate::link::evidence::NEUTRAL, &clues);
+        assert_eq!(crate::link::evidence::severity(confidence), crate::rule::Severity::Warning);
     }
 
     #[test]

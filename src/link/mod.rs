@@ -445,10 +445,17 @@ fn record(
 /// the Docs' `/en/latest/`, a site's `/router/latest/`.
 const RELEASE_CHANNELS: &[&str] = &["latest", "stable"];
 
-/// Whether a root-relative path has a release channel among its folders.
-fn names_a_release_channel(path: &str) -> bool {
+/// Whether a root-relative path has a release channel among its first
+/// three folders (`/latest/…`, `/en/stable/…`, `/router/latest/…`), a folder
+/// the repository does not have (`is_folder`): a chart repository's
+/// `stable/` is its own.
+fn names_a_release_channel(path: &str, is_folder: impl Fn(&str) -> bool) -> bool {
     let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
-    folders.split('/').any(|folder| RELEASE_CHANNELS.contains(&folder))
+    let mut end = 0;
+    folders.split('/').take(3).any(|folder| {
+        end += folder.len() + usize::from(end > 0);
+        RELEASE_CHANNELS.contains(&folder) && !is_folder(&folders[..end])
+    })
 }
 
 fn resolve(
@@ -534,7 +541,8 @@ fn resolve(
             // a published version of the docs, not a path of this checkout.
             // Even into a section of these docs: the version in the URL says
             // it is the deployed site's address for the page.
-            if root_relative && site_route && names_a_release_channel(path) && never_held() {
+            let is_folder = |folder: &str| files.kind(folder) == Some(path::PathKind::Directory);
+            if root_relative && site_route && names_a_release_channel(path, is_folder) && never_held() {
                 return Resolution::Elsewhere {
                     gate: "site-root",
                     reason: "a root-relative URL of a published docs version (`latest`, `stable`): a page of the deployed site".into(),
@@ -572,8 +580,12 @@ mod tests {
             ("docs/latest.md", false),
             ("docs/guide/latest-changes.md", false),
             ("img/logo.png", false),
+            ("a/b/c/latest/page.md", false),
         ] {
-            assert_eq!(names_a_release_channel(path), channel, "{path}");
+            assert_eq!(names_a_release_channel(path, |_| false), channel, "{path}");
         }
+        let charts = |folder: &str| folder == "stable";
+        assert!(!names_a_release_channel("stable/mychrat/README.md", charts), "a chart repository's own folder");
+        assert!(names_a_release_channel("docs/stable/guide.md", charts));
     }
 }

@@ -219,7 +219,9 @@ fn retires(cell: &str) -> bool {
     let status = |word: &&str| {
         words.strip_prefix(*word).is_some_and(|rest| {
             let rest = rest.trim_start();
-            let dated = *word != "no effect" && (rest.starts_with("in ") || rest.starts_with("since "));
+            let version = |after: &str| after.trim_start_matches('v').starts_with(|c: char| c.is_ascii_digit());
+            let dated = rest.starts_with("since ")
+                || rest.strip_prefix("in ").is_some_and(|after| *word != "no effect" || version(after));
             rest.is_empty() || rest.starts_with('(') || dated
         })
     };

@@ -740,13 +740,23 @@ Second section with the same title.
                     | `TargetDriver` interface | Replaced by `DriverProvider` |\n| `start_all()` | Kept as is |\n\
                     | `dry_run_all` | Removed files are listed |\n| `old_knob` | *Dropped* in 2.0 |\n\
                     | `showLog` | No effect (a later release may forward it) |\n| `keep_log` | No effects are applied |\n\
-                    | `log_level()` | No effect in release builds |\n";
+                    | `log_level()` | No effect in release builds |\n| `old_flag` | No effect in 3.0 |\n";
         let spec = parse("README.md", text.to_string(), None);
         let marks: Vec<Vec<bool>> =
             spec.clauses.iter().map(|c| c.references.iter().map(|r| r.historical).collect()).collect();
         assert_eq!(
             marks,
-            [vec![true], vec![true, false], vec![false], vec![false], vec![true], vec![true], vec![false], vec![false]]
+            [
+                vec![true],
+                vec![true, false],
+                vec![false],
+                vec![false],
+                vec![true],
+                vec![true],
+                vec![false],
+                vec![false],
+                vec![true]
+            ]
         );
     }
 
