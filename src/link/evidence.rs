@@ -67,11 +67,15 @@ pub enum Clue {
 impl Clue {
     /// `removed` evidence for `name`, from where and when history deleted it.
     pub fn removed(name: &str, removal: &crate::history::Removal) -> Clue {
+        Clue::removed_with(name, removal, None)
+    }
+
+    fn removed_with(name: &str, removal: &crate::history::Removal, package: Option<String>) -> Clue {
         Clue::Removed {
             name: name.to_string(),
             commit: removal.commit.as_deref().map(str::to_string),
             path: removal.path.to_string(),
-            package: None,
+            package,
         }
     }
 
@@ -85,11 +89,7 @@ impl Clue {
         history: &crate::history::Removed,
         present: &std::collections::HashSet<String>,
     ) -> Clue {
-        let package = history.package_deleted_with(removal, present).map(str::to_string);
-        match Clue::removed(name, removal) {
-            Clue::Removed { name, commit, path, .. } => Clue::Removed { name, commit, path, package },
-            clue => clue,
-        }
+        Clue::removed_with(name, removal, history.package_deleted_with(removal, present).map(str::to_string))
     }
 
     /// How much the clue moves the confidence that this is our drift.

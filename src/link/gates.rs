@@ -34,6 +34,10 @@ pub enum Effect {
     /// evidence says it is ours; then it refutes it (hidden by default,
     /// shown by `links` and with `--min-confidence 0`).
     Silence,
+    /// As [`Effect::Silence`], but kept by strong evidence it only lowers
+    /// the confidence: what was deleted may have been what the text relies
+    /// on (a constant that read an environment variable).
+    SilenceOrLower,
     /// Evidence against: lowers the confidence.
     Against,
     /// Direct evidence that the name is another project's (the doc imports
@@ -203,7 +207,8 @@ pub static GATES: &[Gate] = &[
     },
     Gate {
         name: "environment-variable",
-        effect: Effect::Silence,
+        // A deleted constant may have been what read the variable.
+        effect: Effect::SilenceOrLower,
         applies: Applies::Symbols,
         summary: "a SCREAMING_CASE name in a clause about the environment, read by whatever runs the program",
         test: |c| {
@@ -587,7 +592,9 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
         let Some(reason) = (gate.test)(candidate) else { continue };
         match gate.effect {
             Effect::History | Effect::InUse => return Outcome::Dropped { gate: gate.name, reason },
-            Effect::Silence if !protected => return Outcome::Dropped { gate: gate.name, reason },
+            Effect::Silence | Effect::SilenceOrLower if !protected => {
+                return Outcome::Dropped { gate: gate.name, reason }
+            }
             Effect::Doubt if supported => {}
             Effect::Unproven if outweighs_history => {}
             // History is direct evidence: a qualifier of ours is not enough
@@ -596,13 +603,8 @@ pub fn apply(candidate: &Candidate, support: &[Clue], enabled: &dyn Fn(&str) -> 
             // Kept by strong evidence, a silencing gate's reason still says
             // what the text names instead (a command, a copied page's own
             // code): it refutes the name being ours.
-            Effect::Silence => {
-                // A deleted constant may have been what read the variable:
-                // its removal still counts, as evidence against only.
-                let refutes = gate.name != "environment-variable";
-                against.push(Clue::Gate { gate: gate.name, reason, refutes, overruled: false })
-            }
-            Effect::Against | Effect::Doubt => {
+            Effect::Silence => against.push(Clue::Gate { gate: gate.name, reason, refutes: true, overruled: false }),
+            Effect::SilenceOrLower | Effect::Against | Effect::Doubt => {
                 against.push(Clue::Gate { gate: gate.name, reason, refutes: false, overruled: false })
             }
             Effect::Declares => {
@@ -924,16 +926,26 @@ mod tests {
         assert_eq!(declaration_refutes(markdown, &["drain_al"], &[near]), Some(true));
     }
 
-    #[test]
-    fn an_environment_variable_whose_constant_was_deleted_stays_a_warning() {
-        let gone = Clue::Removed { name: "API_TOKEN".into(), commit: None, path: "src/a.rs".into(), package: None };
-        let markdown = "Set `API_TOKEN` in the environment before you start.\n";
-        let against = against(markdown, &["API_TOKEN"], &Removed::default(), std::slice::from_ref(&gone));
-        let gate = against.iter().find(|c| matches!(c, Clue::Gate { gate: "environment-variable", .. })).cloned();
-        assert!(matches!(gate, Some(Clue::Gate { refutes: false, .. })), "{against:?}");
+    /// For `name` in `markdown`, deleted from the code: whether `gate`'s
+    /// clue refutes it, and the severity all the evidence gives.
+    fn kept_by_its_removal(markdown: &str, name: &str, gate: &str) -> (Option<bool>, crate::rule::Severity) {
+        let gone = Clue::Removed { name: name.into(), commit: None, path: "src/a.rs".into(), package: None };
+        let against = against(markdown, &[name], &Removed::default(), std::slice::from_ref(&gone));
+        let refutes = against.iter().find_map(|c| match c {
+            Clue::Gate { gate: g, refutes, .. } if *g == gate => Some(*refutes),
+            _ => None,
+        });
         let clues: Vec<Clue> = std::iter::once(gone).chain(against).collect();
         let confidence = crate::link::evidence::confidence(crate::link::evidence::NEUTRAL, &clues);
-        assert_eq!(crate::link::evidence::severity(confidence), crate::rule::Severity::Warning);
+        (refutes, crate::link::evidence::severity(confidence))
+    }
+
+    #[test]
+    fn an_environment_variable_whose_constant_was_deleted_stays_a_warning() {
+        let markdown = "Set `API_TOKEN` in the environment before you start.\n";
+        let (refutes, severity) = kept_by_its_removal(markdown, "API_TOKEN", "environment-variable");
+        assert_eq!(refutes, Some(false));
+        assert_eq!(severity, crate::rule::Severity::Warning);
     }
 
     #[test]
@@ -961,27 +973,17 @@ mod tests {
 
     #[test]
     fn a_name_tests_still_use_outweighs_its_removal() {
-        let gone = Clue::Removed { name: "after_all".into(), commit: None, path: "src/a.rs".into(), package: None };
-        let against =
-            against("Call `after_all()` once.\n", &["after_all"], &Removed::default(), std::slice::from_ref(&gone));
-        let used = against.iter().find(|c| matches!(c, Clue::Gate { gate: "used-not-defined", .. })).cloned();
-        assert!(matches!(used, Some(Clue::Gate { refutes: true, .. })), "{against:?}");
-        let clues: Vec<Clue> = std::iter::once(gone).chain(against).collect();
-        let confidence = crate::link::evidence::confidence(crate::link::evidence::NEUTRAL, &clues);
-        assert_eq!(crate::link::evidence::severity(confidence), crate::rule::Severity::Info);
+        let (refutes, severity) = kept_by_its_removal("Call `after_all()` once.\n", "after_all", "used-not-defined");
+        assert_eq!(refutes, Some(true));
+        assert_eq!(severity, crate::rule::Severity::Info);
     }
 
     #[test]
     fn a_silencing_gate_refutes_a_name_that_strong_evidence_keeps() {
-        let gone =
-            Clue::Removed { name: "extract_messages".into(), commit: None, path: "src/a.rs".into(), package: None };
         let markdown = "Run the `extract_messages` command first.\n";
-        let against = against(markdown, &["extract_messages"], &Removed::default(), std::slice::from_ref(&gone));
-        let named = against.iter().find(|c| matches!(c, Clue::Gate { gate: "names-other-thing", .. })).cloned();
-        assert!(matches!(named, Some(Clue::Gate { refutes: true, .. })), "{against:?}");
-        let clues: Vec<Clue> = std::iter::once(gone).chain(against).collect();
-        let confidence = crate::link::evidence::confidence(crate::link::evidence::NEUTRAL, &clues);
-        assert_eq!(crate::link::evidence::severity(confidence), crate::rule::Severity::Info);
+        let (refutes, severity) = kept_by_its_removal(markdown, "extract_messages", "names-other-thing");
+        assert_eq!(refutes, Some(true));
+        assert_eq!(severity, crate::rule::Severity::Info);
     }
 
     #[test]
