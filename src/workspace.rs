@@ -188,7 +188,8 @@ fn retire_old_versions(specs: &mut [SpecFile]) {
     for spec in specs.iter_mut() {
         let Some((prefix, version)) = version_directory(&spec.path) else { continue };
         if let Some(latest) = newest.get(&prefix).filter(|&&latest| version < latest) {
-            let reason = format!("docs of version {version}, older than version {latest} beside them");
+            let reason: std::sync::Arc<str> =
+                format!("docs of version {version}, older than version {latest} beside them").into();
             spec.clauses.iter_mut().for_each(|clause| clause.history = Some(reason.clone()));
         }
     }

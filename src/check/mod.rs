@@ -31,7 +31,7 @@ pub struct SpecSide {
     pub path: Arc<str>,
     pub line: usize,
     pub column: usize,
-    pub clause: String,
+    pub clause: Arc<str>,
 }
 
 /// Where in the code a finding is.
@@ -304,7 +304,7 @@ mod tests {
 
     fn at(path: &str, line: usize, message: &str) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, message.to_string());
-        finding.spec = Some(SpecSide { path: path.into(), line, column: 1, clause: String::new() });
+        finding.spec = Some(SpecSide { path: path.into(), line, column: 1, clause: "".into() });
         finding
     }
 

@@ -79,12 +79,12 @@ fn vanished<'a>(
         .specs
         .iter()
         .enumerate()
-        .flat_map(|(s, spec)| spec.clauses.iter().enumerate().map(move |(c, clause)| (clause.id.as_str(), (s, c))))
+        .flat_map(|(s, spec)| spec.clauses.iter().enumerate().map(move |(c, clause)| (&*clause.id, (s, c))))
         .collect();
     lock.entries().filter_map(move |entry| {
         let &(spec, clause) = clauses.get(entry.clause.as_str())?;
         let gone = !used.contains(&(entry.clause.as_str(), entry.anchor.as_str()));
-        let same_text = workspace.specs[spec].clauses[clause].hash == entry.clause_hash;
+        let same_text = workspace.specs[spec].clauses[clause].hash == *entry.clause_hash;
         let reported = dangling.contains(&(spec, clause));
         (gone && same_text && !reported).then(|| gone_finding(workspace, spec, clause, &entry.anchor))
     })

@@ -87,7 +87,7 @@ fn clauses_for(spec: &SpecFile, fragment: &str) -> Result<Vec<usize>, MissingSpe
         return Ok((0..spec.clauses.len()).collect());
     }
     let full_id = format!("{}#{fragment}", spec.path);
-    if let Some(index) = spec.clauses.iter().position(|c| c.id == full_id || c.id == fragment) {
+    if let Some(index) = spec.clauses.iter().position(|c| *c.id == *full_id || *c.id == *fragment) {
         return Ok(vec![index]);
     }
     let Some(section) = spec.sections.iter().position(|s| s.slug == fragment) else {

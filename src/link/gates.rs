@@ -128,7 +128,7 @@ pub static GATES: &[Gate] = &[
         effect: Effect::History,
         applies: Applies::All,
         summary: "the clause is in a changelog, release notes, a migration guide, a blog post, a record of finished work (`perf-done.md`) or an older version's docs",
-        test: |c| c.clause.history.clone(),
+        test: |c| c.clause.history.as_deref().map(str::to_string),
     },
     Gate {
         name: "history-phrase",

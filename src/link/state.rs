@@ -48,8 +48,8 @@ impl LinkGraph {
                 Some(LinkState {
                     spec,
                     clause,
-                    clause_id: clause_ref.id.clone(),
-                    clause_hash: clause_ref.hash.clone(),
+                    clause_id: clause_ref.id.to_string(),
+                    clause_hash: clause_ref.hash.to_string(),
                     anchor,
                     code_hash,
                     code_text: parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"),

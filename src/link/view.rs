@@ -107,7 +107,7 @@ impl LinkGraph {
                     continue;
                 }
                 view.push(ClauseLinks {
-                    clause: clause.id.clone(),
+                    clause: clause.id.to_string(),
                     path: spec.path.clone(),
                     line: clause.line,
                     normative: clause.normative,

@@ -227,7 +227,7 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subje
         if finding.rule != Rule::StaleLink || finding.severity == Severity::Info {
             continue;
         }
-        let key = finding.spec.as_ref().map(|s| s.clause.as_str()).zip(finding.reference.as_deref());
+        let key = finding.spec.as_ref().map(|s| &*s.clause).zip(finding.reference.as_deref());
         let Some(&state) = key.and_then(|key| by_key.get(&key)) else { continue };
         let wanted = askable(&input.states[state]) && changed_since_base(&input.states[state]);
         if wanted && seen.insert(state) {
@@ -477,5 +477,5 @@ fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind,
             )
         }
     };
-    Unanswered { question: kind.id(), path, line, clause, subject: what, reason }
+    Unanswered { question: kind.id(), path, line, clause: clause.to_string(), subject: what, reason }
 }

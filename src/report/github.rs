@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn a_finding_becomes_one_annotation() {
         let mut finding = Finding::new(Rule::DanglingSymbol, "`Retry::run` names no symbol,\nsee 100%".to_string());
-        finding.spec = Some(SpecSide { path: "docs/x,y.md".into(), line: 7, column: 3, clause: String::new() });
+        finding.spec = Some(SpecSide { path: "docs/x,y.md".into(), line: 7, column: 3, clause: "".into() });
         finding.reference = Some("Retry::run".to_string());
         finding.suggestion = Some("Retry::start".to_string());
         finding.label = Some(Label { path: "docs/x,y.md".into(), bytes: 0..1, text: String::new() });
@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn files_are_named_from_the_top_of_the_repository() {
         let mut finding = Finding::new(Rule::DanglingPath, "link to `a.rs`, which does not exist".to_string());
-        finding.spec = Some(SpecSide { path: "guide.md".into(), line: 2, column: 1, clause: String::new() });
+        finding.spec = Some(SpecSide { path: "guide.md".into(), line: 2, column: 1, clause: "".into() });
         let annotation = command(&finding, &mut Regions::new(&NoSources), "docs/site/");
         assert!(annotation.starts_with("::error file=docs/site/guide.md,line=2,"), "{annotation}");
     }

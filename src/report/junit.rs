@@ -181,7 +181,7 @@ mod tests {
     fn passing_spec_files_are_cases_and_info_does_not_fail() {
         let mut info = Finding::new(Rule::StaleLink, "not yet accepted <new>".to_string());
         info.severity = Severity::Info;
-        info.spec = Some(SpecSide { path: "b.md".into(), line: 2, column: 1, clause: "b.md#x/1".to_string() });
+        info.spec = Some(SpecSide { path: "b.md".into(), line: 2, column: 1, clause: "b.md#x/1".into() });
         let findings = [info];
         let report = Report {
             summary: Summary::default(),

@@ -274,7 +274,7 @@ fn result(finding: &Finding, regions: &mut Regions, prefix: &str) -> SarifResult
         properties: Properties {
             confidence: finding.confidence,
             evidence: finding.evidence.clone(),
-            clause: finding.spec.as_ref().map(|spec| spec.clause.clone()),
+            clause: finding.spec.as_ref().map(|spec| spec.clause.to_string()),
             suggestion: finding.suggestion.clone(),
         },
     }

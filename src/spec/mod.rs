@@ -8,6 +8,7 @@ mod history;
 mod imports;
 mod includes;
 mod parse;
+mod pieces;
 pub mod shape;
 pub mod slug;
 pub mod target;
@@ -54,15 +55,16 @@ pub struct Section {
 /// A paragraph, list item or table row: the unit a spec makes claims in.
 #[derive(Debug, Clone, Serialize)]
 pub struct Clause {
-    /// `<spec path>#<heading-slug>/<n>`, or an explicit `{#id}`.
-    pub id: String,
+    /// `<spec path>#<heading-slug>/<n>`, or an explicit `{#id}`; shared
+    /// with the findings about the clause.
+    pub id: Arc<str>,
     pub path: Arc<str>,
     /// Slug of the section the clause sits in (empty before any heading).
     pub section: Arc<str>,
     pub heading_path: Arc<[String]>,
     pub text: String,
     /// Hash of the clause text with whitespace folded.
-    pub hash: String,
+    pub hash: TextHash,
     pub line: usize,
     pub column: usize,
     /// Last line of the clause (a list item includes its nested items).
@@ -76,12 +78,44 @@ pub struct Clause {
     #[serde(skip)]
     pub ignores: Option<Vec<String>>,
     /// Path prefix from `<!-- driftcheck:scope … -->` for this section.
-    pub scope: Option<String>,
+    pub scope: Option<Arc<str>>,
     /// Why the clause records history (a changelog, release notes, a
     /// migration guide, an older version's docs): old names and paths there
     /// are not drift.
     #[serde(skip)]
-    pub history: Option<String>,
+    pub history: Option<Arc<str>>,
+}
+
+/// The first 64 bits of a text's BLAKE3 hash, written as 16 hex digits
+/// (as in the lock): eight bytes per clause rather than a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TextHash(u64);
+
+impl TextHash {
+    pub fn of(text: &str) -> TextHash {
+        let hash = blake3::hash(text.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hash.as_bytes()[..8]);
+        TextHash(u64::from_be_bytes(first))
+    }
+}
+
+impl std::fmt::Display for TextHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl PartialEq<str> for TextHash {
+    fn eq(&self, hex: &str) -> bool {
+        u64::from_str_radix(hex, 16).is_ok_and(|value| hex.len() == 16 && value == self.0)
+    }
+}
+
+impl Serialize for TextHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl Clause {

@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +21,10 @@ use super::{Clause, Reference, ReferenceKind, Section, SpecFile};
 use crate::text::LineIndex;
 
 pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
+    parse_with_piece_size(path, source, repository, super::pieces::PIECE_BYTES)
+}
+
+fn parse_with_piece_size(path: &str, source: String, repository: Option<&RepoSlug>, piece_bytes: usize) -> SpecFile {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -29,14 +33,19 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     let mut builder = Builder::new(path, &source, repository);
-    let parser = Parser::new_ext(&source, options);
-    builder.definitions = parser
-        .reference_definitions()
-        .iter()
-        .map(|(label, definition)| (fold_label(label), definition.span.clone()))
-        .collect();
-    for (event, range) in parser.into_offset_iter() {
-        builder.event(event, range);
+    let pieces = super::pieces::pieces(&source, piece_bytes);
+    if let [whole] = pieces.as_slice() {
+        let parser = Parser::new_ext(&source[whole.clone()], options);
+        builder.definitions = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, definition)| (fold_label(label), definition.span.clone()))
+            .collect();
+        for (event, range) in parser.into_offset_iter() {
+            builder.event(event, range);
+        }
+    } else {
+        parse_in_pieces(&mut builder, &source, &pieces, options);
     }
     let Builder { sections, mut clauses, example_names, example_imports, .. } = builder;
     clauses.shrink_to_fit();
@@ -50,6 +59,37 @@ pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -
         example_imports,
         includes,
         copied_from: None,
+    }
+}
+
+/// Parses a large file one piece at a time (see `spec::pieces`), so that
+/// only one piece's tree is held at once. A reference-style link may be
+/// defined in another piece: all pieces' definitions are read first, and
+/// the parser of each piece resolves a link it cannot from them.
+fn parse_in_pieces(builder: &mut Builder, source: &str, pieces: &[Range<usize>], options: Options) {
+    let mut targets: HashMap<String, (String, String)> = HashMap::new();
+    for piece in pieces {
+        let parser = Parser::new_ext(&source[piece.clone()], options);
+        for (label, definition) in parser.reference_definitions().iter() {
+            let label = fold_label(label);
+            if builder.definitions.contains_key(&label) {
+                continue; // The first definition of a label is the one that counts.
+            }
+            let span = definition.span.start + piece.start..definition.span.end + piece.start;
+            let title = definition.title.as_deref().unwrap_or("").to_string();
+            targets.insert(label.clone(), (definition.dest.to_string(), title));
+            builder.definitions.insert(label, span);
+        }
+    }
+    for piece in pieces {
+        let resolve = |link: BrokenLink| {
+            let (dest, title) = targets.get(&fold_label(&link.reference))?;
+            Some((CowStr::from(dest.clone()), CowStr::from(title.clone())))
+        };
+        let parser = Parser::new_with_broken_link_callback(&source[piece.clone()], options, Some(resolve));
+        for (event, range) in parser.into_offset_iter() {
+            builder.event(event, range.start + piece.start..range.end + piece.start);
+        }
     }
 }
 
@@ -108,13 +148,13 @@ struct Builder<'a> {
     /// `heading_path`'s titles and their history, shared by the section's
     /// clauses rather than copied into each.
     titles: Arc<[String]>,
-    titles_history: Option<String>,
+    titles_history: Option<Arc<str>>,
     /// The file's path, shared by its clauses.
     shared_path: Arc<str>,
     section: Arc<str>,
     ordinal: usize,
     slugs: SlugCounter,
-    scopes: Vec<(u8, String)>,
+    scopes: Vec<(u8, Arc<str>)>,
     pending: Pending,
     html: Option<(usize, String)>,
     skip_text: usize,
@@ -126,7 +166,7 @@ struct Builder<'a> {
     example_names: HashSet<String>,
     example_imports: HashMap<String, String>,
     /// Why the whole file records history, if it does (a changelog, a blog).
-    file_history: Option<String>,
+    file_history: Option<Arc<str>>,
     /// Where each reference-style link definition (`[id]: url`) is.
     definitions: HashMap<String, Range<usize>>,
     /// Names the open code example imports from a package.
@@ -172,7 +212,7 @@ impl<'a> Builder<'a> {
             example_names: HashSet::new(),
             example_imports: HashMap::new(),
             definitions: HashMap::new(),
-            file_history: file_history(path),
+            file_history: file_history(path).map(Arc::from),
             example_references: Vec::new(),
             example_ordinal: 0,
         }
@@ -226,9 +266,17 @@ impl<'a> Builder<'a> {
             Tag::Link { dest_url, link_type, id, .. } => {
                 // `[text][id]` with `[id]: url` below: the link is written,
                 // and fixed, at its definition.
-                let defined = matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut)
-                    .then(|| self.definitions.get(&fold_label(&id)).cloned())
-                    .flatten();
+                let defined = matches!(
+                    link_type,
+                    LinkType::Reference
+                        | LinkType::Collapsed
+                        | LinkType::Shortcut
+                        | LinkType::ReferenceUnknown
+                        | LinkType::CollapsedUnknown
+                        | LinkType::ShortcutUnknown
+                )
+                .then(|| self.definitions.get(&fold_label(&id)).cloned())
+                .flatten();
                 self.link(&dest_url, defined.unwrap_or(range))
             }
             // `![logo](images/logo.png)`: an image is a file of the repository too.
@@ -417,6 +465,7 @@ impl<'a> Builder<'a> {
             let at = start + offset;
             match directive {
                 Directive::Scope(scope) => {
+                    let scope: Arc<str> = Arc::from(scope);
                     let level = self.heading_path.last().map_or(0, |(level, _)| *level);
                     self.scopes.retain(|(l, _)| *l < level);
                     // The whole section is scoped, also what came before the comment.
@@ -529,11 +578,11 @@ impl<'a> Builder<'a> {
         let (line, column) = self.lines.line_column(self.source, bytes.start);
         let (end_line, _) = self.lines.line_column(self.source, bytes.end.saturating_sub(1).max(bytes.start));
         self.clauses.push(Clause {
-            id: format!("{}#{id}", self.path),
+            id: Arc::from(format!("{}#{id}", self.path)),
             path: self.shared_path.clone(),
             section: self.section.clone(),
             heading_path: self.titles.clone(),
-            hash: blake3::hash(text.as_bytes()).to_hex()[..16].to_string(),
+            hash: super::TextHash::of(&text),
             normative,
             text,
             line,
@@ -554,7 +603,7 @@ impl<'a> Builder<'a> {
         self.heading_path.retain(|(level, _)| *level < heading.level);
         self.heading_path.push((heading.level, title.clone()));
         self.titles = self.heading_path.iter().map(|(_, title)| title.clone()).collect();
-        self.titles_history = heading_history(&self.heading_path);
+        self.titles_history = heading_history(&self.heading_path).map(Arc::from);
         self.scopes.retain(|(level, _)| *level < heading.level);
         let (line, _) = self.lines.line_column(self.source, heading.start);
         self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
@@ -599,6 +648,33 @@ fn is_normative(text: &str) -> bool {
 mod tests {
     use super::super::{parse, ReferenceKind};
 
+    /// Clauses as the checks see them: id, text, lines, and each
+    /// reference's text, place and link target.
+    fn clause_summary(spec: &super::SpecFile) -> Vec<String> {
+        spec.clauses
+            .iter()
+            .map(|c| {
+                let references: Vec<String> =
+                    c.references.iter().map(|r| format!("{}@{:?}:{:?}", r.text, r.bytes, r.kind)).collect();
+                format!("{} {:?} {}-{} {:?} {:?}", c.id, c.text, c.line, c.end_line, c.history, references)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_file_parsed_in_pieces_gives_the_clauses_of_the_whole() {
+        let source = format!(
+            "# Changelog\n\nSee [the guide][guide] and [net][].\n\n{SPEC}\n## Later\n\n- uses [guide] again\n\n[guide]: docs/guide.md\n[net]: src/net.rs\n"
+        );
+        let whole = super::parse_with_piece_size("docs/a.md", source.clone(), None, usize::MAX);
+        let pieces = super::parse_with_piece_size("docs/a.md", source.clone(), None, 1);
+        assert!(super::super::pieces::pieces(&source, 1).len() > 3, "the file is cut");
+        assert_eq!(clause_summary(&pieces), clause_summary(&whole));
+        let linked: Vec<&str> = whole.clauses.iter().flat_map(|c| &c.references).map(|r| r.text.as_str()).collect();
+        // Both uses of `[guide]` link to its definition, also the one a piece away.
+        assert_eq!(linked.iter().filter(|&&text| text == "docs/guide.md").count(), 2, "{linked:?}");
+    }
+
     const SPEC: &str = "\
 Intro paragraph with `parse_config()`.
 
@@ -630,7 +706,7 @@ Second section with the same title.
     #[test]
     fn clauses_have_ids_spans_and_references() {
         let spec = parse("specs/net.md", SPEC.to_string(), None);
-        let ids: Vec<_> = spec.clauses.iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<_> = spec.clauses.iter().map(|c| &*c.id).collect();
         assert_eq!(
             ids,
             [
