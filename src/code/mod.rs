@@ -417,4 +417,15 @@ mod tests {
             assert!(file.symbols.iter().any(|s| s.display == expected), "{path}");
         }
     }
+
+    /// A token the parser had to make up (a MISSING node, no ERROR node) is
+    /// a parse problem too: the walk asks nodes only when the tree has one.
+    #[test]
+    fn a_missing_token_is_a_parse_problem() {
+        let file = index_file("a.go", "package a\n\nfunc Good() {\n\tx := []int{1, 2\n}\n".into());
+        let problem = file.parse_problem.expect("a problem");
+        assert!(problem.line >= 4, "{problem:?}");
+        let clean = index_file("a.go", "package a\n\nfunc Good() {}\n".into());
+        assert!(clean.parse_problem.is_none());
+    }
 }

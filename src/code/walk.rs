@@ -57,6 +57,7 @@ pub(super) fn index(
         tokens: WordSet::default(),
         string_tokens: WordSet::default(),
         problem: None,
+        has_error: root.has_error(),
         string_depth: None,
         hashes: BodyHashes { enabled: hash_bodies, ..BodyHashes::default() },
     };
@@ -131,8 +132,19 @@ impl KindTable {
         flags
     }
 
-    fn is(&self, node: Node, flag: u8) -> bool {
-        self.flags.get(usize::from(node.kind_id())).is_some_and(|flags| flags & flag != 0)
+    /// The flags of a node's kind, looked up once per node.
+    fn of(&self, node: Node) -> Kind {
+        Kind(self.flags.get(usize::from(node.kind_id())).copied().unwrap_or(0))
+    }
+}
+
+/// A node kind's flags (`KindTable`).
+#[derive(Clone, Copy)]
+struct Kind(u8);
+
+impl Kind {
+    fn is(self, flag: u8) -> bool {
+        self.0 & flag != 0
     }
 }
 
@@ -149,6 +161,9 @@ struct Walker<'a> {
     /// Distinctive words inside strings.
     string_tokens: WordSet<'a>,
     problem: Option<ParseProblem>,
+    /// Whether the tree has an error or a missing node anywhere: if not,
+    /// no node is asked.
+    has_error: bool,
     /// Depth of the string literal the walk is inside, if any.
     string_depth: Option<usize>,
     hashes: BodyHashes,
@@ -226,8 +241,9 @@ impl<'t> Walker<'_> {
         let mut depth = 0usize;
         'outer: loop {
             let node = cursor.node();
-            self.hashes.settle_comma(self.kinds.is(node, KindTable::CLOSING_BRACKET));
-            let descend = self.visit(node, depth, ancestors.last().copied(), &mut scopes);
+            let kind = self.kinds.of(node);
+            self.hashes.settle_comma(kind.is(KindTable::CLOSING_BRACKET));
+            let descend = self.visit(node, kind, depth, ancestors.last().copied(), &mut scopes);
             if descend && cursor.goto_first_child() {
                 ancestors.push(node);
                 depth += 1;
@@ -273,15 +289,16 @@ impl<'t> Walker<'_> {
     fn visit(
         &mut self,
         node: Node<'t>,
+        kind: Kind,
         depth: usize,
         parent: Option<Node<'t>>,
         scopes: &mut Vec<(usize, Vec<String>)>,
     ) -> bool {
-        if self.problem.is_none() && (node.is_error() || node.is_missing()) {
+        if self.problem.is_none() && self.has_error && (node.is_error() || node.is_missing()) {
             let (line, column) = line_column(self.source, node.start_byte());
             self.problem = Some(ParseProblem { line, column, bytes: node.byte_range() });
         }
-        if self.kinds.is(node, KindTable::COMMENT) {
+        if kind.is(KindTable::COMMENT) {
             let text = node_text(node, self.source);
             if text.contains("driftcheck:") || text.contains("spec:") {
                 self.comments.push(Comment { start: node.start_byte(), end: node.end_byte(), text: text.to_string() });
@@ -291,14 +308,14 @@ impl<'t> Walker<'_> {
         if self.string_depth.is_some_and(|d| depth <= d) {
             self.string_depth = None;
         }
-        if self.string_depth.is_none() && self.kinds.is(node, KindTable::STRING) {
+        if self.string_depth.is_none() && kind.is(KindTable::STRING) {
             self.string_depth = Some(depth);
         }
-        if self.kinds.is(node, KindTable::DEFINITION) {
+        if kind.is(KindTable::DEFINITION) {
             self.define(node, depth, scopes);
         }
         let leaf = node.child_count() == 0;
-        self.hash(node, depth, leaf, parent);
+        self.hash(node, kind, depth, leaf, parent);
         if leaf {
             let words = identifier_words(node_text(node, self.source));
             if self.string_depth.is_some() {
@@ -314,15 +331,15 @@ impl<'t> Walker<'_> {
 
     /// Feeds a node to the hashes of the symbols it is inside (its own, if
     /// it is one): what [`normalised_hash`] would, in the same order.
-    fn hash(&mut self, node: Node<'t>, depth: usize, leaf: bool, parent: Option<Node<'t>>) {
+    fn hash(&mut self, node: Node<'t>, kind: Kind, depth: usize, leaf: bool, parent: Option<Node<'t>>) {
         if self.hashes.skipping(depth) || self.hashes.open.is_empty() {
             return;
         }
-        if self.kinds.is(node, KindTable::EXPRESSION_STATEMENT) && is_docstring(node, parent) {
+        if kind.is(KindTable::EXPRESSION_STATEMENT) && is_docstring(node, parent) {
             self.hashes.docstring = Some(depth);
         } else if !leaf {
             self.hashes.feed(b"(");
-        } else if self.kinds.is(node, KindTable::COMMA) {
+        } else if kind.is(KindTable::COMMA) {
             self.hashes.comma = Some(node_text(node, self.source).to_string());
         } else {
             self.hashes.feed_leaf(node_text(node, self.source));
