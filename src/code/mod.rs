@@ -418,13 +418,16 @@ mod tests {
         }
     }
 
-    /// A token the parser had to make up (a MISSING node, no ERROR node) is
-    /// a parse problem too: the walk asks nodes only when the tree has one.
+    /// The walk asks nodes whether they are errors only when the tree says
+    /// it has one: an unclosed bracket and a character no token starts with
+    /// are still found, where they are.
     #[test]
-    fn a_missing_token_is_a_parse_problem() {
+    fn parse_problems_are_found_through_the_trees_error_flag() {
         let file = index_file("a.go", "package a\n\nfunc Good() {\n\tx := []int{1, 2\n}\n".into());
         let problem = file.parse_problem.expect("a problem");
         assert!(problem.line >= 4, "{problem:?}");
+        let stray = index_file("a.go", "package a\n\n$\n".into());
+        assert_eq!(stray.parse_problem.map(|p| p.line), Some(3));
         let clean = index_file("a.go", "package a\n\nfunc Good() {}\n".into());
         assert!(clean.parse_problem.is_none());
     }

@@ -106,9 +106,12 @@ impl std::fmt::Display for TextHash {
     }
 }
 
+/// Equal to its 16 lower-case hex digits and nothing else, as the strings
+/// the lock holds were compared.
 impl PartialEq<str> for TextHash {
     fn eq(&self, hex: &str) -> bool {
-        u64::from_str_radix(hex, 16).is_ok_and(|value| hex.len() == 16 && value == self.0)
+        let digits = hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        digits && u64::from_str_radix(hex, 16).is_ok_and(|value| value == self.0)
     }
 }
 
@@ -189,4 +192,27 @@ pub fn is_markdown(path: &str) -> bool {
 /// Parses one markdown file. Never fails: markdown has no syntax errors.
 pub fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
     parse::parse(path, source, repository)
+}
+
+#[cfg(test)]
+mod text_hash_tests {
+    use super::TextHash;
+
+    #[test]
+    fn a_text_hash_is_written_as_the_first_16_hex_digits_of_its_blake3() {
+        let hash = TextHash::of("The client MUST retry.");
+        let expected = blake3::hash(b"The client MUST retry.").to_hex()[..16].to_string();
+        assert_eq!(hash.to_string(), expected);
+        assert!(hash == *expected.as_str());
+    }
+
+    #[test]
+    fn a_text_hash_equals_only_its_own_lower_case_digits() {
+        let hash = TextHash::of("text");
+        let written = hash.to_string();
+        assert!(hash != *written.to_uppercase().as_str() || written.bytes().all(|b| b.is_ascii_digit()));
+        assert!(hash != *format!("+{}", &written[1..]).as_str());
+        assert!(hash != *written[..15].to_string().as_str());
+        assert!(hash != *TextHash::of("other").to_string().as_str());
+    }
 }

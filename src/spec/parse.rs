@@ -88,9 +88,40 @@ fn parse_in_pieces(builder: &mut Builder, source: &str, pieces: &[Range<usize>],
         };
         let parser = Parser::new_with_broken_link_callback(&source[piece.clone()], options, Some(resolve));
         for (event, range) in parser.into_offset_iter() {
-            builder.event(event, range.start + piece.start..range.end + piece.start);
+            builder.event(first_definition(event, &targets), range.start + piece.start..range.end + piece.start);
         }
     }
+}
+
+/// A reference-style link goes where its label's first definition in the
+/// file says, also when its own piece defines the label again.
+fn first_definition<'a>(event: Event<'a>, targets: &HashMap<String, (String, String)>) -> Event<'a> {
+    let first = |id: &str, dest_url: CowStr<'a>| match targets.get(&fold_label(id)) {
+        Some((dest, _)) => CowStr::from(dest.clone()),
+        None => dest_url,
+    };
+    match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_reference(link_type) => {
+            Event::Start(Tag::Link { link_type, dest_url: first(&id, dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if is_reference(link_type) => {
+            Event::Start(Tag::Image { link_type, dest_url: first(&id, dest_url), title, id })
+        }
+        other => other,
+    }
+}
+
+/// `[text][id]`, `[id][]` or `[id]`: a link through a definition.
+fn is_reference(link_type: LinkType) -> bool {
+    matches!(
+        link_type,
+        LinkType::Reference
+            | LinkType::Collapsed
+            | LinkType::Shortcut
+            | LinkType::ReferenceUnknown
+            | LinkType::CollapsedUnknown
+            | LinkType::ShortcutUnknown
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,17 +297,8 @@ impl<'a> Builder<'a> {
             Tag::Link { dest_url, link_type, id, .. } => {
                 // `[text][id]` with `[id]: url` below: the link is written,
                 // and fixed, at its definition.
-                let defined = matches!(
-                    link_type,
-                    LinkType::Reference
-                        | LinkType::Collapsed
-                        | LinkType::Shortcut
-                        | LinkType::ReferenceUnknown
-                        | LinkType::CollapsedUnknown
-                        | LinkType::ShortcutUnknown
-                )
-                .then(|| self.definitions.get(&fold_label(&id)).cloned())
-                .flatten();
+                let defined =
+                    is_reference(link_type).then(|| self.definitions.get(&fold_label(&id)).cloned()).flatten();
                 self.link(&dest_url, defined.unwrap_or(range))
             }
             // `![logo](images/logo.png)`: an image is a file of the repository too.
@@ -659,6 +681,62 @@ mod tests {
                 format!("{} {:?} {}-{} {:?} {:?}", c.id, c.text, c.line, c.end_line, c.history, references)
             })
             .collect()
+    }
+
+    /// Lines of markdown that open, close or sit inside the blocks a cut
+    /// must respect, and the headings a cut may come before.
+    const LINES: [&str; 25] = [
+        "  ```",
+        "",
+        "",
+        "# Title",
+        "## `Client::retry` policy",
+        "Text naming `Engine::start` and [the guide][guide].",
+        "- item with `value_one`",
+        "  - nested `inner_two`",
+        "```sh",
+        "```",
+        "~~~",
+        "    ~~~",
+        "    indented `code`",
+        "<!--",
+        "-->",
+        "<pre>",
+        "</pre>",
+        "<PRE>",
+        "---",
+        "+++",
+        "...",
+        "> quoted `Quote::name`",
+        "| `cell_name` | text |",
+        "[guide]: docs/guide.md",
+        "<div>",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+
+        /// Whatever the blocks, a file parsed in the smallest pieces its
+        /// cuts allow gives the clauses of the whole file.
+        #[test]
+        fn pieces_give_the_clauses_of_the_whole(lines in proptest::collection::vec(0..LINES.len(), 0..40)) {
+            let source: String = lines.iter().map(|&line| format!("{}\n", LINES[line])).collect();
+            let whole = super::parse_with_piece_size("a.md", source.clone(), None, usize::MAX);
+            let pieces = super::parse_with_piece_size("a.md", source.clone(), None, 1);
+            proptest::prop_assert_eq!(clause_summary(&pieces), clause_summary(&whole), "{:?}", source);
+        }
+    }
+
+    #[test]
+    fn a_label_defined_twice_links_to_its_first_definition_in_pieces_too() {
+        let source = "# A\n\n[api]: src/old.rs\n\n# B\n\nSee [api].\n\n[api]: src/new.rs\n".to_string();
+        let whole = super::parse_with_piece_size("a.md", source.clone(), None, usize::MAX);
+        let pieces = super::parse_with_piece_size("a.md", source, None, 1);
+        let targets = |spec: &super::SpecFile| -> Vec<String> {
+            spec.clauses.iter().flat_map(|c| &c.references).map(|r| format!("{}@{:?}", r.text, r.bytes)).collect()
+        };
+        assert_eq!(targets(&whole), vec!["src/old.rs@5..22".to_string()]);
+        assert_eq!(targets(&pieces), targets(&whole));
     }
 
     #[test]

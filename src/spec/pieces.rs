@@ -5,9 +5,10 @@
 //! first event: about twelve bytes of tree per byte of markdown, so a 50 MB
 //! file would need 600 MB before any clause exists. A top-level ATX heading
 //! closes every block open before it, so the events of the pieces either
-//! side of one are the events of the whole; only reference-style link
-//! definitions cross the cut, and the parser resolves those from all the
-//! pieces' definitions (see `spec::parse`).
+//! side of one are the events of the whole. What crosses a cut is handled:
+//! reference-style link definitions are resolved from all the pieces' (see
+//! `spec::parse`); a file with footnote definitions, which the parser does
+//! not let a caller resolve, is not cut at all.
 
 use std::ops::Range;
 
@@ -17,46 +18,171 @@ pub const PIECE_BYTES: usize = 1 << 20;
 
 /// The pieces of `source`, in order and covering it: cut before a heading
 /// line at column 0 that follows a blank line, once a piece holds at least
-/// `piece_bytes`, and never inside a fenced code block or a multi-line HTML
-/// comment, `<pre>`, `<script>`, `<style>` or `<textarea>` block, where a
-/// `#` line is not a heading.
+/// `piece_bytes`, and never inside a block where a `#` line is not a
+/// heading: a fenced code block, a metadata block, or an HTML block that
+/// ends at a closing text (`-->`, `</pre>`, `?>`, `]]>`).
 pub fn pieces(source: &str, piece_bytes: usize) -> Vec<Range<usize>> {
+    if source.len() <= piece_bytes || has_footnote_definitions(source) || has_inner_metadata_markers(source) {
+        return std::iter::once(0..source.len()).collect();
+    }
     let mut cuts = vec![0];
     let mut scanner = Scanner::default();
     let mut offset = 0;
     let mut blank_before = false;
-    for line in source.split_inclusive('\n') {
+    // The start of the file starts a block, as a blank line does.
+    let mut block_start = true;
+    let mut lines = source.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
         let start = offset;
         offset += line.len();
-        let outside = scanner.outside_blocks();
-        let heading = outside && blank_before && is_heading_line(line);
+        let heading = scanner.outside_blocks() && blank_before && is_heading_line(line);
         if heading && start - cuts.last().copied().unwrap_or(0) >= piece_bytes {
             cuts.push(start);
         }
-        scanner.read(line);
-        blank_before = line.trim().is_empty();
+        let next_is_blank = lines.peek().is_none_or(|next| is_blank(next));
+        let inside = !scanner.outside_blocks();
+        scanner.read(line, block_start, next_is_blank);
+        blank_before = is_blank(line);
+        // What follows a blank line, a heading or the end of a block starts
+        // a block of its own; what follows a paragraph's line may continue it.
+        block_start =
+            blank_before || is_heading_line(line.trim_start_matches(' ')) || (inside && scanner.outside_blocks());
     }
     cuts.iter().zip(cuts.iter().skip(1).copied().chain([source.len()])).map(|(&start, end)| start..end).collect()
+}
+
+/// Blank as CommonMark counts it: spaces and tabs only.
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// `[^note]: …` at the start of a line: a footnote definition, which must
+/// be in the same piece as every reference to it.
+fn has_footnote_definitions(source: &str) -> bool {
+    source.lines().any(|line| {
+        let line = line.trim_start_matches(' ');
+        line.starts_with("[^") && line.find("]:").is_some_and(|at| at > 2)
+    })
+}
+
+/// A `---` or `+++` line before a non-blank one, past the first line.
+/// pulldown-cmark may take it for a metadata block wherever a block starts,
+/// which depends on more of the markdown than a scan of lines can tell (a
+/// setext heading's underline is not one), so such a file is not cut.
+fn has_inner_metadata_markers(source: &str) -> bool {
+    let mut lines = source.lines().skip(1).peekable();
+    while let Some(line) = lines.next() {
+        let marker = matches!(line.trim_end(), "---" | "+++");
+        if marker && lines.peek().is_some_and(|next| !is_blank(next)) {
+            return true;
+        }
+    }
+    false
 }
 
 /// `# Title` … `###### Title` at column 0, or a bare `#`.
 fn is_heading_line(line: &str) -> bool {
     let hashes = line.bytes().take_while(|&b| b == b'#').count();
-    (1..=6).contains(&hashes) && line[hashes..].chars().next().is_none_or(char::is_whitespace)
+    (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Which block that may hold a `#` line is open.
 #[derive(Default)]
 struct Scanner {
-    /// The fence character and length of an open fenced code block.
-    fence: Option<(u8, usize)>,
-    /// The text that ends an open HTML block (`-->`, `</pre>`).
-    html_end: Option<&'static str>,
+    /// The fence character, length and indentation of an open fenced code
+    /// block.
+    fence: Option<(u8, usize, usize)>,
+    /// The scan can no longer tell where blocks are: no later line is cut.
+    lost: bool,
+    /// The text that ends an open HTML or metadata block.
+    ends_at: Option<Ending>,
 }
 
-/// HTML blocks that end at a closing text rather than at a blank line.
-const HTML_BLOCKS: [(&str, &str); 5] = [
+#[derive(Clone, Copy)]
+enum Ending {
+    /// A line containing this text (an HTML block).
+    Containing(&'static str),
+    /// A line that is one of these (a metadata block).
+    LineOf(&'static [&'static str]),
+    /// A blank line (an HTML block of a block-level tag, or of a line that
+    /// is one whole tag): a fence inside it is HTML, not a fence.
+    BlankLine,
+}
+
+/// The block-level tags whose HTML block ends at a blank line (CommonMark's
+/// type 6).
+const BLOCK_TAGS: [&str; 62] = [
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+/// HTML blocks that end at a closing text rather than at a blank line, by
+/// how they start (case-insensitively); pulldown-cmark looks for the end
+/// as written, so the scanner does too.
+const HTML_BLOCKS: [(&str, &str); 7] = [
     ("<!--", "-->"),
+    ("<?", "?>"),
+    ("<![cdata[", "]]>"),
     ("<pre", "</pre>"),
     ("<script", "</script>"),
     ("<style", "</style>"),
@@ -65,40 +191,88 @@ const HTML_BLOCKS: [(&str, &str); 5] = [
 
 impl Scanner {
     fn outside_blocks(&self) -> bool {
-        self.fence.is_none() && self.html_end.is_none()
+        self.fence.is_none() && self.ends_at.is_none() && !self.lost
     }
 
-    fn read(&mut self, line: &str) {
-        let trimmed = line.trim_start();
-        if let Some((mark, length)) = self.fence {
+    fn read(&mut self, line: &str, block_start: bool, next_is_blank: bool) {
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        let trimmed = &line[indent..];
+        if let Some((mark, length, opened_at)) = self.fence {
             let closing = trimmed.bytes().take_while(|&b| b == mark).count();
-            if closing >= length && trimmed[closing..].trim().is_empty() {
+            if indent <= 3 && closing >= length && is_blank(&trimmed[closing..]) {
                 self.fence = None;
+            } else if indent < opened_at && !is_blank(line) {
+                // An indented fence may be a list item's, which this line
+                // would end, or a top-level one it sits in: no telling.
+                self.lost = true;
             }
             return;
         }
-        if let Some(end) = self.html_end {
-            if line.to_ascii_lowercase().contains(end) {
-                self.html_end = None;
-            }
-            return;
-        }
-        if let Some(fence) = fence_opening(trimmed) {
-            self.fence = Some(fence);
-            return;
-        }
-        let lower = trimmed.to_ascii_lowercase();
-        if let Some((_, end)) = HTML_BLOCKS.iter().find(|(open, _)| lower.starts_with(open)) {
-            let rest = &lower[lower.find('>').map_or(lower.len(), |at| at + 1).min(lower.len())..];
-            let closed = match *end {
-                "-->" => lower[4..].contains(end),
-                _ => rest.contains(end),
+        if let Some(ending) = self.ends_at {
+            let ended = match ending {
+                Ending::Containing(end) => line.contains(end),
+                Ending::LineOf(ends) => ends.contains(&line.trim_end()),
+                Ending::BlankLine => is_blank(line),
             };
-            if !closed {
-                self.html_end = Some(end);
+            if ended {
+                self.ends_at = None;
             }
+            return;
+        }
+        if indent > 3 {
+            return; // Indented code.
+        }
+        if let Some((mark, length)) = fence_opening(trimmed) {
+            self.fence = Some((mark, length, indent));
+        } else if let Some(ending) = metadata_opening(line, block_start, next_is_blank) {
+            self.ends_at = Some(ending);
+        } else if let Some(ending) = html_opening(trimmed).or_else(|| html_until_blank(trimmed, block_start)) {
+            self.ends_at = Some(ending);
         }
     }
+}
+
+/// pulldown-cmark takes `---` or `+++` followed by a non-blank line for the
+/// start of a metadata block wherever it starts a block, not only at the top.
+fn metadata_opening(line: &str, block_start: bool, next_is_blank: bool) -> Option<Ending> {
+    if next_is_blank || !block_start {
+        return None;
+    }
+    match line.trim_end() {
+        "---" => Some(Ending::LineOf(&["---", "..."])),
+        "+++" => Some(Ending::LineOf(&["+++"])),
+        _ => None,
+    }
+}
+
+/// An HTML block that ends at a closing text, unless it ends on its own line.
+fn html_opening(trimmed: &str) -> Option<Ending> {
+    let lower: Vec<u8> = trimmed.bytes().take(16).map(|b| b.to_ascii_lowercase()).collect();
+    let (open, end) = HTML_BLOCKS.iter().find(|(open, _)| lower.starts_with(open.as_bytes()))?;
+    let after = trimmed.as_bytes().get(open.len()).copied();
+    // `<pre>` or `<pre class=…>`, not `<prefix>`.
+    let named_tag = open.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic);
+    let tag_ends = !named_tag || matches!(after, None | Some(b' ' | b'\t' | b'>' | b'\n' | b'\r'));
+    let rest = trimmed.get(open.len()..).unwrap_or("");
+    (tag_ends && !rest.contains(end)).then_some(Ending::Containing(end))
+}
+
+/// `<div class="note">` or `</table>` (which may interrupt a paragraph), or
+/// after a blank line a line that is one whole tag (`<my-widget>`): an
+/// HTML block that runs to the next blank line.
+fn html_until_blank(trimmed: &str, block_start: bool) -> Option<Ending> {
+    let tag = trimmed.strip_prefix('<')?;
+    let tag = tag.strip_prefix('/').unwrap_or(tag);
+    let name_length = tag.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-').count();
+    let name = tag.get(..name_length)?;
+    if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+        return None;
+    }
+    let after = &tag[name_length..];
+    let block_tag = BLOCK_TAGS.contains(&name.to_ascii_lowercase().as_str())
+        && (is_blank(after) || after.starts_with([' ', '\t', '>']) || after.starts_with("/>"));
+    let whole_tag = block_start && after.trim_end().ends_with('>') && !after.contains('<');
+    (block_tag || whole_tag).then_some(Ending::BlankLine)
 }
 
 /// "```rust" or "~~~~": the fence's character and length.
@@ -164,6 +338,62 @@ mod tests {
     #[test]
     fn a_heading_in_a_paragraph_is_not_cut_without_a_blank_line() {
         assert_eq!(cut("text\n# A\n").len(), 1);
+    }
+
+    #[test]
+    fn a_file_with_footnote_definitions_is_not_cut() {
+        assert_eq!(cut("# A\n\nCapped.[^cap]\n\n# Notes\n\n[^cap]: by the budget\n").len(), 1);
+    }
+
+    #[test]
+    fn a_file_with_a_metadata_marker_past_the_top_is_not_cut() {
+        assert_eq!(cut("# A\n\n---\nStatus: draft\n\n# Appendix\n\n---\n\n# B\n").len(), 1);
+    }
+
+    #[test]
+    fn never_cuts_inside_front_matter() {
+        let source = "---\ntitle: x\n\n# not a heading\n---\n\n# B\n";
+        assert_eq!(cut(source), vec![&source[..source.len() - 4], "# B\n"]);
+    }
+
+    #[test]
+    fn a_thematic_break_before_a_blank_line_opens_nothing() {
+        assert_eq!(cut("# A\n\n---\n\n# B\n").len(), 2);
+    }
+
+    #[test]
+    fn never_cuts_inside_processing_instructions_or_cdata() {
+        assert_eq!(cut("<?php\n\n# not a heading\n?>\n").len(), 1);
+        assert_eq!(cut("<![CDATA[\n\n# x\n]]>\n").len(), 1);
+    }
+
+    #[test]
+    fn an_end_tag_in_other_letters_does_not_end_the_block() {
+        // pulldown-cmark looks for `</pre>` as written: `</PRE>` leaves it open.
+        assert_eq!(cut("<PRE>\nx\n</PRE>\n\n# x\n").len(), 1);
+    }
+
+    #[test]
+    fn a_tag_that_only_starts_like_pre_is_not_a_block() {
+        assert_eq!(cut("<prefix>\n\n# A\n").len(), 2);
+    }
+
+    #[test]
+    fn an_indented_fence_line_is_content() {
+        assert_eq!(cut("~~~\n    ~~~\n\n# inside\n~~~\n").len(), 1);
+        // Indented code opens no fence.
+        assert_eq!(cut("    ```\n\n# A\n").len(), 2);
+    }
+
+    #[test]
+    fn a_line_left_of_an_indented_fence_stops_the_cuts() {
+        // The fence is the list item's, and `~~~` opens another at the top.
+        assert_eq!(cut("- item\n  ```\n~~~\n  ```\n\n# inside\n~~~\n\n# B\n").len(), 1);
+    }
+
+    #[test]
+    fn a_line_of_other_white_space_is_not_blank() {
+        assert_eq!(cut("text\n\u{a0}\n# A\n").len(), 1);
     }
 
     #[test]
