@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{check_json as json, driftcheck, field, git, repo, write};
+use common::{check_json as json, commit_all, driftcheck, field, git, repo, write};
 use serde_json::Value;
 
 const CODE: &str = "pub struct Client;\nimpl Client {\n    pub fn retry_with_backoff(&self, attempts: u32) {}\n}\npub const MAX_RETRIES: u32 = 5;\n";
@@ -749,9 +749,7 @@ fn a_root_path_no_commit_ever_held_is_a_page_the_sites_build_renders() {
     let site = "docs/.vitepress/config.ts";
     let dir = repo(&[(site, "export default {}\n"), ("docs/guide.md", page), ("docs/api/old.md", "# Old\n")]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "docs"]);
+    commit_all(dir.path(), "docs");
     git(&["rm", "-q", "docs/api/old.md"]);
     git(&["commit", "-qm", "drop the old page"]);
     let (_, report) = json(dir.path(), &[]);
@@ -799,9 +797,7 @@ fn a_docsify_page_links_from_the_sites_root() {
 fn a_page_named_in_a_sites_order_is_built_elsewhere_and_its_routes_outlive_old_folders() {
     let dir = repo(&[("modules/old/index.ts", "export const a = 1;\n"), ("src/lib.ts", "export function run() {}\n")]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "modules"]);
+    commit_all(dir.path(), "modules");
     git(&["rm", "-rq", "modules"]);
     git(&["commit", "-qm", "merge modules into src"]);
     let page =
@@ -892,9 +888,7 @@ fn an_examples_removed_name_speaks_only_for_the_docs_beside_it() {
         ("examples/demo/app.ts", "export function legacyHook() {}\n"),
     ]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "demo"]);
+    commit_all(dir.path(), "demo");
     write(dir.path(), "examples/demo/app.ts", "export function newHook() {}\n");
     git(&["commit", "-qam", "rename"]);
     write(dir.path(), "examples/demo/README.md", "Call `legacyHook()`.\n");
@@ -939,9 +933,7 @@ fn a_standard_type_our_code_shadows_is_ours_only_when_our_type_speaks_for_the_me
     let doc = "# Queues\n\nPrefer `Queue#hitEnd()`; call `Queue.drainAll()` or `Queue.pushh()`.\n";
     let dir = repo(&[("src/main/java/lint/Queue.java", queue), ("docs/queues.md", doc)]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "queue"]);
+    commit_all(dir.path(), "queue");
     let without = "package lint;\npublic class Queue {\n    public void push() {}\n}\n";
     write(dir.path(), "src/main/java/lint/Queue.java", without);
     git(&["commit", "-qam", "drop drainAll"]);
@@ -958,9 +950,7 @@ fn a_members_deletion_speaks_only_from_its_owners_file() {
     let doc = "# TLS\n\nSet `Tls::secret_name` and `Tls::store`.\n";
     let dir = repo(&[("src/tls.rs", tls), ("src/secret.rs", secret), ("docs/tls.md", doc)]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "tls"]);
+    commit_all(dir.path(), "tls");
     write(dir.path(), "src/secret.rs", "pub struct Secret {\n    pub name: String,\n}\n");
     write(dir.path(), "src/tls.rs", "pub struct Tls {\n    pub cert: String,\n}\n");
     git(&["commit", "-qam", "rename secret_name, drop store"]);
@@ -985,9 +975,7 @@ fn a_folder_named_like_a_type_is_its_package_not_its_file() {
         ("docs/metrics.md", doc),
     ]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "feign"]);
+    commit_all(dir.path(), "feign");
     let renamed = "package feign.http2;\n\npublic class Http2Client {\n    public void failure() {\n    }\n}\n";
     write(dir.path(), "java11/src/main/java/feign/http2/Http2Client.java", renamed);
     git(&["commit", "-qam", "rename exception"]);
@@ -1012,9 +1000,7 @@ fn a_name_removed_with_its_whole_package_is_a_warning() {
         ("docs/api.md", doc),
     ]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "packages"]);
+    commit_all(dir.path(), "packages");
     git(&["rm", "-rq", "packages/bridge", "packages/core/src/helpers.ts"]);
     git(&["commit", "-qm", "move bridge to its own repository, drop a helper"]);
     let (_, report) = json(dir.path(), &["--min-confidence", "0"]);
@@ -1088,9 +1074,7 @@ fn a_deleted_file_that_is_ignored_now_is_still_reported() {
         ("src/lib.rs", "pub fn run() {}\n"),
     ]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "schema"]);
+    commit_all(dir.path(), "schema");
     git(&["rm", "-q", "schema.json"]);
     write(dir.path(), ".gitignore", "*.json\n");
     git(&["add", ".gitignore"]);
@@ -1107,9 +1091,7 @@ fn a_go_method_deleted_from_another_file_of_the_package_was_its_types() {
     let dir =
         repo(&[("web/server.go", server), ("web/handlers.go", handlers), ("README.md", "Call `Server.Start()`.\n")]);
     let git = |args: &[&str]| git(dir.path(), args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "server"]);
+    commit_all(dir.path(), "server");
     write(dir.path(), "web/handlers.go", "package web\n\nfunc (s *Server) Run() error {\n\treturn nil\n}\n");
     git(&["commit", "-qam", "rename Start"]);
     let (_, report) = json(dir.path(), &[]);

@@ -34,8 +34,8 @@ fn parse_with_piece_size(path: &str, source: String, repository: Option<&RepoSlu
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     let mut builder = Builder::new(path, &source, repository);
     let pieces = super::pieces::pieces(&source, piece_bytes);
-    if let [whole] = pieces.as_slice() {
-        let parser = Parser::new_ext(&source[whole.clone()], options);
+    if pieces.len() == 1 {
+        let parser = Parser::new_ext(&source, options);
         builder.definitions = parser
             .reference_definitions()
             .iter()

@@ -291,8 +291,14 @@ fn fence_opening(trimmed: &str) -> Option<(u8, usize)> {
 mod tests {
     use super::*;
 
+    /// The pieces' text, each at least `piece_bytes` long but the last.
+    fn cut_every(source: &str, piece_bytes: usize) -> Vec<&str> {
+        pieces(source, piece_bytes).into_iter().map(|range| &source[range]).collect()
+    }
+
+    /// The pieces' text, cut wherever a cut may be.
     fn cut(source: &str) -> Vec<&str> {
-        pieces(source, 1).into_iter().map(|range| &source[range]).collect()
+        cut_every(source, 1)
     }
 
     #[test]
@@ -309,8 +315,7 @@ mod tests {
     #[test]
     fn pieces_hold_at_least_the_piece_size() {
         let source = "# A\n\none\n\n# B\n\ntwo\n\n# C\n\nthree\n";
-        let parts: Vec<&str> = pieces(source, 12).into_iter().map(|range| &source[range]).collect();
-        assert_eq!(parts, vec!["# A\n\none\n\n# B\n\ntwo\n\n", "# C\n\nthree\n"]);
+        assert_eq!(cut_every(source, 12), vec!["# A\n\none\n\n# B\n\ntwo\n\n", "# C\n\nthree\n"]);
     }
 
     #[test]

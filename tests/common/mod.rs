@@ -22,6 +22,13 @@ pub fn git(dir: &Path, args: &[&str]) {
     assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
 }
 
+/// Makes `dir` a git repository whose one commit holds everything in it.
+pub fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", message]);
+}
+
 /// A temporary directory holding these files.
 pub fn repo(files: &[(&str, &str)]) -> TempDir {
     let dir = TempDir::new().expect("temp dir");
