@@ -65,10 +65,62 @@ pub fn is_comment_line(trimmed: &str) -> bool {
         || matches!(trimmed, "#" | "*")
 }
 
-/// Identifier-like words (`[A-Za-z_$][A-Za-z0-9_$]*`) in a text.
-pub fn identifier_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$'))
+/// Identifier-like words in a text: runs of letters, digits, `_` and `$`
+/// (Unicode letters and digits too) that do not start with a digit.
+pub fn identifier_words(text: &str) -> IdentifierWords<'_> {
+    IdentifierWords { text, at: 0 }
+}
+
+/// The iterator [`identifier_words`] returns. It reads ASCII a byte at a
+/// time and decodes only other characters: the indexer runs it over every
+/// token of every file.
+pub struct IdentifierWords<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> IdentifierWords<'t> {
+    /// The character at `at` if it belongs in a word, with its length.
+    fn word_char(&self, at: usize) -> Option<(char, usize)> {
+        let byte = *self.text.as_bytes().get(at)?;
+        if byte.is_ascii() {
+            let word = byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$';
+            return word.then_some((char::from(byte), 1));
+        }
+        let c = self.text.get(at..)?.chars().next()?;
+        c.is_alphanumeric().then_some((c, c.len_utf8()))
+    }
+
+    /// Length of the character at `at` (a separator), 0 at the end.
+    fn char_len(&self, at: usize) -> usize {
+        match self.text.as_bytes().get(at) {
+            None => 0,
+            Some(byte) if byte.is_ascii() => 1,
+            Some(_) => self.text.get(at..).and_then(|rest| rest.chars().next()).map_or(1, char::len_utf8),
+        }
+    }
+}
+
+impl<'t> Iterator for IdentifierWords<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        while self.at < self.text.len() {
+            let Some((first, len)) = self.word_char(self.at) else {
+                self.at += self.char_len(self.at);
+                continue;
+            };
+            let start = self.at;
+            self.at += len;
+            while let Some((_, len)) = self.word_char(self.at) {
+                self.at += len;
+            }
+            if first.is_alphabetic() || first == '_' || first == '$' {
+                return self.text.get(start..self.at);
+            }
+        }
+        None
+    }
 }
 
 /// Whether `word` occurs in `text` as a whole identifier (`retry` in
@@ -241,6 +293,17 @@ mod tests {
         #[test]
         fn one_edit_is_a_distance_of_one(a in "[abAB_é]{0,7}", b in "[abAB_é]{0,7}") {
             proptest::prop_assert_eq!(one_edit(&a, &b), strsim::damerau_levenshtein(&a, &b) == 1);
+        }
+
+        /// The byte-wise scan finds the words a split at every non-word
+        /// character finds, in ASCII and in any other script.
+        #[test]
+        fn identifier_words_are_the_words_between_separators(text in "[a-z0-9_$ .:(é²Ⅷ日本\u{300}-]{0,24}") {
+            let split: Vec<&str> = text
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$'))
+                .collect();
+            proptest::prop_assert_eq!(identifier_words(&text).collect::<Vec<_>>(), split);
         }
     }
 

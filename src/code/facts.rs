@@ -8,7 +8,9 @@
 pub(super) fn quoted_names(source: &str, template: bool) -> Vec<String> {
     let quotes: &[char] = if template { &['"', '\'', '`'] } else { &['"', '\''] };
     // "Replaces `Client::reconnect`." in a comment names, it does not use.
-    let code = source.lines().filter(|line| line.contains(quotes) && !crate::text::is_comment_line(line.trim_start()));
+    let quoting = |b: u8| b == b'"' || b == b'\'' || (template && b == b'`');
+    let code =
+        source.lines().filter(|line| line.bytes().any(quoting) && !crate::text::is_comment_line(line.trim_start()));
     let mut names: Vec<String> = code
         .flat_map(|line| quotes.iter().flat_map(move |quote| line.split(*quote).skip(1).step_by(2)))
         .filter(|quoted| is_dotted_name(quoted))

@@ -46,7 +46,7 @@ pub(super) fn index(
         return file;
     };
     let root = tree.root_node();
-    let kinds = KindTable::new(&grammar, language.definition_kinds());
+    let kinds = KindTable::cached(language, extension, &grammar);
     let mut walker = Walker {
         language,
         kinds: &kinds,
@@ -91,6 +91,13 @@ struct KindTable {
     flags: Vec<u8>,
 }
 
+thread_local! {
+    /// Each thread's kind tables, by language and extension: a grammar has
+    /// hundreds of kinds, and a repository thousands of files per grammar.
+    static KIND_TABLES: std::cell::RefCell<Vec<(&'static str, String, std::rc::Rc<KindTable>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl KindTable {
     const COMMENT: u8 = 1;
     const STRING: u8 = 2;
@@ -98,12 +105,36 @@ impl KindTable {
     const COMMA: u8 = 8;
     const EXPRESSION_STATEMENT: u8 = 16;
     const CLOSING_BRACKET: u8 = 32;
+    /// An anonymous node of punctuation only (`(`, `::`, `=>`): its text
+    /// is its kind's name, without a word to record.
+    const PUNCTUATION: u8 = 64;
+
+    /// The table of `language`'s grammar for `extension`, built once per
+    /// thread.
+    fn cached(language: &dyn Language, extension: &str, grammar: &tree_sitter::Language) -> std::rc::Rc<KindTable> {
+        KIND_TABLES.with(|tables| {
+            let mut tables = tables.borrow_mut();
+            let name = language.name();
+            if let Some((_, _, table)) = tables.iter().find(|(n, e, _)| *n == name && e == extension) {
+                return table.clone();
+            }
+            let table = std::rc::Rc::new(KindTable::new(grammar, language.definition_kinds()));
+            tables.push((name, extension.to_string(), table.clone()));
+            table
+        })
+    }
 
     fn new(grammar: &tree_sitter::Language, definition_kinds: &[&str]) -> KindTable {
         let flags = (0..grammar.node_kind_count())
             .map(|id| {
-                let kind = u16::try_from(id).ok().and_then(|id| grammar.node_kind_for_id(id)).unwrap_or("");
-                Self::flags_of(kind, definition_kinds)
+                let id = u16::try_from(id).ok();
+                let kind = id.and_then(|id| grammar.node_kind_for_id(id)).unwrap_or("");
+                let anonymous = id.is_some_and(|id| !grammar.node_kind_is_named(id));
+                let punctuation = anonymous
+                    && !kind.is_empty()
+                    && kind.bytes().all(|b| b.is_ascii_punctuation())
+                    && !kind.contains(['_', '$']);
+                Self::flags_of(kind, definition_kinds) | if punctuation { Self::PUNCTUATION } else { 0 }
             })
             .collect();
         KindTable { flags }
@@ -316,7 +347,7 @@ impl<'t> Walker<'_> {
         }
         let leaf = node.child_count() == 0;
         self.hash(node, kind, depth, leaf, parent);
-        if leaf {
+        if leaf && !kind.is(KindTable::PUNCTUATION) {
             let words = identifier_words(node_text(node, self.source));
             if self.string_depth.is_some() {
                 // Prose inside strings ("will retry") must not keep a renamed
@@ -591,6 +622,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Punctuation leaves are skipped for words; keywords and names are not.
+    #[test]
+    fn only_anonymous_punctuation_is_flagged_as_such() {
+        let rust = *LANGUAGES.iter().find(|l| l.name() == "rust").unwrap();
+        let grammar = rust.grammar("rs");
+        let table = KindTable::new(&grammar, rust.definition_kinds());
+        let flagged = |kind: &str, named: bool| {
+            let id = grammar.id_for_node_kind(kind, named);
+            assert_ne!(id, 0, "{kind}");
+            table.flags[usize::from(id)] & KindTable::PUNCTUATION != 0
+        };
+        assert!(flagged("::", false) && flagged("(", false) && flagged("=>", false));
+        assert!(!flagged("fn", false) && !flagged("let", false) && !flagged("_", false));
+        assert!(!flagged("identifier", true) && !flagged("string_literal", true));
     }
 
     #[test]
