@@ -343,13 +343,13 @@ fn keep_new_since(
     let mut base_config = config.clone();
     base_config.root = directory.path().to_path_buf();
     let before = run(base_config, inputs, LockSource::Lenient, None)?;
-    let old: HashSet<&str> = before.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    let old: HashSet<crate::spec::TextHash> = before.findings.iter().map(|f| f.fingerprint).collect();
     analysis.findings.retain(|finding| {
         let spec_changed =
             finding.spec.as_ref().zip(finding.spec_lines).is_some_and(|(s, (a, b))| changed.touches(&s.path, a, b));
         let code_changed =
             finding.code.as_ref().zip(finding.code_lines).is_some_and(|(c, (a, b))| changed.touches(&c.path, a, b));
-        !old.contains(finding.fingerprint.as_str()) || spec_changed || code_changed
+        !old.contains(&finding.fingerprint) || spec_changed || code_changed
     });
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! `dangling-symbol` and `dangling-path`: spec references to code that is
 //! not there.
 
+use std::borrow::Cow;
+
 use super::{Finding, Label, SpecSide};
 use crate::link::{evidence, LinkGraph, Problem};
 use crate::rule::Rule;
@@ -42,7 +44,8 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
 
 fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
     let shown = match &reference.kind {
-        ReferenceKind::Path { path, .. } | ReferenceKind::Anchor { path, symbol: None } => path.clone(),
+        ReferenceKind::Path(link) => link.path.clone(),
+        ReferenceKind::Anchor { path, symbol: None } => path.clone(),
         _ => reference.text.clone(),
     };
     match problem {
@@ -60,14 +63,9 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
             Finding::new(Rule::DanglingPath, format!("link to `#{anchor}` in `{shown}`, which has no such heading"))
         }
         Problem::MissingLines { available } => {
-            let lines = match &reference.kind {
-                ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Lines { start, end }), .. } => {
-                    if start == end {
-                        format!("line {start}")
-                    } else {
-                        format!("lines {start}-{end}")
-                    }
-                }
+            let lines = match fragment(reference) {
+                Some(crate::spec::Fragment::Lines { start, end }) if start == end => format!("line {start}"),
+                Some(crate::spec::Fragment::Lines { start, end }) => format!("lines {start}-{end}"),
                 _ => "a line range".to_string(),
             };
             Finding::new(Rule::DanglingPath, format!("link to {lines} of `{shown}`, which has {available} lines"))
@@ -75,20 +73,28 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
     }
 }
 
+/// The `#…` part of a link into the repository.
+fn fragment(reference: &Reference) -> Option<&crate::spec::Fragment> {
+    match &reference.kind {
+        ReferenceKind::Path(link) => link.fragment.as_ref(),
+        _ => None,
+    }
+}
+
 /// The symbol part of a reference, for messages about one file.
 fn symbol_part(reference: &Reference) -> String {
-    match &reference.kind {
-        ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Symbol { segments }), .. } => segments.join("::"),
-        ReferenceKind::Anchor { symbol: Some(symbol), .. } => symbol.join("::"),
+    match (&reference.kind, fragment(reference)) {
+        (_, Some(crate::spec::Fragment::Symbol { segments })) => segments.join("::"),
+        (ReferenceKind::Anchor { symbol: Some(symbol), .. }, _) => symbol.join("::"),
         _ => reference.text.clone(),
     }
 }
 
-fn label_text(problem: &Problem) -> String {
+fn label_text(problem: &Problem) -> Cow<'static, str> {
     match problem {
-        Problem::MissingSymbol { .. } => "not defined".to_string(),
-        Problem::MissingPath => "no such file".to_string(),
-        Problem::MissingLines { available } => format!("the file has {available} lines"),
-        Problem::MissingHeading { .. } => "no such heading".to_string(),
+        Problem::MissingSymbol { .. } => "not defined".into(),
+        Problem::MissingPath => "no such file".into(),
+        Problem::MissingLines { available } => format!("the file has {available} lines").into(),
+        Problem::MissingHeading { .. } => "no such heading".into(),
     }
 }

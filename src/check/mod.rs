@@ -9,6 +9,7 @@ mod spec_ref;
 mod stale;
 mod unlinked;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use crate::index::CodeIndex;
 use crate::link::{Clue, LinkGraph, LinkState};
 use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
-use crate::spec::Clause;
+use crate::spec::{Clause, TextHash};
 use crate::workspace::Workspace;
 
 pub use directives::unknown_ignored_rules;
@@ -47,7 +48,8 @@ pub struct CodeSide {
 pub struct Label {
     pub path: Arc<str>,
     pub bytes: Range<usize>,
-    pub text: String,
+    /// Mostly one of a few fixed words: borrowed, not one copy per finding.
+    pub text: Cow<'static, str>,
 }
 
 /// One piece of drift.
@@ -62,7 +64,8 @@ pub struct Finding {
     pub reference: Option<String>,
     pub suggestion: Option<String>,
     pub confidence: f64,
-    pub fingerprint: String,
+    /// The finding's identity across runs and edits elsewhere.
+    pub fingerprint: TextHash,
     /// Why driftcheck believes this is (or is not) drift.
     pub evidence: Vec<Clue>,
     #[serde(skip)]
@@ -98,7 +101,7 @@ impl Finding {
             reference: None,
             suggestion: None,
             confidence: 1.0,
-            fingerprint: String::new(),
+            fingerprint: TextHash::default(),
             evidence: Vec::new(),
             label: None,
             section: Arc::from(""),
@@ -145,7 +148,7 @@ pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: St
 
 /// A finding about a whole clause, underlined with `label`: its place,
 /// section, lines and the rules it silences.
-pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &str) -> Finding {
+pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static str) -> Finding {
     let mut finding = Finding::new(rule, message);
     finding.spec = Some(SpecSide {
         path: clause.path.clone(),
@@ -156,7 +159,7 @@ pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &str) -> F
     finding.section = clause.section.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
     finding.suppressed_by = clause.ignores.clone();
-    finding.label = Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: label.to_string() });
+    finding.label = Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: Cow::Borrowed(label) });
     finding
 }
 
@@ -267,9 +270,10 @@ fn sort_by_location(findings: &mut [Finding]) {
 /// file and section, reference, code path and symbol, and an occurrence
 /// counter for repeats of the same reference in one section.
 fn assign_fingerprints(findings: &mut [Finding]) {
-    // Occurrences are counted by the identity's hash, not its text, so the
-    // count costs the same for every finding however long its names are.
-    let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
+    // Occurrences are counted by the identity's hash (its first 128 bits),
+    // not its text, so the count costs the same for every finding however
+    // long its names are.
+    let mut seen: HashMap<u128, usize> = HashMap::with_capacity(findings.len());
     for finding in findings.iter_mut() {
         let parts = [
             finding.rule.id(),
@@ -286,13 +290,15 @@ fn assign_fingerprints(findings: &mut [Finding]) {
             }
             identity.update(part.as_bytes());
         }
-        let occurrence = seen.entry(*identity.finalize().as_bytes()).or_insert(0);
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&identity.finalize().as_bytes()[..16]);
+        let occurrence = seen.entry(u128::from_be_bytes(first)).or_insert(0);
         *occurrence += 1;
         // The fingerprint hashes `identity \u{1f} occurrence`, fed in parts.
         let mut keyed = identity;
         keyed.update(SEPARATOR.as_bytes());
         keyed.update(occurrence.to_string().as_bytes());
-        finding.fingerprint = keyed.finalize().to_hex()[..16].to_string();
+        finding.fingerprint = TextHash::of_hash(&keyed.finalize());
     }
 }
 
@@ -330,7 +336,7 @@ mod tests {
             finding.reference = Some("Gone".to_string());
         }
         assign_fingerprints(&mut findings);
-        let prints: Vec<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let prints: Vec<String> = findings.iter().map(|f| f.fingerprint.to_string()).collect();
         assert_eq!(prints[0].len(), 16);
         assert_ne!(prints[0], prints[1], "the second occurrence is counted");
         assert_ne!(prints[0], prints[2], "another file is another identity");

@@ -36,7 +36,7 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
             finding.label = Some(Label {
                 path: file.path.as_str().into(),
                 bytes: problem.bytes.clone(),
-                text: "syntax error".to_string(),
+                text: "syntax error".into(),
             });
             Some(finding)
         })

@@ -37,8 +37,8 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
                 path: file.path.as_str().into(),
                 bytes: anchor.bytes.clone(),
                 text: match broken.missing {
-                    MissingSpec::File => "no such spec file".to_string(),
-                    MissingSpec::Section { .. } => "no such section".to_string(),
+                    MissingSpec::File => "no such spec file".into(),
+                    MissingSpec::Section { .. } => "no such section".into(),
                 },
             });
             finding

@@ -111,8 +111,7 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
     finding.suppressed_by = clause.ignores.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
     finding.help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
-    finding.label =
-        Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: "linked here".to_string() });
+    finding.label = Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: "linked here".into() });
     finding
 }
 

@@ -177,7 +177,7 @@ pub static GATES: &[Gate] = &[
         summary: "a link whose destination is a note to fill in later: `(TODO)`, `(TBD)`, `(link)`",
         test: |c| {
             // As written: the resolved path has the doc's folder in front.
-            let ReferenceKind::Path { .. } = &c.reference.kind else { return None };
+            let ReferenceKind::Path(_) = &c.reference.kind else { return None };
             let written = c.reference.text.as_str();
             let target = written.trim_start_matches("./").trim_end_matches('/').to_ascii_lowercase();
             PLACEHOLDER_TARGETS
@@ -191,7 +191,7 @@ pub static GATES: &[Gate] = &[
         applies: Applies::All,
         summary: "a link in a template (`Template.md`, `README.tpl.md`) or a package-index README (`PYPI_README.md`): a script renders it elsewhere, where its links resolve",
         test: |c| {
-            let ReferenceKind::Path { .. } = &c.reference.kind else { return None };
+            let ReferenceKind::Path(_) = &c.reference.kind else { return None };
             rendered_elsewhere(&c.spec.path)
         },
     },

@@ -246,9 +246,10 @@ pub fn pinned_links(workspace: &Workspace, floating: &HashSet<String>) -> HashSe
     let references = workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references);
     references
         .filter_map(|reference| match &reference.kind {
-            ReferenceKind::Path { path, git_ref: Some(git_ref), .. } if !floating.contains(git_ref) => {
-                Some((git_ref.clone(), path.clone()))
-            }
+            ReferenceKind::Path(link) => match &link.git_ref {
+                Some(git_ref) if !floating.contains(git_ref) => Some((git_ref.clone(), link.path.clone())),
+                _ => None,
+            },
             _ => None,
         })
         .collect()
@@ -276,8 +277,8 @@ fn from_includer(
     context: (&Workspace, &CodeIndex, &FileFacts),
 ) -> Option<Resolution> {
     let (workspace, index, files) = context;
-    let ReferenceKind::Path { git_ref: None, .. } = &reference.kind else { return None };
-    if *problem != Problem::MissingPath || reference.text.starts_with('#') {
+    let ReferenceKind::Path(link) = &reference.kind else { return None };
+    if link.git_ref.is_some() || *problem != Problem::MissingPath || reference.text.starts_with('#') {
         return None;
     }
     includers?.iter().find_map(|includer| {
@@ -395,7 +396,10 @@ fn pinned(path: &str, git_ref: &str, fragment: Option<&crate::spec::Fragment>, e
 fn candidate_segments(reference: &Reference) -> &[String] {
     match &reference.kind {
         ReferenceKind::Symbol { segments } => segments,
-        ReferenceKind::Path { fragment: Some(crate::spec::Fragment::Symbol { segments }), .. } => segments,
+        ReferenceKind::Path(link) => match &link.fragment {
+            Some(crate::spec::Fragment::Symbol { segments }) => segments,
+            _ => &[],
+        },
         _ => &[],
     }
 }
@@ -467,12 +471,12 @@ fn resolve(
 ) -> Resolution {
     match &reference.kind {
         ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, index, evidence),
-        ReferenceKind::Path { path, fragment, git_ref: Some(git_ref), .. }
-            if !evidence.floating_refs.contains(git_ref) =>
-        {
-            pinned(path, git_ref, fragment.as_ref(), evidence)
+        ReferenceKind::Path(link) if link.git_ref.as_ref().is_some_and(|r| !evidence.floating_refs.contains(r)) => {
+            let git_ref = link.git_ref.as_deref().unwrap_or_default();
+            pinned(&link.path, git_ref, link.fragment.as_ref(), evidence)
         }
-        ReferenceKind::Path { path, fragment, route_like, fallbacks, site_fallbacks, .. } => {
+        ReferenceKind::Path(link) => {
+            let crate::spec::PathLink { path, fragment, route_like, fallbacks, site_fallbacks, .. } = &**link;
             let site = site_fallbacks.iter().filter(|_| files.doc_site());
             let existing = std::iter::once(path).chain(fallbacks).chain(site).find(|p| files.kind(p).is_some());
             // `/img/logo.png` on a page of a Docusaurus site in `website/`.

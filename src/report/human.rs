@@ -85,7 +85,7 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
         Some((label, text)) => {
             let span = clamp(label.bytes.clone(), text.len());
             diagnostic =
-                diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.clone()), span.clone()));
+                diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.to_string()), span.clone()));
             let report =
                 miette::Report::new(diagnostic).with_source_code(Excerpt::around(&label.path, text, &span, lines));
             handler.render_report(&mut rendered, report.as_ref())

@@ -97,7 +97,7 @@ mod tests {
         let mut finding = Finding::new(Rule::DanglingSymbol, "gone".to_string());
         finding.spec = Some(SpecSide { path: "a.md".into(), line, column, clause: "".into() });
         finding.reference = Some("Gone::name".to_string());
-        finding.label = Some(Label { path: "a.md".into(), bytes, text: String::new() });
+        finding.label = Some(Label { path: "a.md".into(), bytes, text: "".into() });
         finding
     }
 

@@ -270,7 +270,7 @@ fn result(finding: &Finding, regions: &mut Regions, prefix: &str) -> SarifResult
         message: Text { text: message_with_help(finding) },
         locations,
         related_locations: linked_code(finding, prefix).into_iter().collect(),
-        partial_fingerprints: Fingerprints { driftcheck_v1: finding.fingerprint.clone() },
+        partial_fingerprints: Fingerprints { driftcheck_v1: finding.fingerprint.to_string() },
         properties: Properties {
             confidence: finding.confidence,
             evidence: finding.evidence.clone(),

@@ -87,16 +87,27 @@ pub struct Clause {
 }
 
 /// The first 64 bits of a text's BLAKE3 hash, written as 16 hex digits
-/// (as in the lock): eight bytes per clause rather than a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// (as in the lock and the baseline): eight bytes per clause or finding
+/// rather than a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct TextHash(u64);
 
 impl TextHash {
     pub fn of(text: &str) -> TextHash {
-        let hash = blake3::hash(text.as_bytes());
+        TextHash::of_hash(&blake3::hash(text.as_bytes()))
+    }
+
+    /// The first 64 bits of a hash already computed.
+    pub fn of_hash(hash: &blake3::Hash) -> TextHash {
         let mut first = [0u8; 8];
         first.copy_from_slice(&hash.as_bytes()[..8]);
         TextHash(u64::from_be_bytes(first))
+    }
+
+    /// From its 16 lower-case hex digits.
+    pub fn parse(hex: &str) -> Option<TextHash> {
+        let digits = hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        digits.then(|| u64::from_str_radix(hex, 16).ok().map(TextHash)).flatten()
     }
 }
 
@@ -110,8 +121,7 @@ impl std::fmt::Display for TextHash {
 /// the lock holds were compared.
 impl PartialEq<str> for TextHash {
     fn eq(&self, hex: &str) -> bool {
-        let digits = hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        digits && u64::from_str_radix(hex, 16).is_ok_and(|value| value == self.0)
+        TextHash::parse(hex) == Some(*self)
     }
 }
 
@@ -149,11 +159,11 @@ pub struct Reference {
     /// The package a code example imports this name from (`from mypkg
     /// import Pool`): a claim about that package's API when it is ours.
     #[serde(skip)]
-    pub example_package: Option<String>,
+    pub example_package: Option<Box<str>>,
     /// The URL of the link to another site whose text this span is
     /// (`[`doWhile()`](https://…)`): a name, possibly of another project.
     #[serde(skip)]
-    pub external_link: Option<String>,
+    pub external_link: Option<Box<str>>,
     pub line: usize,
     pub column: usize,
     #[serde(skip)]
@@ -165,23 +175,28 @@ pub struct Reference {
 pub enum ReferenceKind {
     /// An inline code span shaped like a symbol: `Client::retry`.
     Symbol { segments: Vec<String> },
-    /// A markdown link to a file of the repository.
-    Path {
-        path: String,
-        fragment: Option<Fragment>,
-        #[serde(skip)]
-        route_like: bool,
-        #[serde(skip)]
-        fallbacks: Vec<String>,
-        /// Places only a doc site looks (see `RepoPath::site_fallbacks`).
-        #[serde(skip)]
-        site_fallbacks: Vec<String>,
-        /// The branch, tag or commit a web URL pins the file to.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        git_ref: Option<String>,
-    },
+    /// A markdown link to a file of the repository. Boxed: most references
+    /// are code spans, and a link carries five times their fields.
+    Path(Box<PathLink>),
     /// `<!-- driftcheck:code src/net.rs::Client::retry -->`.
     Anchor { path: String, symbol: Option<Vec<String>> },
+}
+
+/// Where a markdown link into the repository points.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathLink {
+    pub path: String,
+    pub fragment: Option<Fragment>,
+    #[serde(skip)]
+    pub route_like: bool,
+    #[serde(skip)]
+    pub fallbacks: Vec<String>,
+    /// Places only a doc site looks (see `RepoPath::site_fallbacks`).
+    #[serde(skip)]
+    pub site_fallbacks: Vec<String>,
+    /// The branch, tag or commit a web URL pins the file to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git_ref: Option<String>,
 }
 
 /// A markdown file by its extension: `.md`, `.markdown` or `.mdx`.
@@ -204,6 +219,21 @@ mod text_hash_tests {
         let expected = blake3::hash(b"The client MUST retry.").to_hex()[..16].to_string();
         assert_eq!(hash.to_string(), expected);
         assert!(hash == *expected.as_str());
+    }
+
+    /// A boxed link serializes as flat as the other kinds.
+    #[test]
+    fn a_path_reference_serializes_its_fields_beside_its_kind() {
+        let link = super::PathLink {
+            path: "src/net.rs".into(),
+            fragment: None,
+            route_like: false,
+            fallbacks: Vec::new(),
+            site_fallbacks: Vec::new(),
+            git_ref: None,
+        };
+        let json = serde_json::to_value(super::ReferenceKind::Path(Box::new(link))).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "path", "path": "src/net.rs", "fragment": null}));
     }
 
     #[test]

@@ -362,7 +362,7 @@ impl<'a> Builder<'a> {
         reference.soft = self.source[..range.start].ends_with('[') && self.source[range.end..].starts_with(']');
         // The text of a link to somewhere else (`[`RegexSet`](https://docs.rs/…)`)
         // may name that other thing; the gates weigh it.
-        reference.external_link = self.links.last().cloned().flatten();
+        reference.external_link = self.links.last().cloned().flatten().map(String::into_boxed_str);
         match &mut self.heading {
             Some(heading) => heading.references.push(reference),
             None => {
@@ -390,7 +390,7 @@ impl<'a> Builder<'a> {
                 }
                 let kind = ReferenceKind::Symbol { segments: import.segments.clone() };
                 let mut reference = self.reference(kind, &import.text(), at..at + name.len());
-                reference.example_package = package;
+                reference.example_package = package.map(String::into_boxed_str);
                 self.example_references.push(reference);
             }
             offset += line.len();
@@ -433,14 +433,14 @@ impl<'a> Builder<'a> {
             return;
         }
         if let Some(target) = target {
-            let kind = ReferenceKind::Path {
+            let kind = ReferenceKind::Path(Box::new(super::PathLink {
                 path: target.path,
                 fragment: target.fragment,
                 route_like: target.route_like,
                 fallbacks: target.fallbacks,
                 site_fallbacks: target.site_fallbacks,
                 git_ref: target.git_ref,
-            };
+            }));
             let range = self.destination_line(destination, range);
             self.push_reference(kind, destination, range);
         }
@@ -813,7 +813,7 @@ Second section with the same title.
         let first = spec.clauses.iter().find(|c| c.text.starts_with("first item")).unwrap();
         assert_eq!(first.text, "first item names the code");
         match &first.references[0].kind {
-            ReferenceKind::Path { path, .. } => assert_eq!(path, "src/net.rs"),
+            ReferenceKind::Path(link) => assert_eq!(link.path, "src/net.rs"),
             other => panic!("expected a path reference, got {other:?}"),
         }
         let nested = spec.clauses.iter().find(|c| c.text.starts_with("nested")).unwrap();
@@ -982,7 +982,7 @@ Second section with the same title.
     fn images_are_links_to_files() {
         let spec = parse("docs/a.md", "The logo: ![logo](img/logo.png).\n".to_string(), None);
         match &spec.clauses[0].references[0].kind {
-            ReferenceKind::Path { path, .. } => assert_eq!(path, "docs/img/logo.png"),
+            ReferenceKind::Path(link) => assert_eq!(link.path, "docs/img/logo.png"),
             other => panic!("expected a path, got {other:?}"),
         }
     }
