@@ -7,6 +7,7 @@
 //! that accept findings in different files touch different lines, and a
 //! `merge=union` merge stays valid (order and repeats do not matter).
 
+use crate::spec::TextHash;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -47,7 +48,7 @@ pub enum BaselineError {
 }
 
 /// The accepted fingerprints; a missing file accepts nothing.
-pub fn read(path: &Path) -> Result<HashSet<String>, BaselineError> {
+pub fn read(path: &Path) -> Result<HashSet<TextHash>, BaselineError> {
     let name = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -59,7 +60,7 @@ pub fn read(path: &Path) -> Result<HashSet<String>, BaselineError> {
 }
 
 /// Parses baseline text; `name` is used in errors.
-pub fn parse(text: &str, name: &str) -> Result<HashSet<String>, BaselineError> {
+pub fn parse(text: &str, name: &str) -> Result<HashSet<TextHash>, BaselineError> {
     let mut accepted = HashSet::new();
     let mut offset = 0;
     for (number, line) in text.split_inclusive('\n').enumerate() {
@@ -69,10 +70,11 @@ pub fn parse(text: &str, name: &str) -> Result<HashSet<String>, BaselineError> {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let fingerprint = line.split('\t').next().unwrap_or_default().trim();
+        let written = line.split('\t').next().unwrap_or_default().trim();
+        let fingerprint = TextHash::parse(&written.to_ascii_lowercase());
         let reason = if ["<<<<<<<", "=======", ">>>>>>>"].iter().any(|marker| line.starts_with(marker)) {
             Some("an unresolved merge conflict")
-        } else if fingerprint.len() != 16 || !fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
+        } else if fingerprint.is_none() {
             Some("expected a 16-digit hex fingerprint")
         } else {
             None
@@ -86,7 +88,7 @@ pub fn parse(text: &str, name: &str) -> Result<HashSet<String>, BaselineError> {
                 span: (start..start + line.len()).into(),
             });
         }
-        accepted.insert(fingerprint.to_ascii_lowercase());
+        accepted.extend(fingerprint);
     }
     Ok(accepted)
 }
@@ -127,10 +129,10 @@ pub fn write(path: &Path, findings: &[Finding]) -> std::io::Result<usize> {
 }
 
 /// Drops the accepted findings; returns how many were dropped.
-pub fn apply(findings: &mut Vec<Finding>, accepted: &HashSet<String>) -> usize {
+pub fn apply(findings: &mut Vec<Finding>, accepted: &HashSet<TextHash>) -> usize {
     let before = findings.len();
     if !accepted.is_empty() {
-        findings.retain(|finding| !accepted.contains(&finding.fingerprint.to_string()));
+        findings.retain(|finding| !accepted.contains(&finding.fingerprint));
     }
     before - findings.len()
 }
@@ -145,7 +147,7 @@ mod tests {
         let mut finding = Finding::new(Rule::DanglingSymbol, format!("`{reference}` is gone"));
         finding.spec = Some(SpecSide { path: path.into(), line: 3, column: 1, clause: "".into() });
         finding.reference = Some(reference.to_string());
-        finding.fingerprint = crate::spec::TextHash::parse(fingerprint).expect("16 hex digits");
+        finding.fingerprint = TextHash::parse(fingerprint).expect("16 hex digits");
         finding
     }
 
@@ -157,7 +159,8 @@ mod tests {
         ];
         let text = render(&findings);
         let accepted = parse(&text, "driftcheck.baseline").expect("valid");
-        assert_eq!(accepted, HashSet::from(["00000000000000ff".to_string(), "a0a0a0a0a0a0a0a0".to_string()]));
+        let written = ["00000000000000ff", "a0a0a0a0a0a0a0a0"].map(|hex| TextHash::parse(hex).expect("hex"));
+        assert_eq!(accepted, HashSet::from(written));
         // Sorted by file: a.md's line comes first, and the tab became a space.
         let entries: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
         assert_eq!(
@@ -191,7 +194,7 @@ mod tests {
         let path = dir.path().join(FILE_NAME);
         let text = render(&[finding("a.md", "x_y", "1111111111111111")]).replace('\n', "\r\n");
         std::fs::write(&path, format!("\u{feff}{text}")).expect("write");
-        assert_eq!(read(&path).expect("valid"), HashSet::from(["1111111111111111".to_string()]));
+        assert_eq!(read(&path).expect("valid"), HashSet::from([TextHash::parse("1111111111111111").expect("hex")]));
     }
 
     #[test]
@@ -203,7 +206,7 @@ mod tests {
     #[test]
     fn applying_drops_only_accepted_findings() {
         let mut findings = vec![finding("a.md", "x_y", "1111111111111111"), finding("a.md", "y_z", "2222222222222222")];
-        let accepted = HashSet::from(["2222222222222222".to_string()]);
+        let accepted = HashSet::from([TextHash::parse("2222222222222222").expect("hex")]);
         assert_eq!(apply(&mut findings, &accepted), 1);
         assert_eq!(findings.len(), 1);
         assert!(findings[0].fingerprint == *"1111111111111111");

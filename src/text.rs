@@ -65,8 +65,9 @@ pub fn is_comment_line(trimmed: &str) -> bool {
         || matches!(trimmed, "#" | "*")
 }
 
-/// Identifier-like words in a text: runs of letters, digits, `_` and `$`
-/// (Unicode letters and digits too) that do not start with a digit.
+/// Identifier-like words in a text: runs of `_`, `$` and Unicode letters
+/// and numbers (`char::is_alphanumeric`) that start with `_`, `$` or a
+/// letter (`char::is_alphabetic`), not with a digit.
 pub fn identifier_words(text: &str) -> IdentifierWords<'_> {
     IdentifierWords { text, at: 0 }
 }
@@ -298,7 +299,7 @@ mod tests {
         /// The byte-wise scan finds the words a split at every non-word
         /// character finds, in ASCII and in any other script.
         #[test]
-        fn identifier_words_are_the_words_between_separators(text in "[a-z0-9_$ .:(é²Ⅷ日本\u{300}-]{0,24}") {
+        fn identifier_words_are_the_words_between_separators(text in "[a-zA-Z0-9_$ .:(é²Ⅷ日本٣𝔸—\u{a0}\u{300}-]{0,24}") {
             let split: Vec<&str> = text
                 .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
                 .filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$'))

@@ -83,9 +83,11 @@ fn fragment(reference: &Reference) -> Option<&crate::spec::Fragment> {
 
 /// The symbol part of a reference, for messages about one file.
 fn symbol_part(reference: &Reference) -> String {
-    match (&reference.kind, fragment(reference)) {
-        (_, Some(crate::spec::Fragment::Symbol { segments })) => segments.join("::"),
-        (ReferenceKind::Anchor { symbol: Some(symbol), .. }, _) => symbol.join("::"),
+    if let Some(crate::spec::Fragment::Symbol { segments }) = fragment(reference) {
+        return segments.join("::");
+    }
+    match &reference.kind {
+        ReferenceKind::Anchor { symbol: Some(symbol), .. } => symbol.join("::"),
         _ => reference.text.clone(),
     }
 }

@@ -91,7 +91,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: Rule, message: String) -> Finding {
+    pub fn new(rule: Rule, mut message: String) -> Finding {
+        // `format!` leaves room to grow; a large spec holds a million of these.
+        message.shrink_to_fit();
         Finding {
             rule,
             severity: rule.default_severity(),

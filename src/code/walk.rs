@@ -106,7 +106,8 @@ impl KindTable {
     const EXPRESSION_STATEMENT: u8 = 16;
     const CLOSING_BRACKET: u8 = 32;
     /// An anonymous node of punctuation only (`(`, `::`, `=>`): its text
-    /// is its kind's name, without a word to record.
+    /// is its kind's name, without a word to record. Not quotes: a grammar
+    /// may alias a string's opening with its prefix (Rust's `b"`) to `"`.
     const PUNCTUATION: u8 = 64;
 
     /// The table of `language`'s grammar for `extension`, built once per
@@ -133,7 +134,7 @@ impl KindTable {
                 let punctuation = anonymous
                     && !kind.is_empty()
                     && kind.bytes().all(|b| b.is_ascii_punctuation())
-                    && !kind.contains(['_', '$']);
+                    && !kind.contains(['_', '$', '"', '\'', '`']);
                 Self::flags_of(kind, definition_kinds) | if punctuation { Self::PUNCTUATION } else { 0 }
             })
             .collect();
@@ -636,7 +637,7 @@ mod tests {
             table.flags[usize::from(id)] & KindTable::PUNCTUATION != 0
         };
         assert!(flagged("::", false) && flagged("(", false) && flagged("=>", false));
-        assert!(!flagged("fn", false) && !flagged("let", false) && !flagged("_", false));
+        assert!(!flagged("fn", false) && !flagged("let", false) && !flagged("_", false) && !flagged("\"", false));
         assert!(!flagged("identifier", true) && !flagged("string_literal", true));
     }
 

@@ -471,12 +471,11 @@ fn resolve(
 ) -> Resolution {
     match &reference.kind {
         ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, index, evidence),
-        ReferenceKind::Path(link) if link.git_ref.as_ref().is_some_and(|r| !evidence.floating_refs.contains(r)) => {
-            let git_ref = link.git_ref.as_deref().unwrap_or_default();
-            pinned(&link.path, git_ref, link.fragment.as_ref(), evidence)
-        }
         ReferenceKind::Path(link) => {
-            let crate::spec::PathLink { path, fragment, route_like, fallbacks, site_fallbacks, .. } = &**link;
+            let crate::spec::PathLink { path, fragment, route_like, fallbacks, site_fallbacks, git_ref } = &**link;
+            if let Some(git_ref) = git_ref.as_ref().filter(|r| !evidence.floating_refs.contains(*r)) {
+                return pinned(path, git_ref, fragment.as_ref(), evidence);
+            }
             let site = site_fallbacks.iter().filter(|_| files.doc_site());
             let existing = std::iter::once(path).chain(fallbacks).chain(site).find(|p| files.kind(p).is_some());
             // `/img/logo.png` on a page of a Docusaurus site in `website/`.

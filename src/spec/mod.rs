@@ -86,9 +86,10 @@ pub struct Clause {
     pub history: Option<Arc<str>>,
 }
 
-/// The first 64 bits of a text's BLAKE3 hash, written as 16 hex digits
-/// (as in the lock and the baseline): eight bytes per clause or finding
-/// rather than a string.
+/// The first 64 bits of a BLAKE3 hash, written as 16 hex digits: of a
+/// clause's text (as in the lock), or of a finding's identity (its
+/// fingerprint, as in reports and the baseline). Eight bytes per clause or
+/// finding rather than a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct TextHash(u64);
 
@@ -104,10 +105,12 @@ impl TextHash {
         TextHash(u64::from_be_bytes(first))
     }
 
-    /// From its 16 lower-case hex digits.
+    /// From its 16 lower-case hex digits, and nothing else.
     pub fn parse(hex: &str) -> Option<TextHash> {
-        let digits = hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        digits.then(|| u64::from_str_radix(hex, 16).ok().map(TextHash)).flatten()
+        if hex.len() != 16 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        u64::from_str_radix(hex, 16).ok().map(TextHash)
     }
 }
 

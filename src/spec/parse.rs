@@ -559,7 +559,9 @@ impl<'a> Builder<'a> {
         let normative = is_normative(&text);
         let end = end_offset.clamp(open.start, self.source.len());
         let mut references = open.references;
-        if !normative {
+        // The phrase searches below only mark code spans.
+        let spans = references.iter().any(|r| matches!(r.kind, ReferenceKind::Symbol { .. }));
+        if !normative && spans {
             // Its own words only: each nested item reads its own, so that
             // deep nesting costs no more than flat text.
             let own_end = open.own_end.map_or(end, |own| own.clamp(open.start, end));
@@ -649,7 +651,14 @@ impl<'a> Builder<'a> {
 }
 
 fn fold_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
+    folded
 }
 
 /// `… the retry budget. {#retry-budget}` → text and `retry-budget`.
