@@ -21,7 +21,7 @@ use crate::code::{self, CodeFile, ParseProblem, Source, SpecAnchor, Symbol, Toke
 use crate::discover::FileStamp;
 
 /// Bumped when the layout of the cache itself changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// The indexer's own source, embedded at build time: any change to how files
 /// are indexed changes the stamp, so a cache never outlives the code that

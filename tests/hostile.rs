@@ -280,3 +280,21 @@ fn words_after_a_sub_list_belong_to_the_item() {
     let (code, report) = json(dir.path(), &[]);
     assert_eq!((code, field(&report, "reference")), (0, vec![]), "{report}");
 }
+
+/// 48 bytes of TSX that send tree-sitter's error recovery into exponential
+/// work (found by the `index` fuzz target: 2 GB, then out of memory). The
+/// parser stops at its work budget; the file's words still count.
+#[test]
+fn a_file_the_parser_gives_up_on_is_read_as_words() {
+    let hostile = "*$/{*{//{*{?/$\r/{*{//{*{?/$-{spec:c:ZQ{spec:c:ZQ retry_limit";
+    let dir = repo(&[
+        ("src/a.tsx", hostile),
+        ("src/b.ts", "export function start() {}\n"),
+        ("README.md", "# A\n\nCall `start()` after setting `retry_limit`.\n"),
+    ]);
+    let (_, report) = json(dir.path(), &[]);
+    assert_eq!(field(&report, "rule"), ["parse-error"], "`retry_limit` is a word of the file: {report}");
+    let message = report["findings"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("src/a.tsx was not parsed"), "{message}");
+    assert_eq!(report["summary"]["links"], 1, "the other file is indexed as usual");
+}

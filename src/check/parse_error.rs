@@ -16,11 +16,13 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
             // syntax is newer than the bundled grammars.
             let unread_on_purpose = is_test_path(&file.path) || in_documentation(&file.path);
             let template = is_template_source(&file.path, &file.source);
-            if unread_on_purpose
-                || template
-                || is_generated_path(&file.path)
-                || grammar_gap(file.language, &file.source, problem.line)
-            {
+            if unread_on_purpose || template || is_generated_path(&file.path) {
+                return None;
+            }
+            if problem.gave_up {
+                return Some(gave_up(&file.path));
+            }
+            if grammar_gap(file.language, &file.source, problem.line) {
                 return None;
             }
             let language = file.language.unwrap_or("its language");
@@ -41,6 +43,20 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
             Some(finding)
         })
         .collect()
+}
+
+/// A file the parser stopped on at its work budget: its symbols are
+/// missing from the index.
+fn gave_up(path: &str) -> Finding {
+    let message = format!(
+        "{path} was not parsed: the parser's error recovery ran past its work budget; \
+         its words are indexed, its symbols are not"
+    );
+    let mut finding = Finding::new(Rule::ParseError, message);
+    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol: None }));
+    finding.code_lines = Some((1, 1));
+    finding.label = Some(Label { path: path.into(), bytes: 0..0, text: "parser gave up".into() });
+    finding
 }
 
 /// A name, the languages it applies to, and a test of the line a syntax

@@ -183,6 +183,9 @@ pub struct ParseProblem {
     pub line: usize,
     pub column: usize,
     pub bytes: Range<usize>,
+    /// The parser was stopped at its work budget ([`parse`]): the file's
+    /// words are indexed, its symbols are not.
+    pub gave_up: bool,
 }
 
 pub use tokens::Tokens;
@@ -319,8 +322,43 @@ pub fn index_file_with(path: &str, source: String, hash_bodies: bool) -> CodeFil
 /// benchmark compares a full analysis with. False when no grammar owns it.
 pub fn parse_only(path: &str, source: &str) -> bool {
     let Some((language, extension)) = language_for(path) else { return false };
+    parse(&language.grammar(extension), source).is_ok()
+}
+
+/// Why a grammar gave no tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unparsed {
+    /// The grammar could not be loaded (an ABI this tree-sitter lacks).
+    Refused,
+    /// The parser spent its budget ([`PARSE_BYTES_PER_CHECK`]).
+    GaveUp,
+}
+
+/// The parser's work budget: one of its progress checks (one per about 100
+/// parser operations) per this many bytes of source, beyond
+/// [`PARSE_CHECKS_FLOOR`]. Parsing real code takes one check per 150 bytes
+/// on average and per 30 at most (measured on six repositories); tree-sitter's
+/// error recovery takes exponential work on some short inputs (48 bytes of
+/// TSX ran out of 2 GB), which without a budget is a hang. Counted in
+/// checks, not seconds, so results never depend on machine speed.
+pub(crate) const PARSE_BYTES_PER_CHECK: usize = 8;
+pub(crate) const PARSE_CHECKS_FLOOR: usize = 1_000;
+
+/// Parses `source` with `grammar` within the work budget.
+pub(crate) fn parse(grammar: &tree_sitter::Language, source: &str) -> Result<tree_sitter::Tree, Unparsed> {
     let mut parser = tree_sitter::Parser::new();
-    parser.set_language(&language.grammar(extension)).is_ok() && parser.parse(source, None).is_some()
+    parser.set_language(grammar).map_err(|_| Unparsed::Refused)?;
+    let budget = source.len() / PARSE_BYTES_PER_CHECK + PARSE_CHECKS_FLOOR;
+    let mut checks = 0usize;
+    let mut over_budget = |_: &tree_sitter::ParseState| {
+        checks += 1;
+        checks > budget
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
+    let bytes = source.as_bytes();
+    let mut read = |offset: usize, _| bytes.get(offset..).unwrap_or_default();
+    let tree = parser.parse_with_options(&mut read, None, Some(options));
+    tree.ok_or(Unparsed::GaveUp)
 }
 
 /// Directory and file-stem segments of a path: `src/net/client.rs` →
@@ -359,6 +397,25 @@ fn named_children(node: tree_sitter::Node) -> Vec<tree_sitter::Node> {
 #[cfg(test)]
 mod tests {
     use super::index_file;
+
+    /// The budget stops exponential error recovery, and only that: a large
+    /// file of real code, errors and all, parses within it.
+    #[test]
+    fn the_parser_gives_up_on_exponential_recovery_only() {
+        let (language, extension) = super::language_for("src/a.tsx").expect("tsx");
+        let grammar = language.grammar(extension);
+        let hostile = "*$/{*{//{*{?/$\r/{*{//{*{?/$-{spec:c:ZQ{spec:c:ZQ";
+        assert_eq!(super::parse(&grammar, hostile).err(), Some(super::Unparsed::GaveUp));
+        let mut code = String::new();
+        for n in 0..3000 {
+            code.push_str(&format!("export function handle{n}(x: number): number {{ return x * {n}; }}\n"));
+            if n % 100 == 0 {
+                code.push_str("const broken = (;\n");
+            }
+        }
+        let tree = super::parse(&grammar, &code).expect("parsed within the budget");
+        assert!(tree.root_node().has_error());
+    }
 
     /// Every language: a `spec:` comment in its comment syntax anchors the
     /// symbol right below it (through attributes and decorators).

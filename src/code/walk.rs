@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 use super::tokens::WordSet;
 use super::{CodeFile, Definition, Language, ParseProblem, SpecAnchor, Symbol, Tokens};
@@ -36,14 +36,9 @@ pub(super) fn index(
 ) -> CodeFile {
     FILE_NUMBER.with(|number| number.set(number.get() + 1));
     let grammar = language.grammar(extension);
-    let mut parser = Parser::new();
-    let tree = parser.set_language(&grammar).ok().and_then(|()| parser.parse(&source, None));
-    let Some(tree) = tree else {
-        // The grammar refused the file outright: keep its tokens so that
-        // references into it are never falsely dangling.
-        let mut file = super::plain::index(path, source);
-        file.parse_problem = Some(ParseProblem { line: 1, column: 1, bytes: 0..0 });
-        return file;
+    let tree = match super::parse(&grammar, &source) {
+        Ok(tree) => tree,
+        Err(unparsed) => return unparsed_file(path, source, unparsed),
     };
     let root = tree.root_node();
     let kinds = KindTable::cached(language, extension, &grammar);
@@ -82,6 +77,16 @@ pub(super) fn index(
         bodies_hashed: hash_bodies,
         source: super::Source::read(source),
     }
+}
+
+/// A file its grammar gave no tree for (refused, or the parser gave up):
+/// its tokens are kept, so that references into it are never falsely
+/// dangling, and its problem says why it has no symbols.
+fn unparsed_file(path: &str, source: String, unparsed: super::Unparsed) -> CodeFile {
+    let mut file = super::plain::index(path, source);
+    let gave_up = unparsed == super::Unparsed::GaveUp;
+    file.parse_problem = Some(ParseProblem { line: 1, column: 1, bytes: 0..0, gave_up });
+    file
 }
 
 /// What the walk asks of every node, answered once per node kind of the
@@ -328,7 +333,7 @@ impl<'t> Walker<'_> {
     ) -> bool {
         if self.problem.is_none() && self.has_error && (node.is_error() || node.is_missing()) {
             let (line, column) = line_column(self.source, node.start_byte());
-            self.problem = Some(ParseProblem { line, column, bytes: node.byte_range() });
+            self.problem = Some(ParseProblem { line, column, bytes: node.byte_range(), gave_up: false });
         }
         if kind.is(KindTable::COMMENT) {
             let text = node_text(node, self.source);
