@@ -281,7 +281,7 @@ fn words_after_a_sub_list_belong_to_the_item() {
     assert_eq!((code, field(&report, "reference")), (0, vec![]), "{report}");
 }
 
-/// 48 bytes of TSX that send tree-sitter's error recovery into exponential
+/// 48 bytes of TSX that send tree-sitter's error recovery into runaway
 /// work (found by the `index` fuzz target: 2 GB, then out of memory). The
 /// parser stops at its work budget; the file's words still count.
 #[test]

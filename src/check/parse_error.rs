@@ -1,5 +1,6 @@
 //! `parse-error`: code the grammar could not fully parse. The file is still
-//! indexed as far as the parser got; this only says so, once per file.
+//! indexed as far as the parser got (or as plain words, if the parser gave
+//! up at its work budget); this only says so, once per file.
 
 use super::{CodeSide, Finding, Label};
 use crate::index::{is_generated_path, is_test_path, CodeIndex};

@@ -177,7 +177,7 @@ pub struct SpecAnchor {
     pub symbol: Option<usize>,
 }
 
-/// Where a file stopped parsing cleanly.
+/// Where a file stopped parsing cleanly, or that the parser gave up on it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParseProblem {
     pub line: usize,
@@ -303,7 +303,8 @@ pub fn index_plain(path: &str, source: String) -> CodeFile {
 }
 
 /// Indexes one file, with its symbols' body hashes. Never fails: a file
-/// tree-sitter cannot fully parse is indexed as far as it got and carries a
+/// tree-sitter cannot fully parse is indexed as far as it got (as plain
+/// words if the parser gave up at its work budget) and carries a
 /// [`ParseProblem`].
 pub fn index_file(path: &str, source: String) -> CodeFile {
     index_file_with(path, source, true)
@@ -338,7 +339,7 @@ pub(crate) enum Unparsed {
 /// parser operations) per this many bytes of source, beyond
 /// [`PARSE_CHECKS_FLOOR`]. Parsing real code takes one check per 150 bytes
 /// on average and per 30 at most (measured on six repositories); tree-sitter's
-/// error recovery takes exponential work on some short inputs (48 bytes of
+/// error recovery runs away on some short inputs (48 bytes of
 /// TSX ran out of 2 GB), which without a budget is a hang. Counted in
 /// checks, not seconds, so results never depend on machine speed.
 pub(crate) const PARSE_BYTES_PER_CHECK: usize = 8;
@@ -398,10 +399,10 @@ fn named_children(node: tree_sitter::Node) -> Vec<tree_sitter::Node> {
 mod tests {
     use super::index_file;
 
-    /// The budget stops exponential error recovery, and only that: a large
+    /// The budget stops runaway error recovery, and only that: a large
     /// file of real code, errors and all, parses within it.
     #[test]
-    fn the_parser_gives_up_on_exponential_recovery_only() {
+    fn the_parser_gives_up_on_runaway_recovery_only() {
         let (language, extension) = super::language_for("src/a.tsx").expect("tsx");
         let grammar = language.grammar(extension);
         let hostile = "*$/{*{//{*{?/$\r/{*{//{*{?/$-{spec:c:ZQ{spec:c:ZQ";
