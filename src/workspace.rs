@@ -61,7 +61,13 @@ impl Workspace {
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
         paths.extend(tracked_paths(&root));
         let context = LoadContext { root: &root, config: &config, cache, hash_bodies, repository: repository.as_ref() };
-        let loaded: Vec<Loaded> = candidates.into_par_iter().map(|candidate| load(candidate, &context)).collect();
+        // A spec given on standard input replaces the file: not read or parsed.
+        let from_stdin = |candidate: &Candidate| stdin.is_some_and(|given| given.path == candidate.path);
+        let loaded: Vec<Loaded> = candidates
+            .into_par_iter()
+            .filter(|candidate| !(candidate.role == Role::Spec && from_stdin(candidate)))
+            .map(|candidate| load(candidate, &context))
+            .collect();
         let mut specs = Vec::new();
         let mut indexed = Vec::with_capacity(loaded.len());
         for loaded in loaded {
@@ -72,7 +78,6 @@ impl Workspace {
             }
         }
         if let Some(given) = stdin {
-            specs.retain(|spec| spec.path != given.path);
             specs.push(spec::parse(&given.path, given.text.clone(), repository.as_ref()));
             specs.sort_by(|a, b| a.path.cmp(&b.path));
         }
