@@ -28,14 +28,10 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
                 column: reference.column,
                 clause: clause.id.clone(),
             });
-            finding.label = Some(Label {
-                path: clause.path.clone(),
-                bytes: reference.bytes.clone(),
-                text: label_text(&unresolved.problem),
-            });
+            finding.label = Some(Label { bytes: reference.bytes.clone(), text: label_text(&unresolved.problem) });
             finding.section = clause.section.clone();
             finding.spec_lines = Some((clause.line, clause.end_line));
-            finding.suppressed_by = clause.ignores.clone();
+            finding.suppress_by(clause.ignores.as_ref());
             finding.reference = Some(reference.text.clone());
             finding
         })
@@ -45,7 +41,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
 fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
     let shown = match &reference.kind {
         ReferenceKind::Path(link) => link.path.clone(),
-        ReferenceKind::Anchor { path, symbol: None } => path.clone(),
+        ReferenceKind::Anchor(anchor) if anchor.symbol.is_none() => anchor.path.clone(),
         _ => reference.text.clone(),
     };
     match problem {
@@ -87,7 +83,9 @@ fn symbol_part(reference: &Reference) -> String {
         return segments.join("::");
     }
     match &reference.kind {
-        ReferenceKind::Anchor { symbol: Some(symbol), .. } => symbol.join("::"),
+        ReferenceKind::Anchor(anchor) => {
+            anchor.symbol.as_ref().map_or_else(|| reference.text.clone(), |s| s.join("::"))
+        }
         _ => reference.text.clone(),
     }
 }

@@ -41,12 +41,16 @@ pub struct CodeSide {
     pub path: String,
     pub line: usize,
     pub symbol: Option<String>,
+    /// Lines (first, last) of the code the finding is about, for `--base`
+    /// to tell whether they changed.
+    #[serde(skip)]
+    pub lines: Option<(usize, usize)>,
 }
 
-/// The span a human report underlines: a file and byte range in it.
+/// The span a human report underlines: a byte range in the finding's first
+/// file (its spec side, else its code side; see [`Finding::paths`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
-    pub path: Arc<str>,
     pub bytes: Range<usize>,
     /// Mostly one of a few fixed words: borrowed, not one copy per finding.
     pub text: Cow<'static, str>,
@@ -73,21 +77,25 @@ pub struct Finding {
     /// Section slug, for a fingerprint that survives edits elsewhere.
     #[serde(skip)]
     pub section: Arc<str>,
-    /// Rules the clause or symbol silences.
-    #[serde(skip)]
-    pub suppressed_by: Option<Vec<String>>,
-    /// What to do about it, for the human report (names go in `suggestion`).
-    #[serde(skip)]
-    pub help: Option<String>,
-    /// Extra text for the human report, e.g. a stale link's diff.
-    #[serde(skip)]
-    pub detail: Option<String>,
-    /// Lines (first, last) of the clause and of the code the finding is
-    /// about, for `--base` to tell whether they changed.
+    /// Lines (first, last) of the clause, for `--base` to tell whether
+    /// they changed.
     #[serde(skip)]
     pub spec_lines: Option<(usize, usize)>,
+    /// What few findings carry, boxed: a large spec holds a million
+    /// findings, and each would otherwise carry room for all of it.
     #[serde(skip)]
-    pub code_lines: Option<(usize, usize)>,
+    pub extras: Option<Box<Extras>>,
+}
+
+/// The parts of a finding that most findings lack.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extras {
+    /// Rules the clause or symbol silences.
+    pub suppressed_by: Option<Vec<String>>,
+    /// What to do about it, for the human report (names go in `suggestion`).
+    pub help: Option<String>,
+    /// Extra text for the human report, e.g. a stale link's diff.
+    pub detail: Option<String>,
 }
 
 impl Finding {
@@ -107,16 +115,39 @@ impl Finding {
             evidence: Vec::new(),
             label: None,
             section: Arc::from(""),
-            suppressed_by: None,
-            help: None,
-            detail: None,
             spec_lines: None,
-            code_lines: None,
+            extras: None,
         }
     }
 
     fn is_suppressed(&self) -> bool {
-        crate::text::suppresses(self.suppressed_by.as_ref(), self.rule.id())
+        let suppressed_by = self.extras.as_ref().and_then(|extras| extras.suppressed_by.as_ref());
+        crate::text::suppresses(suppressed_by, self.rule.id())
+    }
+
+    /// The extras, created empty on first use.
+    pub fn extras_mut(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// Silenced by these rules (an empty list silences every rule).
+    pub fn suppress_by(&mut self, rules: Option<&Vec<String>>) {
+        if let Some(rules) = rules {
+            self.extras_mut().suppressed_by = Some(rules.clone());
+        }
+    }
+
+    pub fn help(&self) -> Option<&str> {
+        self.extras.as_ref().and_then(|extras| extras.help.as_deref())
+    }
+
+    pub fn detail(&self) -> Option<&str> {
+        self.extras.as_ref().and_then(|extras| extras.detail.as_deref())
+    }
+
+    /// The file the label underlines: the spec side's, else the code side's.
+    pub fn label_path(&self) -> Option<&str> {
+        self.label.as_ref().and(self.paths().next())
     }
 
     /// Paths the finding is on (spec side first).
@@ -141,10 +172,13 @@ impl Finding {
 pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: String) -> Finding {
     let clause = &workspace.specs[state.spec].clauses[state.clause];
     let mut finding = on_clause(clause, rule, message, "linked here");
-    finding.code =
-        Some(Box::new(CodeSide { path: state.code_path.clone(), line: state.code_line, symbol: state.symbol.clone() }));
+    finding.code = Some(Box::new(CodeSide {
+        path: state.code_path.clone(),
+        line: state.code_line,
+        symbol: state.symbol.clone(),
+        lines: Some((state.code_line, state.code_end_line)),
+    }));
     finding.reference = Some(state.anchor.clone());
-    finding.code_lines = Some((state.code_line, state.code_end_line));
     finding
 }
 
@@ -160,8 +194,8 @@ pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static s
     });
     finding.section = clause.section.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
-    finding.suppressed_by = clause.ignores.clone();
-    finding.label = Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: Cow::Borrowed(label) });
+    finding.suppress_by(clause.ignores.as_ref());
+    finding.label = Some(Label { bytes: clause.bytes.clone(), text: Cow::Borrowed(label) });
     finding
 }
 
@@ -272,10 +306,11 @@ fn sort_by_location(findings: &mut [Finding]) {
 /// file and section, reference, code path and symbol, and an occurrence
 /// counter for repeats of the same reference in one section.
 fn assign_fingerprints(findings: &mut [Finding]) {
-    // Occurrences are counted by the identity's hash (its first 128 bits),
+    // Occurrences are counted by the identity's hash (its first 64 bits),
     // not its text, so the count costs the same for every finding however
-    // long its names are.
-    let mut seen: HashMap<u128, usize> = HashMap::with_capacity(findings.len());
+    // long its names are. Two identities sharing those bits would only
+    // share a counter: their fingerprints still differ.
+    let mut seen: HashMap<u64, u32> = HashMap::new();
     for finding in findings.iter_mut() {
         let parts = [
             finding.rule.id(),
@@ -292,9 +327,9 @@ fn assign_fingerprints(findings: &mut [Finding]) {
             }
             identity.update(part.as_bytes());
         }
-        let mut first = [0u8; 16];
-        first.copy_from_slice(&identity.finalize().as_bytes()[..16]);
-        let occurrence = seen.entry(u128::from_be_bytes(first)).or_insert(0);
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&identity.finalize().as_bytes()[..8]);
+        let occurrence = seen.entry(u64::from_be_bytes(first)).or_insert(0);
         *occurrence += 1;
         // The fingerprint hashes `identity \u{1f} occurrence`, fed in parts.
         let mut keyed = identity;

@@ -34,13 +34,13 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
                     file.path, problem.line
                 ),
             );
-            finding.code = Some(Box::new(CodeSide { path: file.path.clone(), line: problem.line, symbol: None }));
-            finding.code_lines = Some((problem.line, problem.line));
-            finding.label = Some(Label {
-                path: file.path.as_str().into(),
-                bytes: problem.bytes.clone(),
-                text: "syntax error".into(),
-            });
+            finding.code = Some(Box::new(CodeSide {
+                path: file.path.clone(),
+                line: problem.line,
+                symbol: None,
+                lines: Some((problem.line, problem.line)),
+            }));
+            finding.label = Some(Label { bytes: problem.bytes.clone(), text: "syntax error".into() });
             Some(finding)
         })
         .collect()
@@ -54,9 +54,8 @@ fn gave_up(path: &str) -> Finding {
          its words are indexed, its symbols are not"
     );
     let mut finding = Finding::new(Rule::ParseError, message);
-    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol: None }));
-    finding.code_lines = Some((1, 1));
-    finding.label = Some(Label { path: path.into(), bytes: 0..0, text: "parser gave up".into() });
+    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol: None, lines: Some((1, 1)) }));
+    finding.label = Some(Label { bytes: 0..0, text: "parser gave up".into() });
     finding
 }
 

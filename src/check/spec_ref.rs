@@ -28,13 +28,12 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
                 path: file.path.as_str().into(),
                 line: anchor.line,
                 symbol: symbol.map(|s| s.display.clone()),
+                lines: Some((anchor.line, symbol.map_or(anchor.line, |s| s.end_line))),
             }));
             finding.reference = Some(anchor.target.clone());
-            finding.code_lines = Some((anchor.line, symbol.map_or(anchor.line, |s| s.end_line)));
             finding.suggestion = suggestion;
-            finding.suppressed_by = symbol.and_then(|s| s.ignores.clone());
+            finding.suppress_by(symbol.and_then(|s| s.ignores.as_ref()));
             finding.label = Some(Label {
-                path: file.path.as_str().into(),
                 bytes: anchor.bytes.clone(),
                 text: match broken.missing {
                     MissingSpec::File => "no such spec file".into(),

@@ -105,13 +105,13 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
         column: clause.column,
         clause: clause.id.clone(),
     });
-    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol }));
+    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol, lines: None }));
     finding.reference = Some(anchor.to_string());
     finding.section = clause.section.clone();
-    finding.suppressed_by = clause.ignores.clone();
+    finding.suppress_by(clause.ignores.as_ref());
     finding.spec_lines = Some((clause.line, clause.end_line));
-    finding.help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
-    finding.label = Some(Label { path: clause.path.clone(), bytes: clause.bytes.clone(), text: "linked here".into() });
+    finding.extras_mut().help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
+    finding.label = Some(Label { bytes: clause.bytes.clone(), text: "linked here".into() });
     finding
 }
 
@@ -132,8 +132,8 @@ fn stale(
         _ => format!("the clause changed since its link to {what} was accepted"),
     };
     let mut finding = super::on_link(workspace, state, Rule::StaleLink, message);
-    finding.detail = diff;
-    finding.help = Some(format!("review the change, then run `driftcheck accept {}`", state.clause_id));
+    finding.extras_mut().detail = diff;
+    finding.extras_mut().help = Some(format!("review the change, then run `driftcheck accept {}`", state.clause_id));
     finding
 }
 
@@ -143,7 +143,8 @@ fn accepted_twice(workspace: &Workspace, state: &LinkState) -> Finding {
     let what = state.symbol.as_deref().unwrap_or(&state.anchor);
     let message = format!("the link to `{what}` was accepted twice, differently (two merged branches)");
     let mut finding = super::on_link(workspace, state, Rule::StaleLink, message);
-    finding.help = Some(format!("review the merged result, then run `driftcheck accept {}`", state.clause_id));
+    finding.extras_mut().help =
+        Some(format!("review the merged result, then run `driftcheck accept {}`", state.clause_id));
     finding
 }
 
@@ -158,7 +159,7 @@ fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
     finding.severity = Severity::Info;
     // Its own identity: accepting the link turns it into a different finding.
     finding.section = format!("{}#unreviewed", finding.section).into();
-    finding.help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
+    finding.extras_mut().help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
     finding
 }
 

@@ -19,7 +19,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             }
             let message = "normative clause links to no code".to_string();
             let mut finding = super::on_clause(clause, Rule::UnlinkedRequirement, message, "no code linked");
-            finding.help = Some(
+            finding.extras_mut().help = Some(
                 "name the code in a code span or link, add `<!-- driftcheck:code PATH::SYMBOL -->`, \
                  or a `spec:` comment in the code"
                     .to_string(),

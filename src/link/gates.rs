@@ -383,7 +383,7 @@ pub static GATES: &[Gate] = &[
         applies: Applies::Symbols,
         summary: "the text of a link to another package's page on a registry or API-docs host (crates.io, docs.rs, PyPI, npm, pkg.go.dev)",
         test: |c| {
-            let url = c.reference.external_link.as_deref()?;
+            let url = c.reference.external_link()?;
             let package = registry::package_of(url)?;
             let manifests = c.evidence.manifests;
             let own_go_package = registry::go_import_path(url).is_some_and(|path| manifests.owns_go_path(path));
@@ -413,7 +413,7 @@ pub static GATES: &[Gate] = &[
         test: |c| {
             let first = c.segments.first()?;
             // An example's own import of the name declares nothing.
-            let declared = c.reference.example_package.is_none() && c.spec.example_names.contains(first);
+            let declared = c.reference.example_package().is_none() && c.spec.example_names.contains(first);
             declared.then(|| format!("`{first}` is declared by an example in this doc"))
         },
     },
@@ -440,7 +440,7 @@ pub static GATES: &[Gate] = &[
         effect: Effect::Doubt,
         applies: Applies::Symbols,
         summary: "the text of a link to another site, which may document another project",
-        test: |c| c.reference.external_link.as_ref().map(|url| format!("text of a link to {url}")),
+        test: |c| c.reference.external_link().map(|url| format!("text of a link to {url}")),
     },
     Gate {
         name: "intra-doc-link",

@@ -317,6 +317,9 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
         graph.broken_anchors.extend(part.broken_anchors);
     }
     link_code_anchors(workspace, index, &mut graph);
+    // Pushed one by one, they left up to half again their size spare; a
+    // reference-dense spec has one per reference.
+    graph.unresolved.shrink_to_fit();
     graph
 }
 
@@ -414,7 +417,7 @@ fn record(
     support: Vec<Clue>,
 ) {
     let (spec, clause, reference) = at;
-    let explicit = matches!(candidate.reference.kind, ReferenceKind::Anchor { .. });
+    let explicit = matches!(candidate.reference.kind, ReferenceKind::Anchor(_));
     let against = match explicit {
         true => Vec::new(),
         false => match gates::apply(candidate, &support, candidate.evidence.gate_enabled) {
@@ -567,7 +570,7 @@ fn resolve(
                 (resolution, _) => resolution,
             }
         }
-        ReferenceKind::Anchor { path, symbol } => resolve_anchor(path, symbol.as_deref(), index, files),
+        ReferenceKind::Anchor(anchor) => resolve_anchor(&anchor.path, anchor.symbol.as_deref(), index, files),
     }
 }
 

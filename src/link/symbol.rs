@@ -16,7 +16,8 @@ pub(super) fn follow_moved(
     index: &CodeIndex,
     lock: Option<&Lock>,
 ) -> Option<Resolution> {
-    let ReferenceKind::Anchor { symbol: Some(symbol), .. } = &reference.kind else { return None };
+    let ReferenceKind::Anchor(anchor) = &reference.kind else { return None };
+    let symbol = anchor.symbol.as_ref()?;
     let name = symbol.last()?;
     // Any path: once the moved code was accepted, the lock records its new
     // file while the anchor in the spec still names the old one.
@@ -46,7 +47,7 @@ pub(super) fn resolve_symbol(
 ) -> Resolution {
     // An example's import from another package (`from requests import
     // get`) is that package's business.
-    if let Some(package) = reference.example_package.as_ref().filter(|p| !evidence.manifests.is_own(p)) {
+    if let Some(package) = reference.example_package().filter(|p| !evidence.manifests.is_own(p)) {
         let reason = format!("an example's import from `{package}`, which is not this repository's package");
         return Resolution::Elsewhere { gate: "foreign-import", reason };
     }

@@ -293,7 +293,7 @@ fn link_question(input: &Input, state: &LinkState, stale: Option<&Finding>) -> Q
         kind: Kind::Related,
         spec: clause_block(input.workspace, state.spec, state.clause),
         code: Some(first_part(state, &label)),
-        diff: stale.and_then(|finding| finding.detail.clone()),
+        diff: stale.and_then(|finding| finding.detail().map(str::to_string)),
         reference: None,
         context: Vec::new(),
     }
@@ -442,7 +442,7 @@ fn semantic_finding(workspace: &Workspace, state: &LinkState, verdict: &Verdict,
     finding.severity = severity;
     finding.confidence = confidence;
     finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
-    finding.help = Some(format!("fix the clause or the code, then run `driftcheck accept {}`", clause.id));
+    finding.extras_mut().help = Some(format!("fix the clause or the code, then run `driftcheck accept {}`", clause.id));
     Some(finding)
 }
 
@@ -455,7 +455,7 @@ fn mark_verified(finding: &mut Finding, verdict: &Verdict, model: &str) {
     finding.severity = Severity::Info;
     finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
     finding.message = format!("{} — judged still consistent by {model}: {}", finding.message, verdict.explanation);
-    finding.help = Some("`driftcheck accept --verified` records the links judged consistent".to_string());
+    finding.extras_mut().help = Some("`driftcheck accept --verified` records the links judged consistent".to_string());
 }
 
 fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind, reason: String) -> Unanswered {

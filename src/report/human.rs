@@ -21,7 +21,7 @@ pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::R
     let mut lines = HashMap::new();
     for finding in report.findings.iter().filter(|f| f.severity > Severity::Info) {
         write!(out, "{}", render(finding, report, &handler, &mut lines))?;
-        if let Some(detail) = &finding.detail {
+        if let Some(detail) = finding.detail() {
             for line in detail.lines() {
                 writeln!(out, "    {line}")?;
             }
@@ -79,15 +79,18 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
     if let Some(help) = super::help_text(finding) {
         diagnostic = diagnostic.with_help(help);
     }
-    let source = finding.label.as_ref().and_then(|label| Some((label, report.sources.source(&label.path)?)));
+    let source = finding
+        .label
+        .as_ref()
+        .zip(finding.label_path())
+        .and_then(|(label, path)| Some((label, path, report.sources.source(path)?)));
     let mut rendered = String::new();
     let result = match source {
-        Some((label, text)) => {
+        Some((label, path, text)) => {
             let span = clamp(label.bytes.clone(), text.len());
             diagnostic =
                 diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.to_string()), span.clone()));
-            let report =
-                miette::Report::new(diagnostic).with_source_code(Excerpt::around(&label.path, text, &span, lines));
+            let report = miette::Report::new(diagnostic).with_source_code(Excerpt::around(path, text, &span, lines));
             handler.render_report(&mut rendered, report.as_ref())
         }
         None => {

@@ -110,7 +110,7 @@ fn failure_body(finding: &Finding, regions: &mut Regions) -> String {
         let symbol = code.symbol.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
         lines.push(format!("code: {}:{}{symbol}", code.path, code.line));
     }
-    if let Some(detail) = &finding.detail {
+    if let Some(detail) = finding.detail() {
         lines.push(detail.trim_end().to_string());
     }
     lines.join("\n")

@@ -85,7 +85,7 @@ fn by_file(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
 fn row(finding: &Finding) -> String {
     let line = Location::of(finding).map_or(String::new(), |at| at.line.to_string());
     let mut message = finding.message.clone();
-    match (&finding.suggestion, &finding.help) {
+    match (finding.suggestion.as_deref(), finding.help()) {
         (Some(suggestion), _) => message.push_str(&format!(" (did you mean {}?)", code_span(suggestion))),
         (None, Some(help)) => message.push_str(&format!(" ({help})")),
         (None, None) => {}

@@ -42,7 +42,7 @@ impl<'a> Regions<'a> {
     }
 
     fn spanned_by_label(&mut self, finding: &Finding, location: &Location) -> Option<Region> {
-        let label = finding.label.as_ref().filter(|label| *label.path == *location.path)?;
+        let label = finding.label.as_ref().filter(|_| finding.label_path() == Some(location.path))?;
         let source = self.sources.source(location.path)?;
         let index = self.lines.entry(location.path.to_string()).or_insert_with(|| LineIndex::new(source));
         let start = label.bytes.start.min(source.len());
@@ -97,7 +97,7 @@ mod tests {
         let mut finding = Finding::new(Rule::DanglingSymbol, "gone".to_string());
         finding.spec = Some(SpecSide { path: "a.md".into(), line, column, clause: "".into() });
         finding.reference = Some("Gone::name".to_string());
-        finding.label = Some(Label { path: "a.md".into(), bytes, text: "".into() });
+        finding.label = Some(Label { bytes, text: "".into() });
         finding
     }
 

@@ -159,14 +159,10 @@ pub struct Reference {
     /// dedicated `X`"): the doc says what the code says.
     #[serde(skip)]
     pub absent: bool,
-    /// The package a code example imports this name from (`from mypkg
-    /// import Pool`): a claim about that package's API when it is ours.
+    /// Where the name was written, when that says whose name it is; boxed,
+    /// as few references have either and a large spec holds millions.
     #[serde(skip)]
-    pub example_package: Option<Box<str>>,
-    /// The URL of the link to another site whose text this span is
-    /// (`[`doWhile()`](https://…)`): a name, possibly of another project.
-    #[serde(skip)]
-    pub external_link: Option<Box<str>>,
+    pub provenance: Option<Box<Provenance>>,
     pub line: usize,
     pub column: usize,
     #[serde(skip)]
@@ -182,7 +178,35 @@ pub enum ReferenceKind {
     /// are code spans, and a link carries five times their fields.
     Path(Box<PathLink>),
     /// `<!-- driftcheck:code src/net.rs::Client::retry -->`.
-    Anchor { path: String, symbol: Option<Vec<String>> },
+    Anchor(Box<AnchorTarget>),
+}
+
+/// What `<!-- driftcheck:code PATH[::SYMBOL] -->` names.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnchorTarget {
+    pub path: String,
+    pub symbol: Option<Vec<String>>,
+}
+
+/// Where a reference was written, when that says whose name it is.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// The package a code example imports this name from (`from mypkg
+    /// import Pool`): a claim about that package's API when it is ours.
+    pub example_package: Option<String>,
+    /// The URL of the link to another site whose text this span is
+    /// (`[`doWhile()`](https://…)`): a name, possibly of another project.
+    pub external_link: Option<String>,
+}
+
+impl Reference {
+    pub fn example_package(&self) -> Option<&str> {
+        self.provenance.as_ref().and_then(|provenance| provenance.example_package.as_deref())
+    }
+
+    pub fn external_link(&self) -> Option<&str> {
+        self.provenance.as_ref().and_then(|provenance| provenance.external_link.as_deref())
+    }
 }
 
 /// Where a markdown link into the repository points.

@@ -17,7 +17,7 @@ use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
-use super::{Clause, Reference, ReferenceKind, Section, SpecFile};
+use super::{AnchorTarget, Clause, Provenance, Reference, ReferenceKind, Section, SpecFile};
 use crate::text::LineIndex;
 
 pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
@@ -362,7 +362,9 @@ impl<'a> Builder<'a> {
         reference.soft = self.source[..range.start].ends_with('[') && self.source[range.end..].starts_with(']');
         // The text of a link to somewhere else (`[`RegexSet`](https://docs.rs/…)`)
         // may name that other thing; the gates weigh it.
-        reference.external_link = self.links.last().cloned().flatten().map(String::into_boxed_str);
+        if let Some(url) = self.links.last().cloned().flatten() {
+            reference.provenance = Some(Box::new(Provenance { external_link: Some(url), ..Provenance::default() }));
+        }
         match &mut self.heading {
             Some(heading) => heading.references.push(reference),
             None => {
@@ -390,7 +392,10 @@ impl<'a> Builder<'a> {
                 }
                 let kind = ReferenceKind::Symbol { segments: import.segments.clone() };
                 let mut reference = self.reference(kind, &import.text(), at..at + name.len());
-                reference.example_package = package.map(String::into_boxed_str);
+                if let Some(package) = package {
+                    reference.provenance =
+                        Some(Box::new(Provenance { example_package: Some(package), ..Provenance::default() }));
+                }
                 self.example_references.push(reference);
             }
             offset += line.len();
@@ -461,8 +466,7 @@ impl<'a> Builder<'a> {
             soft: false,
             historical: false,
             absent: false,
-            external_link: None,
-            example_package: None,
+            provenance: None,
             line,
             column,
             bytes: range,
@@ -510,7 +514,8 @@ impl<'a> Builder<'a> {
                         None => path.clone(),
                     };
                     let end = at + html.len().saturating_sub(offset);
-                    let reference = self.reference(ReferenceKind::Anchor { path, symbol }, &text, at..end);
+                    let reference =
+                        self.reference(ReferenceKind::Anchor(Box::new(AnchorTarget { path, symbol })), &text, at..end);
                     match self.open.last_mut().filter(|_| inside_clause) {
                         Some(clause) => clause.references.push(reference),
                         None => self.pending.anchors.push(reference),
@@ -830,7 +835,7 @@ Second section with the same title.
         let ignored = spec.clauses.iter().find(|c| c.text.starts_with("Ignored")).unwrap();
         assert!(ignored.ignores("dangling-symbol"));
         assert!(!ignored.ignores("dangling-path"));
-        assert!(matches!(ignored.references[0].kind, ReferenceKind::Anchor { .. }));
+        assert!(matches!(ignored.references[0].kind, ReferenceKind::Anchor(_)));
         assert_eq!(ignored.references[1].text, "OldName::gone");
         let row = spec.clauses.iter().find(|c| c.text.contains("RETRY_BUDGET")).unwrap();
         assert_eq!(row.references[0].text, "RETRY_BUDGET");
