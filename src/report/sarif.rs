@@ -27,6 +27,7 @@
 //! hand, else one reference past its start. `partialFingerprints` carries
 //! the finding's fingerprint, which never depends on line numbers.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -41,9 +42,11 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/driftcheck/driftcheck";
 
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut regions = Regions::new(report.sources);
-    let prefix = report.repo_prefix;
-    let results = report.findings.iter().map(|finding| result(finding, &mut regions, prefix)).collect();
+    let results = Results {
+        findings: report.findings,
+        regions: RefCell::new(Regions::new(report.sources)),
+        prefix: report.repo_prefix,
+    };
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -65,19 +68,34 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run; 1],
+    runs: [Run<'a>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: Results<'a>,
+}
+
+/// The results, each made as it is written: a large spec has a million
+/// findings, and a list of their results would hold a second copy of them.
+struct Results<'a> {
+    findings: &'a [Finding],
+    regions: RefCell<Regions<'a>>,
+    prefix: &'a str,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut regions = self.regions.borrow_mut();
+        serializer.collect_seq(self.findings.iter().map(|finding| result(finding, &mut regions, self.prefix)))
+    }
 }
 
 #[derive(Serialize)]
