@@ -87,6 +87,11 @@ pub struct Finding {
     pub extras: Option<Box<Extras>>,
 }
 
+// A reference-dense spec holds a finding per reference: growing one grows
+// a run's memory by a million times as much.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Finding>() <= 264);
+
 /// The parts of a finding that most findings lack.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Extras {

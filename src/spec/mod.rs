@@ -181,6 +181,11 @@ pub enum ReferenceKind {
     Anchor(Box<AnchorTarget>),
 }
 
+// A large spec holds millions of references and as many clauses as lines
+// of prose: growing either grows a run's memory by as many times.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Reference>() <= 96 && std::mem::size_of::<Clause>() <= 224);
+
 /// What `<!-- driftcheck:code PATH[::SYMBOL] -->` names.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnchorTarget {
