@@ -347,11 +347,8 @@ fn keep_new_since(
     analysis.findings.retain(|finding| {
         let spec_changed =
             finding.spec.as_ref().zip(finding.spec_lines).is_some_and(|(s, (a, b))| changed.touches(&s.path, a, b));
-        let code_changed = finding
-            .code
-            .as_ref()
-            .and_then(|c| Some((c, c.lines?)))
-            .is_some_and(|(c, (a, b))| changed.touches(&c.path, a, b));
+        let code_changed =
+            finding.code.as_ref().is_some_and(|c| c.lines.is_some_and(|(a, b)| changed.touches(&c.path, a, b)));
         !old.contains(&finding.fingerprint) || spec_changed || code_changed
     });
     Ok(())

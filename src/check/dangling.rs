@@ -31,7 +31,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             finding.label = Some(Label { bytes: reference.bytes.clone(), text: label_text(&unresolved.problem) });
             finding.section = clause.section.clone();
             finding.spec_lines = Some((clause.line, clause.end_line));
-            finding.suppress_by(clause.ignores.as_ref());
+            finding.suppress_by(clause.ignores.as_deref());
             finding.reference = Some(reference.text.clone());
             finding
         })

@@ -48,7 +48,7 @@ pub struct CodeSide {
 }
 
 /// The span a human report underlines: a byte range in the finding's first
-/// file (its spec side, else its code side; see [`Finding::paths`]).
+/// file, its spec side's, else its code side's ([`Finding::label_in_file`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub bytes: Range<usize>,
@@ -90,7 +90,7 @@ pub struct Finding {
 // A reference-dense spec holds a finding per reference: growing one grows
 // a run's memory by a million times as much.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() <= 264);
+const _: () = assert!(std::mem::size_of::<Finding>() <= 264, "Finding grew; see specs/performance.md");
 
 /// The parts of a finding that most findings lack.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -135,10 +135,11 @@ impl Finding {
         self.extras.get_or_insert_with(Box::default)
     }
 
-    /// Silenced by these rules (an empty list silences every rule).
-    pub fn suppress_by(&mut self, rules: Option<&Vec<String>>) {
+    /// Silenced for these rules (an empty list: for every rule), as its
+    /// clause or symbol says; `None` leaves it as it was.
+    pub fn suppress_by(&mut self, rules: Option<&[String]>) {
         if let Some(rules) = rules {
-            self.extras_mut().suppressed_by = Some(rules.clone());
+            self.extras_mut().suppressed_by = Some(rules.to_vec());
         }
     }
 
@@ -150,9 +151,10 @@ impl Finding {
         self.extras.as_ref().and_then(|extras| extras.detail.as_deref())
     }
 
-    /// The file the label underlines: the spec side's, else the code side's.
-    pub fn label_path(&self) -> Option<&str> {
-        self.label.as_ref().and(self.paths().next())
+    /// The label and the file it underlines: the spec side's, else the
+    /// code side's.
+    pub fn label_in_file(&self) -> Option<(&Label, &str)> {
+        self.label.as_ref().zip(self.paths().next())
     }
 
     /// Paths the finding is on (spec side first).
@@ -199,7 +201,7 @@ pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static s
     });
     finding.section = clause.section.clone();
     finding.spec_lines = Some((clause.line, clause.end_line));
-    finding.suppress_by(clause.ignores.as_ref());
+    finding.suppress_by(clause.ignores.as_deref());
     finding.label = Some(Label { bytes: clause.bytes.clone(), text: Cow::Borrowed(label) });
     finding
 }
@@ -313,9 +315,10 @@ fn sort_by_location(findings: &mut [Finding]) {
 fn assign_fingerprints(findings: &mut [Finding]) {
     // Occurrences are counted by the identity's hash (its first 64 bits),
     // not its text, so the count costs the same for every finding however
-    // long its names are. Two identities sharing those bits would only
-    // share a counter: their fingerprints still differ.
-    let mut seen: HashMap<u64, u32> = HashMap::new();
+    // long its names are. Two identities sharing those bits (about one
+    // chance in 10^7 among a million findings) would share a counter: the
+    // second's fingerprint would then depend on the first's being there.
+    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(findings.len());
     for finding in findings.iter_mut() {
         let parts = [
             finding.rule.id(),

@@ -32,7 +32,7 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
             }));
             finding.reference = Some(anchor.target.clone());
             finding.suggestion = suggestion;
-            finding.suppress_by(symbol.and_then(|s| s.ignores.as_ref()));
+            finding.suppress_by(symbol.and_then(|s| s.ignores.as_deref()));
             finding.label = Some(Label {
                 bytes: anchor.bytes.clone(),
                 text: match broken.missing {

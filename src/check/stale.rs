@@ -108,7 +108,7 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
     finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol, lines: None }));
     finding.reference = Some(anchor.to_string());
     finding.section = clause.section.clone();
-    finding.suppress_by(clause.ignores.as_ref());
+    finding.suppress_by(clause.ignores.as_deref());
     finding.spec_lines = Some((clause.line, clause.end_line));
     finding.extras_mut().help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
     finding.label = Some(Label { bytes: clause.bytes.clone(), text: "linked here".into() });

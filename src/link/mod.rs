@@ -309,7 +309,13 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
             link_spec((spec_index, spec, included_by), workspace, index, &files, evidence)
         })
         .collect();
-    let mut graph = LinkGraph::default();
+    // Sized once: extending part by part would double the list and leave up
+    // to as much again spare, and a reference-dense spec has an unresolved
+    // reference per reference.
+    let mut graph = LinkGraph {
+        unresolved: Vec::with_capacity(parts.iter().map(|part| part.unresolved.len()).sum()),
+        ..LinkGraph::default()
+    };
     for part in parts {
         graph.links.extend(part.links);
         graph.unresolved.extend(part.unresolved);
@@ -317,9 +323,6 @@ pub fn link(workspace: &Workspace, index: &CodeIndex, evidence: &Evidence) -> Li
         graph.broken_anchors.extend(part.broken_anchors);
     }
     link_code_anchors(workspace, index, &mut graph);
-    // Pushed one by one, they left up to half again their size spare; a
-    // reference-dense spec has one per reference.
-    graph.unresolved.shrink_to_fit();
     graph
 }
 

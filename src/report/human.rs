@@ -79,11 +79,7 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
     if let Some(help) = super::help_text(finding) {
         diagnostic = diagnostic.with_help(help);
     }
-    let source = finding
-        .label
-        .as_ref()
-        .zip(finding.label_path())
-        .and_then(|(label, path)| Some((label, path, report.sources.source(path)?)));
+    let source = finding.label_in_file().and_then(|(label, path)| Some((label, path, report.sources.source(path)?)));
     let mut rendered = String::new();
     let result = match source {
         Some((label, path, text)) => {

@@ -34,15 +34,16 @@ impl<'a> Regions<'a> {
         Regions { sources, lines: HashMap::new() }
     }
 
-    /// The region of a finding at `location`: its label's span when the
-    /// label is on that file and starts on that line, else one reference
+    /// The region of a finding at `location` (see [`Location::of`]): its
+    /// label's span when the label starts on that line, else one reference
     /// long (one character without a reference) from the location.
     pub fn of(&mut self, finding: &Finding, location: &Location) -> Region {
         self.spanned_by_label(finding, location).unwrap_or_else(|| fallback(finding, location))
     }
 
     fn spanned_by_label(&mut self, finding: &Finding, location: &Location) -> Option<Region> {
-        let label = finding.label.as_ref().filter(|_| finding.label_path() == Some(location.path))?;
+        // A label is on the finding's first file, which is its location's.
+        let label = finding.label.as_ref()?;
         let source = self.sources.source(location.path)?;
         let index = self.lines.entry(location.path.to_string()).or_insert_with(|| LineIndex::new(source));
         let start = label.bytes.start.min(source.len());
@@ -133,7 +134,7 @@ mod tests {
     }
 
     #[test]
-    fn a_label_elsewhere_or_out_of_range_is_not_trusted() {
+    fn a_label_out_of_range_is_not_trusted() {
         let found = finding(9, 2, 400..500);
         let region = region_of("short\n", &found);
         assert_eq!(region, Region { start_line: 9, start_column: 2, end_line: 9, end_column: 12 });

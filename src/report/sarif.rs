@@ -27,13 +27,12 @@
 //! hand, else one reference past its start. `partialFingerprints` carries
 //! the finding's fingerprint, which never depends on line numbers.
 
-use std::cell::RefCell;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::region::{Region, Regions};
-use super::{message_with_help, Location, Report};
+use super::{message_with_help, Location, Report, Sources};
 use crate::check::Finding;
 use crate::link::Clue;
 use crate::rule::{Rule, Severity};
@@ -42,11 +41,7 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/driftcheck/driftcheck";
 
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let results = Results {
-        findings: report.findings,
-        regions: RefCell::new(Regions::new(report.sources)),
-        prefix: report.repo_prefix,
-    };
+    let results = Results { findings: report.findings, sources: report.sources, prefix: report.repo_prefix };
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -87,13 +82,13 @@ struct Run<'a> {
 /// findings, and a list of their results would hold a second copy of them.
 struct Results<'a> {
     findings: &'a [Finding],
-    regions: RefCell<Regions<'a>>,
+    sources: &'a dyn Sources,
     prefix: &'a str,
 }
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut regions = self.regions.borrow_mut();
+        let mut regions = Regions::new(self.sources);
         serializer.collect_seq(self.findings.iter().map(|finding| result(finding, &mut regions, self.prefix)))
     }
 }

@@ -86,6 +86,10 @@ pub struct Clause {
     pub history: Option<Arc<str>>,
 }
 
+// A large spec holds about as many clauses as lines of prose.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Clause>() <= 224, "Clause grew; see specs/performance.md");
+
 /// The first 64 bits of a BLAKE3 hash, written as 16 hex digits: of a
 /// clause's text (as in the lock), or of a finding's identity (its
 /// fingerprint, as in reports and the baseline). Eight bytes per clause or
@@ -159,8 +163,8 @@ pub struct Reference {
     /// dedicated `X`"): the doc says what the code says.
     #[serde(skip)]
     pub absent: bool,
-    /// Where the name was written, when that says whose name it is; boxed,
-    /// as few references have either and a large spec holds millions.
+    /// Where the name was met, when that says whose name it is; boxed, as
+    /// few references have one and a large spec holds millions.
     #[serde(skip)]
     pub provenance: Option<Box<Provenance>>,
     pub line: usize,
@@ -181,10 +185,10 @@ pub enum ReferenceKind {
     Anchor(Box<AnchorTarget>),
 }
 
-// A large spec holds millions of references and as many clauses as lines
-// of prose: growing either grows a run's memory by as many times.
+// A large spec holds millions of references: growing one grows a run's
+// memory by as many times.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Reference>() <= 96 && std::mem::size_of::<Clause>() <= 224);
+const _: () = assert!(std::mem::size_of::<Reference>() <= 96, "Reference grew; see specs/performance.md");
 
 /// What `<!-- driftcheck:code PATH[::SYMBOL] -->` names.
 #[derive(Debug, Clone, Serialize)]
@@ -193,24 +197,30 @@ pub struct AnchorTarget {
     pub symbol: Option<Vec<String>>,
 }
 
-/// Where a reference was written, when that says whose name it is.
-#[derive(Debug, Clone, Default)]
-pub struct Provenance {
-    /// The package a code example imports this name from (`from mypkg
+/// Where a name was met, when that says whose name it is.
+#[derive(Debug, Clone)]
+pub enum Provenance {
+    /// The package a code example imports the name from (`from mypkg
     /// import Pool`): a claim about that package's API when it is ours.
-    pub example_package: Option<String>,
+    ExamplePackage(String),
     /// The URL of the link to another site whose text this span is
     /// (`[`doWhile()`](https://…)`): a name, possibly of another project.
-    pub external_link: Option<String>,
+    ExternalLink(String),
 }
 
 impl Reference {
     pub fn example_package(&self) -> Option<&str> {
-        self.provenance.as_ref().and_then(|provenance| provenance.example_package.as_deref())
+        match self.provenance.as_deref() {
+            Some(Provenance::ExamplePackage(package)) => Some(package),
+            _ => None,
+        }
     }
 
     pub fn external_link(&self) -> Option<&str> {
-        self.provenance.as_ref().and_then(|provenance| provenance.external_link.as_deref())
+        match self.provenance.as_deref() {
+            Some(Provenance::ExternalLink(url)) => Some(url),
+            _ => None,
+        }
     }
 }
 
@@ -266,6 +276,13 @@ mod text_hash_tests {
         };
         let json = serde_json::to_value(super::ReferenceKind::Path(Box::new(link))).unwrap();
         assert_eq!(json, serde_json::json!({"kind": "path", "path": "src/net.rs", "fragment": null}));
+    }
+
+    #[test]
+    fn an_anchor_reference_serializes_its_target_beside_its_kind() {
+        let target = super::AnchorTarget { path: "src/net.rs".into(), symbol: Some(vec!["Client".into()]) };
+        let json = serde_json::to_value(super::ReferenceKind::Anchor(Box::new(target))).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "anchor", "path": "src/net.rs", "symbol": ["Client"]}));
     }
 
     #[test]

@@ -363,7 +363,7 @@ impl<'a> Builder<'a> {
         // The text of a link to somewhere else (`[`RegexSet`](https://docs.rs/…)`)
         // may name that other thing; the gates weigh it.
         if let Some(url) = self.links.last().cloned().flatten() {
-            reference.provenance = Some(Box::new(Provenance { external_link: Some(url), ..Provenance::default() }));
+            reference.provenance = Some(Box::new(Provenance::ExternalLink(url)));
         }
         match &mut self.heading {
             Some(heading) => heading.references.push(reference),
@@ -393,8 +393,7 @@ impl<'a> Builder<'a> {
                 let kind = ReferenceKind::Symbol { segments: import.segments.clone() };
                 let mut reference = self.reference(kind, &import.text(), at..at + name.len());
                 if let Some(package) = package {
-                    reference.provenance =
-                        Some(Box::new(Provenance { example_package: Some(package), ..Provenance::default() }));
+                    reference.provenance = Some(Box::new(Provenance::ExamplePackage(package)));
                 }
                 self.example_references.push(reference);
             }
