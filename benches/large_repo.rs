@@ -38,6 +38,8 @@ const CHILD: &str = "DRIFTCHECK_BENCH_MEASURE";
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // As the binary's `main` does.
+    driftcheck::allocator::return_freed_memory_promptly();
     if let Ok(measure) = std::env::var(CHILD) {
         let root = PathBuf::from(std::env::var("DRIFTCHECK_BENCH_ROOT").expect("root"));
         return child(&measure, &root);

@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 mod accept;
+pub mod allocator;
 pub mod baseline;
 pub mod check;
 pub mod cli;

@@ -5,5 +5,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    driftcheck::allocator::return_freed_memory_promptly();
     driftcheck::run()
 }
