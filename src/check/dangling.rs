@@ -82,12 +82,11 @@ fn symbol_part(reference: &Reference) -> String {
     if let Some(crate::spec::Fragment::Symbol { segments }) = fragment(reference) {
         return segments.join("::");
     }
-    match &reference.kind {
-        ReferenceKind::Anchor(anchor) => {
-            anchor.symbol.as_ref().map_or_else(|| reference.text.clone(), |s| s.join("::"))
-        }
-        _ => reference.text.clone(),
-    }
+    let anchored = match &reference.kind {
+        ReferenceKind::Anchor(anchor) => anchor.symbol.as_ref(),
+        _ => None,
+    };
+    anchored.map_or_else(|| reference.text.clone(), |symbol| symbol.join("::"))
 }
 
 fn label_text(problem: &Problem) -> Cow<'static, str> {

@@ -2,6 +2,8 @@
 //! indexed as far as the parser got (or as plain words, if the parser gave
 //! up at its work budget); this only says so, once per file.
 
+use std::ops::Range;
+
 use super::{CodeSide, Finding, Label};
 use crate::index::{is_generated_path, is_test_path, CodeIndex};
 use crate::rule::Rule;
@@ -27,21 +29,12 @@ pub(super) fn check(index: &CodeIndex) -> Vec<Finding> {
                 return None;
             }
             let language = file.language.unwrap_or("its language");
-            let mut finding = Finding::new(
-                Rule::ParseError,
-                format!(
-                    "{} could not be fully parsed as {language} (syntax error at line {}); symbols after it may be missing",
-                    file.path, problem.line
-                ),
+            let message = format!(
+                "{} could not be fully parsed as {language} (syntax error at line {}); symbols after it may be missing",
+                file.path, problem.line
             );
-            finding.code = Some(Box::new(CodeSide {
-                path: file.path.clone(),
-                line: problem.line,
-                symbol: None,
-                lines: Some((problem.line, problem.line)),
-            }));
-            finding.label = Some(Label { bytes: problem.bytes.clone(), text: "syntax error".into() });
-            Some(finding)
+            let finding = Finding::new(Rule::ParseError, message);
+            Some(at_line(finding, &file.path, problem.line, problem.bytes.clone(), "syntax error"))
         })
         .collect()
 }
@@ -53,9 +46,13 @@ fn gave_up(path: &str) -> Finding {
         "{path} was not parsed: the parser's error recovery ran past its work budget; \
          its words are indexed, its symbols are not"
     );
-    let mut finding = Finding::new(Rule::ParseError, message);
-    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol: None, lines: Some((1, 1)) }));
-    finding.label = Some(Label { bytes: 0..0, text: "parser gave up".into() });
+    at_line(Finding::new(Rule::ParseError, message), path, 1, 0..0, "parser gave up")
+}
+
+/// Places a finding on one line of a code file, underlining `bytes`.
+fn at_line(mut finding: Finding, path: &str, line: usize, bytes: Range<usize>, label: &'static str) -> Finding {
+    finding.code = Some(Box::new(CodeSide { path: path.to_string(), line, symbol: None, lines: Some((line, line)) }));
+    finding.label = Some(Label { bytes, text: label.into() });
     finding
 }
 

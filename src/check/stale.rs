@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use similar::TextDiff;
 
-use super::{CodeSide, Finding, Label, SpecSide};
+use super::{CodeSide, Finding};
 use crate::history::History;
 use crate::link::LinkState;
 use crate::lock::{Entry, Lock};
@@ -98,20 +98,11 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
         None => (anchor.split('#').next().unwrap_or(anchor), None),
     };
     let what = symbol.as_deref().map_or_else(|| anchor.to_string(), |s| format!("`{s}`"));
-    let mut finding = Finding::new(Rule::StaleLink, format!("{what}, linked here when accepted, no longer exists"));
-    finding.spec = Some(SpecSide {
-        path: clause.path.clone(),
-        line: clause.line,
-        column: clause.column,
-        clause: clause.id.clone(),
-    });
+    let message = format!("{what}, linked here when accepted, no longer exists");
+    let mut finding = super::on_clause(clause, Rule::StaleLink, message, "linked here");
     finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol, lines: None }));
     finding.reference = Some(anchor.to_string());
-    finding.section = clause.section.clone();
-    finding.suppress_by(clause.ignores.as_deref());
-    finding.spec_lines = Some((clause.line, clause.end_line));
     finding.extras_mut().help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
-    finding.label = Some(Label { bytes: clause.bytes.clone(), text: "linked here".into() });
     finding
 }
 
