@@ -345,8 +345,11 @@ fn keep_new_since(
     let before = run(base_config, inputs, LockSource::Lenient, None)?;
     let old: HashSet<crate::spec::TextHash> = before.findings.iter().map(|f| f.fingerprint).collect();
     analysis.findings.retain(|finding| {
-        let spec_changed =
-            finding.spec.as_ref().zip(finding.spec_lines).is_some_and(|(s, (a, b))| changed.touches(&s.path, a, b));
+        let spec_changed = finding
+            .spec
+            .as_ref()
+            .zip(finding.spec_lines)
+            .is_some_and(|(s, l)| changed.touches(&s.path, l.first(), l.last()));
         let code_changed =
             finding.code.as_ref().is_some_and(|c| c.lines.is_some_and(|(a, b)| changed.touches(&c.path, a, b)));
         !old.contains(&finding.fingerprint) || spec_changed || code_changed

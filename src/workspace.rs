@@ -210,7 +210,7 @@ fn retire_old_versions(specs: &mut [SpecFile]) {
         if let Some(latest) = newest.get(&prefix).filter(|&&latest| version < latest) {
             let reason: std::sync::Arc<str> =
                 format!("docs of version {version}, older than version {latest} beside them").into();
-            spec.clauses.iter_mut().for_each(|clause| clause.history = Some(reason.clone()));
+            spec.clauses.iter_mut().for_each(|clause| clause.marks_mut().history = Some(reason.clone()));
         }
     }
 }

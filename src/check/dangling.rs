@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{Finding, Label, SpecSide};
+use super::{Finding, Label, LineSpan, SpecSide};
 use crate::link::{evidence, LinkGraph, Problem};
 use crate::rule::Rule;
 use crate::spec::{Reference, ReferenceKind};
@@ -14,25 +14,25 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
         .unresolved
         .iter()
         .map(|unresolved| {
-            let spec = &workspace.specs[unresolved.spec];
-            let clause = &spec.clauses[unresolved.clause];
-            let reference = &clause.references[unresolved.reference];
-            let mut finding = finding_for(reference, &unresolved.problem);
+            let spec = &workspace.specs[unresolved.spec()];
+            let clause = &spec.clauses[unresolved.clause()];
+            let reference = &clause.references[unresolved.reference()];
+            let mut finding = finding_for(reference, unresolved.problem());
             // The evidence decides how loud it is (never louder than the rule).
             finding.severity = finding.severity.min(evidence::severity(unresolved.confidence));
             finding.confidence = unresolved.confidence;
-            finding.evidence = unresolved.evidence.clone();
+            finding.evidence = unresolved.evidence().to_vec();
             finding.spec = Some(SpecSide {
                 path: clause.path.clone(),
                 line: reference.line,
                 column: reference.column,
                 clause: clause.id.clone(),
             });
-            finding.label = Some(Label { bytes: reference.bytes.clone(), text: label_text(&unresolved.problem) });
+            finding.label = Some(Label::new(reference.bytes.clone(), label_text(unresolved.problem())));
             finding.section = clause.section.clone();
-            finding.spec_lines = Some((clause.line, clause.end_line));
-            finding.suppress_by(clause.ignores.as_deref());
-            finding.reference = Some(reference.text.clone());
+            finding.spec_lines = Some(LineSpan::new(clause.line, clause.end_line));
+            finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
+            finding.reference = Some(reference.text.as_str().into());
             finding
         })
         .collect()
@@ -51,7 +51,7 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
                 None => format!("`{shown}` names no symbol defined in the code"),
             };
             let mut finding = Finding::new(Rule::DanglingSymbol, message);
-            finding.suggestion = suggestion.clone();
+            finding.suggestion = suggestion.as_deref().map(Box::from);
             finding
         }
         Problem::MissingPath => Finding::new(Rule::DanglingPath, format!("link to `{shown}`, which does not exist")),

@@ -11,20 +11,18 @@ use crate::workspace::Workspace;
 /// One warning per `driftcheck:ignore` list, in specs and code, that names
 /// an unknown rule.
 pub fn unknown_ignored_rules(workspace: &Workspace) -> Vec<Note> {
-    let clauses = workspace
-        .specs
-        .iter()
-        .flat_map(|spec| spec.clauses.iter().map(move |clause| (spec.path.as_str(), clause.line, &clause.ignores)));
-    let symbols = workspace
-        .code
-        .iter()
-        .flat_map(|file| file.symbols.iter().map(move |symbol| (file.path.as_str(), symbol.line, &symbol.ignores)));
+    let clauses = workspace.specs.iter().flat_map(|spec| {
+        spec.clauses.iter().map(move |clause| (spec.path.as_str(), clause.line, clause.ignored_rules()))
+    });
+    let symbols = workspace.code.iter().flat_map(|file| {
+        file.symbols.iter().map(move |symbol| (file.path.as_str(), symbol.line, symbol.ignores.as_ref()))
+    });
     // A directive before a list applies to each of its items: one warning.
     let mut seen = BTreeSet::new();
     let mut warnings = Vec::new();
     for (path, line, ignores) in clauses.chain(symbols) {
         let unknown: Vec<&str> =
-            ignores.iter().flatten().map(String::as_str).filter(|id| id.parse::<Rule>().is_err()).collect();
+            ignores.into_iter().flatten().map(String::as_str).filter(|id| id.parse::<Rule>().is_err()).collect();
         if unknown.is_empty() || !seen.insert((path, unknown.clone())) {
             continue;
         }

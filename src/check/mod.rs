@@ -21,7 +21,7 @@ use crate::index::CodeIndex;
 use crate::link::{Clue, LinkGraph, LinkState};
 use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
-use crate::spec::{Clause, TextHash};
+use crate::spec::{narrow, Clause, TextHash};
 use crate::workspace::Workspace;
 
 pub use directives::unknown_ignored_rules;
@@ -51,9 +51,41 @@ pub struct CodeSide {
 /// file, its spec side's, else its code side's ([`Finding::label_in_file`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
-    pub bytes: Range<usize>,
+    /// In 32 bits: a large spec holds a million labels.
+    bytes: Range<u32>,
     /// Mostly one of a few fixed words: borrowed, not one copy per finding.
     pub text: Cow<'static, str>,
+}
+
+impl Label {
+    pub fn new(bytes: Range<usize>, text: impl Into<Cow<'static, str>>) -> Label {
+        Label { bytes: narrow(bytes.start)..narrow(bytes.end), text: text.into() }
+    }
+
+    pub fn bytes(&self) -> Range<usize> {
+        self.bytes.start as usize..self.bytes.end as usize
+    }
+}
+
+/// Lines (first, last) of a clause, in 32 bits each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineSpan {
+    first: u32,
+    last: u32,
+}
+
+impl LineSpan {
+    pub fn new(first: usize, last: usize) -> LineSpan {
+        LineSpan { first: narrow(first), last: narrow(last) }
+    }
+
+    pub fn first(self) -> usize {
+        self.first as usize
+    }
+
+    pub fn last(self) -> usize {
+        self.last as usize
+    }
 }
 
 /// One piece of drift.
@@ -61,12 +93,12 @@ pub struct Label {
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    pub message: String,
+    pub message: Box<str>,
     pub spec: Option<SpecSide>,
     /// Boxed: most findings have no code side.
     pub code: Option<Box<CodeSide>>,
-    pub reference: Option<String>,
-    pub suggestion: Option<String>,
+    pub reference: Option<Box<str>>,
+    pub suggestion: Option<Box<str>>,
     pub confidence: f64,
     /// The finding's identity across runs and edits elsewhere.
     pub fingerprint: TextHash,
@@ -80,7 +112,7 @@ pub struct Finding {
     /// Lines (first, last) of the clause, for `--base` to tell whether
     /// they changed.
     #[serde(skip)]
-    pub spec_lines: Option<(usize, usize)>,
+    pub spec_lines: Option<LineSpan>,
     /// What few findings carry, boxed: a large spec holds a million
     /// findings, and each would otherwise carry room for all of it.
     #[serde(skip)]
@@ -90,7 +122,7 @@ pub struct Finding {
 // A reference-dense spec holds a finding per reference: growing one grows
 // a run's memory by a million times as much.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() <= 264, "Finding grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Finding>() <= 216, "Finding grew; see specs/performance.md");
 
 /// The parts of a finding that most findings lack.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -104,13 +136,13 @@ pub struct Extras {
 }
 
 impl Finding {
-    pub fn new(rule: Rule, mut message: String) -> Finding {
-        // `format!` leaves room to grow; a large spec holds a million of these.
-        message.shrink_to_fit();
+    pub fn new(rule: Rule, message: String) -> Finding {
         Finding {
             rule,
             severity: rule.default_severity(),
-            message,
+            // Boxed without the room `format!` leaves to grow: a large spec
+            // holds a million of these.
+            message: message.into_boxed_str(),
             spec: None,
             code: None,
             reference: None,
@@ -185,7 +217,7 @@ pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: St
         symbol: state.symbol.clone(),
         lines: Some((state.code_line, state.code_end_line)),
     }));
-    finding.reference = Some(state.anchor.clone());
+    finding.reference = Some(state.anchor.as_str().into());
     finding
 }
 
@@ -200,9 +232,9 @@ pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static s
         clause: clause.id.clone(),
     });
     finding.section = clause.section.clone();
-    finding.spec_lines = Some((clause.line, clause.end_line));
-    finding.suppress_by(clause.ignores.as_deref());
-    finding.label = Some(Label { bytes: clause.bytes.clone(), text: Cow::Borrowed(label) });
+    finding.spec_lines = Some(LineSpan::new(clause.line, clause.end_line));
+    finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
+    finding.label = Some(Label::new(clause.bytes.clone(), label));
     finding
 }
 
@@ -236,7 +268,7 @@ pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, revi
         // its vanished accepted link would only say the same again.
         let shown = |confidence: f64| confidence >= workspace.config.min_confidence;
         let dangling: HashSet<(usize, usize)> =
-            graph.unresolved.iter().filter(|u| shown(u.confidence)).map(|u| (u.spec, u.clause)).collect();
+            graph.unresolved.iter().filter(|u| shown(u.confidence)).map(|u| (u.spec(), u.clause())).collect();
         findings.extend(stale::check(workspace, review.states, lock, review.history, &dangling));
     }
     findings
@@ -378,7 +410,7 @@ mod tests {
     fn repeats_of_one_reference_get_distinct_stable_fingerprints() {
         let mut findings = vec![at("a.md", 1, "x"), at("a.md", 5, "x"), at("b.md", 1, "x")];
         for finding in &mut findings {
-            finding.reference = Some("Gone".to_string());
+            finding.reference = Some("Gone".into());
         }
         assign_fingerprints(&mut findings);
         let prints: Vec<String> = findings.iter().map(|f| f.fingerprint.to_string()).collect();

@@ -30,16 +30,14 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
                 symbol: symbol.map(|s| s.display.clone()),
                 lines: Some((anchor.line, symbol.map_or(anchor.line, |s| s.end_line))),
             }));
-            finding.reference = Some(anchor.target.clone());
-            finding.suggestion = suggestion;
+            finding.reference = Some(anchor.target.as_str().into());
+            finding.suggestion = suggestion.map(String::into_boxed_str);
             finding.suppress_by(symbol.and_then(|s| s.ignores.as_deref()));
-            finding.label = Some(Label {
-                bytes: anchor.bytes.clone(),
-                text: match broken.missing {
-                    MissingSpec::File => "no such spec file".into(),
-                    MissingSpec::Section { .. } => "no such section".into(),
-                },
-            });
+            let label = match broken.missing {
+                MissingSpec::File => "no such spec file",
+                MissingSpec::Section { .. } => "no such section",
+            };
+            finding.label = Some(Label::new(anchor.bytes.clone(), label));
             finding
         })
         .collect()

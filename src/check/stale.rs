@@ -101,7 +101,7 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
     let message = format!("{what}, linked here when accepted, no longer exists");
     let mut finding = super::on_clause(clause, Rule::StaleLink, message, "linked here");
     finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol, lines: None }));
-    finding.reference = Some(anchor.to_string());
+    finding.reference = Some(anchor.into());
     finding.extras_mut().help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
     finding
 }

@@ -10,11 +10,11 @@ use crate::workspace::Workspace;
 pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
     // A clause whose reference dangles names code; that is reported as dangling.
     let mut linked = graph.linked_clauses();
-    linked.extend(graph.unresolved.iter().map(|u| (u.spec, u.clause)));
+    linked.extend(graph.unresolved.iter().map(|u| (u.spec(), u.clause())));
     let mut findings = Vec::new();
     for (spec_index, spec) in workspace.specs.iter().enumerate() {
         for (clause_index, clause) in spec.clauses.iter().enumerate() {
-            if !clause.normative || clause.history.is_some() || linked.contains(&(spec_index, clause_index)) {
+            if !clause.normative || clause.history().is_some() || linked.contains(&(spec_index, clause_index)) {
                 continue;
             }
             let message = "normative clause links to no code".to_string();

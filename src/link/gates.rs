@@ -128,7 +128,7 @@ pub static GATES: &[Gate] = &[
         effect: Effect::History,
         applies: Applies::All,
         summary: "the clause is in a changelog, release notes, a migration guide, a blog post, a record of finished work (`perf-done.md`) or an older version's docs",
-        test: |c| c.clause.history.as_deref().map(str::to_string),
+        test: |c| c.clause.history().map(str::to_string),
     },
     Gate {
         name: "history-phrase",
@@ -516,7 +516,7 @@ fn written_as_string(c: &Candidate, owner: &[String], name: &str) -> Option<Stri
 /// when the owner is not one of our types.
 fn member_of_own_type(c: &Candidate, owner: &[String], name: &str) -> Option<Option<String>> {
     let last_owner = owner.last()?;
-    let types = c.index.owner_types(owner, c.clause.scope.as_deref());
+    let types = c.index.owner_types(owner, c.clause.scope());
     if types.is_empty() {
         return None;
     }

@@ -10,7 +10,7 @@ use crate::history::Removed;
 use crate::index::{CodeIndex, SymbolId};
 use crate::lock::Lock;
 use crate::manifest::Manifests;
-use crate::spec::{Clause, Reference, ReferenceKind, SpecFile};
+use crate::spec::{narrow, Clause, Reference, ReferenceKind, SpecFile};
 use crate::workspace::Workspace;
 
 mod code_anchors;
@@ -69,16 +69,93 @@ pub enum Problem {
 }
 
 /// A spec reference that names code that is not there.
+///
+/// A reference-dense spec holds one per reference, beside the finding each
+/// becomes: the common case (a missing file, or a missing name with no
+/// nearer one and no evidence) is 32 bytes, and only the rest box the
+/// problem's words and the evidence.
 #[derive(Debug, Clone)]
 pub struct Unresolved {
-    pub spec: usize,
-    pub clause: usize,
-    pub reference: usize,
-    pub problem: Problem,
-    /// Evidence for and against its being this repository's drift.
-    pub evidence: Vec<Clue>,
+    spec: u32,
+    clause: u32,
+    reference: u32,
+    plain: PlainProblem,
     /// How sure driftcheck is that it is, 0..=1, from the evidence.
     pub confidence: f64,
+    details: Option<Box<Details>>,
+}
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Unresolved>() <= 32, "Unresolved grew; see specs/performance.md");
+
+/// A problem that carries nothing but its kind, held without a box.
+#[derive(Debug, Clone, Copy)]
+enum PlainProblem {
+    MissingPath,
+    MissingSymbol,
+}
+
+impl PlainProblem {
+    fn of(problem: &Problem) -> Option<PlainProblem> {
+        match problem {
+            Problem::MissingPath => Some(PlainProblem::MissingPath),
+            Problem::MissingSymbol { suggestion: None, file: None } => Some(PlainProblem::MissingSymbol),
+            _ => None,
+        }
+    }
+
+    fn problem(self) -> &'static Problem {
+        static MISSING_PATH: Problem = Problem::MissingPath;
+        static MISSING_SYMBOL: Problem = Problem::MissingSymbol { suggestion: None, file: None };
+        match self {
+            PlainProblem::MissingPath => &MISSING_PATH,
+            PlainProblem::MissingSymbol => &MISSING_SYMBOL,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Details {
+    problem: Problem,
+    /// Evidence for and against its being this repository's drift.
+    evidence: Vec<Clue>,
+}
+
+impl Unresolved {
+    pub fn new(at: (usize, usize, usize), problem: Problem, evidence: Vec<Clue>, confidence: f64) -> Unresolved {
+        let (spec, clause, reference) = at;
+        let plain = PlainProblem::of(&problem).filter(|_| evidence.is_empty());
+        Unresolved {
+            spec: narrow(spec),
+            clause: narrow(clause),
+            reference: narrow(reference),
+            plain: plain.unwrap_or(PlainProblem::MissingPath),
+            confidence,
+            details: plain.is_none().then(|| Box::new(Details { problem, evidence })),
+        }
+    }
+
+    pub fn spec(&self) -> usize {
+        self.spec as usize
+    }
+
+    pub fn clause(&self) -> usize {
+        self.clause as usize
+    }
+
+    /// The reference's index in its clause.
+    pub fn reference(&self) -> usize {
+        self.reference as usize
+    }
+
+    pub fn problem(&self) -> &Problem {
+        self.details.as_ref().map_or_else(|| self.plain.problem(), |details| &details.problem)
+    }
+
+    /// Evidence for and against its being this repository's drift.
+    pub fn evidence(&self) -> &[Clue] {
+        self.details.as_ref().map_or(&[], |details| &details.evidence)
+    }
 }
 
 /// An unresolved reference a gate dropped: not drift, for this reason.
@@ -118,11 +195,6 @@ impl LinkGraph {
     /// The (spec, clause) of every clause that links to code.
     pub fn linked_clauses(&self) -> HashSet<(usize, usize)> {
         self.links.iter().map(|link| (link.spec, link.clause)).collect()
-    }
-
-    /// Links of one clause.
-    pub fn links_of(&self, spec: usize, clause: usize) -> impl Iterator<Item = &Link> {
-        self.links.iter().filter(move |link| link.spec == spec && link.clause == clause)
     }
 }
 
@@ -448,7 +520,7 @@ fn record(
             *suggestion = suggest_for(candidate.reference, candidate.segments, &clues, candidate.index);
         }
     }
-    graph.unresolved.push(Unresolved { spec, clause, reference, problem, evidence: clues, confidence });
+    graph.unresolved.push(Unresolved::new((spec, clause, reference), problem, clues, confidence));
 }
 
 /// Folders of a docs URL that name a published version of the docs: Read

@@ -56,7 +56,7 @@ pub(super) fn resolve_symbol(
     // the index does not know.
     let own_root = segments.len() > 1 && evidence.manifests.is_own(&segments[0]);
     let unqualified = if own_root { &segments[1..] } else { segments };
-    let scope = clause.scope.as_deref();
+    let scope = clause.scope();
     for names in [segments, unqualified] {
         if let Some(resolution) = resolve_in(names, scope, called, index) {
             return resolution;

@@ -1,5 +1,7 @@
 //! A plain-data view of the link graph per clause, for `driftcheck links`.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::{Clue, LinkGraph, Origin, Problem, Target};
@@ -54,11 +56,16 @@ pub struct SilencedEntry {
 impl LinkGraph {
     /// Clauses with at least one link or unresolved reference, in spec order.
     pub fn view(&self, workspace: &Workspace, index: &CodeIndex) -> Vec<ClauseLinks> {
+        // Grouped once: filtering every list for every clause is quadratic,
+        // and a large spec has as many unresolved references as clauses.
+        let links = by_clause(&self.links, |l| (l.spec, l.clause));
+        let unresolved = by_clause(&self.unresolved, |u| (u.spec(), u.clause()));
+        let silenced = by_clause(&self.silenced, |s| (s.spec, s.clause));
         let mut view = Vec::new();
         for (spec_index, spec) in workspace.specs.iter().enumerate() {
             for (clause_index, clause) in spec.clauses.iter().enumerate() {
-                let links: Vec<LinkEntry> = self
-                    .links_of(spec_index, clause_index)
+                let key = (spec_index, clause_index);
+                let links: Vec<LinkEntry> = of_clause(&links, key)
                     .map(|link| {
                         let reference = match link.origin {
                             Origin::Reference(r) => Some(clause.references[r].text.clone()),
@@ -67,13 +74,10 @@ impl LinkGraph {
                         entry(&link.target, reference, link.origin, index)
                     })
                     .collect();
-                let unresolved: Vec<UnresolvedEntry> = self
-                    .unresolved
-                    .iter()
-                    .filter(|u| u.spec == spec_index && u.clause == clause_index)
+                let unresolved: Vec<UnresolvedEntry> = of_clause(&unresolved, key)
                     .map(|u| {
-                        let reference = &clause.references[u.reference];
-                        let (rule, suggestion) = match &u.problem {
+                        let reference = &clause.references[u.reference()];
+                        let (rule, suggestion) = match u.problem() {
                             Problem::MissingSymbol { suggestion, .. } => ("dangling-symbol", suggestion.clone()),
                             Problem::MissingPath | Problem::MissingLines { .. } | Problem::MissingHeading { .. } => {
                                 ("dangling-path", None)
@@ -85,14 +89,11 @@ impl LinkGraph {
                             rule,
                             suggestion,
                             confidence: u.confidence,
-                            evidence: u.evidence.clone(),
+                            evidence: u.evidence().to_vec(),
                         }
                     })
                     .collect();
-                let silenced: Vec<SilencedEntry> = self
-                    .silenced
-                    .iter()
-                    .filter(|s| s.spec == spec_index && s.clause == clause_index)
+                let silenced: Vec<SilencedEntry> = of_clause(&silenced, key)
                     .map(|s| {
                         let reference = &clause.references[s.reference];
                         SilencedEntry {
@@ -111,7 +112,7 @@ impl LinkGraph {
                     path: spec.path.clone(),
                     line: clause.line,
                     normative: clause.normative,
-                    text: clause.text.clone(),
+                    text: clause.text.to_string(),
                     links,
                     unresolved,
                     silenced,
@@ -120,6 +121,19 @@ impl LinkGraph {
         }
         view
     }
+}
+
+/// Items grouped by the clause they are about, each group in list order.
+fn by_clause<T>(items: &[T], clause_of: impl Fn(&T) -> (usize, usize)) -> HashMap<(usize, usize), Vec<&T>> {
+    let mut groups: HashMap<(usize, usize), Vec<&T>> = HashMap::new();
+    for item in items {
+        groups.entry(clause_of(item)).or_default().push(item);
+    }
+    groups
+}
+
+fn of_clause<'a, T>(groups: &'a HashMap<(usize, usize), Vec<&T>>, key: (usize, usize)) -> impl Iterator<Item = &'a T> {
+    groups.get(&key).into_iter().flatten().copied()
 }
 
 fn entry(target: &Target, reference: Option<String>, origin: Origin, index: &CodeIndex) -> LinkEntry {
@@ -149,5 +163,21 @@ fn entry(target: &Target, reference: Option<String>, origin: Origin, index: &Cod
             symbol: None,
             kind: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouping_by_clause_keeps_each_clause_in_list_order() {
+        let items = [(0, 1, "a"), (0, 0, "b"), (0, 1, "c"), (1, 1, "d"), (0, 1, "e")];
+        let groups = by_clause(&items, |item| (item.0, item.1));
+        let of = |key| of_clause(&groups, key).map(|item| item.2).collect::<Vec<_>>();
+        assert_eq!(of((0, 1)), ["a", "c", "e"]);
+        assert_eq!(of((0, 0)), ["b"]);
+        assert_eq!(of((1, 1)), ["d"]);
+        assert!(of((1, 0)).is_empty());
     }
 }

@@ -209,7 +209,7 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subje
         let clause = &spec.clauses[state.clause];
         let in_scope = input.scope.is_empty()
             || input.scope.iter().any(|s| in_scope(&spec.path, s) || in_scope(&state.code_path, s));
-        in_scope && clause.history.is_none() && !clause.ignores(Rule::SemanticDrift.id())
+        in_scope && clause.history().is_none() && !clause.ignores(Rule::SemanticDrift.id())
     };
     let changed_since_base = |state: &LinkState| {
         input.changed.is_none_or(|changed| {
@@ -254,7 +254,7 @@ fn adjudication_candidates(input: &Input, findings: &[Finding]) -> Vec<Subject> 
         |f: &Finding| input.scope.is_empty() || f.paths().any(|p| input.scope.iter().any(|s| in_scope(p, s)));
     let changed = |f: &Finding| {
         input.changed.is_none_or(|changed| {
-            f.spec.as_ref().zip(f.spec_lines).is_some_and(|(side, (a, b))| changed.touches(&side.path, a, b))
+            f.spec.as_ref().zip(f.spec_lines).is_some_and(|(side, l)| changed.touches(&side.path, l.first(), l.last()))
         })
     };
     findings
@@ -357,7 +357,7 @@ fn adjudication_question(input: &Input, finding: &Finding, spec_index: usize, cl
         spec: block,
         code: None,
         diff: None,
-        reference: finding.reference.clone(),
+        reference: finding.reference.as_deref().map(String::from),
         context,
     }
 }
@@ -412,12 +412,13 @@ fn adjudicate(finding: &mut Finding, verdict: &Verdict, model: &str) {
             finding.confidence = finding.confidence.max(ERROR_CONFIDENCE);
             finding.severity = Severity::Error;
             finding.message =
-                format!("{} — {model} judged it this repository's: {}", finding.message, verdict.explanation);
+                format!("{} — {model} judged it this repository's: {}", finding.message, verdict.explanation).into();
         }
         "consistent" => {
             finding.confidence = finding.confidence.min(NOT_OURS_CONFIDENCE);
             finding.severity = Severity::Info;
-            finding.message = format!("{} — {model} judged it not ours: {}", finding.message, verdict.explanation);
+            finding.message =
+                format!("{} — {model} judged it not ours: {}", finding.message, verdict.explanation).into();
         }
         _ => {}
     }
@@ -454,7 +455,8 @@ fn verified(verdict: &Verdict) -> bool {
 fn mark_verified(finding: &mut Finding, verdict: &Verdict, model: &str) {
     finding.severity = Severity::Info;
     finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
-    finding.message = format!("{} — judged still consistent by {model}: {}", finding.message, verdict.explanation);
+    finding.message =
+        format!("{} — judged still consistent by {model}: {}", finding.message, verdict.explanation).into();
     finding.extras_mut().help = Some("`driftcheck accept --verified` records the links judged consistent".to_string());
 }
 
@@ -473,7 +475,7 @@ fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind,
                 spec.map(|s| s.path.to_string()).unwrap_or_default(),
                 spec.map_or(0, |s| s.line),
                 spec.map(|s| s.clause.clone()).unwrap_or_default(),
-                finding.reference.clone().unwrap_or_default(),
+                finding.reference.as_deref().unwrap_or_default().to_string(),
             )
         }
     };

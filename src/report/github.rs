@@ -109,9 +109,9 @@ mod tests {
     fn a_finding_becomes_one_annotation() {
         let mut finding = Finding::new(Rule::DanglingSymbol, "`Retry::run` names no symbol,\nsee 100%".to_string());
         finding.spec = Some(SpecSide { path: "docs/x,y.md".into(), line: 7, column: 3, clause: "".into() });
-        finding.reference = Some("Retry::run".to_string());
-        finding.suggestion = Some("Retry::start".to_string());
-        finding.label = Some(Label { bytes: 0..1, text: "".into() });
+        finding.reference = Some("Retry::run".into());
+        finding.suggestion = Some("Retry::start".into());
+        finding.label = Some(Label::new(0..1, ""));
         let expected =
             "::error file=docs/x%2Cy.md,line=7,col=3,endLine=7,endColumn=13,title=driftcheck dangling-symbol::\
                         `Retry::run` names no symbol,%0Asee 100%25 (did you mean `Retry::start`?)";

@@ -83,7 +83,7 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
     let mut rendered = String::new();
     let result = match source {
         Some((label, path, text)) => {
-            let span = clamp(label.bytes.clone(), text.len());
+            let span = clamp(label.bytes(), text.len());
             diagnostic =
                 diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.to_string()), span.clone()));
             let report = miette::Report::new(diagnostic).with_source_code(Excerpt::around(path, text, &span, lines));

@@ -194,6 +194,6 @@ pub(super) fn help_text(finding: &Finding) -> Option<String> {
 pub(super) fn message_with_help(finding: &Finding) -> String {
     match help_text(finding) {
         Some(help) => format!("{} ({help})", finding.message),
-        None => finding.message.clone(),
+        None => finding.message.to_string(),
     }
 }

@@ -46,8 +46,9 @@ impl<'a> Regions<'a> {
         let label = finding.label.as_ref()?;
         let source = self.sources.source(location.path)?;
         let index = self.lines.entry(location.path.to_string()).or_insert_with(|| LineIndex::new(source));
-        let start = label.bytes.start.min(source.len());
-        let end = without_trailing_space(source, start, label.bytes.end.min(source.len()));
+        let bytes = label.bytes();
+        let start = bytes.start.min(source.len());
+        let end = without_trailing_space(source, start, bytes.end.min(source.len()));
         let (start_line, start_column) = index.line_column(source, start);
         let (end_line, end_column) = index.line_column(source, end);
         if start_line != location.line {
@@ -97,8 +98,8 @@ mod tests {
     fn finding(line: usize, column: usize, bytes: std::ops::Range<usize>) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, "gone".to_string());
         finding.spec = Some(SpecSide { path: "a.md".into(), line, column, clause: "".into() });
-        finding.reference = Some("Gone::name".to_string());
-        finding.label = Some(Label { bytes, text: "".into() });
+        finding.reference = Some("Gone::name".into());
+        finding.label = Some(Label::new(bytes, ""));
         finding
     }
 

@@ -288,7 +288,7 @@ fn result(finding: &Finding, regions: &mut Regions, prefix: &str) -> SarifResult
             confidence: finding.confidence,
             evidence: finding.evidence.clone(),
             clause: finding.spec.as_ref().map(|spec| spec.clause.to_string()),
-            suggestion: finding.suggestion.clone(),
+            suggestion: finding.suggestion.as_deref().map(String::from),
         },
     }
 }

@@ -62,7 +62,7 @@ pub struct Clause {
     /// Slug of the section the clause sits in (empty before any heading).
     pub section: Arc<str>,
     pub heading_path: Arc<[String]>,
-    pub text: String,
+    pub text: Box<str>,
     /// Hash of the clause text with whitespace folded.
     pub hash: TextHash,
     pub line: usize,
@@ -74,21 +74,41 @@ pub struct Clause {
     /// Uses an RFC 2119 keyword (MUST, SHALL, SHOULD, REQUIRED).
     pub normative: bool,
     pub references: Vec<Reference>,
-    /// Rules silenced by `<!-- driftcheck:ignore … -->`; empty list = all.
+    /// Boxed: few clauses carry any, and a large spec holds a million.
     #[serde(skip)]
+    pub marks: Option<Box<ClauseMarks>>,
+}
+
+/// What a directive or the spec's place says of a clause.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClauseMarks {
+    /// Rules silenced by `<!-- driftcheck:ignore … -->`; empty list = all.
     pub ignores: Option<Vec<String>>,
     /// Path prefix from `<!-- driftcheck:scope … -->` for this section.
     pub scope: Option<Arc<str>>,
     /// Why the clause records history (a changelog, release notes, a
     /// migration guide, an older version's docs): old names and paths there
     /// are not drift.
-    #[serde(skip)]
     pub history: Option<Arc<str>>,
+}
+
+impl ClauseMarks {
+    /// The marks, boxed, or nothing when there are none.
+    pub fn boxed(self) -> Option<Box<ClauseMarks>> {
+        (self != ClauseMarks::default()).then(|| Box::new(self))
+    }
 }
 
 // A large spec holds about as many clauses as lines of prose.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Clause>() <= 224, "Clause grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Clause>() <= 168, "Clause grew; see specs/performance.md");
+
+/// A line, byte offset or index in a spec, held in 32 bits where a large
+/// spec holds millions of them. A spec past 4 GiB would not fit in memory
+/// to get here; were one to, its numbers would stop at `u32::MAX`.
+pub fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
 
 /// The first 64 bits of a BLAKE3 hash, written as 16 hex digits: of a
 /// clause's text (as in the lock), or of a finding's identity (its
@@ -140,7 +160,28 @@ impl Serialize for TextHash {
 
 impl Clause {
     pub fn ignores(&self, rule: &str) -> bool {
-        crate::text::suppresses(self.ignores.as_ref(), rule)
+        crate::text::suppresses(self.ignored_rules(), rule)
+    }
+
+    /// Rules silenced by `<!-- driftcheck:ignore … -->`; empty list = all.
+    pub fn ignored_rules(&self) -> Option<&Vec<String>> {
+        self.marks.as_ref().and_then(|marks| marks.ignores.as_ref())
+    }
+
+    /// Path prefix from `<!-- driftcheck:scope … -->` for this section.
+    pub fn scope(&self) -> Option<&str> {
+        self.marks.as_ref().and_then(|marks| marks.scope.as_deref())
+    }
+
+    /// Why the clause records history: old names and paths there are not
+    /// drift.
+    pub fn history(&self) -> Option<&str> {
+        self.marks.as_ref().and_then(|marks| marks.history.as_deref())
+    }
+
+    /// The marks, created empty on first use.
+    pub fn marks_mut(&mut self) -> &mut ClauseMarks {
+        self.marks.get_or_insert_with(Box::default)
     }
 }
 

@@ -17,7 +17,7 @@ use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
-use super::{AnchorTarget, Clause, Provenance, Reference, ReferenceKind, Section, SpecFile};
+use super::{AnchorTarget, Clause, ClauseMarks, Provenance, Reference, ReferenceKind, Section, SpecFile};
 use crate::text::LineIndex;
 
 pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
@@ -495,7 +495,7 @@ impl<'a> Builder<'a> {
                     self.scopes.retain(|(l, _)| *l < level);
                     // The whole section is scoped, also what came before the comment.
                     for clause in self.clauses.iter_mut().rev().take_while(|c| c.section == self.section) {
-                        clause.scope = Some(scope.clone());
+                        clause.marks_mut().scope = Some(scope.clone());
                     }
                     self.scopes.push((level, scope));
                 }
@@ -612,15 +612,18 @@ impl<'a> Builder<'a> {
             heading_path: self.titles.clone(),
             hash: super::TextHash::of(&text),
             normative,
-            text,
+            text: text.into_boxed_str(),
             line,
             column,
             end_line,
             bytes,
             references,
-            ignores,
-            scope: self.scopes.last().map(|(_, scope)| scope.clone()),
-            history: self.file_history.clone().or_else(|| self.titles_history.clone()),
+            marks: ClauseMarks {
+                ignores,
+                scope: self.scopes.last().map(|(_, scope)| scope.clone()),
+                history: self.file_history.clone().or_else(|| self.titles_history.clone()),
+            }
+            .boxed(),
         });
     }
 
@@ -691,7 +694,7 @@ mod tests {
             .map(|c| {
                 let references: Vec<String> =
                     c.references.iter().map(|r| format!("{}@{:?}:{:?}", r.text, r.bytes, r.kind)).collect();
-                format!("{} {:?} {}-{} {:?} {:?}", c.id, c.text, c.line, c.end_line, c.history, references)
+                format!("{} {:?} {}-{} {:?} {:?}", c.id, c.text, c.line, c.end_line, c.history(), references)
             })
             .collect()
     }
@@ -824,7 +827,7 @@ Second section with the same title.
     fn links_nested_items_and_directives() {
         let spec = parse("specs/net.md", SPEC.to_string(), None);
         let first = spec.clauses.iter().find(|c| c.text.starts_with("first item")).unwrap();
-        assert_eq!(first.text, "first item names the code");
+        assert_eq!(&*first.text, "first item names the code");
         match &first.references[0].kind {
             ReferenceKind::Path(link) => assert_eq!(link.path, "src/net.rs"),
             other => panic!("expected a path reference, got {other:?}"),
@@ -938,7 +941,7 @@ Second section with the same title.
                     ## Getting things done\n\nCall `finish()`.\n\n## Completed jobs\n\nCall `jobs()`.\n\n\
                     ## Retries - done\n\nCall `retry()`.\n\n## Half-done\n\nCall `half()`.\n";
         let spec = parse("README.md", text.to_string(), None);
-        let historical: Vec<_> = spec.clauses.iter().map(|c| c.history.is_some()).collect();
+        let historical: Vec<_> = spec.clauses.iter().map(|c| c.history().is_some()).collect();
         assert_eq!(
             historical,
             [false, true, true, true, false, true, false, false, true, false, true, true, false, false, true, false]
@@ -987,7 +990,7 @@ Second section with the same title.
             ("specs/changelog.md", false),
         ] {
             let spec = parse(path, text.to_string(), None);
-            assert_eq!(spec.clauses[0].history.is_some(), history, "{path}");
+            assert_eq!(spec.clauses[0].history().is_some(), history, "{path}");
         }
     }
 
@@ -1023,7 +1026,7 @@ Second section with the same title.
         let text =
             "# A\n\nzero\n\n<!-- driftcheck:scope src/queue/ -->\n\none `Job::run`\n\n## B\n\ntwo\n\n# C\n\nthree\n";
         let spec = parse("README.md", text.to_string(), None);
-        let scopes: Vec<_> = spec.clauses.iter().map(|c| c.scope.as_deref()).collect();
+        let scopes: Vec<_> = spec.clauses.iter().map(|c| c.scope()).collect();
         assert_eq!(scopes, [Some("src/queue/"), Some("src/queue/"), Some("src/queue/"), None]);
     }
 }
