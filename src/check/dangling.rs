@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{Finding, Label, LineSpan, SpecSide};
+use super::{Finding, Label, LineSpan, Sentence, SpecSide};
 use crate::link::{evidence, LinkGraph, Problem};
 use crate::rule::Rule;
 use crate::spec::{Reference, ReferenceKind};
@@ -32,7 +32,6 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             finding.section = clause.section.clone();
             finding.spec_lines = Some(LineSpan::new(clause.line, clause.end_line));
             finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
-            finding.reference = Some(reference.text.as_str().into());
             finding
         })
         .collect()
@@ -40,21 +39,23 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
 
 fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
     let shown = match &reference.kind {
-        ReferenceKind::Path(link) => link.path.clone(),
-        ReferenceKind::Anchor(anchor) if anchor.symbol.is_none() => anchor.path.clone(),
-        _ => reference.text.clone(),
+        ReferenceKind::Path(link) => link.path.as_str(),
+        ReferenceKind::Anchor(anchor) if anchor.symbol.is_none() => anchor.path.as_str(),
+        _ => reference.text.as_str(),
     };
-    match problem {
+    let mut finding = match problem {
         Problem::MissingSymbol { suggestion, file } => {
-            let message = match file {
-                Some(file) => format!("`{}` is not defined in {file}", symbol_part(reference)),
-                None => format!("`{shown}` names no symbol defined in the code"),
+            let mut finding = match file {
+                Some(file) => {
+                    let message = format!("`{}` is not defined in {file}", symbol_part(reference));
+                    Finding::new(Rule::DanglingSymbol, message)
+                }
+                None => about_reference(Rule::DanglingSymbol, Sentence::NamesNoSymbol, reference, shown),
             };
-            let mut finding = Finding::new(Rule::DanglingSymbol, message);
             finding.suggestion = suggestion.as_deref().map(Box::from);
             finding
         }
-        Problem::MissingPath => Finding::new(Rule::DanglingPath, format!("link to `{shown}`, which does not exist")),
+        Problem::MissingPath => about_reference(Rule::DanglingPath, Sentence::LinksToNothing, reference, shown),
         Problem::MissingHeading { anchor } => {
             Finding::new(Rule::DanglingPath, format!("link to `#{anchor}` in `{shown}`, which has no such heading"))
         }
@@ -66,7 +67,18 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
             };
             Finding::new(Rule::DanglingPath, format!("link to {lines} of `{shown}`, which has {available} lines"))
         }
+    };
+    finding.reference.get_or_insert_with(|| reference.text.as_str().into());
+    finding
+}
+
+/// A finding that says `sentence` about `shown`: held as the sentence when
+/// `shown` is the reference as written, as most are.
+fn about_reference(rule: Rule, sentence: Sentence, reference: &Reference, shown: &str) -> Finding {
+    if shown == reference.text {
+        return Finding::about_reference(rule, sentence, shown);
     }
+    Finding::new(rule, sentence.about(shown))
 }
 
 /// The `#…` part of a link into the repository.

@@ -89,11 +89,12 @@ impl LineSpan {
 }
 
 /// One piece of drift.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
-    pub message: Box<str>,
+    /// Read with [`Finding::message`].
+    message: Message,
     pub spec: Option<SpecSide>,
     /// Boxed: most findings have no code side.
     pub code: Option<Box<CodeSide>>,
@@ -104,19 +105,61 @@ pub struct Finding {
     pub fingerprint: TextHash,
     /// Why driftcheck believes this is (or is not) drift.
     pub evidence: Vec<Clue>,
-    #[serde(skip)]
     pub label: Option<Label>,
     /// Section slug, for a fingerprint that survives edits elsewhere.
-    #[serde(skip)]
     pub section: Arc<str>,
     /// Lines (first, last) of the clause, for `--base` to tell whether
     /// they changed.
-    #[serde(skip)]
     pub spec_lines: Option<LineSpan>,
     /// What few findings carry, boxed: a large spec holds a million
     /// findings, and each would otherwise carry room for all of it.
-    #[serde(skip)]
     pub extras: Option<Box<Extras>>,
+}
+
+/// What a finding says: its own words, or one of a few sentences about its
+/// reference, held as the sentence and written out when read. A
+/// reference-dense spec holds a finding per reference; each would otherwise
+/// hold its reference twice, once inside its message.
+#[derive(Debug, Clone, PartialEq)]
+enum Message {
+    Text(Box<str>),
+    AboutReference(Sentence),
+}
+
+/// A sentence about a finding's reference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Sentence {
+    /// "`X` names no symbol defined in the code"
+    NamesNoSymbol,
+    /// "link to `X`, which does not exist"
+    LinksToNothing,
+}
+
+impl Sentence {
+    pub fn about(self, reference: &str) -> String {
+        match self {
+            Sentence::NamesNoSymbol => format!("`{reference}` names no symbol defined in the code"),
+            Sentence::LinksToNothing => format!("link to `{reference}`, which does not exist"),
+        }
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Finding", 10)?;
+        out.serialize_field("rule", &self.rule)?;
+        out.serialize_field("severity", &self.severity)?;
+        out.serialize_field("message", &self.message())?;
+        out.serialize_field("spec", &self.spec)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("reference", &self.reference)?;
+        out.serialize_field("suggestion", &self.suggestion)?;
+        out.serialize_field("confidence", &self.confidence)?;
+        out.serialize_field("fingerprint", &self.fingerprint)?;
+        out.serialize_field("evidence", &self.evidence)?;
+        out.end()
+    }
 }
 
 // A reference-dense spec holds a finding per reference: growing one grows
@@ -142,7 +185,7 @@ impl Finding {
             severity: rule.default_severity(),
             // Boxed without the room `format!` leaves to grow: a large spec
             // holds a million of these.
-            message: message.into_boxed_str(),
+            message: Message::Text(message.into_boxed_str()),
             spec: None,
             code: None,
             reference: None,
@@ -155,6 +198,25 @@ impl Finding {
             spec_lines: None,
             extras: None,
         }
+    }
+
+    /// A finding that says `sentence` about `reference`.
+    pub fn about_reference(rule: Rule, sentence: Sentence, reference: &str) -> Finding {
+        let mut finding = Finding::new(rule, String::new());
+        finding.message = Message::AboutReference(sentence);
+        finding.reference = Some(reference.into());
+        finding
+    }
+
+    pub fn message(&self) -> Cow<'_, str> {
+        match &self.message {
+            Message::Text(text) => Cow::Borrowed(text),
+            Message::AboutReference(sentence) => Cow::Owned(sentence.about(self.reference.as_deref().unwrap_or(""))),
+        }
+    }
+
+    pub fn set_message(&mut self, message: String) {
+        self.message = Message::Text(message.into_boxed_str());
     }
 
     fn is_suppressed(&self) -> bool {
@@ -402,8 +464,20 @@ mod tests {
         let mut expected = findings.clone();
         expected.sort_by(|a, b| location(a).cmp(&location(b)));
         sort_by_location(&mut findings);
-        let messages = |list: &[Finding]| list.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        let messages = |list: &[Finding]| list.iter().map(|f| f.message().into_owned()).collect::<Vec<_>>();
         assert_eq!(messages(&findings), messages(&expected));
+    }
+
+    #[test]
+    fn a_sentence_about_the_reference_reads_and_serializes_as_if_written_out() {
+        let held = Finding::about_reference(Rule::DanglingPath, Sentence::LinksToNothing, "docs/gone.md");
+        let mut written = Finding::new(Rule::DanglingPath, "link to `docs/gone.md`, which does not exist".into());
+        written.reference = Some("docs/gone.md".into());
+        assert_eq!(held.message(), written.message());
+        assert_eq!(serde_json::to_value(&held).unwrap(), serde_json::to_value(&written).unwrap());
+        let mut replaced = held.clone();
+        replaced.set_message(format!("{} — judged so", held.message()));
+        assert_eq!(replaced.message(), "link to `docs/gone.md`, which does not exist — judged so");
     }
 
     #[test]

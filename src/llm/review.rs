@@ -411,14 +411,16 @@ fn adjudicate(finding: &mut Finding, verdict: &Verdict, model: &str) {
         "drift" => {
             finding.confidence = finding.confidence.max(ERROR_CONFIDENCE);
             finding.severity = Severity::Error;
-            finding.message =
-                format!("{} — {model} judged it this repository's: {}", finding.message, verdict.explanation).into();
+            finding.set_message(format!(
+                "{} — {model} judged it this repository's: {}",
+                finding.message(),
+                verdict.explanation
+            ));
         }
         "consistent" => {
             finding.confidence = finding.confidence.min(NOT_OURS_CONFIDENCE);
             finding.severity = Severity::Info;
-            finding.message =
-                format!("{} — {model} judged it not ours: {}", finding.message, verdict.explanation).into();
+            finding.set_message(format!("{} — {model} judged it not ours: {}", finding.message(), verdict.explanation));
         }
         _ => {}
     }
@@ -455,8 +457,7 @@ fn verified(verdict: &Verdict) -> bool {
 fn mark_verified(finding: &mut Finding, verdict: &Verdict, model: &str) {
     finding.severity = Severity::Info;
     finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
-    finding.message =
-        format!("{} — judged still consistent by {model}: {}", finding.message, verdict.explanation).into();
+    finding.set_message(format!("{} — judged still consistent by {model}: {}", finding.message(), verdict.explanation));
     finding.extras_mut().help = Some("`driftcheck accept --verified` records the links judged consistent".to_string());
 }
 

@@ -29,7 +29,7 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// `path:line:column: severity[rule] message`, on one line.
 pub(super) fn headline(finding: &Finding, regions: &mut Regions) -> String {
-    let message = on_one_line(&finding.message);
+    let message = on_one_line(&finding.message());
     match Location::of(finding) {
         Some(at) => {
             let column = regions.of(finding, &at).start_column;

@@ -34,7 +34,7 @@ pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::R
             (None, Some(code)) => format!("{}:{}", code.path, code.line),
             (None, None) => String::new(),
         };
-        writeln!(out, "info[{}] {location}: {}", finding.rule, finding.message)?;
+        writeln!(out, "info[{}] {location}: {}", finding.rule, finding.message())?;
     }
     if style.quiet {
         return Ok(());
@@ -74,8 +74,7 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
         Severity::Warning => miette::Severity::Warning,
         Severity::Info | Severity::Off => miette::Severity::Advice,
     };
-    let mut diagnostic =
-        MietteDiagnostic::new(finding.message.clone()).with_code(finding.rule.id()).with_severity(severity);
+    let mut diagnostic = MietteDiagnostic::new(finding.message()).with_code(finding.rule.id()).with_severity(severity);
     if let Some(help) = super::help_text(finding) {
         diagnostic = diagnostic.with_help(help);
     }
@@ -96,7 +95,7 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
         }
     };
     if result.is_err() {
-        rendered = format!("{}: {} [{}]\n", finding.severity, finding.message, finding.rule);
+        rendered = format!("{}: {} [{}]\n", finding.severity, finding.message(), finding.rule);
     }
     rendered
 }

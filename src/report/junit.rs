@@ -85,7 +85,7 @@ fn write_case(case: &TestCase, regions: &mut Regions, out: &mut dyn Write) -> io
         writeln!(
             out,
             r#"      <failure message="{}" type="{}">{}</failure>"#,
-            attribute(&finding.message),
+            attribute(&finding.message()),
             attribute(finding.rule.id()),
             text(&failure_body(finding, regions))
         )?;

@@ -84,7 +84,7 @@ fn by_file(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
 
 fn row(finding: &Finding) -> String {
     let line = Location::of(finding).map_or(String::new(), |at| at.line.to_string());
-    let mut message = finding.message.to_string();
+    let mut message = finding.message().into_owned();
     match (finding.suggestion.as_deref(), finding.help()) {
         (Some(suggestion), _) => message.push_str(&format!(" (did you mean {}?)", code_span(suggestion))),
         (None, Some(help)) => message.push_str(&format!(" ({help})")),

@@ -193,7 +193,7 @@ pub(super) fn help_text(finding: &Finding) -> Option<String> {
 /// The message with its help in parentheses, for one-line formats.
 pub(super) fn message_with_help(finding: &Finding) -> String {
     match help_text(finding) {
-        Some(help) => format!("{} ({help})", finding.message),
-        None => finding.message.to_string(),
+        Some(help) => format!("{} ({help})", finding.message()),
+        None => finding.message().into_owned(),
     }
 }
