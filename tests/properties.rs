@@ -97,7 +97,7 @@ proptest! {
             prop_assert!(within(&clause.bytes, &text), "clause {:?}", clause.bytes);
             prop_assert!(clause.line >= 1 && clause.line <= clause.end_line);
             for reference in &clause.references {
-                prop_assert!(within(&reference.bytes, &text), "reference {:?}", reference.bytes);
+                prop_assert!(within(&reference.bytes(), &text), "reference {:?}", reference.bytes());
             }
         }
     }

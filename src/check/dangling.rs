@@ -24,11 +24,11 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             finding.evidence = unresolved.evidence().to_vec();
             finding.spec = Some(SpecSide {
                 path: clause.path.clone(),
-                line: reference.line,
-                column: reference.column,
+                line: reference.line(),
+                column: reference.column(),
                 clause: clause.id.clone(),
             });
-            finding.label = Some(Label::new(reference.bytes.clone(), label_text(unresolved.problem())));
+            finding.label = Some(Label::new(reference.bytes(), label_text(unresolved.problem())));
             finding.section = clause.section.clone();
             finding.spec_lines = Some(LineSpan::new(clause.line, clause.end_line));
             finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
@@ -41,7 +41,7 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
     let shown = match &reference.kind {
         ReferenceKind::Path(link) => link.path.as_str(),
         ReferenceKind::Anchor(anchor) if anchor.symbol.is_none() => anchor.path.as_str(),
-        _ => reference.text.as_str(),
+        _ => &*reference.text,
     };
     let mut finding = match problem {
         Problem::MissingSymbol { suggestion, file } => {
@@ -68,14 +68,14 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
             Finding::new(Rule::DanglingPath, format!("link to {lines} of `{shown}`, which has {available} lines"))
         }
     };
-    finding.reference.get_or_insert_with(|| reference.text.as_str().into());
+    finding.reference.get_or_insert_with(|| reference.text.clone());
     finding
 }
 
 /// A finding that says `sentence` about `shown`: held as the sentence when
 /// `shown` is the reference as written, as most are.
 fn about_reference(rule: Rule, sentence: Sentence, reference: &Reference, shown: &str) -> Finding {
-    if shown == reference.text {
+    if shown == &*reference.text {
         return Finding::about_reference(rule, sentence, shown);
     }
     Finding::new(rule, sentence.about(shown))
@@ -98,7 +98,7 @@ fn symbol_part(reference: &Reference) -> String {
         ReferenceKind::Anchor(anchor) => anchor.symbol.as_ref(),
         _ => None,
     };
-    anchored.map_or_else(|| reference.text.clone(), |symbol| symbol.join("::"))
+    anchored.map_or_else(|| reference.text.to_string(), |symbol| symbol.join("::"))
 }
 
 fn label_text(problem: &Problem) -> Cow<'static, str> {

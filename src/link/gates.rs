@@ -110,7 +110,7 @@ impl Candidate<'_, '_> {
 
     /// The sentence of the clause the reference stands in.
     fn sentence(&self) -> &str {
-        sentence::around(&self.spec.source, &self.clause.bytes, &self.reference.bytes)
+        sentence::around(&self.spec.source, &self.clause.bytes, &self.reference.bytes())
     }
 }
 
@@ -178,7 +178,7 @@ pub static GATES: &[Gate] = &[
         test: |c| {
             // As written: the resolved path has the doc's folder in front.
             let ReferenceKind::Path(_) = &c.reference.kind else { return None };
-            let written = c.reference.text.as_str();
+            let written = &*c.reference.text;
             let target = written.trim_start_matches("./").trim_end_matches('/').to_ascii_lowercase();
             PLACEHOLDER_TARGETS
                 .contains(&target.as_str())
@@ -225,7 +225,7 @@ pub static GATES: &[Gate] = &[
         applies: Applies::Symbols,
         summary: "the word after it says what it names: a command, file, directory, package, table…",
         test: |c| {
-            let noun = sentence::noun_after(&c.spec.source, c.reference.bytes.end)?;
+            let noun = sentence::noun_after(&c.spec.source, c.reference.bytes().end)?;
             Some(format!("followed by \"{noun}\": it names a {noun}, not a symbol"))
         },
     },
@@ -341,7 +341,7 @@ pub static GATES: &[Gate] = &[
         applies: Applies::Symbols,
         summary: "a doc-tool role such as MyST's {doc}`page` or Sphinx's :ref:`label`: a page, not code",
         test: |c| {
-            let before = c.spec.source.get(..c.reference.bytes.start).unwrap_or("");
+            let before = c.spec.source.get(..c.reference.bytes().start).unwrap_or("");
             let role = before.ends_with('}') && before.rfind('{').is_some_and(|at| is_role(&before[at + 1..before.len() - 1]))
                 || before.ends_with(':') && before[..before.len() - 1].rsplit(':').next().is_some_and(is_role);
             role.then(|| "a documentation role, naming a page or label".into())
@@ -709,9 +709,9 @@ mod tests {
             .iter()
             .map(|(name, package)| (name.clone(), vec![(package.clone(), spec.path.clone())]))
             .collect();
-        let clause = spec.clauses.iter().find(|c| c.references.iter().any(|r| r.text == reference));
+        let clause = spec.clauses.iter().find(|c| c.references.iter().any(|r| &*r.text == reference));
         let clause = clause.unwrap_or_else(|| panic!("no reference `{reference}` in {markdown:?}"));
-        let reference = clause.references.iter().find(|r| r.text == reference).expect("reference");
+        let reference = clause.references.iter().find(|r| &*r.text == reference).expect("reference");
         let segments = match &reference.kind {
             ReferenceKind::Symbol { segments } => segments.as_slice(),
             _ => &[],

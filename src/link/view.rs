@@ -68,7 +68,7 @@ impl LinkGraph {
                 let links: Vec<LinkEntry> = of_clause(&links, key)
                     .map(|link| {
                         let reference = match link.origin {
-                            Origin::Reference(r) => Some(clause.references[r].text.clone()),
+                            Origin::Reference(r) => Some(clause.references[r].text.to_string()),
                             Origin::CodeAnchor { .. } => None,
                         };
                         entry(&link.target, reference, link.origin, index)
@@ -84,8 +84,8 @@ impl LinkGraph {
                             }
                         };
                         UnresolvedEntry {
-                            reference: reference.text.clone(),
-                            line: reference.line,
+                            reference: reference.text.to_string(),
+                            line: reference.line(),
                             rule,
                             suggestion,
                             confidence: u.confidence,
@@ -97,8 +97,8 @@ impl LinkGraph {
                     .map(|s| {
                         let reference = &clause.references[s.reference];
                         SilencedEntry {
-                            reference: reference.text.clone(),
-                            line: reference.line,
+                            reference: reference.text.to_string(),
+                            line: reference.line(),
                             gate: s.gate,
                             reason: s.reason.clone(),
                         }

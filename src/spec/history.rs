@@ -138,10 +138,10 @@ pub(super) fn mark_old_names(text: &str, offset: usize, references: &mut [Refere
         .iter()
         .enumerate()
         .filter(|(_, r)| matches!(r.kind, ReferenceKind::Symbol { .. }))
-        .map(|(i, r)| (i, r.bytes.start.saturating_sub(offset)))
+        .map(|(i, r)| (i, r.bytes().start.saturating_sub(offset)))
         .collect();
     spans.sort_by_key(|(_, start)| *start);
-    let ends: Vec<usize> = references.iter().map(|r| r.bytes.end.saturating_sub(offset)).collect();
+    let ends: Vec<usize> = references.iter().map(|r| r.bytes().end.saturating_sub(offset)).collect();
     let mut old = Vec::new();
     let follows = OLD_NAME_FOLLOWS.iter().map(|p| (p, false)).chain(OLD_NAME_JUST_FOLLOWS.iter().map(|p| (p, true)));
     for (phrase, adjacent) in follows {
@@ -236,7 +236,7 @@ pub(super) fn mark_retired_row(text: &str, offset: usize, references: &mut [Refe
         if cell_start > 0 && retires(cell) {
             for reference in references.iter_mut() {
                 let symbol = matches!(reference.kind, ReferenceKind::Symbol { .. });
-                if symbol && reference.bytes.start.saturating_sub(offset) < cell_start {
+                if symbol && reference.bytes().start.saturating_sub(offset) < cell_start {
                     reference.historical = true;
                 }
             }
@@ -308,7 +308,7 @@ pub(super) fn mark_absent_names(text: &str, offset: usize, references: &mut [Ref
     // Code spans in text order, to find the one after a phrase by search.
     let mut spans: Vec<usize> = (0..references.len())
         .filter(|&i| matches!(references[i].kind, ReferenceKind::Symbol { .. }))
-        .filter(|&i| references[i].bytes.start >= offset)
+        .filter(|&i| references[i].bytes().start >= offset)
         .collect();
     spans.sort_by_key(|&i| references[i].bytes.start);
     for phrase in ABSENT_NAME_FOLLOWS {
@@ -323,10 +323,10 @@ pub(super) fn mark_absent_names(text: &str, offset: usize, references: &mut [Ref
             if CONTRASTS.contains(phrase) && !instruction(&lower[..found]) {
                 continue;
             }
-            let next = spans.partition_point(|&i| references[i].bytes.start - offset < end);
+            let next = spans.partition_point(|&i| references[i].bytes().start - offset < end);
             let Some(&next) = spans.get(next) else { continue };
             let reference = &mut references[next];
-            let Some(between) = lower.get(end..reference.bytes.start - offset) else { continue };
+            let Some(between) = lower.get(end..reference.bytes().start - offset) else { continue };
             let words: Vec<&str> = between.split_whitespace().collect();
             // Words only: "there is no limit; `X` drains it" is about a limit.
             let plain = !between.contains(['`', ';', '.', ':', ',', '(', ')', '!', '?']);

@@ -191,7 +191,7 @@ pub struct Reference {
     #[serde(flatten)]
     pub kind: ReferenceKind,
     /// The reference as written in the spec.
-    pub text: String,
+    pub text: Box<str>,
     /// Written as `[`Name`]` (an intra-doc or autoref link to an API page):
     /// worth linking, but not worth reporting when it names nothing here.
     #[serde(skip)]
@@ -208,10 +208,11 @@ pub struct Reference {
     /// few references have one and a large spec holds millions.
     #[serde(skip)]
     pub provenance: Option<Box<Provenance>>,
-    pub line: usize,
-    pub column: usize,
+    /// Read with [`Reference::line`]; positions are held in 32 bits.
+    line: u32,
+    column: u32,
     #[serde(skip)]
-    pub bytes: Range<usize>,
+    bytes: Range<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,7 +230,7 @@ pub enum ReferenceKind {
 // A large spec holds millions of references: growing one grows a run's
 // memory by as many times.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Reference>() <= 96, "Reference grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Reference>() <= 72, "Reference grew; see specs/performance.md");
 
 /// What `<!-- driftcheck:code PATH[::SYMBOL] -->` names.
 #[derive(Debug, Clone, Serialize)]
@@ -250,6 +251,32 @@ pub enum Provenance {
 }
 
 impl Reference {
+    pub fn new(kind: ReferenceKind, text: &str, (line, column): (usize, usize), bytes: Range<usize>) -> Reference {
+        Reference {
+            kind,
+            text: text.into(),
+            soft: false,
+            historical: false,
+            absent: false,
+            provenance: None,
+            line: narrow(line),
+            column: narrow(column),
+            bytes: narrow(bytes.start)..narrow(bytes.end),
+        }
+    }
+
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    pub fn column(&self) -> usize {
+        self.column as usize
+    }
+
+    pub fn bytes(&self) -> Range<usize> {
+        self.bytes.start as usize..self.bytes.end as usize
+    }
+
     pub fn example_package(&self) -> Option<&str> {
         match self.provenance.as_deref() {
             Some(Provenance::ExamplePackage(package)) => Some(package),

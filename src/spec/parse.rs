@@ -458,18 +458,8 @@ impl<'a> Builder<'a> {
     }
 
     fn reference(&self, kind: ReferenceKind, text: &str, range: Range<usize>) -> Reference {
-        let (line, column) = self.lines.line_column(self.source, range.start);
-        Reference {
-            kind,
-            text: text.to_string(),
-            soft: false,
-            historical: false,
-            absent: false,
-            provenance: None,
-            line,
-            column,
-            bytes: range,
-        }
+        let at = self.lines.line_column(self.source, range.start);
+        Reference::new(kind, text, at, range)
     }
 
     fn block_html(&mut self, html: &str, range: Range<usize>) {
@@ -764,7 +754,7 @@ mod tests {
         let pieces = super::parse_with_piece_size("docs/a.md", source.clone(), None, 1);
         assert!(super::super::pieces::pieces(&source, 1).len() > 3, "the file is cut");
         assert_eq!(clause_summary(&pieces), clause_summary(&whole));
-        let linked: Vec<&str> = whole.clauses.iter().flat_map(|c| &c.references).map(|r| r.text.as_str()).collect();
+        let linked: Vec<&str> = whole.clauses.iter().flat_map(|c| &c.references).map(|r| &*r.text).collect();
         // Both uses of `[guide]` link to its definition, also the one a piece away.
         assert_eq!(linked.iter().filter(|&&text| text == "docs/guide.md").count(), 2, "{linked:?}");
     }
@@ -818,7 +808,7 @@ Second section with the same title.
         assert!(must.normative);
         assert_eq!((must.line, must.column), (5, 1));
         assert_eq!(*must.heading_path, ["Retry policy"]);
-        let refs: Vec<_> = must.references.iter().map(|r| (r.text.as_str(), r.line, r.column)).collect();
+        let refs: Vec<_> = must.references.iter().map(|r| (&*r.text, r.line(), r.column())).collect();
         assert_eq!(refs, [("Client::retry", 5, 28), ("MAX_RETRIES", 5, 50)]);
         assert!(!spec.clauses[0].normative);
     }
@@ -838,9 +828,9 @@ Second section with the same title.
         assert!(ignored.ignores("dangling-symbol"));
         assert!(!ignored.ignores("dangling-path"));
         assert!(matches!(ignored.references[0].kind, ReferenceKind::Anchor(_)));
-        assert_eq!(ignored.references[1].text, "OldName::gone");
+        assert_eq!(&*ignored.references[1].text, "OldName::gone");
         let row = spec.clauses.iter().find(|c| c.text.contains("RETRY_BUDGET")).unwrap();
-        assert_eq!(row.references[0].text, "RETRY_BUDGET");
+        assert_eq!(&*row.references[0].text, "RETRY_BUDGET");
         assert!(spec.clauses.iter().all(|c| !c.text.contains("NotAReference")));
     }
 
@@ -1008,7 +998,7 @@ Second section with the same title.
         let text = "# A\n\nSee [the code][net] and [again][NET].\n\nAlso [net].\n\n[net]: ../src/net.rs\n";
         let spec = parse("docs/a.md", text.to_string(), None);
         let lines: Vec<(usize, usize)> =
-            spec.clauses.iter().flat_map(|c| &c.references).map(|r| (r.line, r.column)).collect();
+            spec.clauses.iter().flat_map(|c| &c.references).map(|r| (r.line(), r.column())).collect();
         assert_eq!(lines, [(7, 1), (7, 1), (7, 1)]);
     }
 
@@ -1017,7 +1007,7 @@ Second section with the same title.
         let text = "Read [the full\ndocumentation](./ref/index.md) or [this](b.md).\n";
         let spec = parse("docs/a.md", text.to_string(), None);
         let lines: Vec<(usize, usize)> =
-            spec.clauses.iter().flat_map(|c| &c.references).map(|r| (r.line, r.column)).collect();
+            spec.clauses.iter().flat_map(|c| &c.references).map(|r| (r.line(), r.column())).collect();
         assert_eq!(lines, [(2, 16), (2, 35)]);
     }
 

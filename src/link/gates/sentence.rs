@@ -125,7 +125,7 @@ const SELF_WORDS: &[&str] = &["this", "our", "the", "a", "an", "your", "its", "s
 pub fn attribution(sentence: &str, candidate: &Candidate) -> Option<String> {
     let manifests = candidate.evidence.manifests;
     let spans = sentence.split('`').skip(1).step_by(2);
-    let own_text = candidate.reference.text.as_str();
+    let own_text = &*candidate.reference.text;
     // Other spans only: `Dataloader.ALL` beside `Dataloader.REFERENCE` is
     // the same name again, not a dependency credited with it.
     let own_first = candidate.segments.first().map(|s| crate::manifest::normalise(s));
