@@ -94,8 +94,8 @@ proptest! {
     fn markdown_parses_anything(text in texty()) {
         let spec = driftcheck::spec::parse("docs/a.md", text.clone(), None);
         for clause in &spec.clauses {
-            prop_assert!(within(&clause.bytes, &text), "clause {:?}", clause.bytes);
-            prop_assert!(clause.line >= 1 && clause.line <= clause.end_line);
+            prop_assert!(within(&clause.bytes(), &text), "clause {:?}", clause.bytes());
+            prop_assert!(clause.line() >= 1 && clause.line() <= clause.end_line());
             for reference in &clause.references {
                 prop_assert!(within(&reference.bytes(), &text), "reference {:?}", reference.bytes());
             }

@@ -21,7 +21,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             // The evidence decides how loud it is (never louder than the rule).
             finding.severity = finding.severity.min(evidence::severity(unresolved.confidence));
             finding.confidence = unresolved.confidence;
-            finding.evidence = unresolved.evidence().to_vec();
+            finding.add_evidence(unresolved.evidence().iter().cloned());
             finding.spec = Some(SpecSide {
                 path: clause.path.clone(),
                 line: reference.line(),
@@ -30,7 +30,7 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             });
             finding.label = Some(Label::new(reference.bytes(), label_text(unresolved.problem())));
             finding.section = clause.section.clone();
-            finding.spec_lines = Some(LineSpan::new(clause.line, clause.end_line));
+            finding.spec_lines = Some(LineSpan::new(clause.line(), clause.end_line()));
             finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
             finding
         })
@@ -52,7 +52,7 @@ fn finding_for(reference: &Reference, problem: &Problem) -> Finding {
                 }
                 None => about_reference(Rule::DanglingSymbol, Sentence::NamesNoSymbol, reference, shown),
             };
-            finding.suggestion = suggestion.as_deref().map(Box::from);
+            finding.set_suggestion(suggestion.as_deref());
             finding
         }
         Problem::MissingPath => about_reference(Rule::DanglingPath, Sentence::LinksToNothing, reference, shown),

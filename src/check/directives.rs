@@ -12,7 +12,7 @@ use crate::workspace::Workspace;
 /// an unknown rule.
 pub fn unknown_ignored_rules(workspace: &Workspace) -> Vec<Note> {
     let clauses = workspace.specs.iter().flat_map(|spec| {
-        spec.clauses.iter().map(move |clause| (spec.path.as_str(), clause.line, clause.ignored_rules()))
+        spec.clauses.iter().map(move |clause| (spec.path.as_str(), clause.line(), clause.ignored_rules()))
     });
     let symbols = workspace.code.iter().flat_map(|file| {
         file.symbols.iter().map(move |symbol| (file.path.as_str(), symbol.line, symbol.ignores.as_ref()))

@@ -99,12 +99,9 @@ pub struct Finding {
     /// Boxed: most findings have no code side.
     pub code: Option<Box<CodeSide>>,
     pub reference: Option<Box<str>>,
-    pub suggestion: Option<Box<str>>,
     pub confidence: f64,
     /// The finding's identity across runs and edits elsewhere.
     pub fingerprint: TextHash,
-    /// Why driftcheck believes this is (or is not) drift.
-    pub evidence: Vec<Clue>,
     pub label: Option<Label>,
     /// Section slug, for a fingerprint that survives edits elsewhere.
     pub section: Arc<str>,
@@ -154,10 +151,10 @@ impl Serialize for Finding {
         out.serialize_field("spec", &self.spec)?;
         out.serialize_field("code", &self.code)?;
         out.serialize_field("reference", &self.reference)?;
-        out.serialize_field("suggestion", &self.suggestion)?;
+        out.serialize_field("suggestion", &self.suggestion())?;
         out.serialize_field("confidence", &self.confidence)?;
         out.serialize_field("fingerprint", &self.fingerprint)?;
-        out.serialize_field("evidence", &self.evidence)?;
+        out.serialize_field("evidence", self.evidence())?;
         out.end()
     }
 }
@@ -165,11 +162,15 @@ impl Serialize for Finding {
 // A reference-dense spec holds a finding per reference: growing one grows
 // a run's memory by a million times as much.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() <= 216, "Finding grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Finding>() <= 176, "Finding grew; see specs/performance.md");
 
 /// The parts of a finding that most findings lack.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Extras {
+    /// The name the spec may have meant.
+    pub suggestion: Option<Box<str>>,
+    /// Why driftcheck believes this is (or is not) drift.
+    pub evidence: Vec<Clue>,
     /// Rules the clause or symbol silences.
     pub suppressed_by: Option<Vec<String>>,
     /// What to do about it, for the human report (names go in `suggestion`).
@@ -189,10 +190,8 @@ impl Finding {
             spec: None,
             code: None,
             reference: None,
-            suggestion: None,
             confidence: 1.0,
             fingerprint: TextHash::default(),
-            evidence: Vec::new(),
             label: None,
             section: Arc::from(""),
             spec_lines: None,
@@ -237,6 +236,30 @@ impl Finding {
         }
     }
 
+    /// The name the spec may have meant.
+    pub fn suggestion(&self) -> Option<&str> {
+        self.extras.as_ref().and_then(|extras| extras.suggestion.as_deref())
+    }
+
+    pub fn set_suggestion(&mut self, suggestion: Option<&str>) {
+        if let Some(suggestion) = suggestion {
+            self.extras_mut().suggestion = Some(suggestion.into());
+        }
+    }
+
+    /// Why driftcheck believes this is (or is not) drift.
+    pub fn evidence(&self) -> &[Clue] {
+        self.extras.as_ref().map_or(&[], |extras| &extras.evidence)
+    }
+
+    /// Adds to the evidence.
+    pub fn add_evidence(&mut self, clues: impl IntoIterator<Item = Clue>) {
+        let mut clues = clues.into_iter().peekable();
+        if clues.peek().is_some() {
+            self.extras_mut().evidence.extend(clues);
+        }
+    }
+
     pub fn help(&self) -> Option<&str> {
         self.extras.as_ref().and_then(|extras| extras.help.as_deref())
     }
@@ -260,7 +283,7 @@ impl Finding {
     /// file whose uncommitted change removed the name a spec still uses.
     /// Checking that code file alone reports the spec's finding.
     pub fn concerns(&self) -> impl Iterator<Item = &str> {
-        let removed_from = self.evidence.iter().filter_map(|clue| match clue {
+        let removed_from = self.evidence().iter().filter_map(|clue| match clue {
             Clue::Removed { path, commit: None, .. } => Some(path.as_str()),
             _ => None,
         });
@@ -289,14 +312,14 @@ pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static s
     let mut finding = Finding::new(rule, message);
     finding.spec = Some(SpecSide {
         path: clause.path.clone(),
-        line: clause.line,
-        column: clause.column,
+        line: clause.line(),
+        column: clause.column(),
         clause: clause.id.clone(),
     });
     finding.section = clause.section.clone();
-    finding.spec_lines = Some(LineSpan::new(clause.line, clause.end_line));
+    finding.spec_lines = Some(LineSpan::new(clause.line(), clause.end_line()));
     finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
-    finding.label = Some(Label::new(clause.bytes.clone(), label));
+    finding.label = Some(Label::new(clause.bytes(), label));
     finding
 }
 

@@ -31,7 +31,7 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
                 lines: Some((anchor.line, symbol.map_or(anchor.line, |s| s.end_line))),
             }));
             finding.reference = Some(anchor.target.as_str().into());
-            finding.suggestion = suggestion.map(String::into_boxed_str);
+            finding.set_suggestion(suggestion.as_deref());
             finding.suppress_by(symbol.and_then(|s| s.ignores.as_deref()));
             let label = match broken.missing {
                 MissingSpec::File => "no such spec file",

@@ -110,7 +110,7 @@ impl Candidate<'_, '_> {
 
     /// The sentence of the clause the reference stands in.
     fn sentence(&self) -> &str {
-        sentence::around(&self.spec.source, &self.clause.bytes, &self.reference.bytes())
+        sentence::around(&self.spec.source, &self.clause.bytes(), &self.reference.bytes())
     }
 }
 

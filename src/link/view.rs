@@ -110,7 +110,7 @@ impl LinkGraph {
                 view.push(ClauseLinks {
                     clause: clause.id.to_string(),
                     path: spec.path.clone(),
-                    line: clause.line,
+                    line: clause.line(),
                     normative: clause.normative,
                     text: clause.text.to_string(),
                     links,

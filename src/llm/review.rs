@@ -215,7 +215,7 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subje
         input.changed.is_none_or(|changed| {
             let spec = &workspace.specs[state.spec];
             let clause = &spec.clauses[state.clause];
-            changed.touches(&spec.path, clause.line, clause.end_line)
+            changed.touches(&spec.path, clause.line(), clause.end_line())
                 || changed.touches(&state.code_path, state.code_line, state.code_end_line)
         })
     };
@@ -282,8 +282,8 @@ fn clause_block(workspace: &Workspace, spec: usize, clause: usize) -> Block {
     let spec = &workspace.specs[spec];
     let clause = &spec.clauses[clause];
     let text: Vec<&str> =
-        spec.source.lines().skip(clause.line.saturating_sub(1)).take(clause.end_line + 1 - clause.line).collect();
-    Block::new(&spec.path, clause.line, &text.join("\n"), &clause.heading_path.join(" > "))
+        spec.source.lines().skip(clause.line().saturating_sub(1)).take(clause.end_line() + 1 - clause.line()).collect();
+    Block::new(&spec.path, clause.line(), &text.join("\n"), &clause.heading_path.join(" > "))
 }
 
 /// The first question about a link: is the clause about this code?
@@ -333,10 +333,10 @@ fn resolved_nearby(input: &Input, spec: usize, section: &str) -> Vec<String> {
 fn adjudication_question(input: &Input, finding: &Finding, spec_index: usize, clause_index: usize) -> Question {
     let workspace = input.workspace;
     let mut context = Vec::new();
-    for clue in &finding.evidence {
+    for clue in finding.evidence() {
         context.push(format!("What driftcheck found: {}", describe(clue)));
     }
-    if let Some(suggestion) = &finding.suggestion {
+    if let Some(suggestion) = finding.suggestion() {
         context.push(format!("The closest name this repository defines: `{suggestion}`"));
     }
     let section = &workspace.specs[spec_index].clauses[clause_index].section;
@@ -403,7 +403,7 @@ fn llm_clue(question: Kind, verdict: &Verdict, model: &str) -> Clue {
 /// "Ours" with confidence makes it an error; "not ours" info; the rest
 /// only adds the verdict to the evidence.
 fn adjudicate(finding: &mut Finding, verdict: &Verdict, model: &str) {
-    finding.evidence.push(llm_clue(Kind::Adjudication, verdict, model));
+    finding.add_evidence([llm_clue(Kind::Adjudication, verdict, model)]);
     if verdict.confidence < ADJUDICATED_CONFIDENCE {
         return;
     }
@@ -444,7 +444,7 @@ fn semantic_finding(workspace: &Workspace, state: &LinkState, verdict: &Verdict,
     let mut finding = crate::check::on_link(workspace, state, Rule::SemanticDrift, message);
     finding.severity = severity;
     finding.confidence = confidence;
-    finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
+    finding.add_evidence([llm_clue(Kind::Consistency, verdict, model)]);
     finding.extras_mut().help = Some(format!("fix the clause or the code, then run `driftcheck accept {}`", clause.id));
     Some(finding)
 }
@@ -456,7 +456,7 @@ fn verified(verdict: &Verdict) -> bool {
 /// A stale link the model judged still consistent: info, with why.
 fn mark_verified(finding: &mut Finding, verdict: &Verdict, model: &str) {
     finding.severity = Severity::Info;
-    finding.evidence.push(llm_clue(Kind::Consistency, verdict, model));
+    finding.add_evidence([llm_clue(Kind::Consistency, verdict, model)]);
     finding.set_message(format!("{} — judged still consistent by {model}: {}", finding.message(), verdict.explanation));
     finding.extras_mut().help = Some("`driftcheck accept --verified` records the links judged consistent".to_string());
 }
@@ -467,7 +467,7 @@ fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind,
             let state = &input.states[state];
             let spec = &input.workspace.specs[state.spec];
             let clause = &spec.clauses[state.clause];
-            (spec.path.clone(), clause.line, clause.id.clone(), state.anchor.clone())
+            (spec.path.clone(), clause.line(), clause.id.clone(), state.anchor.clone())
         }
         Subject::Finding { finding: index, .. } => {
             let finding = &findings[index];

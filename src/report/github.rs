@@ -110,7 +110,7 @@ mod tests {
         let mut finding = Finding::new(Rule::DanglingSymbol, "`Retry::run` names no symbol,\nsee 100%".to_string());
         finding.spec = Some(SpecSide { path: "docs/x,y.md".into(), line: 7, column: 3, clause: "".into() });
         finding.reference = Some("Retry::run".into());
-        finding.suggestion = Some("Retry::start".into());
+        finding.set_suggestion(Some("Retry::start"));
         finding.label = Some(Label::new(0..1, ""));
         let expected =
             "::error file=docs/x%2Cy.md,line=7,col=3,endLine=7,endColumn=13,title=driftcheck dangling-symbol::\

@@ -85,7 +85,7 @@ fn by_file(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
 fn row(finding: &Finding) -> String {
     let line = Location::of(finding).map_or(String::new(), |at| at.line.to_string());
     let mut message = finding.message().into_owned();
-    match (finding.suggestion.as_deref(), finding.help()) {
+    match (finding.suggestion(), finding.help()) {
         (Some(suggestion), _) => message.push_str(&format!(" (did you mean {}?)", code_span(suggestion))),
         (None, Some(help)) => message.push_str(&format!(" ({help})")),
         (None, None) => {}
@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn a_row_holds_the_suggestion_as_code() {
         let mut finding = Finding::new(Rule::DanglingSymbol, "`a|b` names no symbol".to_string());
-        finding.suggestion = Some("Or|`And`".into());
+        finding.set_suggestion(Some("Or|`And`"));
         assert_eq!(
             row(&finding),
             "|  | error | `dangling-symbol` | `a\\|b` names no symbol (did you mean `` Or\\|`And` ``?) |"

@@ -183,7 +183,7 @@ impl Location<'_> {
 /// What to do about a finding, as the human report's help shows it: the
 /// suggested name, else the finding's own help.
 pub(super) fn help_text(finding: &Finding) -> Option<String> {
-    match (finding.suggestion.as_deref(), finding.help()) {
+    match (finding.suggestion(), finding.help()) {
         (Some(suggestion), _) => Some(format!("did you mean `{suggestion}`?")),
         (None, Some(help)) => Some(help.to_string()),
         (None, None) => None,

@@ -286,9 +286,9 @@ fn result(finding: &Finding, regions: &mut Regions, prefix: &str) -> SarifResult
         partial_fingerprints: Fingerprints { driftcheck_v1: finding.fingerprint.to_string() },
         properties: Properties {
             confidence: finding.confidence,
-            evidence: finding.evidence.clone(),
+            evidence: finding.evidence().to_vec(),
             clause: finding.spec.as_ref().map(|spec| spec.clause.to_string()),
-            suggestion: finding.suggestion.as_deref().map(String::from),
+            suggestion: finding.suggestion().map(String::from),
         },
     }
 }

@@ -65,12 +65,13 @@ pub struct Clause {
     pub text: Box<str>,
     /// Hash of the clause text with whitespace folded.
     pub hash: TextHash,
-    pub line: usize,
-    pub column: usize,
+    /// Read with [`Clause::line`]; positions are held in 32 bits.
+    line: u32,
+    column: u32,
     /// Last line of the clause (a list item includes its nested items).
-    pub end_line: usize,
+    end_line: u32,
     #[serde(skip)]
-    pub bytes: Range<usize>,
+    bytes: Range<u32>,
     /// Uses an RFC 2119 keyword (MUST, SHALL, SHOULD, REQUIRED).
     pub normative: bool,
     pub references: Vec<Reference>,
@@ -101,7 +102,7 @@ impl ClauseMarks {
 
 // A large spec holds about as many clauses as lines of prose.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Clause>() <= 168, "Clause grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Clause>() <= 144, "Clause grew; see specs/performance.md");
 
 /// A line, byte offset or index in a spec, held in 32 bits where a large
 /// spec holds millions of them. A spec past 4 GiB would not fit in memory
@@ -159,6 +160,23 @@ impl Serialize for TextHash {
 }
 
 impl Clause {
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    pub fn column(&self) -> usize {
+        self.column as usize
+    }
+
+    /// Last line of the clause (a list item includes its nested items).
+    pub fn end_line(&self) -> usize {
+        self.end_line as usize
+    }
+
+    pub fn bytes(&self) -> Range<usize> {
+        self.bytes.start as usize..self.bytes.end as usize
+    }
+
     pub fn ignores(&self, rule: &str) -> bool {
         crate::text::suppresses(self.ignored_rules(), rule)
     }

@@ -17,7 +17,7 @@ use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
-use super::{AnchorTarget, Clause, ClauseMarks, Provenance, Reference, ReferenceKind, Section, SpecFile};
+use super::{narrow, AnchorTarget, Clause, ClauseMarks, Provenance, Reference, ReferenceKind, Section, SpecFile};
 use crate::text::LineIndex;
 
 pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
@@ -287,7 +287,7 @@ impl<'a> Builder<'a> {
             Tag::HtmlBlock => self.html = Some((range.start, String::new())),
             Tag::Paragraph if self.open.is_empty() => self.open_clause(ClauseKind::Paragraph, range.start),
             Tag::List(_) => {
-                let before = self.clauses.last().filter(|c| c.bytes.end <= range.start && c.section == self.section);
+                let before = self.clauses.last().filter(|c| c.bytes().end <= range.start && c.section == self.section);
                 self.old_name_lists.push(before.is_some_and(|clause| introduces_old_names(&clause.text)));
             }
             Tag::Item => self.open_clause(ClauseKind::Item, range.start),
@@ -603,10 +603,10 @@ impl<'a> Builder<'a> {
             hash: super::TextHash::of(&text),
             normative,
             text: text.into_boxed_str(),
-            line,
-            column,
-            end_line,
-            bytes,
+            line: narrow(line),
+            column: narrow(column),
+            end_line: narrow(end_line),
+            bytes: narrow(bytes.start)..narrow(bytes.end),
             references,
             marks: ClauseMarks {
                 ignores,
