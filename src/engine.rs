@@ -254,7 +254,7 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
     };
     // Reading the history's cache and diffing the work tree wait on the
     // disk as much as parsing does: both at once.
-    let (workspace, removed) = std::thread::scope(|scope| {
+    let (mut workspace, removed) = std::thread::scope(|scope| {
         // Not `pool.install`: this thread may be the pool's only worker,
         // and it waits below.
         // Body hashes are only compared with a lock's (or recorded in one).
@@ -284,6 +284,12 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
             .unmentioned_when_removed(&removed, &link::removed_names_in_specs(&workspace, &index, &removed)),
     };
     let graph = link::link(&workspace, &index, &evidence);
+    // Only a human report and the LLM pass read a spec's text after this,
+    // and they read it again from disk: a large spec's text would
+    // otherwise be held through every finding made from it.
+    for spec in &mut workspace.specs {
+        spec.source.let_go();
+    }
     let states = graph.states(&workspace, &index);
     let review = Review { lock: lock.as_ref(), states: &states, history };
     let mut findings = check::collect(&workspace, &index, &graph, &review);

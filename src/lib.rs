@@ -32,6 +32,7 @@ pub mod lock;
 pub mod manifest;
 pub mod report;
 pub mod rule;
+pub mod source;
 pub mod spec;
 pub mod text;
 pub mod workspace;

@@ -161,7 +161,9 @@ fn load(candidate: Candidate, context: &LoadContext) -> Loaded {
         Err(note) => return Loaded::Skipped(note),
     };
     if candidate.role == Role::Spec {
-        return Loaded::Spec(Box::new(spec::parse(&candidate.path, text, repository)));
+        let mut spec = spec::parse(&candidate.path, text, repository);
+        spec.source.came_from(candidate.file);
+        return Loaded::Spec(Box::new(spec));
     }
     let hash = index_cache::content_hash(&text);
     let (mut file, note) = match cache.get(&candidate.path, &hash, text, hash_bodies) {

@@ -228,50 +228,7 @@ impl CodeFile {
     }
 }
 
-/// A code file's text, read when first asked for: a run that finds a file
-/// unchanged by its size and times takes its index from the cache and
-/// reads the text only if a finding or a link needs it.
-#[derive(Debug, Clone)]
-pub struct Source {
-    text: std::sync::OnceLock<String>,
-    /// Where to read it from, and the content hash its index was made from;
-    /// `None` when read already.
-    file: Option<(std::path::PathBuf, crate::index_cache::ContentHash)>,
-}
-
-impl Source {
-    /// Text already read.
-    pub fn read(text: String) -> Source {
-        Source { text: std::sync::OnceLock::from(text), file: None }
-    }
-
-    /// Text to read from `file` when asked, decoded as discovery decodes
-    /// it. The index in use was made from content with `hash`: a file
-    /// changed or deleted since the run began reads as empty, so that no
-    /// text is ever paired with an index of other text.
-    pub fn on_disk(file: std::path::PathBuf, hash: crate::index_cache::ContentHash) -> Source {
-        Source { text: std::sync::OnceLock::new(), file: Some((file, hash)) }
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.text.get_or_init(|| {
-            let Some((file, hash)) = &self.file else { return String::new() };
-            let text = std::fs::read(file).map(crate::discover::decode).unwrap_or_default();
-            match crate::index_cache::content_hash(&text) == *hash {
-                true => text,
-                false => String::new(),
-            }
-        })
-    }
-}
-
-impl std::ops::Deref for Source {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
+pub use crate::source::Source;
 
 /// How names are joined in files without a grammar.
 pub const PLAIN_SEPARATOR: &str = ".";

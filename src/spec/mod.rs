@@ -27,7 +27,8 @@ pub use target::{Fragment, RepoSlug};
 #[derive(Debug, Clone)]
 pub struct SpecFile {
     pub path: String,
-    pub source: String,
+    /// Let go once the spec's references are linked (see [`crate::source`]).
+    pub source: crate::source::Source,
     pub sections: Vec<Section>,
     pub clauses: Vec<Clause>,
     /// Names the file's own code examples declare.

@@ -52,7 +52,7 @@ fn parse_with_piece_size(path: &str, source: String, repository: Option<&RepoSlu
     let includes = super::includes::included_files(path, &source);
     SpecFile {
         path: path.to_string(),
-        source,
+        source: crate::source::Source::read(source),
         sections,
         clauses,
         example_names,
