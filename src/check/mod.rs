@@ -340,13 +340,13 @@ pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: 
 /// Every deterministic check's findings at their default severities, for
 /// the LLM pass to weigh before [`finish`].
 pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: &Review) -> Vec<Finding> {
-    // The first check's vector is reused: copying it would hold every
-    // finding twice at once.
-    let mut findings = dangling::check(workspace, graph);
-    findings.extend(spec_ref::check(workspace, index, graph));
-    findings.extend(parse_error::check(index));
+    // The dangling references' vector, the one a large spec makes large, is
+    // grown once by exactly the others': growing it as they come would
+    // double it, and copy every finding to do so.
+    let mut others = spec_ref::check(workspace, index, graph);
+    others.extend(parse_error::check(index));
     if workspace.config.severity(Rule::UnlinkedRequirement) != Severity::Off {
-        findings.extend(unlinked::check(workspace, graph));
+        others.extend(unlinked::check(workspace, graph));
     }
     if let Some(lock) = review.lock {
         // A clause whose reference no longer resolves is reported as dangling;
@@ -354,8 +354,11 @@ pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, revi
         let shown = |confidence: f64| confidence >= workspace.config.min_confidence;
         let dangling: HashSet<(usize, usize)> =
             graph.unresolved.iter().filter(|u| shown(u.confidence)).map(|u| (u.spec(), u.clause())).collect();
-        findings.extend(stale::check(workspace, review.states, lock, review.history, &dangling));
+        others.extend(stale::check(workspace, review.states, lock, review.history, &dangling));
     }
+    let mut findings = dangling::check(workspace, graph);
+    findings.reserve_exact(others.len());
+    findings.extend(others);
     findings
 }
 

@@ -90,7 +90,7 @@ fn clauses_for(spec: &SpecFile, fragment: &str) -> Result<Vec<usize>, MissingSpe
     if let Some(index) = spec.clauses.iter().position(|c| *c.id == *full_id || *c.id == *fragment) {
         return Ok(vec![index]);
     }
-    let Some(section) = spec.sections.iter().position(|s| s.slug == fragment) else {
+    let Some(section) = spec.sections.iter().position(|s| *s.slug == *fragment) else {
         return Err(MissingSpec::Section { suggestion: nearest_slug(spec, fragment) });
     };
     let slugs = section_and_children(spec, section);
@@ -99,8 +99,8 @@ fn clauses_for(spec: &SpecFile, fragment: &str) -> Result<Vec<usize>, MissingSpe
 
 fn section_and_children(spec: &SpecFile, section: usize) -> Vec<&str> {
     let level = spec.sections[section].level;
-    let mut slugs = vec![spec.sections[section].slug.as_str()];
-    slugs.extend(spec.sections[section + 1..].iter().take_while(|s| s.level > level).map(|s| s.slug.as_str()));
+    let mut slugs = vec![&*spec.sections[section].slug];
+    slugs.extend(spec.sections[section + 1..].iter().take_while(|s| s.level > level).map(|s| &*s.slug));
     slugs
 }
 

@@ -517,7 +517,7 @@ impl PageAnchors {
             })
         };
         let any = crate::spec::includes_other_files(&spec.source) || spec.source.lines().any(plugin);
-        let slugs = spec.sections.iter().map(|s| s.slug.as_str());
+        let slugs = spec.sections.iter().map(|s| &*s.slug);
         let ids = spec.clauses.iter().filter_map(|c| c.id.split_once('#').map(|(_, id)| id));
         PageAnchors { any, loose: slugs.chain(ids).map(loose).collect(), html: html_anchors(&spec.source) }
     }

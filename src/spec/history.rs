@@ -3,6 +3,7 @@
 //! written on purpose; they are not drift.
 
 use super::{Reference, ReferenceKind};
+use std::sync::Arc;
 
 /// Phrases after which the old name follows: "formerly `X`".
 const OLD_NAME_FOLLOWS: &[&str] = &[
@@ -467,7 +468,7 @@ fn without_order_prefix(name: &str) -> &str {
 }
 
 /// Why a clause under these headings records history, if it does.
-pub(super) fn heading_history(heading_path: &[(u8, String)]) -> Option<String> {
+pub(super) fn heading_history(heading_path: &[(u8, Arc<str>)]) -> Option<String> {
     let (_, title) = heading_path.iter().find(|(_, title)| is_history_heading(title))?;
     Some(format!("under the heading \"{title}\", which records history"))
 }

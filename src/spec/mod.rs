@@ -47,8 +47,9 @@ pub struct SpecFile {
 /// A heading and the slug anchors and clause ids are built from.
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
-    pub slug: String,
-    pub title: String,
+    /// Shared with the section's clauses; the title with their heading path.
+    pub slug: Arc<str>,
+    pub title: Arc<str>,
     pub level: u8,
     pub line: usize,
 }
@@ -62,7 +63,7 @@ pub struct Clause {
     pub path: Arc<str>,
     /// Slug of the section the clause sits in (empty before any heading).
     pub section: Arc<str>,
-    pub heading_path: Arc<[String]>,
+    pub heading_path: Arc<[Arc<str>]>,
     pub text: Box<str>,
     /// Hash of the clause text with whitespace folded.
     pub hash: TextHash,

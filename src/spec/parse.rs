@@ -175,10 +175,10 @@ struct Builder<'a> {
     clauses: Vec<Clause>,
     open: Vec<OpenClause>,
     heading: Option<Heading>,
-    heading_path: Vec<(u8, String)>,
+    heading_path: Vec<(u8, Arc<str>)>,
     /// `heading_path`'s titles and their history, shared by the section's
     /// clauses rather than copied into each.
-    titles: Arc<[String]>,
+    titles: Arc<[Arc<str>]>,
     titles_history: Option<Arc<str>>,
     /// The file's path, shared by its clauses.
     shared_path: Arc<str>,
@@ -619,8 +619,8 @@ impl<'a> Builder<'a> {
 
     fn close_heading(&mut self) {
         let Some(heading) = self.heading.take() else { return };
-        let title = fold_whitespace(&heading.text);
-        let slug = self.slugs.unique(heading.id.clone().unwrap_or_else(|| slugify(&title)));
+        let title: Arc<str> = fold_whitespace(&heading.text).into();
+        let slug: Arc<str> = self.slugs.unique(heading.id.clone().unwrap_or_else(|| slugify(&title))).into();
         self.heading_path.retain(|(level, _)| *level < heading.level);
         self.heading_path.push((heading.level, title.clone()));
         self.titles = self.heading_path.iter().map(|(_, title)| title.clone()).collect();
@@ -628,7 +628,7 @@ impl<'a> Builder<'a> {
         self.scopes.retain(|(level, _)| *level < heading.level);
         let (line, _) = self.lines.line_column(self.source, heading.start);
         self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
-        self.section = slug.into();
+        self.section = slug;
         self.ordinal = 0;
         self.example_ordinal = 0;
         if !heading.references.is_empty() {
@@ -638,12 +638,12 @@ impl<'a> Builder<'a> {
 
     /// A heading that names code (`## `Client::retry()``) is a claim like
     /// any clause: clause 0 of its own section.
-    fn heading_clause(&mut self, title: String, heading: Heading) {
+    fn heading_clause(&mut self, title: Arc<str>, heading: Heading) {
         let end = heading.end.clamp(heading.start, self.source.len());
         let normative = is_normative(&title);
         let ignores = std::mem::take(&mut self.pending.ignores);
         let id = format!("{}/0", self.section);
-        self.push_clause(id, title, heading.start..end, normative, heading.references, ignores);
+        self.push_clause(id, title.to_string(), heading.start..end, normative, heading.references, ignores);
     }
 }
 
@@ -807,7 +807,7 @@ Second section with the same title.
         let must = &spec.clauses[1];
         assert!(must.normative);
         assert_eq!((must.line, must.column), (5, 1));
-        assert_eq!(*must.heading_path, ["Retry policy"]);
+        assert_eq!(must.heading_path.iter().map(|t| &**t).collect::<Vec<_>>(), ["Retry policy"]);
         let refs: Vec<_> = must.references.iter().map(|r| (&*r.text, r.line(), r.column())).collect();
         assert_eq!(refs, [("Client::retry", 5, 28), ("MAX_RETRIES", 5, 50)]);
         assert!(!spec.clauses[0].normative);
