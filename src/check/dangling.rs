@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use super::{Finding, Label, LineSpan, Sentence, SpecSide};
 use crate::link::{evidence, LinkGraph, Problem};
 use crate::rule::Rule;
-use crate::spec::{Reference, ReferenceKind};
+use crate::spec::{narrow, Reference, ReferenceKind};
 use crate::workspace::Workspace;
 
 pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
@@ -24,8 +24,8 @@ pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
             finding.add_evidence(unresolved.evidence().iter().cloned());
             finding.spec = Some(SpecSide {
                 path: clause.path.clone(),
-                line: reference.line(),
-                column: reference.column(),
+                line: narrow(reference.line()),
+                column: narrow(reference.column()),
                 clause: clause.id.clone(),
             });
             finding.label = Some(Label::new(reference.bytes(), label_text(unresolved.problem())));

@@ -10,7 +10,7 @@ mod stale;
 mod unlinked;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -30,8 +30,10 @@ pub use directives::unknown_ignored_rules;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpecSide {
     pub path: Arc<str>,
-    pub line: usize,
-    pub column: usize,
+    /// In 32 bits (see [`crate::spec::narrow`]): a large spec holds a
+    /// million findings.
+    pub line: u32,
+    pub column: u32,
     pub clause: Arc<str>,
 }
 
@@ -162,7 +164,7 @@ impl Serialize for Finding {
 // A reference-dense spec holds a finding per reference: growing one grows
 // a run's memory by a million times as much.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() <= 176, "Finding grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Finding>() <= 168, "Finding grew; see specs/performance.md");
 
 /// The parts of a finding that most findings lack.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -312,8 +314,8 @@ pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static s
     let mut finding = Finding::new(rule, message);
     finding.spec = Some(SpecSide {
         path: clause.path.clone(),
-        line: clause.line(),
-        column: clause.column(),
+        line: narrow(clause.line()),
+        column: narrow(clause.column()),
         clause: clause.id.clone(),
     });
     finding.section = clause.section.clone();
@@ -394,14 +396,14 @@ pub fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
 /// it was reached from.
 fn same_spot(a: &Finding, b: &Finding) -> bool {
     fn position(f: &Finding) -> Option<(&str, usize, usize)> {
-        f.spec.as_ref().map(|s| (&*s.path, s.line, s.column))
+        f.spec.as_ref().map(|s| (&*s.path, s.line as usize, s.column as usize))
     }
     a.rule == b.rule && a.reference == b.reference && position(a).is_some() && position(a) == position(b)
 }
 
 fn location(finding: &Finding) -> (&str, usize, usize, Rule) {
     match (&finding.spec, &finding.code) {
-        (Some(spec), _) => (&*spec.path, spec.line, spec.column, finding.rule),
+        (Some(spec), _) => (&*spec.path, spec.line as usize, spec.column as usize, finding.rule),
         (None, Some(code)) => (code.path.as_str(), code.line, 0, finding.rule),
         (None, None) => ("", 0, 0, finding.rule),
     }
@@ -433,38 +435,63 @@ fn sort_by_location(findings: &mut [Finding]) {
 /// file and section, reference, code path and symbol, and an occurrence
 /// counter for repeats of the same reference in one section.
 fn assign_fingerprints(findings: &mut [Finding]) {
-    // Occurrences are counted by the identity's hash (its first 64 bits),
-    // not its text, so the count costs the same for every finding however
-    // long its names are. Two identities sharing those bits (about one
-    // chance in 10^7 among a million findings) would share a counter: the
-    // second's fingerprint would then depend on the first's being there.
-    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(findings.len());
-    for finding in findings.iter_mut() {
-        let parts = [
-            finding.rule.id(),
-            finding.spec.as_ref().map_or("", |s| &*s.path),
-            &finding.section,
-            finding.reference.as_deref().unwrap_or(""),
-            finding.code.as_ref().map_or("", |c| c.path.as_str()),
-            finding.code.as_ref().and_then(|c| c.symbol.as_deref()).unwrap_or(""),
-        ];
-        let mut identity = blake3::Hasher::new();
-        for (n, part) in parts.iter().enumerate() {
-            if n > 0 {
-                identity.update(SEPARATOR.as_bytes());
-            }
-            identity.update(part.as_bytes());
-        }
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&identity.finalize().as_bytes()[..8]);
-        let occurrence = seen.entry(u64::from_be_bytes(first)).or_insert(0);
-        *occurrence += 1;
+    let occurrences = occurrences(findings);
+    for (finding, occurrence) in findings.iter_mut().zip(occurrences) {
         // The fingerprint hashes `identity \u{1f} occurrence`, fed in parts.
-        let mut keyed = identity;
+        let mut keyed = identity(finding);
         keyed.update(SEPARATOR.as_bytes());
         keyed.update(occurrence.to_string().as_bytes());
         finding.fingerprint = TextHash::of_hash(&keyed.finalize());
     }
+}
+
+/// Each finding's occurrence of its identity, counted from 1 in order.
+///
+/// Identities are compared by their hash's first 64 bits, sorted beside the
+/// finding's index: 16 bytes a finding, where a map sized for a million
+/// identities takes twice that. Two identities sharing those bits (about
+/// one chance in 10^7 among a million findings) would share a counter: the
+/// second's fingerprint would then depend on the first's being there.
+fn occurrences(findings: &[Finding]) -> Vec<u32> {
+    let mut keyed: Vec<(u64, u32)> = findings
+        .iter()
+        .enumerate()
+        .map(|(n, finding)| {
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&identity(finding).finalize().as_bytes()[..8]);
+            (u64::from_be_bytes(first), crate::spec::narrow(n))
+        })
+        .collect();
+    keyed.sort_unstable();
+    let mut occurrences = vec![0u32; findings.len()];
+    let mut previous = None;
+    let mut count = 0;
+    for (key, n) in keyed {
+        count = if previous == Some(key) { count + 1 } else { 1 };
+        previous = Some(key);
+        occurrences[n as usize] = count;
+    }
+    occurrences
+}
+
+/// The hasher fed a finding's identity.
+fn identity(finding: &Finding) -> blake3::Hasher {
+    let parts = [
+        finding.rule.id(),
+        finding.spec.as_ref().map_or("", |s| &*s.path),
+        &finding.section,
+        finding.reference.as_deref().unwrap_or(""),
+        finding.code.as_ref().map_or("", |c| c.path.as_str()),
+        finding.code.as_ref().and_then(|c| c.symbol.as_deref()).unwrap_or(""),
+    ];
+    let mut identity = blake3::Hasher::new();
+    for (n, part) in parts.iter().enumerate() {
+        if n > 0 {
+            identity.update(SEPARATOR.as_bytes());
+        }
+        identity.update(part.as_bytes());
+    }
+    identity
 }
 
 const SEPARATOR: &str = "\u{1f}";
@@ -473,7 +500,7 @@ const SEPARATOR: &str = "\u{1f}";
 mod tests {
     use super::*;
 
-    fn at(path: &str, line: usize, message: &str) -> Finding {
+    fn at(path: &str, line: u32, message: &str) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, message.to_string());
         finding.spec = Some(SpecSide { path: path.into(), line, column: 1, clause: "".into() });
         finding

@@ -474,7 +474,7 @@ fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind,
             let spec = finding.spec.as_ref();
             (
                 spec.map(|s| s.path.to_string()).unwrap_or_default(),
-                spec.map_or(0, |s| s.line),
+                spec.map_or(0, |s| s.line as usize),
                 spec.map(|s| s.clause.clone()).unwrap_or_default(),
                 finding.reference.as_deref().unwrap_or_default().to_string(),
             )

@@ -95,7 +95,7 @@ mod tests {
         }
     }
 
-    fn finding(line: usize, column: usize, bytes: std::ops::Range<usize>) -> Finding {
+    fn finding(line: u32, column: u32, bytes: std::ops::Range<usize>) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, "gone".to_string());
         finding.spec = Some(SpecSide { path: "a.md".into(), line, column, clause: "".into() });
         finding.reference = Some("Gone::name".into());

@@ -47,7 +47,8 @@ fn parse_with_piece_size(path: &str, source: String, repository: Option<&RepoSlu
     } else {
         parse_in_pieces(&mut builder, &source, &pieces, options);
     }
-    let Builder { sections, mut clauses, example_names, example_imports, .. } = builder;
+    let Builder { mut sections, mut clauses, example_names, example_imports, .. } = builder;
+    sections.shrink_to_fit();
     clauses.shrink_to_fit();
     let includes = super::includes::included_files(path, &source);
     SpecFile {
