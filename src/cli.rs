@@ -474,7 +474,7 @@ fn coverage(args: CoverageArgs) -> Result<ExitStatus, Error> {
 fn links(args: LinksArgs) -> Result<ExitStatus, Error> {
     let config = load_config(&args.common)?;
     let scope = relative_paths(&config.root, &args.paths)?;
-    let options = Options { jobs: args.common.jobs, offline: true, ..Options::default() };
+    let options = Options { jobs: args.common.jobs, offline: true, link_view: true, ..Options::default() };
     let analysis = engine::analyse(config, &options)?;
     let mut clauses = analysis.link_view();
     if !scope.is_empty() {

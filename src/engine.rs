@@ -50,6 +50,10 @@ pub struct Options {
     pub ignore_baseline: bool,
     /// Hash symbol bodies even without a lock: `accept` records them.
     pub hash_bodies: bool,
+    /// Keep what `driftcheck links` shows ([`Analysis::link_view`]): the
+    /// silenced references and why, and the unresolved ones once their
+    /// findings are made. Without it, a run lets both go.
+    pub link_view: bool,
 }
 
 /// A spec's text given on stdin, e.g. an editor's unsaved buffer: it is
@@ -134,8 +138,13 @@ fn analyse_in_pool(mut config: Config, options: &Options) -> Result<Analysis, Er
     if staged.is_some() {
         cache.analyse_a_copy();
     }
-    let content =
-        Inputs { history: &history, cache: &cache, stdin: options.stdin.as_ref(), hash_bodies: options.hash_bodies };
+    let content = Inputs {
+        history: &history,
+        cache: &cache,
+        stdin: options.stdin.as_ref(),
+        hash_bodies: options.hash_bodies,
+        link_view: options.link_view,
+    };
     let mut analysis = run(config_for_content, content, source, llm.as_ref())?;
     analysis._staged = staged;
     let unmatched = analysis.workspace.config.unmatched_globs(&analysis.workspace.paths)?;
@@ -230,6 +239,8 @@ struct Inputs<'a> {
     stdin: Option<&'a StdinSpec>,
     /// Whether something besides a lock reads body hashes (`accept`).
     hash_bodies: bool,
+    /// See [`Options::link_view`].
+    link_view: bool,
 }
 
 /// Drops the findings the baseline file accepts, and says how many.
@@ -245,7 +256,7 @@ fn apply_baseline(analysis: &mut Analysis, config: &Config) -> Result<(), Error>
 }
 
 fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>) -> Result<Analysis, Error> {
-    let Inputs { history, cache, stdin, hash_bodies } = inputs;
+    let Inputs { history, cache, stdin, hash_bodies, link_view } = inputs;
     let path = config.root.join(lock::FILE_NAME);
     let lock = match source {
         LockSource::WorkTree => Lock::read(&path)?,
@@ -275,6 +286,7 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         languages: workspace.languages(),
         gate_enabled: &gate_enabled,
         min_confidence: workspace.config.min_confidence,
+        record_silenced: link_view,
         floating_refs,
         pinned_files,
         doc_imports: link::doc_imports(&workspace),
@@ -283,7 +295,7 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         unmentioned: history
             .unmentioned_when_removed(&removed, &link::removed_names_in_specs(&workspace, &index, &removed)),
     };
-    let graph = link::link(&workspace, &index, &evidence);
+    let mut graph = link::link(&workspace, &index, &evidence);
     // Only a human report and the LLM pass read a spec's text after this,
     // and they read it again from disk: a large spec's text would
     // otherwise be held through every finding made from it.
@@ -293,6 +305,10 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
     let states = graph.states(&workspace, &index);
     let review = Review { lock: lock.as_ref(), states: &states, history };
     let mut findings = check::collect(&workspace, &index, &graph, &review);
+    if !link_view {
+        // Their findings are made: the rest of a run reads the findings.
+        graph.unresolved = Vec::new();
+    }
     let (mut reviewed, mut usage) = (llm::Reviewed::default(), LlmUsage::default());
     if let Some(pass) = llm {
         let mut asker = Asker::new(&pass.tiers, pass.cache.as_ref(), pass.budget);
@@ -392,6 +408,8 @@ impl Analysis {
         }
     }
 
+    /// What `driftcheck links` shows: complete only from a run with
+    /// [`Options::link_view`].
     pub fn link_view(&self) -> Vec<ClauseLinks> {
         let index = CodeIndex::new(&self.workspace.code);
         self.graph.view(&self.workspace, &index)

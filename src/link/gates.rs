@@ -684,6 +684,7 @@ mod tests {
             languages: vec!["rust", "java"],
             gate_enabled: enabled,
             min_confidence: 0.4,
+            record_silenced: true,
             floating_refs: HashSet::new(),
             pinned_files: HashMap::new(),
             doc_imports: HashMap::new(),

@@ -227,6 +227,9 @@ pub struct Evidence<'a> {
     pub gate_enabled: &'a (dyn Fn(&str) -> bool + Sync),
     /// Unresolved references less likely than this are not reported.
     pub min_confidence: f64,
+    /// Keep every silenced reference and why: only `driftcheck links`
+    /// shows them, and a reference-dense spec silences a million.
+    pub record_silenced: bool,
     /// Branch names links may name to mean the current code.
     pub floating_refs: HashSet<String>,
     /// Files of links pinned to another ref, as that ref has them: line
@@ -425,13 +428,11 @@ fn link_spec(
                     origin: Origin::Reference(reference_index),
                     target,
                 })),
-                Resolution::Elsewhere { gate, reason } => graph.silenced.push(Silenced {
-                    spec: spec_index,
-                    clause: clause_index,
-                    reference: reference_index,
-                    gate,
-                    reason,
-                }),
+                Resolution::Elsewhere { gate, reason } => silence(
+                    &mut graph,
+                    evidence,
+                    Silenced { spec: spec_index, clause: clause_index, reference: reference_index, gate, reason },
+                ),
                 Resolution::Broken(problem, support) => {
                     let candidate =
                         Candidate { reference, segments: candidate_segments(reference), clause, spec, index, evidence };
@@ -482,6 +483,13 @@ fn candidate_segments(reference: &Reference) -> &[String] {
     }
 }
 
+/// Records a silenced reference, if anything will show it.
+fn silence(graph: &mut LinkGraph, evidence: &Evidence, silenced: Silenced) {
+    if evidence.record_silenced {
+        graph.silenced.push(silenced);
+    }
+}
+
 /// Runs the gates over an unresolved reference and records it as
 /// unresolved (with its evidence and confidence) or as silenced.
 fn record(
@@ -497,7 +505,7 @@ fn record(
         true => Vec::new(),
         false => match gates::apply(candidate, &support, candidate.evidence.gate_enabled) {
             Outcome::Dropped { gate, reason } => {
-                graph.silenced.push(Silenced { spec, clause, reference, gate, reason });
+                silence(graph, candidate.evidence, Silenced { spec, clause, reference, gate, reason });
                 return;
             }
             Outcome::Kept(against) => against,
