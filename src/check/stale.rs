@@ -84,7 +84,7 @@ fn vanished<'a>(
     lock.entries().filter_map(move |entry| {
         let &(spec, clause) = clauses.get(entry.clause.as_str())?;
         let gone = !used.contains(&(entry.clause.as_str(), entry.anchor.as_str()));
-        let same_text = workspace.specs[spec].clauses[clause].hash == *entry.clause_hash;
+        let same_text = workspace.specs[spec].clauses[clause].hash() == *entry.clause_hash;
         let reported = dangling.contains(&(spec, clause));
         (gone && same_text && !reported).then(|| gone_finding(workspace, spec, clause, &entry.anchor))
     })

@@ -49,7 +49,7 @@ impl LinkGraph {
                     spec,
                     clause,
                     clause_id: clause_ref.id.to_string(),
-                    clause_hash: clause_ref.hash.to_string(),
+                    clause_hash: clause_ref.hash().to_string(),
                     anchor,
                     code_hash,
                     code_text: parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"),

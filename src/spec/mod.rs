@@ -65,8 +65,6 @@ pub struct Clause {
     pub section: Arc<str>,
     pub heading_path: Arc<[Arc<str>]>,
     pub text: Box<str>,
-    /// Hash of the clause text with whitespace folded.
-    pub hash: TextHash,
     /// Read with [`Clause::line`]; positions are held in 32 bits.
     line: u32,
     column: u32,
@@ -76,7 +74,7 @@ pub struct Clause {
     bytes: Range<u32>,
     /// Uses an RFC 2119 keyword (MUST, SHALL, SHOULD, REQUIRED).
     pub normative: bool,
-    pub references: Vec<Reference>,
+    pub references: Box<[Reference]>,
     /// Boxed: few clauses carry any, and a large spec holds a million.
     #[serde(skip)]
     pub marks: Option<Box<ClauseMarks>>,
@@ -104,7 +102,7 @@ impl ClauseMarks {
 
 // A large spec holds about as many clauses as lines of prose.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Clause>() <= 144, "Clause grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Clause>() <= 128, "Clause grew; see specs/performance.md");
 
 /// A line, byte offset or index in a spec, held in 32 bits where a large
 /// spec holds millions of them. A spec past 4 GiB would not fit in memory
@@ -162,6 +160,13 @@ impl Serialize for TextHash {
 }
 
 impl Clause {
+    /// Hash of the clause text (whitespace folded), as the lock records
+    /// it: computed when a lock or a link's state asks, not for every
+    /// clause of every spec.
+    pub fn hash(&self) -> TextHash {
+        TextHash::of(&self.text)
+    }
+
     pub fn line(&self) -> usize {
         self.line as usize
     }

@@ -588,12 +588,9 @@ impl<'a> Builder<'a> {
         text: String,
         bytes: Range<usize>,
         normative: bool,
-        mut references: Vec<Reference>,
+        references: Vec<Reference>,
         ignores: Option<Vec<String>>,
     ) {
-        // Most clauses hold one or two references; a vector's growth would
-        // keep room for four, which is most of a large file's memory.
-        references.shrink_to_fit();
         let (line, column) = self.lines.line_column(self.source, bytes.start);
         let (end_line, _) = self.lines.line_column(self.source, bytes.end.saturating_sub(1).max(bytes.start));
         self.clauses.push(Clause {
@@ -601,14 +598,16 @@ impl<'a> Builder<'a> {
             path: self.shared_path.clone(),
             section: self.section.clone(),
             heading_path: self.titles.clone(),
-            hash: super::TextHash::of(&text),
             normative,
             text: text.into_boxed_str(),
             line: narrow(line),
             column: narrow(column),
             end_line: narrow(end_line),
             bytes: narrow(bytes.start)..narrow(bytes.end),
-            references,
+            // Most clauses hold one or two references; a vector's growth
+            // would keep room for four, which is most of a large file's
+            // memory.
+            references: references.into_boxed_slice(),
             marks: ClauseMarks {
                 ignores,
                 scope: self.scopes.last().map(|(_, scope)| scope.clone()),
