@@ -83,6 +83,8 @@ pub struct Analysis {
     /// empty at the top: formats that name files for a host (SARIF, GitHub
     /// annotations) make paths relative to the repository with it.
     pub repo_prefix: String,
+    /// Whether the run kept what `links` shows ([`Options::link_view`]).
+    link_view: bool,
     /// Holds a materialised index alive while the analysis is used.
     _staged: Option<(tempfile::TempDir, crate::interrupt::Pending)>,
 }
@@ -296,9 +298,10 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
             .unmentioned_when_removed(&removed, &link::removed_names_in_specs(&workspace, &index, &removed)),
     };
     let mut graph = link::link(&workspace, &index, &evidence);
-    // Only a human report and the LLM pass read a spec's text after this,
-    // and they read it again from disk: a large spec's text would
-    // otherwise be held through every finding made from it.
+    // Only reports that show or place spans (human, SARIF, concise, JUnit,
+    // GitHub) and the LLM pass read a spec's text after this, and they read
+    // it again from disk: a large spec's text would otherwise be held
+    // through every finding made from it.
     for spec in &mut workspace.specs {
         spec.source.let_go();
     }
@@ -344,6 +347,7 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         verified: reviewed.verified,
         scope: Vec::new(),
         repo_prefix: String::new(),
+        link_view,
         _staged: None,
     })
 }
@@ -408,9 +412,9 @@ impl Analysis {
         }
     }
 
-    /// What `driftcheck links` shows: complete only from a run with
-    /// [`Options::link_view`].
+    /// What `driftcheck links` shows, from a run with [`Options::link_view`].
     pub fn link_view(&self) -> Vec<ClauseLinks> {
+        debug_assert!(self.link_view, "the run let go of what `links` shows: set Options::link_view");
         let index = CodeIndex::new(&self.workspace.code);
         self.graph.view(&self.workspace, &index)
     }
@@ -422,6 +426,9 @@ impl Sources for Workspace {
             .iter()
             .find(|spec| spec.path == path)
             .map(|spec| spec.source.as_str())
+            // Text read again that no longer matches what was analysed reads
+            // as empty: no positions are shown in it.
+            .filter(|text| !text.is_empty())
             .or_else(|| self.code.iter().find(|file| file.path == path).map(|file| file.source.as_str()))
     }
 }

@@ -100,6 +100,8 @@ pub struct Finding {
     pub spec: Option<SpecSide>,
     /// Boxed: most findings have no code side.
     pub code: Option<Box<CodeSide>>,
+    /// A message about the reference ([`Sentence`]) is written from this:
+    /// set it before the message is read, as checks do.
     pub reference: Option<Box<str>>,
     pub confidence: f64,
     /// The finding's identity across runs and edits elsewhere.
@@ -258,7 +260,11 @@ impl Finding {
     pub fn add_evidence(&mut self, clues: impl IntoIterator<Item = Clue>) {
         let mut clues = clues.into_iter().peekable();
         if clues.peek().is_some() {
-            self.extras_mut().evidence.extend(clues);
+            let evidence = &mut self.extras_mut().evidence;
+            // Exactly: a first `extend` would make room for four clues, and
+            // a large spec holds a finding with one clue per reference.
+            evidence.reserve_exact(clues.size_hint().0);
+            evidence.extend(clues);
         }
     }
 
@@ -436,6 +442,8 @@ fn sort_by_location(findings: &mut [Finding]) {
 /// counter for repeats of the same reference in one section.
 fn assign_fingerprints(findings: &mut [Finding]) {
     let occurrences = occurrences(findings);
+    // Each identity is hashed again here: keeping a million hashers from
+    // the count would take far more memory than hashing twice takes time.
     for (finding, occurrence) in findings.iter_mut().zip(occurrences) {
         // The fingerprint hashes `identity \u{1f} occurrence`, fed in parts.
         let mut keyed = identity(finding);

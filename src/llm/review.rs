@@ -281,9 +281,15 @@ fn clause_of(workspace: &Workspace, finding: &Finding) -> Option<(usize, usize)>
 fn clause_block(workspace: &Workspace, spec: usize, clause: usize) -> Block {
     let spec = &workspace.specs[spec];
     let clause = &spec.clauses[clause];
-    let text: Vec<&str> =
+    let lines: Vec<&str> =
         spec.source.lines().skip(clause.line().saturating_sub(1)).take(clause.end_line() + 1 - clause.line()).collect();
-    Block::new(&spec.path, clause.line(), &text.join("\n"), &clause.heading_path.join(" > "))
+    // Text read again that no longer matches what was analysed reads as
+    // empty: the clause's own text stands in for its lines.
+    let text = match lines.is_empty() {
+        true => clause.text.to_string(),
+        false => lines.join("\n"),
+    };
+    Block::new(&spec.path, clause.line(), &text, &clause.heading_path.join(" > "))
 }
 
 /// The first question about a link: is the clause about this code?

@@ -89,8 +89,13 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
             handler.render_report(&mut rendered, report.as_ref())
         }
         None => {
-            let location = finding.paths().next().unwrap_or("");
-            let report = miette::Report::new(diagnostic.with_url(location.to_string()));
+            // A label whose file cannot be shown (read again, it had
+            // changed) still gives its place.
+            let location = match (finding.label_in_file(), super::Location::of(finding)) {
+                (Some(_), Some(at)) => format!("{}:{}:{}", at.path, at.line, at.column),
+                _ => finding.paths().next().unwrap_or("").to_string(),
+            };
+            let report = miette::Report::new(diagnostic.with_url(location));
             handler.render_report(&mut rendered, report.as_ref())
         }
     };

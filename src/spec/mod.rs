@@ -55,7 +55,7 @@ pub struct Section {
 }
 
 /// A paragraph, list item or table row: the unit a spec makes claims in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Clause {
     /// `<spec path>#<heading-slug>/<n>`, or an explicit `{#id}`; shared
     /// with the findings about the clause.
@@ -70,13 +70,11 @@ pub struct Clause {
     column: u32,
     /// Last line of the clause (a list item includes its nested items).
     end_line: u32,
-    #[serde(skip)]
     bytes: Range<u32>,
     /// Uses an RFC 2119 keyword (MUST, SHALL, SHOULD, REQUIRED).
     pub normative: bool,
     pub references: Box<[Reference]>,
     /// Boxed: few clauses carry any, and a large spec holds a million.
-    #[serde(skip)]
     pub marks: Option<Box<ClauseMarks>>,
 }
 
