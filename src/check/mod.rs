@@ -461,14 +461,10 @@ fn assign_fingerprints(findings: &mut [Finding]) {
 /// one chance in 10^7 among a million findings) would share a counter: the
 /// second's fingerprint would then depend on the first's being there.
 fn occurrences(findings: &[Finding]) -> Vec<u32> {
-    let mut keyed: Vec<(u64, u32)> = findings
+    let mut keyed: Vec<(TextHash, u32)> = findings
         .iter()
         .enumerate()
-        .map(|(n, finding)| {
-            let mut first = [0u8; 8];
-            first.copy_from_slice(&identity(finding).finalize().as_bytes()[..8]);
-            (u64::from_be_bytes(first), crate::spec::narrow(n))
-        })
+        .map(|(n, finding)| (TextHash::of_hash(&identity(finding).finalize()), narrow(n)))
         .collect();
     keyed.sort_unstable();
     let mut occurrences = vec![0u32; findings.len()];

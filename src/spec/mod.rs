@@ -113,7 +113,7 @@ pub fn narrow(n: usize) -> u32 {
 /// clause's text (as in the lock), or of a finding's identity (its
 /// fingerprint, as in reports and the baseline). Eight bytes per clause or
 /// finding rather than a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct TextHash(u64);
 
 impl TextHash {
