@@ -714,10 +714,11 @@ mod tests {
         let clause = clause.unwrap_or_else(|| panic!("no reference `{reference}` in {markdown:?}"));
         let reference = clause.references.iter().find(|r| &*r.text == reference).expect("reference");
         let segments = match &reference.kind {
-            ReferenceKind::Symbol { segments } => segments.as_slice(),
-            _ => &[],
+            ReferenceKind::Symbol { segments } => segments.to_vec(),
+            _ => Vec::new(),
         };
-        let candidate = Candidate { reference, segments, clause, spec: &spec, index: &index, evidence: &evidence };
+        let candidate =
+            Candidate { reference, segments: &segments, clause, spec: &spec, index: &index, evidence: &evidence };
         let gate = GATES.iter().find(|g| g.name == gate).expect("gate exists");
         (gate.test)(&candidate)
     }

@@ -294,12 +294,12 @@ pub fn removed_names_in_specs(workspace: &Workspace, index: &CodeIndex, removed:
     let references = workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references);
     references
         .filter_map(|reference| match &reference.kind {
-            ReferenceKind::Symbol { segments } => Some(segments),
+            ReferenceKind::Symbol { segments } => Some(segments.iter()),
             _ => None,
         })
         .flatten()
         .filter(|name| removed.names.contains_key(*name) && !index.defines(name))
-        .cloned()
+        .map(str::to_string)
         .collect()
 }
 
@@ -321,7 +321,7 @@ pub fn pinned_links(workspace: &Workspace, floating: &HashSet<String>) -> HashSe
     let references = workspace.specs.iter().flat_map(|s| &s.clauses).flat_map(|c| &c.references);
     references
         .filter_map(|reference| match &reference.kind {
-            ReferenceKind::Path(link) => match &link.git_ref {
+            ReferenceKind::Path(link) => match link.git_ref() {
                 Some(git_ref) if !floating.contains(git_ref) => Some((git_ref.clone(), link.path.clone())),
                 _ => None,
             },
@@ -353,7 +353,7 @@ fn from_includer(
 ) -> Option<Resolution> {
     let (workspace, index, files) = context;
     let ReferenceKind::Path(link) = &reference.kind else { return None };
-    if link.git_ref.is_some() || *problem != Problem::MissingPath || reference.text.starts_with('#') {
+    if link.git_ref().is_some() || *problem != Problem::MissingPath || reference.text.starts_with('#') {
         return None;
     }
     includers?.iter().find_map(|includer| {
@@ -414,7 +414,8 @@ fn link_spec(
     let mut graph = LinkGraph::default();
     for (clause_index, clause) in spec.clauses.iter().enumerate() {
         for (reference_index, reference) in clause.references.iter().enumerate() {
-            let resolution = match resolve(reference, clause, index, files, evidence) {
+            let segments = candidate_segments(reference);
+            let resolution = match resolve(reference, &segments, clause, index, files, evidence) {
                 Resolution::Broken(problem, clues) => follow_moved(reference, clause, index, lock)
                     .or_else(|| from_includer(reference, &problem, included_by, (workspace, index, files)))
                     .unwrap_or(Resolution::Broken(problem, clues)),
@@ -434,8 +435,7 @@ fn link_spec(
                     Silenced { spec: spec_index, clause: clause_index, reference: reference_index, gate, reason },
                 ),
                 Resolution::Broken(problem, support) => {
-                    let candidate =
-                        Candidate { reference, segments: candidate_segments(reference), clause, spec, index, evidence };
+                    let candidate = Candidate { reference, segments: &segments, clause, spec, index, evidence };
                     record(&mut graph, at, &candidate, problem, support);
                 }
             }
@@ -470,16 +470,16 @@ fn pinned(path: &str, git_ref: &str, fragment: Option<&crate::spec::Fragment>, e
     }
 }
 
-/// Symbol segments a gate looks at: a code span's, or a link's `#Symbol`
-/// fragment's. Explicit anchors are not gated.
-fn candidate_segments(reference: &Reference) -> &[String] {
+/// Symbol segments the resolver and the gates look at: a code span's, or a
+/// link's `#Symbol` fragment's. Explicit anchors are not gated.
+fn candidate_segments(reference: &Reference) -> Vec<String> {
     match &reference.kind {
-        ReferenceKind::Symbol { segments } => segments,
+        ReferenceKind::Symbol { segments } => segments.to_vec(),
         ReferenceKind::Path(link) => match &link.fragment {
-            Some(crate::spec::Fragment::Symbol { segments }) => segments,
-            _ => &[],
+            Some(crate::spec::Fragment::Symbol { segments }) => segments.to_vec(),
+            _ => Vec::new(),
         },
-        _ => &[],
+        _ => Vec::new(),
     }
 }
 
@@ -548,18 +548,21 @@ fn names_a_release_channel(path: &str, is_folder: impl Fn(&str) -> bool) -> bool
     })
 }
 
+/// `segments` are the reference's own ([`candidate_segments`]).
 fn resolve(
     reference: &Reference,
+    segments: &[String],
     clause: &Clause,
     index: &CodeIndex,
     files: &FileFacts,
     evidence: &Evidence,
 ) -> Resolution {
     match &reference.kind {
-        ReferenceKind::Symbol { segments } => resolve_symbol(reference, segments, clause, index, evidence),
+        ReferenceKind::Symbol { .. } => resolve_symbol(reference, segments, clause, index, evidence),
         ReferenceKind::Path(link) => {
-            let crate::spec::PathLink { path, fragment, route_like, fallbacks, site_fallbacks, git_ref } = &**link;
-            if let Some(git_ref) = git_ref.as_ref().filter(|r| !evidence.floating_refs.contains(*r)) {
+            let crate::spec::PathLink { path, fragment, route_like, .. } = &**link;
+            let (fallbacks, site_fallbacks) = (link.fallbacks(), link.site_fallbacks());
+            if let Some(git_ref) = link.git_ref().filter(|r| !evidence.floating_refs.contains(*r)) {
                 return pinned(path, git_ref, fragment.as_ref(), evidence);
             }
             let site = site_fallbacks.iter().filter(|_| files.doc_site());

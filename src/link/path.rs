@@ -56,7 +56,7 @@ pub(super) fn resolve_path(
             _ => Resolution::Linked(vec![Target::File { path: path.to_string(), lines: Some((*start, *end)) }]),
         },
         Some(Fragment::Symbol { segments }) => match index.file_index(path) {
-            Some(file) => symbol_in_file(file, path, segments, index, true),
+            Some(file) => symbol_in_file(file, path, &segments.to_vec(), index, true),
             None => Resolution::Linked(vec![whole]),
         },
         None => Resolution::Linked(vec![whole]),

@@ -9,6 +9,7 @@ mod imports;
 mod includes;
 mod parse;
 mod pieces;
+mod segments;
 pub mod shape;
 pub mod slug;
 pub mod target;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 pub use directive::Directive;
 pub use includes::includes_other_files;
+pub use segments::Segments;
 pub use target::{Fragment, RepoSlug};
 
 /// One parsed markdown file.
@@ -242,7 +244,7 @@ pub struct Reference {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum ReferenceKind {
     /// An inline code span shaped like a symbol: `Client::retry`.
-    Symbol { segments: Vec<String> },
+    Symbol { segments: Segments },
     /// A markdown link to a file of the repository. Boxed: most references
     /// are code spans, and a link carries five times their fields.
     Path(Box<PathLink>),
@@ -322,6 +324,14 @@ pub struct PathLink {
     pub fragment: Option<Fragment>,
     #[serde(skip)]
     pub route_like: bool,
+    /// Boxed: few links have any, and a large spec holds a link a section.
+    #[serde(flatten)]
+    pub elsewhere: Option<Box<Elsewhere>>,
+}
+
+/// Other places a link may mean, and the ref it is pinned to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Elsewhere {
     #[serde(skip)]
     pub fallbacks: Vec<String>,
     /// Places only a doc site looks (see `RepoPath::site_fallbacks`).
@@ -330,6 +340,30 @@ pub struct PathLink {
     /// The branch, tag or commit a web URL pins the file to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git_ref: Option<String>,
+}
+
+impl Elsewhere {
+    /// Boxed, or nothing when it holds nothing.
+    pub fn boxed(self) -> Option<Box<Elsewhere>> {
+        (self != Elsewhere::default()).then(|| Box::new(self))
+    }
+}
+
+impl PathLink {
+    /// Other places a root-relative link may mean (see `RepoPath::fallbacks`).
+    pub fn fallbacks(&self) -> &[String] {
+        self.elsewhere.as_ref().map_or(&[], |elsewhere| &elsewhere.fallbacks)
+    }
+
+    /// Places only a doc site looks (see `RepoPath::site_fallbacks`).
+    pub fn site_fallbacks(&self) -> &[String] {
+        self.elsewhere.as_ref().map_or(&[], |elsewhere| &elsewhere.site_fallbacks)
+    }
+
+    /// The branch, tag or commit a web URL pins the file to.
+    pub fn git_ref(&self) -> Option<&String> {
+        self.elsewhere.as_ref().and_then(|elsewhere| elsewhere.git_ref.as_ref())
+    }
 }
 
 /// A markdown file by its extension: `.md`, `.markdown` or `.mdx`.
@@ -357,16 +391,37 @@ mod text_hash_tests {
     /// A boxed link serializes as flat as the other kinds.
     #[test]
     fn a_path_reference_serializes_its_fields_beside_its_kind() {
+        let link = super::PathLink { path: "src/net.rs".into(), fragment: None, route_like: false, elsewhere: None };
+        let json = serde_json::to_value(super::ReferenceKind::Path(Box::new(link))).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "path", "path": "src/net.rs", "fragment": null}));
+    }
+
+    /// A pinned link's ref, held apart with the rarer fields, serializes
+    /// beside the path; the fallbacks are never written.
+    #[test]
+    fn a_pinned_link_serializes_its_ref_beside_its_path() {
+        let elsewhere = super::Elsewhere {
+            fallbacks: vec!["docs/src/net.rs".into()],
+            site_fallbacks: Vec::new(),
+            git_ref: Some("v1.2".into()),
+        };
         let link = super::PathLink {
             path: "src/net.rs".into(),
             fragment: None,
             route_like: false,
-            fallbacks: Vec::new(),
-            site_fallbacks: Vec::new(),
-            git_ref: None,
+            elsewhere: elsewhere.boxed(),
         };
+        assert_eq!((link.git_ref().map(String::as_str), link.fallbacks().len()), (Some("v1.2"), 1));
         let json = serde_json::to_value(super::ReferenceKind::Path(Box::new(link))).unwrap();
-        assert_eq!(json, serde_json::json!({"kind": "path", "path": "src/net.rs", "fragment": null}));
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "path", "path": "src/net.rs", "fragment": null, "git_ref": "v1.2"})
+        );
+    }
+
+    #[test]
+    fn nothing_elsewhere_is_not_boxed() {
+        assert!(super::Elsewhere::default().boxed().is_none());
     }
 
     #[test]

@@ -17,7 +17,9 @@ use super::imports::imports;
 use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
-use super::{narrow, AnchorTarget, Clause, ClauseMarks, Provenance, Reference, ReferenceKind, Section, SpecFile};
+use super::{
+    narrow, AnchorTarget, Clause, ClauseMarks, Provenance, Reference, ReferenceKind, Section, Segments, SpecFile,
+};
 use crate::text::LineIndex;
 
 pub(super) fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
@@ -358,7 +360,7 @@ impl<'a> Builder<'a> {
         } else {
             self.text(&format!("`{code}`"));
         }
-        let Some(segments) = symbol_segments(code) else { return };
+        let Some(segments) = symbol_segments(code).and_then(|segments| Segments::new(&segments)) else { return };
         let mut reference = self.reference(ReferenceKind::Symbol { segments }, code, range.clone());
         reference.soft = self.source[..range.start].ends_with('[') && self.source[range.end..].starts_with(']');
         // The text of a link to somewhere else (`[`RegexSet`](https://docs.rs/…)`)
@@ -391,7 +393,8 @@ impl<'a> Builder<'a> {
                 if let Some(package) = &package {
                     self.example_imports.entry(name.clone()).or_insert_with(|| package.clone());
                 }
-                let kind = ReferenceKind::Symbol { segments: import.segments.clone() };
+                let Some(segments) = Segments::new(&import.segments) else { continue };
+                let kind = ReferenceKind::Symbol { segments };
                 let mut reference = self.reference(kind, &import.text(), at..at + name.len());
                 if let Some(package) = package {
                     reference.provenance = Some(Box::new(Provenance::ExamplePackage(package)));
@@ -442,9 +445,12 @@ impl<'a> Builder<'a> {
                 path: target.path,
                 fragment: target.fragment,
                 route_like: target.route_like,
-                fallbacks: target.fallbacks,
-                site_fallbacks: target.site_fallbacks,
-                git_ref: target.git_ref,
+                elsewhere: super::Elsewhere {
+                    fallbacks: target.fallbacks,
+                    site_fallbacks: target.site_fallbacks,
+                    git_ref: target.git_ref,
+                }
+                .boxed(),
             }));
             let range = self.destination_line(destination, range);
             self.push_reference(kind, destination, range);

@@ -162,10 +162,8 @@ pub fn symbol_segments(span: &str) -> Option<Vec<String>> {
     }
     let segments = split_segments(span)?;
     let had_separator = segments.len() > 1;
-    let mut segments: Vec<String> =
+    let segments: Vec<String> =
         segments.into_iter().skip_while(|segment| IMPLICIT_ROOTS.contains(&segment.as_str())).collect();
-    // Kept with every reference: no room for more segments than it has.
-    segments.shrink_to_fit();
     let last = segments.last()?;
     if is_placeholder(&segments[0]) || is_literal(last) {
         return None;

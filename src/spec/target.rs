@@ -1,6 +1,7 @@
 //! Where a markdown link points: a file of this repository (relative,
 //! root-relative or by URL), a doc-site route, or somewhere else.
 
+use super::segments::Segments;
 use super::shape::symbol_segments;
 
 /// The part of a link after `#` that says what inside the file is meant.
@@ -10,7 +11,7 @@ pub enum Fragment {
     /// `#L10` or `#L10-L20` (GitHub also writes `#L10C2-L20C4`).
     Lines { start: usize, end: usize },
     /// `#Client::retry`.
-    Symbol { segments: Vec<String> },
+    Symbol { segments: Segments },
     /// `#retry-policy` in a link to a markdown file: a heading anchor.
     Heading { anchor: String },
 }
@@ -280,7 +281,9 @@ fn parse_fragment(fragment: &str) -> Option<Fragment> {
     if let Some(lines) = parse_line_range(fragment) {
         return Some(lines);
     }
-    symbol_segments(fragment).map(|segments| Fragment::Symbol { segments })
+    symbol_segments(fragment)
+        .and_then(|segments| Segments::new(&segments))
+        .map(|segments| Fragment::Symbol { segments })
 }
 
 /// `L10`, `L10-L20`, `L10-20`, `L10C3-L20C1`.
@@ -333,7 +336,7 @@ mod tests {
         assert!(!link.route_like);
         assert_eq!(
             resolve("/src/net.rs#Client::retry").unwrap().fragment,
-            Some(Fragment::Symbol { segments: vec!["Client".into(), "retry".into()] })
+            Some(Fragment::Symbol { segments: Segments::new(&["Client", "retry"]).expect("segments") })
         );
         assert_eq!(resolve("./retry%20policy.md").unwrap().path, "docs/design/retry policy.md");
         assert_eq!(resolve("../../../outside.rs"), None);
