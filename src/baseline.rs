@@ -145,7 +145,7 @@ mod tests {
 
     fn finding(path: &str, reference: &str, fingerprint: &str) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, format!("`{reference}` is gone"));
-        finding.spec = Some(SpecSide { path: path.into(), line: 3, column: 1, clause: "".into() });
+        finding.spec = Some(SpecSide::at(path, 3, 1, ""));
         finding.reference = Some(reference.into());
         finding.fingerprint = TextHash::parse(fingerprint).expect("16 hex digits");
         finding

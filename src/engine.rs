@@ -307,11 +307,9 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
     }
     let states = graph.states(&workspace, &index);
     let review = Review { lock: lock.as_ref(), states: &states, history };
-    let mut findings = check::collect(&workspace, &index, &graph, &review);
-    if !link_view {
-        // Their findings are made: the rest of a run reads the findings.
-        graph.unresolved = Vec::new();
-    }
+    // Unless links are to be shown, the unresolved references go as their
+    // findings are made: the rest of a run reads the findings.
+    let mut findings = check::collect(&workspace, &index, &mut graph, &review, link_view);
     let (mut reviewed, mut usage) = (llm::Reviewed::default(), LlmUsage::default());
     if let Some(pass) = llm {
         let mut asker = Asker::new(&pass.tiers, pass.cache.as_ref(), pass.budget);
@@ -375,7 +373,7 @@ fn keep_new_since(
             .spec
             .as_ref()
             .zip(finding.spec_lines)
-            .is_some_and(|(s, l)| changed.touches(&s.path, l.first(), l.last()));
+            .is_some_and(|(s, l)| changed.touches(s.path(), l.first(), l.last()));
         let code_changed =
             finding.code.as_ref().is_some_and(|c| c.lines.is_some_and(|(a, b)| changed.touches(&c.path, a, b)));
         !old.contains(&finding.fingerprint) || spec_changed || code_changed

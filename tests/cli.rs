@@ -1171,3 +1171,17 @@ fn generated_code_that_does_not_parse_is_not_reported() {
         .collect();
     assert_eq!(paths, ["src/app.ts"]);
 }
+
+#[test]
+fn a_link_definition_used_twice_is_one_finding_for_the_first_clause_using_it() {
+    let spec =
+        "# Guide\n\nSee [the setup][setup] first.\n\nThen [the setup][setup] again.\n\n[setup]: docs/missing.md\n";
+    let dir = repo(&[("src/net.rs", CODE), ("specs/guide.md", spec)]);
+    let (code, report) = json(dir.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["rule"], "dangling-path");
+    assert_eq!(findings[0]["spec"]["line"], 7, "at the definition");
+    assert_eq!(findings[0]["spec"]["clause"], "specs/guide.md#guide/1", "the first clause that uses it");
+}

@@ -4,37 +4,45 @@
 use std::borrow::Cow;
 
 use super::{Finding, Label, LineSpan, Sentence, SpecSide};
-use crate::link::{evidence, LinkGraph, Problem};
+use crate::link::{evidence, Problem, Unresolved};
 use crate::rule::Rule;
-use crate::spec::{narrow, Reference, ReferenceKind};
+use crate::spec::{Reference, ReferenceKind};
 use crate::workspace::Workspace;
 
-pub(super) fn check(workspace: &Workspace, graph: &LinkGraph) -> Vec<Finding> {
-    graph
-        .unresolved
-        .iter()
-        .map(|unresolved| {
-            let spec = &workspace.specs[unresolved.spec()];
-            let clause = &spec.clauses[unresolved.clause()];
-            let reference = &clause.references[unresolved.reference()];
-            let mut finding = finding_for(reference, unresolved.problem());
-            // The evidence decides how loud it is (never louder than the rule).
-            finding.severity = finding.severity.min(evidence::severity(unresolved.confidence));
-            finding.confidence = unresolved.confidence;
-            finding.add_evidence(unresolved.evidence().iter().cloned());
-            finding.spec = Some(SpecSide {
-                path: clause.path.clone(),
-                line: narrow(reference.line()),
-                column: narrow(reference.column()),
-                clause: clause.id.clone(),
-            });
-            finding.label = Some(Label::new(reference.bytes(), label_text(unresolved.problem())));
-            finding.section = clause.section.clone();
-            finding.spec_lines = Some(LineSpan::new(clause.line(), clause.end_line()));
-            finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
-            finding
-        })
-        .collect()
+/// A finding for each unresolved reference, in the list's order.
+pub(super) fn check(workspace: &Workspace, unresolved: &[Unresolved]) -> Vec<Finding> {
+    unresolved.iter().map(|unresolved| finding_of(workspace, unresolved)).collect()
+}
+
+/// As [`check`], taking the list's items from its end and handing its
+/// memory back each time it is less than half full: a reference-dense
+/// spec holds a million of them, beside as many findings.
+pub(super) fn check_consuming(workspace: &Workspace, mut unresolved: Vec<Unresolved>) -> Vec<Finding> {
+    let mut findings = Vec::with_capacity(unresolved.len());
+    while let Some(last) = unresolved.pop() {
+        findings.push(finding_of(workspace, &last));
+        if unresolved.len() < unresolved.capacity() / 2 {
+            unresolved.shrink_to_fit();
+        }
+    }
+    findings.reverse();
+    findings
+}
+
+fn finding_of(workspace: &Workspace, unresolved: &Unresolved) -> Finding {
+    let spec = &workspace.specs[unresolved.spec()];
+    let clause = &spec.clauses[unresolved.clause()];
+    let reference = &clause.references[unresolved.reference()];
+    let mut finding = finding_for(reference, unresolved.problem());
+    // The evidence decides how loud it is (never louder than the rule).
+    finding.severity = finding.severity.min(evidence::severity(unresolved.confidence));
+    finding.confidence = unresolved.confidence;
+    finding.add_evidence(unresolved.evidence().iter().cloned());
+    finding.spec = Some(SpecSide::in_clause(clause, reference.line(), reference.column()));
+    finding.label = Some(Label::new(reference.bytes(), label_text(unresolved.problem())));
+    finding.spec_lines = Some(LineSpan::new(clause.line(), clause.end_line()));
+    finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
+    finding
 }
 
 fn finding_for(reference: &Reference, problem: &Problem) -> Finding {

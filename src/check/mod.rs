@@ -21,20 +21,61 @@ use crate::index::CodeIndex;
 use crate::link::{Clue, LinkGraph, LinkState};
 use crate::lock::Lock;
 use crate::rule::{Rule, Severity};
-use crate::spec::{narrow, Clause, TextHash};
+use crate::spec::{narrow, Clause, ClauseId, ClauseNumber, Place, TextHash};
 use crate::workspace::Workspace;
 
 pub use directives::unknown_ignored_rules;
 
-/// Where in a spec a finding is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Where in a spec a finding is: a place in a clause.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpecSide {
-    pub path: Arc<str>,
-    /// In 32 bits (see [`crate::spec::narrow`]): a large spec holds a
+    /// The clause's spec and section, shared with it: a large spec holds a
     /// million findings.
+    place: Arc<Place>,
+    number: ClauseNumber,
+    /// In 32 bits (see [`crate::spec::narrow`]).
     pub line: u32,
     pub column: u32,
-    pub clause: Arc<str>,
+}
+
+impl SpecSide {
+    /// At `line` and `column` in `clause`.
+    pub fn in_clause(clause: &Clause, line: usize, column: usize) -> SpecSide {
+        SpecSide { place: clause.place().clone(), number: clause.number(), line: narrow(line), column: narrow(column) }
+    }
+
+    /// At `line` and `column` of the spec at `path`, in the clause whose id
+    /// is `clause` (empty: in no clause).
+    pub fn at(path: &str, line: usize, column: usize, clause: &str) -> SpecSide {
+        let place = Place::new(Arc::from(path), Arc::from(""), Arc::from([])).with_own_id(clause.to_string());
+        SpecSide { place: Arc::new(place), number: ClauseNumber::Prose(0), line: narrow(line), column: narrow(column) }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.place.path
+    }
+
+    /// The clause's id.
+    pub fn clause(&self) -> ClauseId<'_> {
+        ClauseId::new(&self.place, self.number)
+    }
+
+    /// Slug of the clause's section (empty when it has none).
+    pub fn section(&self) -> &str {
+        &self.place.section
+    }
+}
+
+impl Serialize for SpecSide {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SpecSide", 4)?;
+        out.serialize_field("path", self.path())?;
+        out.serialize_field("line", &self.line)?;
+        out.serialize_field("column", &self.column)?;
+        out.serialize_field("clause", &self.clause().to_string())?;
+        out.end()
+    }
 }
 
 /// Where in the code a finding is.
@@ -107,8 +148,6 @@ pub struct Finding {
     /// The finding's identity across runs and edits elsewhere.
     pub fingerprint: TextHash,
     pub label: Option<Label>,
-    /// Section slug, for a fingerprint that survives edits elsewhere.
-    pub section: Arc<str>,
     /// Lines (first, last) of the clause, for `--base` to tell whether
     /// they changed.
     pub spec_lines: Option<LineSpan>,
@@ -166,7 +205,7 @@ impl Serialize for Finding {
 // A reference-dense spec holds a finding per reference: growing one grows
 // a run's memory by a million times as much.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() <= 168, "Finding grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Finding>() <= 136, "Finding grew; see specs/performance.md");
 
 /// The parts of a finding that most findings lack.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,6 +220,8 @@ pub struct Extras {
     pub help: Option<String>,
     /// Extra text for the human report, e.g. a stale link's diff.
     pub detail: Option<String>,
+    /// The section the finding's identity names, when not its clause's.
+    pub identity_section: Option<Box<str>>,
 }
 
 impl Finding {
@@ -197,7 +238,6 @@ impl Finding {
             confidence: 1.0,
             fingerprint: TextHash::default(),
             label: None,
-            section: Arc::from(""),
             spec_lines: None,
             extras: None,
         }
@@ -268,6 +308,13 @@ impl Finding {
         }
     }
 
+    /// Section slug, for a fingerprint that survives edits elsewhere: its
+    /// clause's, unless its identity names another.
+    pub fn section(&self) -> &str {
+        let named = self.extras.as_ref().and_then(|extras| extras.identity_section.as_deref());
+        named.unwrap_or_else(|| self.spec.as_ref().map_or("", SpecSide::section))
+    }
+
     pub fn help(&self) -> Option<&str> {
         self.extras.as_ref().and_then(|extras| extras.help.as_deref())
     }
@@ -284,7 +331,7 @@ impl Finding {
 
     /// Paths the finding is on (spec side first).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.spec.iter().map(|s| &*s.path).chain(self.code.iter().map(|c| c.path.as_str()))
+        self.spec.iter().map(SpecSide::path).chain(self.code.iter().map(|c| c.path.as_str()))
     }
 
     /// The paths the finding is on, and the code file that caused it: the
@@ -318,13 +365,7 @@ pub fn on_link(workspace: &Workspace, state: &LinkState, rule: Rule, message: St
 /// section, lines and the rules it silences.
 pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static str) -> Finding {
     let mut finding = Finding::new(rule, message);
-    finding.spec = Some(SpecSide {
-        path: clause.path.clone(),
-        line: narrow(clause.line()),
-        column: narrow(clause.column()),
-        clause: clause.id.clone(),
-    });
-    finding.section = clause.section.clone();
+    finding.spec = Some(SpecSide::in_clause(clause, clause.line(), clause.column()));
     finding.spec_lines = Some(LineSpan::new(clause.line(), clause.end_line()));
     finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
     finding.label = Some(Label::new(clause.bytes(), label));
@@ -340,14 +381,24 @@ pub struct Review<'a> {
 }
 
 /// Runs every deterministic check; findings come back sorted by location,
-/// with configured severities, without suppressed or disabled ones.
-pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: &Review) -> Vec<Finding> {
-    finish(workspace, collect(workspace, index, graph, review))
+/// with configured severities, without suppressed or disabled ones. The
+/// graph's unresolved references are consumed.
+pub fn run(workspace: &Workspace, index: &CodeIndex, graph: &mut LinkGraph, review: &Review) -> Vec<Finding> {
+    finish(workspace, collect(workspace, index, graph, review, false))
 }
 
 /// Every deterministic check's findings at their default severities, for
-/// the LLM pass to weigh before [`finish`].
-pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, review: &Review) -> Vec<Finding> {
+/// the LLM pass to weigh before [`finish`]. The graph's unresolved
+/// references are consumed as their findings are made, unless
+/// `keep_unresolved` (for a view of the links): a reference-dense spec's
+/// list and its findings would otherwise be held whole at once.
+pub fn collect(
+    workspace: &Workspace,
+    index: &CodeIndex,
+    graph: &mut LinkGraph,
+    review: &Review,
+    keep_unresolved: bool,
+) -> Vec<Finding> {
     // The dangling references' vector, the one a large spec makes large, is
     // grown once by exactly the others': growing it as they come would
     // double it, and copy every finding to do so.
@@ -364,7 +415,10 @@ pub fn collect(workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph, revi
             graph.unresolved.iter().filter(|u| shown(u.confidence)).map(|u| (u.spec(), u.clause())).collect();
         others.extend(stale::check(workspace, review.states, lock, review.history, &dangling));
     }
-    let mut findings = dangling::check(workspace, graph);
+    let mut findings = match keep_unresolved {
+        true => dangling::check(workspace, &graph.unresolved),
+        false => dangling::check_consuming(workspace, std::mem::take(&mut graph.unresolved)),
+    };
     findings.reserve_exact(others.len());
     findings.extend(others);
     findings
@@ -402,14 +456,14 @@ pub fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
 /// it was reached from.
 fn same_spot(a: &Finding, b: &Finding) -> bool {
     fn position(f: &Finding) -> Option<(&str, usize, usize)> {
-        f.spec.as_ref().map(|s| (&*s.path, s.line as usize, s.column as usize))
+        f.spec.as_ref().map(|s| (s.path(), s.line as usize, s.column as usize))
     }
     a.rule == b.rule && a.reference == b.reference && position(a).is_some() && position(a) == position(b)
 }
 
 fn location(finding: &Finding) -> (&str, usize, usize, Rule) {
     match (&finding.spec, &finding.code) {
-        (Some(spec), _) => (&*spec.path, spec.line as usize, spec.column as usize, finding.rule),
+        (Some(spec), _) => (spec.path(), spec.line as usize, spec.column as usize, finding.rule),
         (None, Some(code)) => (code.path.as_str(), code.line, 0, finding.rule),
         (None, None) => ("", 0, 0, finding.rule),
     }
@@ -482,8 +536,8 @@ fn occurrences(findings: &[Finding]) -> Vec<u32> {
 fn identity(finding: &Finding) -> blake3::Hasher {
     let parts = [
         finding.rule.id(),
-        finding.spec.as_ref().map_or("", |s| &*s.path),
-        &finding.section,
+        finding.spec.as_ref().map_or("", SpecSide::path),
+        finding.section(),
         finding.reference.as_deref().unwrap_or(""),
         finding.code.as_ref().map_or("", |c| c.path.as_str()),
         finding.code.as_ref().and_then(|c| c.symbol.as_deref()).unwrap_or(""),
@@ -506,7 +560,7 @@ mod tests {
 
     fn at(path: &str, line: u32, message: &str) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, message.to_string());
-        finding.spec = Some(SpecSide { path: path.into(), line, column: 1, clause: "".into() });
+        finding.spec = Some(SpecSide::at(path, line as usize, 1, ""));
         finding
     }
 

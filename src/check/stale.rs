@@ -75,11 +75,11 @@ fn vanished<'a>(
     used: &'a HashSet<(&str, &str)>,
     dangling: &'a HashSet<(usize, usize)>,
 ) -> impl Iterator<Item = Finding> + 'a {
-    let clauses: HashMap<&str, (usize, usize)> = workspace
+    let clauses: HashMap<String, (usize, usize)> = workspace
         .specs
         .iter()
         .enumerate()
-        .flat_map(|(s, spec)| spec.clauses.iter().enumerate().map(move |(c, clause)| (&*clause.id, (s, c))))
+        .flat_map(|(s, spec)| spec.clauses.iter().enumerate().map(move |(c, clause)| (clause.id().to_string(), (s, c))))
         .collect();
     lock.entries().filter_map(move |entry| {
         let &(spec, clause) = clauses.get(entry.clause.as_str())?;
@@ -102,7 +102,7 @@ fn gone_finding(workspace: &Workspace, spec: usize, clause: usize, anchor: &str)
     let mut finding = super::on_clause(clause, Rule::StaleLink, message, "linked here");
     finding.code = Some(Box::new(CodeSide { path: path.to_string(), line: 1, symbol, lines: None }));
     finding.reference = Some(anchor.into());
-    finding.extras_mut().help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id));
+    finding.extras_mut().help = Some(format!("update the clause, then run `driftcheck accept {}`", clause.id()));
     finding
 }
 
@@ -149,7 +149,7 @@ fn unreviewed(workspace: &Workspace, state: &LinkState) -> Finding {
     );
     finding.severity = Severity::Info;
     // Its own identity: accepting the link turns it into a different finding.
-    finding.section = format!("{}#unreviewed", finding.section).into();
+    finding.extras_mut().identity_section = Some(format!("{}#unreviewed", finding.section()).into());
     finding.extras_mut().help = Some(format!("review it, then run `driftcheck accept {}`", state.clause_id));
     finding
 }

@@ -87,14 +87,14 @@ fn clauses_for(spec: &SpecFile, fragment: &str) -> Result<Vec<usize>, MissingSpe
         return Ok((0..spec.clauses.len()).collect());
     }
     let full_id = format!("{}#{fragment}", spec.path);
-    if let Some(index) = spec.clauses.iter().position(|c| *c.id == *full_id || *c.id == *fragment) {
+    if let Some(index) = spec.clauses.iter().position(|c| c.id().is(&full_id) || c.id().is(fragment)) {
         return Ok(vec![index]);
     }
     let Some(section) = spec.sections.iter().position(|s| *s.slug == *fragment) else {
         return Err(MissingSpec::Section { suggestion: nearest_slug(spec, fragment) });
     };
     let slugs = section_and_children(spec, section);
-    Ok(spec.clauses.iter().enumerate().filter(|(_, c)| slugs.contains(&&*c.section)).map(|(i, _)| i).collect())
+    Ok(spec.clauses.iter().enumerate().filter(|(_, c)| slugs.contains(&&**c.section())).map(|(i, _)| i).collect())
 }
 
 fn section_and_children(spec: &SpecFile, section: usize) -> Vec<&str> {

@@ -569,7 +569,7 @@ fn resolve(
             let existing = std::iter::once(path).chain(fallbacks).chain(site).find(|p| files.kind(p).is_some());
             // `/img/logo.png` on a page of a Docusaurus site in `website/`.
             let asset = existing.is_none() && reference.text.starts_with('/');
-            let served = asset.then(|| files.static_asset(&clause.path, path)).flatten();
+            let served = asset.then(|| files.static_asset(clause.path(), path)).flatten();
             let existing = existing.or(served.as_ref());
             // A file deleted once and written again later is not gone.
             let deleted_file = existing.is_none().then(|| evidence.removed.paths.get(path)).flatten();
@@ -591,7 +591,7 @@ fn resolve(
                     reason: "a path .gitignore ignores: a file the build or its user writes".into(),
                 };
             }
-            if existing.is_none() && deleted.is_none() && files.is_cross_reference(&clause.path, &reference.text) {
+            if existing.is_none() && deleted.is_none() && files.is_cross_reference(clause.path(), &reference.text) {
                 return Resolution::Elsewhere {
                     gate: "doc-route",
                     reason: "a MyST cross-reference to a Sphinx label or object, not a file".into(),
@@ -605,8 +605,8 @@ fn resolve(
                 && reference.text.starts_with('/')
                 // `/src/parser.rs` is code of this repository wherever the page is built.
                 && crate::code::language_for(path).is_none();
-            let site_root_link = root_relative && !files.names_docs_section(&clause.path, path);
-            if site_root_link && site_route && files.built_elsewhere(&clause.path) {
+            let site_root_link = root_relative && !files.names_docs_section(clause.path(), path);
+            if site_root_link && site_route && files.built_elsewhere(clause.path()) {
                 return Resolution::Elsewhere {
                     gate: "site-root",
                     reason: "a root-relative path on a page a doc site in another repository builds".into(),
@@ -620,7 +620,7 @@ fn resolve(
                 let held = places.any(|p| history.paths.contains_key(p) || removed_directory(history, p).is_some());
                 !held && history.complete && history.changing >= gates::NEVER_DEFINED_MIN_COMMITS
             };
-            if site_root_link && files.is_rendered_route(&clause.path, path) && never_held() {
+            if site_root_link && files.is_rendered_route(clause.path(), path) && never_held() {
                 return Resolution::Elsewhere {
                     gate: "site-root",
                     reason: format!(

@@ -518,7 +518,8 @@ impl PageAnchors {
         };
         let any = crate::spec::includes_other_files(&spec.source) || spec.source.lines().any(plugin);
         let slugs = spec.sections.iter().map(|s| &*s.slug);
-        let ids = spec.clauses.iter().filter_map(|c| c.id.split_once('#').map(|(_, id)| id));
+        let ids: Vec<String> = spec.clauses.iter().map(|c| c.id().to_string()).collect();
+        let ids = ids.iter().filter_map(|id| id.split_once('#').map(|(_, id)| id));
         PageAnchors { any, loose: slugs.chain(ids).map(loose).collect(), html: html_anchors(&spec.source) }
     }
 }

@@ -48,7 +48,7 @@ impl LinkGraph {
                 Some(LinkState {
                     spec,
                     clause,
-                    clause_id: clause_ref.id.to_string(),
+                    clause_id: clause_ref.id().to_string(),
                     clause_hash: clause_ref.hash().to_string(),
                     anchor,
                     code_hash,

@@ -21,8 +21,9 @@ pub(super) fn follow_moved(
     let name = symbol.last()?;
     // Any path: once the moved code was accepted, the lock records its new
     // file while the anchor in the spec still names the old one.
+    let id = clause.id().to_string();
     let accepted: Vec<&str> = lock?
-        .of_clause(&clause.id)
+        .of_clause(&id)
         .filter(|entry| entry.anchor.split_once("::").is_some_and(|(_, s)| s.ends_with(name.as_str())))
         .map(|entry| entry.code_hash.as_str())
         .collect();
@@ -71,7 +72,7 @@ pub(super) fn resolve_symbol(
         }
     }
     let rust_path = reference.text.contains("::");
-    let clues = support(segments, (called, rust_path), &clause.path, scope, index, evidence);
+    let clues = support(segments, (called, rust_path), clause.path(), scope, index, evidence);
     // The suggestion is looked for once the gates kept the reference
     // (`suggest_for`): most unresolved spans never need one.
     Resolution::Broken(Problem::MissingSymbol { suggestion: None, file: None }, clues)

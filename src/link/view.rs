@@ -108,7 +108,7 @@ impl LinkGraph {
                     continue;
                 }
                 view.push(ClauseLinks {
-                    clause: clause.id.to_string(),
+                    clause: clause.id().to_string(),
                     path: spec.path.clone(),
                     line: clause.line(),
                     normative: clause.normative,

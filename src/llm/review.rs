@@ -227,7 +227,8 @@ fn links_to_ask(input: &Input, findings: &[Finding]) -> (Vec<Subject>, Vec<Subje
         if finding.rule != Rule::StaleLink || finding.severity == Severity::Info {
             continue;
         }
-        let key = finding.spec.as_ref().map(|s| &*s.clause).zip(finding.reference.as_deref());
+        let clause = finding.spec.as_ref().map(|s| s.clause().to_string());
+        let key = clause.as_deref().zip(finding.reference.as_deref());
         let Some(&state) = key.and_then(|key| by_key.get(&key)) else { continue };
         let wanted = askable(&input.states[state]) && changed_since_base(&input.states[state]);
         if wanted && seen.insert(state) {
@@ -254,7 +255,7 @@ fn adjudication_candidates(input: &Input, findings: &[Finding]) -> Vec<Subject> 
         |f: &Finding| input.scope.is_empty() || f.paths().any(|p| input.scope.iter().any(|s| in_scope(p, s)));
     let changed = |f: &Finding| {
         input.changed.is_none_or(|changed| {
-            f.spec.as_ref().zip(f.spec_lines).is_some_and(|(side, l)| changed.touches(&side.path, l.first(), l.last()))
+            f.spec.as_ref().zip(f.spec_lines).is_some_and(|(side, l)| changed.touches(side.path(), l.first(), l.last()))
         })
     };
     findings
@@ -272,8 +273,9 @@ fn adjudication_candidates(input: &Input, findings: &[Finding]) -> Vec<Subject> 
 /// The (spec, clause) a finding's spec side names.
 fn clause_of(workspace: &Workspace, finding: &Finding) -> Option<(usize, usize)> {
     let side = finding.spec.as_ref()?;
-    let spec = workspace.specs.iter().position(|f| *f.path == *side.path)?;
-    let clause = workspace.specs[spec].clauses.iter().position(|c| c.id == side.clause)?;
+    let spec = workspace.specs.iter().position(|f| *f.path == *side.path())?;
+    let id = side.clause().to_string();
+    let clause = workspace.specs[spec].clauses.iter().position(|c| c.id().is(&id))?;
     Some((spec, clause))
 }
 
@@ -289,7 +291,7 @@ fn clause_block(workspace: &Workspace, spec: usize, clause: usize) -> Block {
         true => clause.text.to_string(),
         false => lines.join("\n"),
     };
-    Block::new(&spec.path, clause.line(), &text, &clause.heading_path.join(" > "))
+    Block::new(&spec.path, clause.line(), &text, &clause.heading_path().join(" > "))
 }
 
 /// The first question about a link: is the clause about this code?
@@ -327,7 +329,7 @@ fn resolved_nearby(input: &Input, spec: usize, section: &str) -> Vec<String> {
     let mut names: Vec<String> = input
         .states
         .iter()
-        .filter(|state| state.spec == spec && *workspace.specs[spec].clauses[state.clause].section == *section)
+        .filter(|state| state.spec == spec && **workspace.specs[spec].clauses[state.clause].section() == *section)
         .filter_map(|state| state.symbol.clone())
         .collect();
     names.sort();
@@ -345,7 +347,7 @@ fn adjudication_question(input: &Input, finding: &Finding, spec_index: usize, cl
     if let Some(suggestion) = finding.suggestion() {
         context.push(format!("The closest name this repository defines: `{suggestion}`"));
     }
-    let section = &workspace.specs[spec_index].clauses[clause_index].section;
+    let section = workspace.specs[spec_index].clauses[clause_index].section();
     let nearby = resolved_nearby(input, spec_index, section);
     if !nearby.is_empty() {
         context.push(format!("Names in the same section that this repository defines: {}", list(nearby.iter(), 20)));
@@ -451,7 +453,8 @@ fn semantic_finding(workspace: &Workspace, state: &LinkState, verdict: &Verdict,
     finding.severity = severity;
     finding.confidence = confidence;
     finding.add_evidence([llm_clue(Kind::Consistency, verdict, model)]);
-    finding.extras_mut().help = Some(format!("fix the clause or the code, then run `driftcheck accept {}`", clause.id));
+    finding.extras_mut().help =
+        Some(format!("fix the clause or the code, then run `driftcheck accept {}`", clause.id()));
     Some(finding)
 }
 
@@ -473,18 +476,18 @@ fn unanswered(input: &Input, findings: &[Finding], subject: Subject, kind: Kind,
             let state = &input.states[state];
             let spec = &input.workspace.specs[state.spec];
             let clause = &spec.clauses[state.clause];
-            (spec.path.clone(), clause.line(), clause.id.clone(), state.anchor.clone())
+            (spec.path.clone(), clause.line(), clause.id().to_string(), state.anchor.clone())
         }
         Subject::Finding { finding: index, .. } => {
             let finding = &findings[index];
             let spec = finding.spec.as_ref();
             (
-                spec.map(|s| s.path.to_string()).unwrap_or_default(),
+                spec.map(|s| s.path().to_string()).unwrap_or_default(),
                 spec.map_or(0, |s| s.line as usize),
-                spec.map(|s| s.clause.clone()).unwrap_or_default(),
+                spec.map(|s| s.clause().to_string()).unwrap_or_default(),
                 finding.reference.as_deref().unwrap_or_default().to_string(),
             )
         }
     };
-    Unanswered { question: kind.id(), path, line, clause: clause.to_string(), subject: what, reason }
+    Unanswered { question: kind.id(), path, line, clause, subject: what, reason }
 }

@@ -59,7 +59,7 @@ mod tests {
         let mut finding = Finding::new(Rule::DanglingSpecRef, "`spec: a.md#x` names no section".to_string());
         finding.code = Some(Box::new(CodeSide { path: "src/a.rs".to_string(), line: 9, symbol: None, lines: None }));
         assert_eq!(headline(&finding), "src/a.rs:9:1: error[dangling-spec-ref] `spec: a.md#x` names no section");
-        finding.spec = Some(SpecSide { path: "docs/a b.md".into(), line: 3, column: 14, clause: "".into() });
+        finding.spec = Some(SpecSide::at("docs/a b.md", 3, 14, ""));
         finding.severity = Severity::Info;
         assert_eq!(headline(&finding), "docs/a b.md:3:14: info[dangling-spec-ref] `spec: a.md#x` names no section");
     }

@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn a_finding_becomes_one_annotation() {
         let mut finding = Finding::new(Rule::DanglingSymbol, "`Retry::run` names no symbol,\nsee 100%".to_string());
-        finding.spec = Some(SpecSide { path: "docs/x,y.md".into(), line: 7, column: 3, clause: "".into() });
+        finding.spec = Some(SpecSide::at("docs/x,y.md", 7, 3, ""));
         finding.reference = Some("Retry::run".into());
         finding.set_suggestion(Some("Retry::start"));
         finding.label = Some(Label::new(0..1, ""));
@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn files_are_named_from_the_top_of_the_repository() {
         let mut finding = Finding::new(Rule::DanglingPath, "link to `a.rs`, which does not exist".to_string());
-        finding.spec = Some(SpecSide { path: "guide.md".into(), line: 2, column: 1, clause: "".into() });
+        finding.spec = Some(SpecSide::at("guide.md", 2, 1, ""));
         let annotation = command(&finding, &mut Regions::new(&NoSources), "docs/site/");
         assert!(annotation.starts_with("::error file=docs/site/guide.md,line=2,"), "{annotation}");
     }

@@ -30,7 +30,7 @@ pub(super) fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::R
     // Info findings (unreviewed links) can be many: one line each.
     for finding in report.findings.iter().filter(|f| f.severity == Severity::Info) {
         let location = match (&finding.spec, &finding.code) {
-            (Some(spec), _) => format!("{}:{}:{}", spec.path, spec.line, spec.column),
+            (Some(spec), _) => format!("{}:{}:{}", spec.path(), spec.line, spec.column),
             (None, Some(code)) => format!("{}:{}", code.path, code.line),
             (None, None) => String::new(),
         };

@@ -104,7 +104,7 @@ fn failure_body(finding: &Finding, regions: &mut Regions) -> String {
         lines.push(format!("help: {help}"));
     }
     if let Some(spec) = &finding.spec {
-        lines.push(format!("clause: {}", spec.clause));
+        lines.push(format!("clause: {}", spec.clause()));
     }
     if let (Some(_), Some(code)) = (&finding.spec, &finding.code) {
         let symbol = code.symbol.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
@@ -181,7 +181,7 @@ mod tests {
     fn passing_spec_files_are_cases_and_info_does_not_fail() {
         let mut info = Finding::new(Rule::StaleLink, "not yet accepted <new>".to_string());
         info.severity = Severity::Info;
-        info.spec = Some(SpecSide { path: "b.md".into(), line: 2, column: 1, clause: "b.md#x/1".into() });
+        info.spec = Some(SpecSide::at("b.md", 2, 1, "b.md#x/1"));
         let findings = [info];
         let report = Report {
             summary: Summary::default(),

@@ -174,7 +174,7 @@ impl Location<'_> {
     pub fn of(finding: &Finding) -> Option<Location<'_>> {
         match (&finding.spec, &finding.code) {
             (Some(spec), _) => {
-                Some(Location { path: &spec.path, line: spec.line as usize, column: spec.column as usize })
+                Some(Location { path: spec.path(), line: spec.line as usize, column: spec.column as usize })
             }
             (None, Some(code)) => Some(Location { path: &code.path, line: code.line, column: 1 }),
             (None, None) => None,

@@ -97,7 +97,7 @@ mod tests {
 
     fn finding(line: u32, column: u32, bytes: std::ops::Range<usize>) -> Finding {
         let mut finding = Finding::new(Rule::DanglingSymbol, "gone".to_string());
-        finding.spec = Some(SpecSide { path: "a.md".into(), line, column, clause: "".into() });
+        finding.spec = Some(SpecSide::at("a.md", line as usize, column as usize, ""));
         finding.reference = Some("Gone::name".into());
         finding.label = Some(Label::new(bytes, ""));
         finding

@@ -287,7 +287,7 @@ fn result(finding: &Finding, regions: &mut Regions, prefix: &str) -> SarifResult
         properties: Properties {
             confidence: finding.confidence,
             evidence: finding.evidence().to_vec(),
-            clause: finding.spec.as_ref().map(|spec| spec.clause.to_string()),
+            clause: finding.spec.as_ref().map(|spec| spec.clause().to_string()),
             suggestion: finding.suggestion().map(String::from),
         },
     }

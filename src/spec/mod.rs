@@ -59,13 +59,11 @@ pub struct Section {
 /// A paragraph, list item or table row: the unit a spec makes claims in.
 #[derive(Debug, Clone)]
 pub struct Clause {
-    /// `<spec path>#<heading-slug>/<n>`, or an explicit `{#id}`; shared
-    /// with the findings about the clause.
-    pub id: Arc<str>,
-    pub path: Arc<str>,
-    /// Slug of the section the clause sits in (empty before any heading).
-    pub section: Arc<str>,
-    pub heading_path: Arc<[Arc<str>]>,
+    /// Its spec and section; read with [`Clause::path`], [`Clause::section`]
+    /// and [`Clause::heading_path`].
+    place: Arc<Place>,
+    /// With the place, the clause's id ([`Clause::id`]).
+    number: ClauseNumber,
     pub text: Box<str>,
     /// Read with [`Clause::line`]; positions are held in 32 bits.
     line: u32,
@@ -78,6 +76,96 @@ pub struct Clause {
     pub references: Box<[Reference]>,
     /// Boxed: few clauses carry any, and a large spec holds a million.
     pub marks: Option<Box<ClauseMarks>>,
+}
+
+/// Where clauses sit: their spec and section. One per section, shared by
+/// its clauses and by the findings about them, which a large spec holds a
+/// million of; a clause with an id of its own (`{#id}`) has one to itself.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Place {
+    pub path: Arc<str>,
+    /// Slug of the section (empty before any heading).
+    pub section: Arc<str>,
+    /// Titles of the headings the section sits under, outermost first.
+    pub heading_path: Arc<[Arc<str>]>,
+    /// The whole id of the one clause placed here, when it is not written
+    /// from the section and a number.
+    own_id: Option<Box<str>>,
+}
+
+impl Place {
+    pub fn new(path: Arc<str>, section: Arc<str>, heading_path: Arc<[Arc<str>]>) -> Place {
+        Place { path, section, heading_path, own_id: None }
+    }
+
+    /// The same place for a clause whose id is `id`, whole.
+    pub fn with_own_id(&self, id: String) -> Place {
+        Place {
+            path: self.path.clone(),
+            section: self.section.clone(),
+            heading_path: self.heading_path.clone(),
+            own_id: Some(id.into_boxed_str()),
+        }
+    }
+}
+
+/// A clause's number in its section, from which its id is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClauseNumber {
+    /// `#section/3`: the section's paragraphs, items and rows in order; a
+    /// heading that names code is 0.
+    Prose(u32),
+    /// `#section/example-1`: the section's code examples in order.
+    Example(u32),
+}
+
+/// A clause's id, `<spec path>#<heading-slug>/<n>` or `<spec path>#<id>`
+/// for an explicit `{#id}`: written out when read, as a large spec would
+/// otherwise hold a million of them.
+#[derive(Debug, Clone, Copy)]
+pub struct ClauseId<'a> {
+    place: &'a Place,
+    number: ClauseNumber,
+}
+
+impl ClauseId<'_> {
+    pub fn new(place: &Place, number: ClauseNumber) -> ClauseId<'_> {
+        ClauseId { place, number }
+    }
+
+    /// Whether this is the id `id`, without writing it out.
+    pub fn is(&self, id: &str) -> bool {
+        if let Some(own) = &self.place.own_id {
+            return **own == *id;
+        }
+        let number = |rest: &str| match self.number {
+            ClauseNumber::Prose(n) => is_written_number(rest, n),
+            ClauseNumber::Example(n) => rest.strip_prefix("example-").is_some_and(|rest| is_written_number(rest, n)),
+        };
+        id.strip_prefix(&*self.place.path)
+            .and_then(|rest| rest.strip_prefix('#'))
+            .and_then(|rest| rest.strip_prefix(&*self.place.section))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(number)
+    }
+}
+
+/// Whether `text` is `n` as `Display` writes it: digits, no sign, no
+/// leading zero.
+fn is_written_number(text: &str, n: u32) -> bool {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    digits && (text == "0" || !text.starts_with('0')) && text.parse::<u32>() == Ok(n)
+}
+
+impl std::fmt::Display for ClauseId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Place { path, section, own_id, .. } = self.place;
+        match (own_id, self.number) {
+            (Some(own), _) => f.write_str(own),
+            (None, ClauseNumber::Prose(n)) => write!(f, "{path}#{section}/{n}"),
+            (None, ClauseNumber::Example(n)) => write!(f, "{path}#{section}/example-{n}"),
+        }
+    }
 }
 
 /// What a directive or the spec's place says of a clause.
@@ -102,7 +190,7 @@ impl ClauseMarks {
 
 // A large spec holds about as many clauses as lines of prose.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Clause>() <= 128, "Clause grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Clause>() <= 80, "Clause grew; see specs/performance.md");
 
 /// A line, byte offset or index in a spec, held in 32 bits where a large
 /// spec holds millions of them. A spec past 4 GiB would not fit in memory
@@ -160,6 +248,36 @@ impl Serialize for TextHash {
 }
 
 impl Clause {
+    /// `<spec path>#<heading-slug>/<n>`, or the spec path and an explicit
+    /// `{#id}`.
+    pub fn id(&self) -> ClauseId<'_> {
+        ClauseId { place: &self.place, number: self.number }
+    }
+
+    /// Its spec and section, shared with the section's other clauses.
+    pub fn place(&self) -> &Arc<Place> {
+        &self.place
+    }
+
+    pub fn number(&self) -> ClauseNumber {
+        self.number
+    }
+
+    /// The spec's path, shared with its other clauses.
+    pub fn path(&self) -> &Arc<str> {
+        &self.place.path
+    }
+
+    /// Slug of the section the clause sits in (empty before any heading).
+    pub fn section(&self) -> &Arc<str> {
+        &self.place.section
+    }
+
+    /// Titles of the headings the clause sits under, outermost first.
+    pub fn heading_path(&self) -> &[Arc<str>] {
+        &self.place.heading_path
+    }
+
     /// Hash of the clause text (whitespace folded), as the lock records
     /// it: computed when a lock or a link's state asks, not for every
     /// clause of every spec.
@@ -374,6 +492,49 @@ pub fn is_markdown(path: &str) -> bool {
 /// Parses one markdown file. Never fails: markdown has no syntax errors.
 pub fn parse(path: &str, source: String, repository: Option<&RepoSlug>) -> SpecFile {
     parse::parse(path, source, repository)
+}
+
+#[cfg(test)]
+mod clause_id_tests {
+    use std::sync::Arc;
+
+    use super::{ClauseId, ClauseNumber, Place};
+
+    fn place() -> Place {
+        Place::new(Arc::from("specs/net.md"), Arc::from("retry-policy"), Arc::from([]))
+    }
+
+    #[test]
+    fn an_id_is_written_from_the_place_and_number() {
+        let place = place();
+        assert_eq!(ClauseId::new(&place, ClauseNumber::Prose(3)).to_string(), "specs/net.md#retry-policy/3");
+        assert_eq!(ClauseId::new(&place, ClauseNumber::Example(1)).to_string(), "specs/net.md#retry-policy/example-1");
+        let own = place.with_own_id("specs/net.md#budget".into());
+        assert_eq!(ClauseId::new(&own, ClauseNumber::Prose(0)).to_string(), "specs/net.md#budget");
+    }
+
+    #[test]
+    fn an_id_is_recognised_only_as_written() {
+        let place = place();
+        let third = ClauseId::new(&place, ClauseNumber::Prose(3));
+        assert!(third.is("specs/net.md#retry-policy/3"));
+        for other in ["specs/net.md#retry-policy/03", "specs/net.md#retry-policy/+3", "specs/net.md#retry-policy/30"] {
+            assert!(!third.is(other), "{other}");
+        }
+        assert!(!third.is("specs/net.md#retry-policy/example-3"));
+        assert!(!third.is("specs/other.md#retry-policy/3"));
+        assert!(ClauseId::new(&place, ClauseNumber::Prose(0)).is("specs/net.md#retry-policy/0"));
+        let example = ClauseId::new(&place, ClauseNumber::Example(12));
+        assert!(example.is("specs/net.md#retry-policy/example-12") && !example.is("specs/net.md#retry-policy/12"));
+    }
+
+    #[test]
+    fn an_own_id_is_recognised_whole() {
+        let own = place().with_own_id("specs/net.md#budget".into());
+        let id = ClauseId::new(&own, ClauseNumber::Prose(0));
+        assert!(id.is("specs/net.md#budget"));
+        assert!(!id.is("specs/net.md#retry-policy/0"));
+    }
 }
 
 #[cfg(test)]

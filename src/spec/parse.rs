@@ -18,7 +18,8 @@ use super::shape::symbol_segments;
 use super::slug::{slugify, SlugCounter};
 use super::target::{repo_path, RepoSlug};
 use super::{
-    narrow, AnchorTarget, Clause, ClauseMarks, Provenance, Reference, ReferenceKind, Section, Segments, SpecFile,
+    narrow, AnchorTarget, Clause, ClauseMarks, ClauseNumber, Place, Provenance, Reference, ReferenceKind, Section,
+    Segments, SpecFile,
 };
 use crate::text::LineIndex;
 
@@ -151,6 +152,13 @@ struct OpenClause {
     ignores: Option<Vec<String>>,
 }
 
+/// What a clause's id is written from: its number in the section, or an
+/// explicit `{#id}` (the part after `#`).
+enum ClauseName {
+    Numbered(ClauseNumber),
+    Own(String),
+}
+
 /// Directives waiting for the next clause.
 #[derive(Default)]
 struct Pending {
@@ -179,13 +187,11 @@ struct Builder<'a> {
     open: Vec<OpenClause>,
     heading: Option<Heading>,
     heading_path: Vec<(u8, Arc<str>)>,
-    /// `heading_path`'s titles and their history, shared by the section's
-    /// clauses rather than copied into each.
-    titles: Arc<[Arc<str>]>,
+    /// The file's path, the section and `heading_path`'s titles, shared by
+    /// the section's clauses rather than copied into each.
+    place: Arc<Place>,
+    /// The history `heading_path`'s titles say the section records.
     titles_history: Option<Arc<str>>,
-    /// The file's path, shared by its clauses.
-    shared_path: Arc<str>,
-    section: Arc<str>,
     ordinal: usize,
     slugs: SlugCounter,
     scopes: Vec<(u8, Arc<str>)>,
@@ -229,10 +235,8 @@ impl<'a> Builder<'a> {
             open: Vec::new(),
             heading: None,
             heading_path: Vec::new(),
-            titles: Arc::from([]),
+            place: Arc::new(Place::new(Arc::from(path), Arc::from(""), Arc::from([]))),
             titles_history: None,
-            shared_path: Arc::from(path),
-            section: Arc::from(""),
             ordinal: 0,
             slugs: SlugCounter::default(),
             scopes: Vec::new(),
@@ -290,7 +294,10 @@ impl<'a> Builder<'a> {
             Tag::HtmlBlock => self.html = Some((range.start, String::new())),
             Tag::Paragraph if self.open.is_empty() => self.open_clause(ClauseKind::Paragraph, range.start),
             Tag::List(_) => {
-                let before = self.clauses.last().filter(|c| c.bytes().end <= range.start && c.section == self.section);
+                let before = self
+                    .clauses
+                    .last()
+                    .filter(|c| c.bytes().end <= range.start && **c.section() == *self.place.section);
                 self.old_name_lists.push(before.is_some_and(|clause| introduces_old_names(&clause.text)));
             }
             Tag::Item => self.open_clause(ClauseKind::Item, range.start),
@@ -414,9 +421,9 @@ impl<'a> Builder<'a> {
         self.example_ordinal += 1;
         let references = std::mem::take(&mut self.example_references);
         let text = self.source.get(range.clone()).unwrap_or("").to_string();
-        let id = format!("{}/example-{}", self.section, self.example_ordinal);
+        let name = ClauseName::Numbered(ClauseNumber::Example(narrow(self.example_ordinal)));
         let ignores = std::mem::take(&mut self.pending.ignores);
-        self.push_clause(id, text, range, false, references, ignores);
+        self.push_clause(name, text, range, false, references, ignores);
     }
 
     /// A link whose text runs over several lines is reported on the line of
@@ -491,7 +498,7 @@ impl<'a> Builder<'a> {
                     let level = self.heading_path.last().map_or(0, |(level, _)| *level);
                     self.scopes.retain(|(l, _)| *l < level);
                     // The whole section is scoped, also what came before the comment.
-                    for clause in self.clauses.iter_mut().rev().take_while(|c| c.section == self.section) {
+                    for clause in self.clauses.iter_mut().rev().take_while(|c| **c.section() == *self.place.section) {
                         clause.marks_mut().scope = Some(scope.clone());
                     }
                     self.scopes.push((level, scope));
@@ -582,15 +589,18 @@ impl<'a> Builder<'a> {
                 old.historical = true;
             }
         }
-        let id = id.unwrap_or_else(|| format!("{}/{}", self.section, open.ordinal));
-        self.push_clause(id, text, open.start..end, normative, references, open.ignores);
+        let name = match id {
+            Some(id) => ClauseName::Own(id),
+            None => ClauseName::Numbered(ClauseNumber::Prose(narrow(open.ordinal))),
+        };
+        self.push_clause(name, text, open.start..end, normative, references, open.ignores);
     }
 
-    /// Adds a clause of this file: `id` is the part after `#`, `bytes` the
-    /// clause's span, from which its lines come.
+    /// Adds a clause of this file, named `name` in the current section;
+    /// `bytes` is its span, from which its lines come.
     fn push_clause(
         &mut self,
-        id: String,
+        name: ClauseName,
         text: String,
         bytes: Range<usize>,
         normative: bool,
@@ -599,11 +609,15 @@ impl<'a> Builder<'a> {
     ) {
         let (line, column) = self.lines.line_column(self.source, bytes.start);
         let (end_line, _) = self.lines.line_column(self.source, bytes.end.saturating_sub(1).max(bytes.start));
+        let (place, number) = match name {
+            ClauseName::Numbered(number) => (self.place.clone(), number),
+            ClauseName::Own(id) => {
+                (Arc::new(self.place.with_own_id(format!("{}#{id}", self.path))), ClauseNumber::Prose(0))
+            }
+        };
         self.clauses.push(Clause {
-            id: Arc::from(format!("{}#{id}", self.path)),
-            path: self.shared_path.clone(),
-            section: self.section.clone(),
-            heading_path: self.titles.clone(),
+            place,
+            number,
             normative,
             text: text.into_boxed_str(),
             line: narrow(line),
@@ -629,12 +643,12 @@ impl<'a> Builder<'a> {
         let slug: Arc<str> = self.slugs.unique(heading.id.clone().unwrap_or_else(|| slugify(&title))).into();
         self.heading_path.retain(|(level, _)| *level < heading.level);
         self.heading_path.push((heading.level, title.clone()));
-        self.titles = self.heading_path.iter().map(|(_, title)| title.clone()).collect();
+        let titles: Arc<[Arc<str>]> = self.heading_path.iter().map(|(_, title)| title.clone()).collect();
         self.titles_history = heading_history(&self.heading_path).map(Arc::from);
         self.scopes.retain(|(level, _)| *level < heading.level);
         let (line, _) = self.lines.line_column(self.source, heading.start);
         self.sections.push(Section { slug: slug.clone(), title: title.clone(), level: heading.level, line });
-        self.section = slug;
+        self.place = Arc::new(Place::new(self.place.path.clone(), slug, titles));
         self.ordinal = 0;
         self.example_ordinal = 0;
         if !heading.references.is_empty() {
@@ -648,8 +662,8 @@ impl<'a> Builder<'a> {
         let end = heading.end.clamp(heading.start, self.source.len());
         let normative = is_normative(&title);
         let ignores = std::mem::take(&mut self.pending.ignores);
-        let id = format!("{}/0", self.section);
-        self.push_clause(id, title.to_string(), heading.start..end, normative, heading.references, ignores);
+        let name = ClauseName::Numbered(ClauseNumber::Prose(0));
+        self.push_clause(name, title.to_string(), heading.start..end, normative, heading.references, ignores);
     }
 }
 
@@ -690,7 +704,7 @@ mod tests {
             .map(|c| {
                 let references: Vec<String> =
                     c.references.iter().map(|r| format!("{}@{:?}:{:?}", r.text, r.bytes, r.kind)).collect();
-                format!("{} {:?} {}-{} {:?} {:?}", c.id, c.text, c.line, c.end_line, c.history(), references)
+                format!("{} {:?} {}-{} {:?} {:?}", c.id(), c.text, c.line, c.end_line, c.history(), references)
             })
             .collect()
     }
@@ -796,7 +810,7 @@ Second section with the same title.
     #[test]
     fn clauses_have_ids_spans_and_references() {
         let spec = parse("specs/net.md", SPEC.to_string(), None);
-        let ids: Vec<_> = spec.clauses.iter().map(|c| &*c.id).collect();
+        let ids: Vec<_> = spec.clauses.iter().map(|c| c.id().to_string()).collect();
         assert_eq!(
             ids,
             [
@@ -813,7 +827,7 @@ Second section with the same title.
         let must = &spec.clauses[1];
         assert!(must.normative);
         assert_eq!((must.line, must.column), (5, 1));
-        assert_eq!(must.heading_path.iter().map(|t| &**t).collect::<Vec<_>>(), ["Retry policy"]);
+        assert_eq!(must.heading_path().iter().map(|t| &**t).collect::<Vec<_>>(), ["Retry policy"]);
         let refs: Vec<_> = must.references.iter().map(|r| (&*r.text, r.line(), r.column())).collect();
         assert_eq!(refs, [("Client::retry", 5, 28), ("MAX_RETRIES", 5, 50)]);
         assert!(!spec.clauses[0].normative);
