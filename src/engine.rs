@@ -306,6 +306,9 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         spec.source.let_go();
     }
     let states = graph.states(&workspace, &index);
+    if !link_view && llm.is_none() {
+        let_go_of_clause_texts(&mut workspace.specs, lock.as_ref());
+    }
     let review = Review { lock: lock.as_ref(), states: &states, history };
     // Unless links are to be shown, the unresolved references go as their
     // findings are made: the rest of a run reads the findings.
@@ -348,6 +351,20 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         link_view,
         _staged: None,
     })
+}
+
+/// Once links and their states are made, a clause's text is read only by
+/// the LLM pass, by `links`, and to compare a clause the lock names with
+/// the text accepted for it: a run with neither of the first two lets the
+/// others' texts go, as a large spec holds as many words in its clauses as
+/// its file has.
+fn let_go_of_clause_texts(specs: &mut [crate::spec::SpecFile], lock: Option<&Lock>) {
+    let named: HashSet<&str> = lock.into_iter().flat_map(Lock::entries).map(|entry| entry.clause.as_str()).collect();
+    for clause in specs.iter_mut().flat_map(|spec| spec.clauses.iter_mut()) {
+        if named.is_empty() || !named.contains(clause.id().to_string().as_str()) {
+            clause.let_go_of_text();
+        }
+    }
 }
 
 /// `--base REV`: keeps findings that did not exist at REV, and findings on

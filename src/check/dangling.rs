@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::{Finding, Label, LineSpan, Sentence, SpecSide};
+use super::{Finding, LineSpan, Sentence, SpecSide};
 use crate::link::{evidence, Problem, Unresolved};
 use crate::rule::Rule;
 use crate::spec::{Reference, ReferenceKind};
@@ -39,7 +39,7 @@ fn finding_of(workspace: &Workspace, unresolved: &Unresolved) -> Finding {
     finding.confidence = unresolved.confidence;
     finding.add_evidence(unresolved.evidence().iter().cloned());
     finding.spec = Some(SpecSide::in_clause(clause, reference.line(), reference.column()));
-    finding.label = Some(Label::new(reference.bytes(), label_text(unresolved.problem())));
+    finding.set_label(reference.bytes(), label_text(unresolved.problem()));
     finding.spec_lines = Some(LineSpan::new(clause.line(), clause.end_line()));
     finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
     finding

@@ -96,13 +96,14 @@ pub struct CodeSide {
 pub struct Label {
     /// In 32 bits: a large spec holds a million labels.
     bytes: Range<u32>,
-    /// Mostly one of a few fixed words: borrowed, not one copy per finding.
-    pub text: Cow<'static, str>,
+    /// One of a few fixed words, borrowed; words of a finding's own are in
+    /// its extras (see [`Finding::set_label`], [`Finding::label_text`]).
+    pub text: &'static str,
 }
 
 impl Label {
-    pub fn new(bytes: Range<usize>, text: impl Into<Cow<'static, str>>) -> Label {
-        Label { bytes: narrow(bytes.start)..narrow(bytes.end), text: text.into() }
+    pub fn new(bytes: Range<usize>, text: &'static str) -> Label {
+        Label { bytes: narrow(bytes.start)..narrow(bytes.end), text }
     }
 
     pub fn bytes(&self) -> Range<usize> {
@@ -205,7 +206,7 @@ impl Serialize for Finding {
 // A reference-dense spec holds a finding per reference: growing one grows
 // a run's memory by a million times as much.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Finding>() <= 136, "Finding grew; see specs/performance.md");
+const _: () = assert!(std::mem::size_of::<Finding>() <= 128, "Finding grew; see specs/performance.md");
 
 /// The parts of a finding that most findings lack.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -222,6 +223,8 @@ pub struct Extras {
     pub detail: Option<String>,
     /// The section the finding's identity names, when not its clause's.
     pub identity_section: Option<Box<str>>,
+    /// The label's words, when not fixed ones.
+    pub label_text: Option<Box<str>>,
 }
 
 impl Finding {
@@ -321,6 +324,25 @@ impl Finding {
 
     pub fn detail(&self) -> Option<&str> {
         self.extras.as_ref().and_then(|extras| extras.detail.as_deref())
+    }
+
+    /// Underlines `bytes` with `text`: fixed words are borrowed, and words
+    /// of the finding's own go in its extras, as few findings have any.
+    pub fn set_label(&mut self, bytes: Range<usize>, text: Cow<'static, str>) {
+        let words = match text {
+            Cow::Borrowed(words) => words,
+            Cow::Owned(words) => {
+                self.extras_mut().label_text = Some(words.into_boxed_str());
+                ""
+            }
+        };
+        self.label = Some(Label::new(bytes, words));
+    }
+
+    /// The words the label underlines with.
+    pub fn label_text(&self) -> Option<&str> {
+        let own = self.extras.as_ref().and_then(|extras| extras.label_text.as_deref());
+        self.label.as_ref().map(|label| own.unwrap_or(label.text))
     }
 
     /// The label and the file it underlines: the spec side's, else the

@@ -215,7 +215,7 @@ pub static GATES: &[Gate] = &[
             let name = c.name()?;
             let environment = c.owner().is_empty()
                 && language::is_screaming(name)
-                && language::is_environment_clause(&c.clause.text);
+                && language::is_environment_clause(c.clause.text());
             environment.then(|| "an environment variable, which need not appear in the code".into())
         },
     },

@@ -112,7 +112,7 @@ impl LinkGraph {
                     path: spec.path.clone(),
                     line: clause.line(),
                     normative: clause.normative,
-                    text: clause.text.to_string(),
+                    text: clause.text().to_string(),
                     links,
                     unresolved,
                     silenced,

@@ -288,7 +288,7 @@ fn clause_block(workspace: &Workspace, spec: usize, clause: usize) -> Block {
     // Text read again that no longer matches what was analysed reads as
     // empty: the clause's own text stands in for its lines.
     let text = match lines.is_empty() {
-        true => clause.text.to_string(),
+        true => clause.text().to_string(),
         false => lines.join("\n"),
     };
     Block::new(&spec.path, clause.line(), &text, &clause.heading_path().join(" > "))

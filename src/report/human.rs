@@ -83,8 +83,8 @@ fn render(finding: &Finding, report: &Report, handler: &GraphicalReportHandler, 
     let result = match source {
         Some((label, path, text)) => {
             let span = clamp(label.bytes(), text.len());
-            diagnostic =
-                diagnostic.with_label(LabeledSpan::new_primary_with_span(Some(label.text.to_string()), span.clone()));
+            diagnostic = diagnostic
+                .with_label(LabeledSpan::new_primary_with_span(finding.label_text().map(str::to_string), span.clone()));
             let report = miette::Report::new(diagnostic).with_source_code(Excerpt::around(path, text, &span, lines));
             handler.render_report(&mut rendered, report.as_ref())
         }

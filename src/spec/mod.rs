@@ -64,7 +64,9 @@ pub struct Clause {
     place: Arc<Place>,
     /// With the place, the clause's id ([`Clause::id`]).
     number: ClauseNumber,
-    pub text: Box<str>,
+    /// Read with [`Clause::text`]; `None` once let go
+    /// ([`Clause::let_go_of_text`]).
+    text: Option<Box<str>>,
     /// Read with [`Clause::line`]; positions are held in 32 bits.
     line: u32,
     column: u32,
@@ -282,7 +284,20 @@ impl Clause {
     /// it: computed when a lock or a link's state asks, not for every
     /// clause of every spec.
     pub fn hash(&self) -> TextHash {
-        TextHash::of(&self.text)
+        TextHash::of(self.text())
+    }
+
+    /// The clause's words, white space folded, markup gone.
+    pub fn text(&self) -> &str {
+        debug_assert!(self.text.is_some(), "the text of {} was let go before it was read", self.id());
+        self.text.as_deref().unwrap_or("")
+    }
+
+    /// Lets the text go, for a run that will not read it again (see
+    /// `engine`): a large spec holds as many words in its clauses as its
+    /// file has.
+    pub fn let_go_of_text(&mut self) {
+        self.text = None;
     }
 
     pub fn line(&self) -> usize {

@@ -298,7 +298,7 @@ impl<'a> Builder<'a> {
                     .clauses
                     .last()
                     .filter(|c| c.bytes().end <= range.start && **c.section() == *self.place.section);
-                self.old_name_lists.push(before.is_some_and(|clause| introduces_old_names(&clause.text)));
+                self.old_name_lists.push(before.is_some_and(|clause| introduces_old_names(clause.text())));
             }
             Tag::Item => self.open_clause(ClauseKind::Item, range.start),
             Tag::TableHead => self.in_table_head = true,
@@ -619,7 +619,7 @@ impl<'a> Builder<'a> {
             place,
             number,
             normative,
-            text: text.into_boxed_str(),
+            text: Some(text.into_boxed_str()),
             line: narrow(line),
             column: narrow(column),
             end_line: narrow(end_line),
@@ -704,7 +704,7 @@ mod tests {
             .map(|c| {
                 let references: Vec<String> =
                     c.references.iter().map(|r| format!("{}@{:?}:{:?}", r.text, r.bytes, r.kind)).collect();
-                format!("{} {:?} {}-{} {:?} {:?}", c.id(), c.text, c.line, c.end_line, c.history(), references)
+                format!("{} {:?} {}-{} {:?} {:?}", c.id(), c.text(), c.line, c.end_line, c.history(), references)
             })
             .collect()
     }
@@ -836,22 +836,22 @@ Second section with the same title.
     #[test]
     fn links_nested_items_and_directives() {
         let spec = parse("specs/net.md", SPEC.to_string(), None);
-        let first = spec.clauses.iter().find(|c| c.text.starts_with("first item")).unwrap();
-        assert_eq!(&*first.text, "first item names the code");
+        let first = spec.clauses.iter().find(|c| c.text().starts_with("first item")).unwrap();
+        assert_eq!(first.text(), "first item names the code");
         match &first.references[0].kind {
             ReferenceKind::Path(link) => assert_eq!(link.path, "src/net.rs"),
             other => panic!("expected a path reference, got {other:?}"),
         }
-        let nested = spec.clauses.iter().find(|c| c.text.starts_with("nested")).unwrap();
+        let nested = spec.clauses.iter().find(|c| c.text().starts_with("nested")).unwrap();
         assert!(nested.references.is_empty(), "flags and file names are not references");
-        let ignored = spec.clauses.iter().find(|c| c.text.starts_with("Ignored")).unwrap();
+        let ignored = spec.clauses.iter().find(|c| c.text().starts_with("Ignored")).unwrap();
         assert!(ignored.ignores("dangling-symbol"));
         assert!(!ignored.ignores("dangling-path"));
         assert!(matches!(ignored.references[0].kind, ReferenceKind::Anchor(_)));
         assert_eq!(&*ignored.references[1].text, "OldName::gone");
-        let row = spec.clauses.iter().find(|c| c.text.contains("RETRY_BUDGET")).unwrap();
+        let row = spec.clauses.iter().find(|c| c.text().contains("RETRY_BUDGET")).unwrap();
         assert_eq!(&*row.references[0].text, "RETRY_BUDGET");
-        assert!(spec.clauses.iter().all(|c| !c.text.contains("NotAReference")));
+        assert!(spec.clauses.iter().all(|c| !c.text().contains("NotAReference")));
     }
 
     #[test]
