@@ -359,10 +359,14 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
 /// others' texts go, as a large spec holds as many words in its clauses as
 /// its file has.
 fn let_go_of_clause_texts(specs: &mut [crate::spec::SpecFile], lock: Option<&Lock>) {
-    let named: HashSet<&str> = lock.into_iter().flat_map(Lock::entries).map(|entry| entry.clause.as_str()).collect();
-    for clause in specs.iter_mut().flat_map(|spec| spec.clauses.iter_mut()) {
-        if named.is_empty() || !named.contains(clause.id().to_string().as_str()) {
-            clause.let_go_of_text();
+    let ids: HashSet<&str> = lock.into_iter().flat_map(Lock::entries).map(|entry| entry.clause.as_str()).collect();
+    let named: HashSet<(usize, usize)> =
+        crate::spec::clauses_named(specs, &ids).into_iter().map(|(_, at)| at).collect();
+    for (s, spec) in specs.iter_mut().enumerate() {
+        for (c, clause) in spec.clauses.iter_mut().enumerate() {
+            if !named.contains(&(s, c)) {
+                clause.let_go_of_text();
+            }
         }
     }
 }

@@ -45,7 +45,8 @@ impl SpecSide {
     }
 
     /// At `line` and `column` of the spec at `path`, in the clause whose id
-    /// is `clause` (empty: in no clause).
+    /// is `clause` (empty: in no clause); for tests of what reads findings.
+    #[cfg(test)]
     pub fn at(path: &str, line: usize, column: usize, clause: &str) -> SpecSide {
         let place = Place::new(Arc::from(path), Arc::from(""), Arc::from([])).with_own_id(clause.to_string());
         SpecSide { place: Arc::new(place), number: ClauseNumber::Prose(0), line: narrow(line), column: narrow(column) }
@@ -73,8 +74,17 @@ impl Serialize for SpecSide {
         out.serialize_field("path", self.path())?;
         out.serialize_field("line", &self.line)?;
         out.serialize_field("column", &self.column)?;
-        out.serialize_field("clause", &self.clause().to_string())?;
+        out.serialize_field("clause", &Written(self.clause()))?;
         out.end()
+    }
+}
+
+/// Serializes as the string `Display` writes, without holding it.
+struct Written<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Written<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
     }
 }
 
@@ -98,7 +108,7 @@ pub struct Label {
     bytes: Range<u32>,
     /// One of a few fixed words, borrowed; words of a finding's own are in
     /// its extras (see [`Finding::set_label`], [`Finding::label_text`]).
-    pub text: &'static str,
+    text: &'static str,
 }
 
 impl Label {
@@ -148,7 +158,9 @@ pub struct Finding {
     pub confidence: f64,
     /// The finding's identity across runs and edits elsewhere.
     pub fingerprint: TextHash,
-    pub label: Option<Label>,
+    /// Read with [`Finding::label`], set with [`Finding::set_label`]: a
+    /// label's own words are kept apart from it.
+    label: Option<Label>,
     /// Lines (first, last) of the clause, for `--base` to tell whether
     /// they changed.
     pub spec_lines: Option<LineSpan>,
@@ -328,15 +340,33 @@ impl Finding {
 
     /// Underlines `bytes` with `text`: fixed words are borrowed, and words
     /// of the finding's own go in its extras, as few findings have any.
-    pub fn set_label(&mut self, bytes: Range<usize>, text: Cow<'static, str>) {
-        let words = match text {
-            Cow::Borrowed(words) => words,
+    pub fn set_label(&mut self, bytes: Range<usize>, text: impl Into<Cow<'static, str>>) {
+        let words = match text.into() {
+            Cow::Borrowed(words) => {
+                if let Some(extras) = &mut self.extras {
+                    extras.label_text = None;
+                }
+                words
+            }
             Cow::Owned(words) => {
                 self.extras_mut().label_text = Some(words.into_boxed_str());
                 ""
             }
         };
         self.label = Some(Label::new(bytes, words));
+    }
+
+    /// The span a human report underlines, if any.
+    pub fn label(&self) -> Option<&Label> {
+        self.label.as_ref()
+    }
+
+    /// No span to underline: the report gives the finding's place.
+    pub fn clear_label(&mut self) {
+        self.label = None;
+        if let Some(extras) = &mut self.extras {
+            extras.label_text = None;
+        }
     }
 
     /// The words the label underlines with.
@@ -390,7 +420,7 @@ pub fn on_clause(clause: &Clause, rule: Rule, message: String, label: &'static s
     finding.spec = Some(SpecSide::in_clause(clause, clause.line(), clause.column()));
     finding.spec_lines = Some(LineSpan::new(clause.line(), clause.end_line()));
     finding.suppress_by(clause.ignored_rules().map(Vec::as_slice));
-    finding.label = Some(Label::new(clause.bytes(), label));
+    finding.set_label(clause.bytes(), label);
     finding
 }
 
@@ -611,6 +641,18 @@ mod tests {
         let mut replaced = held.clone();
         replaced.set_message(format!("{} — judged so", held.message()));
         assert_eq!(replaced.message(), "link to `docs/gone.md`, which does not exist — judged so");
+    }
+
+    #[test]
+    fn a_label_keeps_its_own_words_until_given_fixed_ones() {
+        let mut finding = Finding::new(Rule::DanglingPath, "gone".into());
+        finding.set_label(3..9, format!("the file has {} lines", 12));
+        assert_eq!(finding.label_text(), Some("the file has 12 lines"));
+        assert_eq!(finding.label().map(Label::bytes), Some(3..9));
+        finding.set_label(4..5, "no such file");
+        assert_eq!(finding.label_text(), Some("no such file"), "the earlier words are gone");
+        finding.clear_label();
+        assert_eq!((finding.label_text(), finding.label()), (None, None));
     }
 
     #[test]

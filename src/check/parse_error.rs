@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{CodeSide, Finding, Label};
+use super::{CodeSide, Finding};
 use crate::index::{is_generated_path, is_test_path, CodeIndex};
 use crate::rule::Rule;
 
@@ -52,7 +52,7 @@ fn gave_up(path: &str) -> Finding {
 /// Places a finding on one line of a code file, underlining `bytes`.
 fn at_line(mut finding: Finding, path: &str, line: usize, bytes: Range<usize>, label: &'static str) -> Finding {
     finding.code = Some(Box::new(CodeSide { path: path.to_string(), line, symbol: None, lines: Some((line, line)) }));
-    finding.label = Some(Label::new(bytes, label));
+    finding.set_label(bytes, label);
     finding
 }
 

@@ -1,6 +1,6 @@
 //! `dangling-spec-ref`: code comments pointing at spec text that is gone.
 
-use super::{CodeSide, Finding, Label};
+use super::{CodeSide, Finding};
 use crate::index::CodeIndex;
 use crate::link::{LinkGraph, MissingSpec};
 use crate::rule::Rule;
@@ -37,7 +37,7 @@ pub(super) fn check(_workspace: &Workspace, index: &CodeIndex, graph: &LinkGraph
                 MissingSpec::File => "no such spec file",
                 MissingSpec::Section { .. } => "no such section",
             };
-            finding.label = Some(Label::new(anchor.bytes.clone(), label));
+            finding.set_label(anchor.bytes.clone(), label);
             finding
         })
         .collect()

@@ -75,12 +75,10 @@ fn vanished<'a>(
     used: &'a HashSet<(&str, &str)>,
     dangling: &'a HashSet<(usize, usize)>,
 ) -> impl Iterator<Item = Finding> + 'a {
-    let clauses: HashMap<String, (usize, usize)> = workspace
-        .specs
-        .iter()
-        .enumerate()
-        .flat_map(|(s, spec)| spec.clauses.iter().enumerate().map(move |(c, clause)| (clause.id().to_string(), (s, c))))
-        .collect();
+    let named: HashSet<&str> = lock.entries().map(|entry| entry.clause.as_str()).collect();
+    // A later clause of the same id wins, as it always has.
+    let clauses: HashMap<&str, (usize, usize)> =
+        crate::spec::clauses_named(&workspace.specs, &named).into_iter().collect();
     lock.entries().filter_map(move |entry| {
         let &(spec, clause) = clauses.get(entry.clause.as_str())?;
         let gone = !used.contains(&(entry.clause.as_str(), entry.anchor.as_str()));

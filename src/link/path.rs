@@ -517,10 +517,11 @@ impl PageAnchors {
             })
         };
         let any = crate::spec::includes_other_files(&spec.source) || spec.source.lines().any(plugin);
-        let slugs = spec.sections.iter().map(|s| &*s.slug);
-        let ids: Vec<String> = spec.clauses.iter().map(|c| c.id().to_string()).collect();
-        let ids = ids.iter().filter_map(|id| id.split_once('#').map(|(_, id)| id));
-        PageAnchors { any, loose: slugs.chain(ids).map(loose).collect(), html: html_anchors(&spec.source) }
+        let slugs = spec.sections.iter().map(|s| loose(&s.slug));
+        // Each id is written, cut and let go in turn: a large spec holds a
+        // million clauses.
+        let ids = spec.clauses.iter().filter_map(|c| c.id().to_string().split_once('#').map(|(_, id)| loose(id)));
+        PageAnchors { any, loose: slugs.chain(ids).collect(), html: html_anchors(&spec.source) }
     }
 }
 

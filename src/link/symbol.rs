@@ -21,8 +21,9 @@ pub(super) fn follow_moved(
     let name = symbol.last()?;
     // Any path: once the moved code was accepted, the lock records its new
     // file while the anchor in the spec still names the old one.
+    let lock = lock?;
     let id = clause.id().to_string();
-    let accepted: Vec<&str> = lock?
+    let accepted: Vec<&str> = lock
         .of_clause(&id)
         .filter(|entry| entry.anchor.split_once("::").is_some_and(|(_, s)| s.ends_with(name.as_str())))
         .map(|entry| entry.code_hash.as_str())

@@ -90,7 +90,7 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Label, SpecSide};
+    use crate::check::SpecSide;
     use crate::report::NoSources;
     use crate::rule::Rule;
 
@@ -111,7 +111,7 @@ mod tests {
         finding.spec = Some(SpecSide::at("docs/x,y.md", 7, 3, ""));
         finding.reference = Some("Retry::run".into());
         finding.set_suggestion(Some("Retry::start"));
-        finding.label = Some(Label::new(0..1, ""));
+        finding.set_label(0..1, "");
         let expected =
             "::error file=docs/x%2Cy.md,line=7,col=3,endLine=7,endColumn=13,title=driftcheck dangling-symbol::\
                         `Retry::run` names no symbol,%0Asee 100%25 (did you mean `Retry::start`?)";

@@ -43,7 +43,7 @@ impl<'a> Regions<'a> {
 
     fn spanned_by_label(&mut self, finding: &Finding, location: &Location) -> Option<Region> {
         // A label is on the finding's first file, which is its location's.
-        let label = finding.label.as_ref()?;
+        let label = finding.label()?;
         let source = self.sources.source(location.path)?;
         let index = self.lines.entry(location.path.to_string()).or_insert_with(|| LineIndex::new(source));
         let bytes = label.bytes();
@@ -84,7 +84,7 @@ fn fallback(finding: &Finding, location: &Location) -> Region {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Label, SpecSide};
+    use crate::check::SpecSide;
     use crate::rule::Rule;
 
     struct OneFile(&'static str);
@@ -99,7 +99,7 @@ mod tests {
         let mut finding = Finding::new(Rule::DanglingSymbol, "gone".to_string());
         finding.spec = Some(SpecSide::at("a.md", line as usize, column as usize, ""));
         finding.reference = Some("Gone::name".into());
-        finding.label = Some(Label::new(bytes, ""));
+        finding.set_label(bytes, "");
         finding
     }
 
@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn without_the_text_the_reference_gives_the_length() {
         let mut found = finding(4, 7, 0..3);
-        found.label = None;
+        found.clear_label();
         let region = region_of("", &found);
         assert_eq!(region, Region { start_line: 4, start_column: 7, end_line: 4, end_column: 17 });
     }

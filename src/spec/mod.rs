@@ -287,7 +287,8 @@ impl Clause {
         TextHash::of(self.text())
     }
 
-    /// The clause's words, white space folded, markup gone.
+    /// The clause's words, whitespace folded and markup gone; a code
+    /// example's clause holds its code as written.
     pub fn text(&self) -> &str {
         debug_assert!(self.text.is_some(), "the text of {} was let go before it was read", self.id());
         self.text.as_deref().unwrap_or("")
@@ -497,6 +498,28 @@ impl PathLink {
     pub fn git_ref(&self) -> Option<&String> {
         self.elsewhere.as_ref().and_then(|elsewhere| elsewhere.git_ref.as_ref())
     }
+}
+
+/// The (spec, clause) indices of the clauses whose ids are among `ids`,
+/// each beside its id as given. Ids are written one at a time into one
+/// buffer: a large spec holds a million clauses, and their ids are not held.
+pub fn clauses_named<'i>(specs: &[SpecFile], ids: &HashSet<&'i str>) -> Vec<(&'i str, (usize, usize))> {
+    use std::fmt::Write;
+    let mut found = Vec::new();
+    if ids.is_empty() {
+        return found;
+    }
+    let mut id = String::new();
+    for (s, spec) in specs.iter().enumerate() {
+        for (c, clause) in spec.clauses.iter().enumerate() {
+            id.clear();
+            let _ = write!(id, "{}", clause.id());
+            if let Some(&named) = ids.get(id.as_str()) {
+                found.push((named, (s, c)));
+            }
+        }
+    }
+    found
 }
 
 /// A markdown file by its extension: `.md`, `.markdown` or `.mdx`.

@@ -32,23 +32,6 @@ impl Segments {
         self.0.split(SEPARATOR)
     }
 
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// Never true: kept for the convention that goes with `len`.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
-    pub fn first(&self) -> &str {
-        self.0.split_once(SEPARATOR).map_or(&self.0, |(first, _)| first)
-    }
-
-    pub fn last(&self) -> &str {
-        self.0.rsplit_once(SEPARATOR).map_or(&self.0, |(_, last)| last)
-    }
-
     /// The segments as owned strings, for code that looks names up by
     /// slices of them.
     pub fn to_vec(&self) -> Vec<String> {
@@ -81,22 +64,21 @@ mod tests {
     fn keeps_each_segment_in_order() {
         let segments = Segments::new(&["Client", "retry"]).expect("segments");
         assert_eq!(segments.iter().collect::<Vec<_>>(), ["Client", "retry"]);
-        assert_eq!((segments.first(), segments.last(), segments.len()), ("Client", "retry", 2));
         assert_eq!(segments.join("::"), "Client::retry");
         assert_eq!(segments.to_vec(), ["Client".to_string(), "retry".to_string()]);
     }
 
     #[test]
-    fn one_segment_is_first_and_last() {
+    fn one_segment_is_the_whole() {
         let segments = Segments::new(&["retry"]).expect("segments");
-        assert_eq!((segments.first(), segments.last(), segments.len()), ("retry", "retry", 1));
+        assert_eq!(segments.iter().collect::<Vec<_>>(), ["retry"]);
+        assert_eq!(segments.join("::"), "retry");
     }
 
     #[test]
     fn empty_segments_survive_joining() {
         let segments = Segments::new(&["", "a", ""]).expect("segments");
         assert_eq!(segments.iter().collect::<Vec<_>>(), ["", "a", ""]);
-        assert_eq!(segments.len(), 3);
     }
 
     #[test]
