@@ -31,6 +31,7 @@ pub fn pieces(source: &str, piece_bytes: usize) -> Vec<Range<usize>> {
     let mut blank_before = false;
     // The start of the file starts a block, as a blank line does.
     let mut block_start = true;
+    let mut in_indented_code = false;
     let mut lines = source.split_inclusive('\n').peekable();
     while let Some(line) = lines.next() {
         let start = offset;
@@ -39,14 +40,22 @@ pub fn pieces(source: &str, piece_bytes: usize) -> Vec<Range<usize>> {
         if heading && start - cuts.last().copied().unwrap_or(0) >= piece_bytes {
             cuts.push(start);
         }
-        let next_is_blank = lines.peek().is_none_or(|next| is_blank(next));
+        let next = lines.peek().copied();
         let inside = !scanner.outside_blocks();
-        scanner.read(line, block_start, next_is_blank);
+        // A line indented four spaces where a block starts is indented
+        // code, and so is one after such a line; no paragraph goes on
+        // from it.
+        let indented = line.bytes().take_while(|&b| b == b' ').count() > 3 && !is_blank(line);
+        in_indented_code = !inside && indented && (block_start || in_indented_code);
+        scanner.read(line, block_start, next);
         blank_before = is_blank(line);
-        // What follows a blank line, a heading or the end of a block starts
-        // a block of its own; what follows a paragraph's line may continue it.
-        block_start =
-            blank_before || is_heading_line(line.trim_start_matches(' ')) || (inside && scanner.outside_blocks());
+        // What follows a blank line, a heading, indented code or the end of
+        // a block starts a block of its own; what follows a paragraph's line
+        // may continue it.
+        block_start = blank_before
+            || is_heading_line(line.trim_start_matches(' '))
+            || in_indented_code
+            || (inside && scanner.outside_blocks());
     }
     cuts.iter().zip(cuts.iter().skip(1).copied().chain([source.len()])).map(|(&start, end)| start..end).collect()
 }
@@ -194,17 +203,19 @@ impl Scanner {
         self.fence.is_none() && self.ends_at.is_none() && !self.lost
     }
 
-    fn read(&mut self, line: &str, block_start: bool, next_is_blank: bool) {
+    /// Reads `line`; `next` is the line after it, if any.
+    fn read(&mut self, line: &str, block_start: bool, next: Option<&str>) {
         let indent = line.bytes().take_while(|&b| b == b' ').count();
         let trimmed = &line[indent..];
         if let Some((mark, length, opened_at)) = self.fence {
             let closing = trimmed.bytes().take_while(|&b| b == mark).count();
-            if indent <= 3 && closing >= length && is_blank(&trimmed[closing..]) {
-                self.fence = None;
-            } else if indent < opened_at && !is_blank(line) {
+            if indent < opened_at && !is_blank(line) {
                 // An indented fence may be a list item's, which this line
-                // would end, or a top-level one it sits in: no telling.
+                // would end (a fence line then opening a fence of its own),
+                // or a top-level one it sits in or closes: no telling.
                 self.lost = true;
+            } else if indent <= 3 && closing >= length && is_blank(&trimmed[closing..]) {
+                self.fence = None;
             }
             return;
         }
@@ -224,7 +235,7 @@ impl Scanner {
         }
         if let Some((mark, length)) = fence_opening(trimmed) {
             self.fence = Some((mark, length, indent));
-        } else if let Some(ending) = metadata_opening(line, block_start, next_is_blank) {
+        } else if let Some(ending) = metadata_opening(line, block_start, next) {
             self.ends_at = Some(ending);
         } else if let Some(ending) = html_opening(trimmed).or_else(|| html_until_blank(trimmed, block_start)) {
             self.ends_at = Some(ending);
@@ -234,15 +245,20 @@ impl Scanner {
 
 /// pulldown-cmark takes `---` or `+++` followed by a non-blank line for the
 /// start of a metadata block wherever it starts a block, not only at the top.
-fn metadata_opening(line: &str, block_start: bool, next_is_blank: bool) -> Option<Ending> {
-    if next_is_blank || !block_start {
+/// Its first line is neither blank nor the closing one. (pulldown-cmark
+/// also wants a closing line somewhere below; one never closed keeps the
+/// scan from cutting again, which is safe.)
+fn metadata_opening(line: &str, block_start: bool, next: Option<&str>) -> Option<Ending> {
+    if !block_start {
         return None;
     }
-    match line.trim_end() {
-        "---" => Some(Ending::LineOf(&["---", "..."])),
-        "+++" => Some(Ending::LineOf(&["+++"])),
-        _ => None,
-    }
+    let ends: &'static [&'static str] = match line.trim_end() {
+        "---" => &["---", "..."],
+        "+++" => &["+++"],
+        _ => return None,
+    };
+    let opens = next.is_some_and(|first| !is_blank(first) && !ends.contains(&first.trim_end()));
+    opens.then_some(Ending::LineOf(ends))
 }
 
 /// An HTML block that ends at a closing text, unless it ends on its own line.
@@ -394,6 +410,31 @@ mod tests {
     fn a_line_left_of_an_indented_fence_stops_the_cuts() {
         // The fence is the list item's, and `~~~` opens another at the top.
         assert_eq!(cut("- item\n  ```\n~~~\n  ```\n\n# inside\n~~~\n\n# B\n").len(), 1);
+    }
+
+    #[test]
+    fn a_whole_tag_after_indented_code_opens_a_block_to_the_next_blank_line() {
+        // `</pre>` ends the indented code and opens an HTML block that
+        // swallows the fence opener before the blank line; the next fence
+        // then holds the heading.
+        let source = "    ~~~\n</pre>\n```sh\n\n  ```\n```\n```\n\n# Title\n-->\n  ```\n  ```\n";
+        assert_eq!(cut_every(source, 1), [source]);
+    }
+
+    #[test]
+    fn a_fence_line_left_of_an_indented_fence_stops_the_cuts() {
+        // Were the fence a list item's, the line would end the item and
+        // open a fence of its own that holds the heading.
+        let source = "- item with `value_one`\n  ```\n```\n\n## `Client::retry` policy\n";
+        assert_eq!(cut_every(source, 1), [source]);
+    }
+
+    #[test]
+    fn a_metadata_block_closed_at_once_is_no_block() {
+        // `---` then `...` is a thematic break and a paragraph, which the
+        // `</pre>` line continues; the fence then holds the headings.
+        let source = "---\n...\n</pre>\n```sh\n\n# Title\n## `Client::retry` policy\n";
+        assert_eq!(cut_every(source, 1), [source]);
     }
 
     #[test]
