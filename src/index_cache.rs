@@ -9,7 +9,9 @@
 //! corrupt, or written by another version of the indexer is ignored and
 //! rebuilt, never trusted.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -19,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::{self, CodeFile, ParseProblem, Source, SpecAnchor, Symbol, Tokens};
 use crate::discover::FileStamp;
+use crate::fsutil::FileBytes;
 
 /// Bumped when the layout of the cache itself changes.
 const FORMAT: u32 = 6;
@@ -112,22 +115,81 @@ struct EntryRef<'a> {
 
 /// The cache file: each entry encoded on its own, so that a run decodes
 /// only the entries of files it reads, in parallel, straight into place.
+/// Read, an entry's bytes are borrowed from the file; written, from the
+/// cache read or from a new encoding.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<'a> {
     stamp: [u8; 32],
-    entries: Vec<Encoded>,
+    #[serde(borrow)]
+    entries: Vec<Encoded<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct Encoded {
-    path: String,
+struct Encoded<'a> {
+    #[serde(borrow)]
+    path: Cow<'a, str>,
     hash: ContentHash,
     /// The file's stamp when it was indexed, if it had settled by then.
     stamp: Option<FileStamp>,
     /// Whether the symbols carry body hashes: a run that needs them
     /// re-indexes an entry without.
     hashed: bool,
-    entry: Vec<u8>,
+    #[serde(borrow)]
+    entry: Cow<'a, [u8]>,
+}
+
+/// An entry of the cache as read: where its encoding lies in the file.
+struct Slot {
+    hash: ContentHash,
+    stamp: Option<FileStamp>,
+    hashed: bool,
+    entry: Range<usize>,
+}
+
+/// The cache file as read: its bytes, and each path's entry among them.
+#[derive(Default)]
+struct Entries {
+    bytes: FileBytes,
+    by_path: HashMap<String, Slot>,
+}
+
+impl Entries {
+    fn read(path: &Path, stamp: &[u8; 32]) -> Entries {
+        let Ok(bytes) = FileBytes::read(path) else { return Entries::default() };
+        let Ok(stored) = bincode::Options::deserialize::<Stored>(encoding(bytes.len() as u64), &bytes) else {
+            return Entries::default();
+        };
+        if &stored.stamp != stamp {
+            return Entries::default();
+        }
+        let by_path = stored
+            .entries
+            .into_iter()
+            .filter_map(|encoded| {
+                let entry = within(&bytes, &encoded.entry)?;
+                let slot = Slot { hash: encoded.hash, stamp: encoded.stamp, hashed: encoded.hashed, entry };
+                Some((encoded.path.into_owned(), slot))
+            })
+            .collect();
+        Entries { bytes, by_path }
+    }
+
+    fn get(&self, path: &str) -> Option<&Slot> {
+        self.by_path.get(path)
+    }
+
+    fn bytes_of(&self, slot: &Slot) -> &[u8] {
+        self.bytes.get(slot.entry.clone()).unwrap_or_default()
+    }
+}
+
+/// Where `part`, borrowed from `whole` by the decoder, lies in it: `None`
+/// for bytes the decoder copied (it borrows every entry of a well-formed
+/// file).
+fn within(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some(start..end)
 }
 
 /// A file as indexed for the cache: its index, content hash and stamp.
@@ -144,7 +206,7 @@ pub struct IndexCache {
     copy: AtomicBool,
     stamp: [u8; 32],
     /// Read on first use, or ahead of it by [`IndexCache::prefetch`].
-    entries: OnceLock<HashMap<String, Encoded>>,
+    entries: OnceLock<Entries>,
     /// When the cache file was written, by the file system's clock: a file
     /// stamp is trusted only if the file had settled well before then
     /// (see [`FileStamp::settled_before`]), as git trusts its index.
@@ -180,15 +242,10 @@ impl IndexCache {
         self.entries();
     }
 
-    fn entries(&self) -> &HashMap<String, Encoded> {
-        self.entries.get_or_init(|| {
-            let Some(path) = &self.path else { return HashMap::new() };
-            std::fs::read(path)
-                .ok()
-                .and_then(|bytes| bincode::Options::deserialize::<Stored>(encoding(bytes.len() as u64), &bytes).ok())
-                .filter(|stored| stored.stamp == self.stamp)
-                .map(|stored| stored.entries.into_iter().map(|encoded| (encoded.path.clone(), encoded)).collect())
-                .unwrap_or_default()
+    fn entries(&self) -> &Entries {
+        self.entries.get_or_init(|| match &self.path {
+            Some(path) => Entries::read(path, &self.stamp),
+            None => Entries::default(),
         })
     }
 
@@ -199,7 +256,7 @@ impl IndexCache {
             frozen: AtomicBool::new(true),
             copy: AtomicBool::new(false),
             stamp: [0; 32],
-            entries: OnceLock::from(HashMap::new()),
+            entries: OnceLock::from(Entries::default()),
             written: None,
             opened: std::time::SystemTime::now(),
         }
@@ -217,12 +274,11 @@ impl IndexCache {
     ) -> Option<(CodeFile, ContentHash)> {
         let written = self.written?;
         let stamp = stamp.filter(|stamp| stamp.settled_before(written))?;
-        let encoded = self
-            .entries()
-            .get(path)
-            .filter(|encoded| encoded.stamp.as_ref() == Some(stamp) && (encoded.hashed || !hash_bodies))?;
-        let file = decode(path, encoded, Source::on_disk(file.to_path_buf(), encoded.hash))?;
-        Some((file, encoded.hash))
+        let entries = self.entries();
+        let slot =
+            entries.get(path).filter(|slot| slot.stamp.as_ref() == Some(stamp) && (slot.hashed || !hash_bodies))?;
+        let file = decode(path, entries.bytes_of(slot), slot.hashed, Source::on_disk(file.to_path_buf(), slot.hash))?;
+        Some((file, slot.hash))
     }
 
     /// The content analysed from now on is a copy (`--staged`): the stamps
@@ -236,7 +292,7 @@ impl IndexCache {
     fn stamp_to_keep(&self, path: &str, hash: &ContentHash, stamp: Option<FileStamp>) -> Option<FileStamp> {
         match self.copy.load(Ordering::Relaxed) {
             false => stamp.filter(|stamp| stamp.settled_before(self.opened)),
-            true => self.entries().get(path).filter(|encoded| &encoded.hash == hash).and_then(|encoded| encoded.stamp),
+            true => self.entries().get(path).filter(|slot| &slot.hash == hash).and_then(|slot| slot.stamp),
         }
     }
 
@@ -244,12 +300,13 @@ impl IndexCache {
     /// indexed; `source` becomes the file's source. A miss gives it back.
     /// With `hash_bodies`, an entry indexed without body hashes is a miss.
     pub fn get(&self, path: &str, hash: &ContentHash, source: String, hash_bodies: bool) -> Result<CodeFile, String> {
-        let usable = |encoded: &&Encoded| &encoded.hash == hash && (encoded.hashed || !hash_bodies);
-        let Some(encoded) = self.entries().get(path).filter(usable) else {
+        let usable = |slot: &&Slot| &slot.hash == hash && (slot.hashed || !hash_bodies);
+        let entries = self.entries();
+        let Some(slot) = entries.get(path).filter(usable) else {
             return Err(source);
         };
         // Decoded with a placeholder, so that a miss can give the text back.
-        match decode(path, encoded, Source::read(String::new())) {
+        match decode(path, entries.bytes_of(slot), slot.hashed, Source::read(String::new())) {
             Some(file) => Ok(CodeFile { source: Source::read(source), ..file }),
             None => Err(source),
         }
@@ -265,10 +322,10 @@ impl IndexCache {
             .iter()
             .map(|(file, hash, stamp)| (*file, *hash, self.stamp_to_keep(&file.path, hash, *stamp)))
             .collect();
-        let unchanged = files.len() == self.entries().len()
+        let read = self.entries();
+        let unchanged = files.len() == read.by_path.len()
             && files.iter().all(|(file, hash, stamp)| {
-                self.entries()
-                    .get(&file.path)
+                read.get(&file.path)
                     .is_some_and(|e| &e.hash == hash && &e.stamp == stamp && e.hashed == file.bodies_hashed)
             });
         if unchanged {
@@ -278,18 +335,12 @@ impl IndexCache {
             .par_iter()
             .map(|(file, hash, stamp)| {
                 // An unchanged file's entry is written as it was read.
-                let cached = self
-                    .entries()
-                    .get(&file.path)
-                    .filter(|encoded| &encoded.hash == hash && encoded.hashed == file.bodies_hashed);
-                if let Some(cached) = cached {
-                    return Ok(Encoded {
-                        path: file.path.clone(),
-                        hash: *hash,
-                        stamp: *stamp,
-                        hashed: cached.hashed,
-                        entry: cached.entry.clone(),
-                    });
+                let path = Cow::Borrowed(file.path.as_str());
+                let cached =
+                    read.get(&file.path).filter(|slot| &slot.hash == hash && slot.hashed == file.bodies_hashed);
+                if let Some(slot) = cached {
+                    let entry = Cow::Borrowed(read.bytes_of(slot));
+                    return Ok(Encoded { path, hash: *hash, stamp: *stamp, hashed: slot.hashed, entry });
                 }
                 let entry = EntryRef {
                     language: file.language,
@@ -303,7 +354,8 @@ impl IndexCache {
                     parse_problem: &file.parse_problem,
                 };
                 let entry = bincode::Options::serialize(encoding(u64::MAX), &entry).map_err(std::io::Error::other)?;
-                Ok(Encoded { path: file.path.clone(), hash: *hash, stamp: *stamp, hashed: file.bodies_hashed, entry })
+                let entry = Cow::Owned(entry);
+                Ok(Encoded { path, hash: *hash, stamp: *stamp, hashed: file.bodies_hashed, entry })
             })
             .collect::<std::io::Result<Vec<Encoded>>>()?;
         let bytes = bincode::Options::serialize(encoding(u64::MAX), &Stored { stamp: self.stamp, entries })
@@ -319,18 +371,18 @@ impl IndexCache {
 
     /// How many files the cache held when it was read.
     pub fn len(&self) -> usize {
-        self.entries().len()
+        self.entries().by_path.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries().is_empty()
+        self.entries().by_path.is_empty()
     }
 }
 
 /// One entry, decoded into the file at `path` with `source`; `None` if it
 /// does not decode or names a language this build lacks.
-fn decode(path: &str, encoded: &Encoded, source: Source) -> Option<CodeFile> {
-    let entry: Entry = bincode::Options::deserialize(encoding(encoded.entry.len() as u64), &encoded.entry).ok()?;
+fn decode(path: &str, bytes: &[u8], hashed: bool, source: Source) -> Option<CodeFile> {
+    let entry: Entry = bincode::Options::deserialize(encoding(bytes.len() as u64), bytes).ok()?;
     let language = match &entry.language {
         Some(name) => Some(code::language_named(name)?),
         None => None,
@@ -347,7 +399,7 @@ fn decode(path: &str, encoded: &Encoded, source: Source) -> Option<CodeFile> {
         quoted: entry.quoted,
         page_folders: entry.page_folders,
         parse_problem: entry.parse_problem,
-        bodies_hashed: encoded.hashed,
+        bodies_hashed: hashed,
         source,
     };
     file.share_path();

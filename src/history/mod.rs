@@ -6,6 +6,7 @@
 
 mod mentions;
 mod removed;
+mod removed_names;
 mod staged;
 
 use std::collections::{HashMap, HashSet};
@@ -86,7 +87,7 @@ impl History {
         if let Some(committed) = removed::load(repository, &self.prefix, &self.removed_cache) {
             let uncommitted = std::mem::take(&mut found);
             found = committed;
-            for (name, removal) in uncommitted.names {
+            for (name, removal) in uncommitted.names.into_found() {
                 found.names.insert(name, removal);
             }
             for (path, removal) in uncommitted.paths {
@@ -110,8 +111,8 @@ impl History {
         let Some(repository) = self.repository.as_ref() else { return unmentioned };
         let mut by_commit: HashMap<git2::Oid, Vec<&str>> = HashMap::new();
         for name in names {
-            let commit = removed.names.get(name).and_then(|r| r.commit.as_deref());
-            if let Some(oid) = commit.and_then(|c| git2::Oid::from_str(c).ok()) {
+            let commit = removed.names.get(name).and_then(|r| r.commit);
+            if let Some(oid) = commit.and_then(|c| git2::Oid::from_str(&c).ok()) {
                 by_commit.entry(oid).or_default().push(name);
             }
         }

@@ -15,7 +15,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::removed_names::{fields, is_commit_id, RemovedNames};
 use super::staged::{self, Status};
+use crate::fsutil::FileBytes;
 
 /// Commits the scan reads at most: the whole history of all but the very
 /// largest repositories.
@@ -69,7 +71,7 @@ pub struct Removed {
     pub complete: bool,
     /// The scan read a shallow clone.
     pub shallow: bool,
-    pub names: HashMap<String, Removal>,
+    pub names: RemovedNames,
     pub paths: HashMap<String, Removal>,
 }
 
@@ -79,7 +81,7 @@ impl Removed {
     /// an example, whose names speak only for the docs beside it.
     fn record(&mut self, name: String, removal: Removal) {
         let example = |r: &Removal| crate::index::is_example_path(&r.path);
-        match self.names.entry(name) {
+        match self.names.found_mut().entry(name) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(removal);
             }
@@ -115,8 +117,12 @@ impl Removed {
 
     /// Adds what an older scan found, keeping this scan's (newer) deletions.
     fn extend_older(&mut self, older: Removed) {
-        for (name, removal) in older.names {
-            self.record(name, removal);
+        // One copy of each commit and path, however many names share it.
+        let mut shared: HashMap<String, Arc<str>> = HashMap::new();
+        let mut share = |text: Arc<str>| shared.entry(text.to_string()).or_insert(text).clone();
+        for (name, removal) in older.names.iter() {
+            let removal = Removal { commit: removal.commit.map(&mut share), path: share(removal.path) };
+            self.record(name.to_string(), removal);
         }
         for (path, removal) in older.paths {
             self.paths.entry(path).or_insert(removal);
@@ -374,9 +380,11 @@ fn write_cache(cache: &Path, removed: &Removed) -> std::io::Result<()> {
         removed.head, removed.commits, removed.changing, removed.complete, removed.shallow
     );
     let mut lines: Vec<String> = Vec::new();
-    for (kind, map) in [("name", &removed.names), ("path", &removed.paths)] {
-        for (key, removal) in map {
-            let fields = [key.as_str(), &*removal.path];
+    let names = removed.names.iter();
+    let paths = removed.paths.iter().map(|(path, removal)| (path.as_str(), removal.clone()));
+    for (kind, entries) in [("name", names.collect::<Vec<_>>()), ("path", paths.collect())] {
+        for (key, removal) in entries {
+            let fields = [key, &*removal.path];
             if fields.iter().any(|f| f.contains(['\t', '\n'])) {
                 continue;
             }
@@ -397,37 +405,44 @@ fn share<'t>(shared: &mut HashMap<&'t str, Arc<str>>, text: &'t str) -> Arc<str>
     shared.entry(text).or_insert_with(|| Arc::from(text)).clone()
 }
 
+/// Reads the cache: its header and deleted paths now, its deleted names
+/// where they lie (see [`RemovedNames`]).
 fn read_cache(cache: &Path) -> Option<Removed> {
-    let text = std::fs::read_to_string(cache).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != CACHE_VERSION {
-        return None;
-    }
-    let mut field = |name: &str| lines.next()?.strip_prefix(name)?.strip_prefix('\t').map(str::to_string);
-    let head = field("head")?;
-    let commits = field("commits")?.parse().ok()?;
-    let changing = field("changing")?.parse().ok()?;
-    let complete = field("complete")?.parse().ok()?;
-    let shallow = field("shallow")?.parse().ok()?;
-    git2::Oid::from_str(&head).ok()?;
-    let mut removed = Removed { head, commits, changing, complete, shallow, ..Removed::default() };
-    // One copy of each commit and path, however many names share it.
-    let mut shared: HashMap<&str, Arc<str>> = HashMap::new();
-    for line in lines {
-        let mut parts = line.split('\t');
-        let (kind, key, commit, path) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        if commit != "-" && git2::Oid::from_str(commit).is_err() {
+    let bytes = FileBytes::read(cache).ok()?;
+    let (mut removed, names) = {
+        let text = std::str::from_utf8(&bytes).ok()?;
+        // Six lines of header, then the name lines, sorted, then the paths.
+        let mut lines = text.splitn(7, '\n');
+        if lines.next()? != CACHE_VERSION {
             return None;
         }
-        let commit = (commit != "-").then(|| share(&mut shared, commit));
-        let removal = Removal { commit, path: share(&mut shared, path) };
-        let map = match kind {
-            "name" => &mut removed.names,
-            "path" => &mut removed.paths,
-            _ => return None,
+        let mut field = |name: &str| lines.next()?.strip_prefix(name)?.strip_prefix('\t').map(str::to_string);
+        let head = field("head")?;
+        let commits = field("commits")?.parse().ok()?;
+        let changing = field("changing")?.parse().ok()?;
+        let complete = field("complete")?.parse().ok()?;
+        let shallow = field("shallow")?.parse().ok()?;
+        git2::Oid::from_str(&head).ok()?;
+        let rest = lines.next().unwrap_or_default();
+        let mut removed = Removed { head, commits, changing, complete, shallow, ..Removed::default() };
+        let body = text.len() - rest.len();
+        let names_end = match rest.starts_with("path\t") {
+            true => 0,
+            false => rest.find("\npath\t").map_or(rest.len(), |at| at + 1),
         };
-        map.insert(key.to_string(), removal);
-    }
+        // One copy of each commit and path, however many paths share it.
+        let mut shared: HashMap<&str, Arc<str>> = HashMap::new();
+        for line in rest[names_end..].split_terminator('\n') {
+            let (path, commit, file) = fields(line.strip_prefix("path\t")?)?;
+            if commit != "-" && !is_commit_id(commit) {
+                return None;
+            }
+            let commit = (commit != "-").then(|| share(&mut shared, commit));
+            removed.paths.insert(path.to_string(), Removal { commit, path: share(&mut shared, file) });
+        }
+        (removed, body..body + names_end)
+    };
+    removed.names = RemovedNames::from_cache(bytes, names)?;
     Some(removed)
 }
 
@@ -820,7 +835,7 @@ mod tests {
         assert_eq!(first.commits, 32);
         assert_eq!(first.changing, 32);
         assert!(first.complete);
-        assert_eq!(&*first.names["ancient_helper"].path, "a.py");
+        assert_eq!(&*first.names.get("ancient_helper").unwrap().path, "a.py");
         assert!(!first.names.contains_key("current"));
 
         std::fs::remove_file(dir.path().join("a.py")).unwrap();

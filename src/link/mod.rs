@@ -298,7 +298,7 @@ pub fn removed_names_in_specs(workspace: &Workspace, index: &CodeIndex, removed:
             _ => None,
         })
         .flatten()
-        .filter(|name| removed.names.contains_key(*name) && !index.defines(name))
+        .filter(|name| removed.names.contains_key(name) && !index.defines(name))
         .map(str::to_string)
         .collect()
 }

@@ -227,7 +227,7 @@ fn support(
     if let Some((gone, removal)) = removals.next() {
         clues.push(match (&removal.commit, evidence.unmentioned.contains(gone)) {
             (Some(commit), true) => Clue::RemovedUnmentioned { name: gone.clone(), commit: commit.to_string() },
-            _ => Clue::removed_symbol(gone, removal, evidence.removed, evidence.present),
+            _ => Clue::removed_symbol(gone, &removal, evidence.removed, evidence.present),
         });
     } else if let Some((module, removal)) =
         owner.first().filter(|_| !primitive).and_then(|first| evidence.removed_modules.get(first).map(|r| (first, r)))
@@ -303,7 +303,7 @@ fn shadowed_member(
     let files: Vec<&str> = index.owner_types(owner, scope).into_iter().map(|id| &*index.symbol(id).path).collect();
     let removal = evidence.removed.names.get(name).filter(|r| !index.defines(name) && files.contains(&&*r.path));
     if let Some(removal) = removal {
-        return Some([Clue::removed_symbol(name, removal, evidence.removed, evidence.present), qualifier]);
+        return Some([Clue::removed_symbol(name, &removal, evidence.removed, evidence.present), qualifier]);
     }
     let near =
         index.near_miss(name, owner.last().map(String::as_str), doc_in_tests).filter(|_| !index.defines(name))?;
