@@ -348,6 +348,11 @@ fn is_history(path: &str) -> bool {
 /// `root/src/a.rs` → `src/a.rs`.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
+    // The common case, asked of every file found: a plain UTF-8 path, no
+    // `.`, `..` or doubled separators to drop.
+    if let Some(plain) = relative.to_str().filter(|p| is_plain(p)) {
+        return Some(plain.to_string());
+    }
     // `..` would lead out of the root: not inside it.
     if relative.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
         return None;
@@ -360,6 +365,12 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// A relative path written as [`relative`] would write it: no empty, `.`
+/// or `..` part, no backslash (a separator on Windows).
+fn is_plain(path: &str) -> bool {
+    !path.is_empty() && !path.contains('\\') && path.split('/').all(|part| !matches!(part, "" | "." | ".."))
 }
 
 /// Reads a discovered file as text, or says why not.
@@ -391,6 +402,17 @@ pub(crate) fn decode(bytes: Vec<u8>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_under_the_root_is_written_with_slashes_and_no_dots() {
+        let root = Path::new("/repo");
+        let relative_to_root = |path: &str| relative(root, Path::new(path));
+        assert_eq!(relative_to_root("/repo/src/a.rs").as_deref(), Some("src/a.rs"));
+        assert_eq!(relative_to_root("/repo/./src//a.rs").as_deref(), Some("src/a.rs"));
+        assert_eq!(relative_to_root("/repo/src/../../etc/passwd"), None, "out of the root");
+        assert_eq!(relative_to_root("/repo"), None, "the root itself");
+        assert_eq!(relative_to_root("/elsewhere/a.rs"), None);
+    }
 
     #[test]
     fn markdown_in_a_folder_inside_a_hidden_one_is_a_tools() {

@@ -1,12 +1,13 @@
 //! The code index: symbols by name, qualified-path matching, the token set
 //! for the "still used somewhere" guard, and name suggestions.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::code::{CodeFile, Symbol, SymbolKind};
-use crate::text::{name_words, NameStyle};
+use crate::text::{each_name_word, name_words, NameStyle};
 
 /// A symbol's position in the index: file and symbol ordinal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -120,16 +121,34 @@ impl<'w> CodeIndex<'w> {
 
     /// Every identifier with whether library code has it, and those with
     /// an underscore in lower case.
+    ///
+    /// The largest map a run builds (every word of every file, 600,000 on
+    /// wasmtime): each worker thread maps a share of the files, then the
+    /// maps are merged.
     fn words(files: &'w [CodeFile]) -> (HashMap<&'w str, bool>, HashSet<String>) {
-        let mut tokens: HashMap<&str, bool> = HashMap::default();
-        for file in files {
-            let library = !is_test_path(&file.path) && !is_example_path(&file.path);
-            for token in file.tokens.iter() {
-                let in_library = tokens.entry(token).or_insert(false);
-                *in_library |= library;
-            }
-        }
-        let tokens_lower = tokens.keys().filter(|t| t.contains('_')).map(|t| t.to_lowercase()).collect();
+        let share = files.len().div_ceil(rayon::current_num_threads()).max(1);
+        let tokens = files
+            .par_chunks(share)
+            .map(|files| {
+                let mut tokens: HashMap<&str, bool> = HashMap::default();
+                for file in files {
+                    let library = !is_test_path(&file.path) && !is_example_path(&file.path);
+                    for token in file.tokens.iter() {
+                        *tokens.entry(token).or_insert(false) |= library;
+                    }
+                }
+                tokens
+            })
+            .reduce(HashMap::default, |mut larger, mut smaller| {
+                if larger.len() < smaller.len() {
+                    std::mem::swap(&mut larger, &mut smaller);
+                }
+                for (token, library) in smaller {
+                    *larger.entry(token).or_insert(false) |= library;
+                }
+                larger
+            });
+        let tokens_lower = tokens.par_iter().filter(|(t, _)| t.contains('_')).map(|(t, _)| t.to_lowercase()).collect();
         (tokens, tokens_lower)
     }
 
@@ -410,15 +429,18 @@ impl<'w> CodeIndex<'w> {
     /// half the Jaro-Winkler similarity, which is 1 only for equal names).
     fn sharing_a_word(&self, name: &str) -> Vec<SymbolId> {
         let by_word = self.by_word.get_or_init(|| {
+            // A string per distinct word, not per word of every name: a name
+            // listed twice under a key (`get_get`) is listed once below.
             let mut by_word: HashMap<String, Vec<&'w str>> = HashMap::default();
             for &defined in self.by_name.keys() {
-                let mut keys = name_words(defined);
-                keys.push(defined.to_lowercase());
-                keys.sort_unstable();
-                keys.dedup();
-                for key in keys {
-                    by_word.entry(key).or_default().push(defined);
-                }
+                let mut add = |key: &str| match by_word.get_mut(key) {
+                    Some(names) => names.push(defined),
+                    None => {
+                        by_word.insert(key.to_string(), vec![defined]);
+                    }
+                };
+                each_name_word(defined, &mut add);
+                add(&defined.to_lowercase());
             }
             by_word
         });
@@ -636,20 +658,28 @@ pub fn is_generated_path(path: &str) -> bool {
 /// also matches library code means the library code. A Rust `src/spec/`
 /// module is library code; a JavaScript `spec/` directory holds tests.
 pub fn is_test_path(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    let directories: Vec<&str> = path.split('/').rev().skip(1).collect();
-    let in_directory = |names: &[&str]| directories.iter().any(|dir| names.contains(dir));
+    let (folders, file) = path.rsplit_once('/').unwrap_or(("", path));
+    // Asked of every file a few times a run: the folders are read once, with
+    // no allocation.
+    let (mut everywhere, mut benches, mut script_tests) = (false, false, false);
+    for folder in folders.split('/') {
+        match folder {
+            "test" | "tests" | "testdata" | "testing" | "__tests__" | "e2e" => everywhere = true,
+            "benches" => benches = true,
+            "spec" | "specs" | "__mocks__" | "cypress" => script_tests = true,
+            _ => {}
+        }
+    }
     let stem = file.split('.').next().unwrap_or(file);
     let extension = file.rsplit_once('.').map_or("", |(_, ext)| ext);
-    let everywhere = in_directory(&["test", "tests", "testdata", "testing", "__tests__", "e2e"]);
     match extension {
-        "rs" => everywhere || in_directory(&["benches"]) || stem == "tests",
+        "rs" => everywhere || benches || stem == "tests",
         "go" => everywhere || stem.ends_with("_test"),
         "py" | "pyi" => everywhere || stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest",
         "java" | "kt" => everywhere || stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("IT"),
         _ => {
             everywhere
-                || in_directory(&["spec", "specs", "__mocks__", "cypress"])
+                || script_tests
                 || file.contains(".test.")
                 || file.contains(".spec.")
                 || stem.starts_with("test_")

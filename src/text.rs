@@ -233,25 +233,42 @@ impl NameStyle {
 /// server; `MAX_RETRIES` → max, retries.
 pub fn name_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
+    each_name_word(name, |word| words.push(word.to_string()));
+    words
+}
+
+/// [`name_words`] one at a time, each written into the same buffer: for
+/// indexing every defined name without a string per word.
+pub fn each_name_word(name: &str, mut each: impl FnMut(&str)) {
     let mut current = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut flush = |current: &mut String| {
+        if !current.is_empty() {
+            each(current);
+            current.clear();
+        }
+    };
+    let mut chars = name.chars().peekable();
+    let mut previous: Option<char> = None;
+    while let Some(c) = chars.next() {
         if !c.is_alphanumeric() {
-            words.push(std::mem::take(&mut current));
+            flush(&mut current);
+            previous = Some(c);
             continue;
         }
         let boundary = c.is_uppercase()
-            && i > 0
-            && (chars[i - 1].is_lowercase()
-                || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
+            && previous.is_some_and(|p| {
+                p.is_lowercase() || chars.peek().is_some_and(|n| n.is_lowercase()) && p.is_uppercase()
+            });
         if boundary {
-            words.push(std::mem::take(&mut current));
+            flush(&mut current);
         }
-        current.extend(c.to_lowercase());
+        match c.is_ascii() {
+            true => current.push(c.to_ascii_lowercase()),
+            false => current.extend(c.to_lowercase()),
+        }
+        previous = Some(c);
     }
-    words.push(current);
-    words.retain(|w| !w.is_empty());
-    words
+    flush(&mut current);
 }
 
 /// Whether two strings are exactly one edit apart: one character
@@ -323,6 +340,19 @@ mod tests {
         let text = "é `x`\nsecond";
         assert_eq!(line_column(text, 3), (1, 3));
         assert_eq!(line_column(text, text.find("second").unwrap()), (2, 1));
+    }
+
+    #[test]
+    fn a_names_words_split_at_case_changes_and_separators() {
+        let words = |name: &str| name_words(name);
+        assert_eq!(words("NewInventoryServer"), ["new", "inventory", "server"]);
+        assert_eq!(words("MAX_RETRIES"), ["max", "retries"]);
+        assert_eq!(words("HTTPServer"), ["http", "server"]);
+        assert_eq!(words("parseURL"), ["parse", "url"]);
+        assert_eq!(words("__init__"), ["init"]);
+        assert_eq!(words("get_v2Token"), ["get", "v2token"], "a digit is neither case");
+        assert_eq!(words("ÉtéÉcole"), ["été", "école"]);
+        assert!(words("_-_").is_empty());
     }
 
     #[test]

@@ -289,11 +289,12 @@ fn record_changes<'c>(
 /// built copy of a release (`dist/`, `docs/releases/lib-1.17.7.js`), which
 /// bundles its dependencies' names with its own.
 pub fn is_scanned_code(path: &str) -> bool {
-    const VENDORED: &[&str] = &["vendor/", "node_modules/", "third_party/", "third-party/", "typings/"];
+    const VENDORED: &[&str] = &["vendor", "node_modules", "third_party", "third-party", "typings"];
     // Built bundles: JavaScript's `dist/` and release folders (Go's
     // `cmd/dist/` is code).
-    const BUILT: &[&str] = &["dist/", "releases/"];
-    let within = |folders: &[&str]| folders.iter().any(|v| path.starts_with(v) || path.contains(&format!("/{v}")));
+    const BUILT: &[&str] = &["dist", "releases"];
+    let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
+    let within = |names: &[&str]| folders.split('/').any(|folder| names.contains(&folder));
     let javascript = [".js", ".mjs", ".cjs", ".ts"].iter().any(|ext| path.ends_with(ext));
     crate::code::language_for(path).is_some()
         && !crate::index::is_test_path(path)

@@ -105,8 +105,7 @@ impl CachedNames {
         let mut previous: Option<&str> = None;
         let mut at = lines.start;
         for line in text.split_terminator('\n') {
-            let (_, commit, _) = fields(line.strip_prefix(NAME_LINE)?)?;
-            if commit != "-" && !is_commit_id(commit) || previous.is_some_and(|previous| previous > line) {
+            if !is_name_line(line) || previous.is_some_and(|previous| previous > line) {
                 return None;
             }
             starts.push(u32::try_from(at).ok()?);
@@ -154,14 +153,28 @@ fn key_order(line: &str, name: &str) -> Ordering {
     head.cmp(name).then_with(|| line.get(name.len()).map_or(Ordering::Less, |byte| byte.cmp(&b'\t')))
 }
 
-/// A line's name, commit and file (fields past the fourth are ignored).
-pub(super) fn fields(line: &str) -> Option<(&str, &str, &str)> {
-    let mut parts = line.split('\t');
-    Some((parts.next()?, parts.next()?, parts.next()?))
+/// Whether `line` is `name <TAB> key <TAB> commit <TAB> file`, with a
+/// commit id or `-`: checked for every line a run reads, so by hand, and
+/// past the commit only for the tab that ends it.
+fn is_name_line(line: &str) -> bool {
+    let Some((_, rest)) = line.strip_prefix(NAME_LINE).and_then(|line| line.split_once('\t')) else { return false };
+    match rest.split_at_checked(40) {
+        _ if rest.starts_with("-\t") => true,
+        Some((commit, after)) => is_commit_id(commit) && after.starts_with('\t'),
+        None => false,
+    }
 }
 
+/// A line's name, commit and file (fields past the fourth are ignored).
+pub(super) fn fields(line: &str) -> Option<(&str, &str, &str)> {
+    let (name, rest) = line.split_once('\t')?;
+    let (commit, rest) = rest.split_once('\t')?;
+    Some((name, commit, rest.split('\t').next().unwrap_or(rest)))
+}
+
+/// A full commit id as the cache writes it.
 pub(super) fn is_commit_id(text: &str) -> bool {
-    git2::Oid::from_str(text).is_ok()
+    text.len() == 40 && text.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
 fn removal(commit: &str, path: &str) -> Removal {
