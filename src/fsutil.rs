@@ -91,8 +91,7 @@ pub fn create_state_dir(directory: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// A cache file's bytes (or git's index), mapped rather than read where the
-/// system allows:
+/// A cache file's bytes, mapped rather than read where the system allows:
 /// a warm run reads the caches nearly whole, and mapping pages the system
 /// already holds costs far less than copying them into fresh memory (the
 /// 12 MB index cache of wasmtime took 100 ms to read on a 2-core virtual
@@ -107,12 +106,16 @@ pub enum FileBytes {
 
 impl FileBytes {
     pub fn read(path: &Path) -> std::io::Result<FileBytes> {
+        // Windows refuses to replace a file that is mapped, and a run
+        // replaces the index cache while reading entries from it.
+        if !cfg!(unix) {
+            return std::fs::read(path).map(FileBytes::Read);
+        }
         let file = std::fs::File::open(path)?;
-        // SAFETY: the map is read-only, and the files mapped are replaced by
-        // a rename, never written in place: driftcheck's caches (by
-        // `write_atomically`) and git's index (by `index.lock`). A run maps
-        // a file no writer changes. (Another program truncating it mid-run
-        // would fault.)
+        // SAFETY: the map is read-only, and driftcheck's caches are replaced
+        // by a rename (`write_atomically`), never written in place: a run
+        // maps a file no writer changes. (Another program truncating it
+        // mid-run would fault.)
         #[allow(unsafe_code)]
         let mapped = unsafe { memmap2::MmapOptions::new().populate().map(&file) };
         match mapped {

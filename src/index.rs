@@ -429,8 +429,9 @@ impl<'w> CodeIndex<'w> {
     /// half the Jaro-Winkler similarity, which is 1 only for equal names).
     fn sharing_a_word(&self, name: &str) -> Vec<SymbolId> {
         let by_word = self.by_word.get_or_init(|| {
-            // A string per distinct word, not per word of every name: a name
-            // listed twice under a key (`get_get`) is listed once below.
+            // A string per distinct word, not per word of every name. A name
+            // may be listed twice under a key (`get_get`): the lookup below
+            // sorts and dedups what it finds.
             let mut by_word: HashMap<String, Vec<&'w str>> = HashMap::default();
             for &defined in self.by_name.keys() {
                 let mut add = |key: &str| match by_word.get_mut(key) {

@@ -105,7 +105,7 @@ impl CachedNames {
         let mut previous: Option<&str> = None;
         let mut at = lines.start;
         for line in text.split_terminator('\n') {
-            if !is_name_line(line) || previous.is_some_and(|previous| previous > line) {
+            if !is_name_line(line) || previous.is_some_and(|previous| !comes_before(previous, line)) {
                 return None;
             }
             starts.push(u32::try_from(at).ok()?);
@@ -126,6 +126,10 @@ impl CachedNames {
     /// The line of `name`: the first that sorts at or after `name <TAB>`,
     /// if it starts so.
     fn line_of(&self, name: &str) -> Option<&str> {
+        // No name the cache holds has either: `a <TAB> …` must not find `a`.
+        if name.contains(['\t', '\n']) {
+            return None;
+        }
         let first = self.starts.partition_point(|start| key_order(self.line_at(*start), name) == Ordering::Less);
         let line = self.line_at(*self.starts.get(first)?);
         (key_order(line, name) == Ordering::Equal).then_some(line)
@@ -163,6 +167,12 @@ fn is_name_line(line: &str) -> bool {
         Some((commit, after)) => is_commit_id(commit) && after.starts_with('\t'),
         None => false,
     }
+}
+
+/// Whether name line `line` may follow `previous`: sorted, and for another
+/// name (the writer lists each name once).
+fn comes_before(previous: &str, line: &str) -> bool {
+    previous < line && previous.split('\t').nth(1) != line.split('\t').nth(1)
 }
 
 /// A line's name, commit and file (fields past the fourth are ignored).
@@ -208,7 +218,7 @@ mod tests {
             assert_eq!(&*removal.path, format!("src/{name}.rs"));
             assert_eq!(removal.commit.as_deref(), Some(COMMIT));
         }
-        for absent in ["", "0", "a_", "abcd", "aa", "c", "zzz", "~"] {
+        for absent in ["", "0", "a_", "abcd", "aa", "c", "zzz", "~", "a\tsrc/a.rs", "a\n"] {
             assert!(!cached.contains_key(absent), "{absent} is not");
         }
         assert_eq!(cached.iter().count(), names.len());
@@ -225,6 +235,7 @@ mod tests {
     #[test]
     fn unsorted_or_malformed_lines_are_not_trusted() {
         assert!(cached(&[&line("b", "x"), &line("a", "x")]).is_none(), "unsorted");
+        assert!(cached(&[&line("a", "x"), &line("a", "y")]).is_none(), "a name twice");
         assert!(cached(&["name\ta\tnot-a-commit\tx"]).is_none(), "a bad commit");
         assert!(cached(&["name\ta"]).is_none(), "too few fields");
         assert!(cached(&["path\ta\t-\tx"]).is_none(), "another kind");

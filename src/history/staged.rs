@@ -88,7 +88,7 @@ pub fn uncommitted(
     let mut index = repository.index().ok()?;
     // The repository keeps the index it read first; the diff must be of the
     // file the key was made from, as it is now. Read again only if the file
-    // changed since (by its size, time and inode): reading it checks its
+    // changed since (libgit2 compares its checksum): reading it checks its
     // SHA-1, which for wasmtime's 7,000 files cost as much as the diff.
     index.read(false).ok()?;
     let staged = match key.as_deref().and_then(|key| read_cache(cache, key)) {
@@ -147,7 +147,7 @@ fn combine(first: Change, then: Status) -> Option<Change> {
 /// HEAD's tree, the index file's content and the scope; `None` when the
 /// index cannot be read (then nothing is cached).
 fn cache_key(repository: &git2::Repository, head: Option<&git2::Tree>, scope: &str) -> Option<String> {
-    let index = crate::fsutil::FileBytes::read(&repository.path().join("index")).ok()?;
+    let index = std::fs::read(repository.path().join("index")).ok()?;
     let tree = head.map(|tree| tree.id().to_string()).unwrap_or_default();
     Some(format!("{CACHE_VERSION} {tree} {} {scope:?}", blake3::hash(&index).to_hex()))
 }
