@@ -102,15 +102,18 @@ impl CachedNames {
     fn new(bytes: FileBytes, lines: Range<usize>) -> Option<CachedNames> {
         let text = std::str::from_utf8(bytes.get(lines.clone())?).ok()?;
         let mut starts = Vec::new();
-        let mut previous: Option<&str> = None;
+        // The line before, and its name: each line sorts after it, for
+        // another name (the writer lists each name once).
+        let mut previous: Option<(&str, &str)> = None;
         let mut at = lines.start;
         for line in text.split_terminator('\n') {
-            if !is_name_line(line) || previous.is_some_and(|previous| !comes_before(previous, line)) {
+            let name = name_of_line(line)?;
+            if previous.is_some_and(|(previous, previous_name)| previous >= line || previous_name == name) {
                 return None;
             }
             starts.push(u32::try_from(at).ok()?);
             at += line.len() + 1;
-            previous = Some(line);
+            previous = Some((line, name));
         }
         Some(CachedNames { bytes, starts, end: lines.end })
     }
@@ -157,22 +160,17 @@ fn key_order(line: &str, name: &str) -> Ordering {
     head.cmp(name).then_with(|| line.get(name.len()).map_or(Ordering::Less, |byte| byte.cmp(&b'\t')))
 }
 
-/// Whether `line` is `name <TAB> key <TAB> commit <TAB> file`, with a
-/// commit id or `-`: checked for every line a run reads, so by hand, and
-/// past the commit only for the tab that ends it.
-fn is_name_line(line: &str) -> bool {
-    let Some((_, rest)) = line.strip_prefix(NAME_LINE).and_then(|line| line.split_once('\t')) else { return false };
-    match rest.split_at_checked(40) {
+/// The key of `line` if it is `name <TAB> key <TAB> commit <TAB> file`,
+/// with a commit id or `-`: checked for every line a run reads, so by hand,
+/// and past the commit only for the tab that ends it.
+fn name_of_line(line: &str) -> Option<&str> {
+    let (name, rest) = line.strip_prefix(NAME_LINE)?.split_once('\t')?;
+    let well_formed = match rest.split_at_checked(40) {
         _ if rest.starts_with("-\t") => true,
         Some((commit, after)) => is_commit_id(commit) && after.starts_with('\t'),
         None => false,
-    }
-}
-
-/// Whether name line `line` may follow `previous`: sorted, and for another
-/// name (the writer lists each name once).
-fn comes_before(previous: &str, line: &str) -> bool {
-    previous < line && previous.split('\t').nth(1) != line.split('\t').nth(1)
+    };
+    well_formed.then_some(name)
 }
 
 /// A line's name, commit and file (fields past the fourth are ignored).
