@@ -15,7 +15,7 @@ use crate::link::{self, ClauseLinks, LinkGraph, LinkState};
 use crate::llm::{self, ask::Asker, cache::Cache, Unanswered};
 use crate::lock::{self, Lock};
 use crate::report::{LlmUsage, Report, Sources, Summary};
-use crate::workspace::Workspace;
+use crate::workspace::{TrackedPaths, Workspace};
 use crate::Error;
 
 /// Which content to analyse.
@@ -272,8 +272,17 @@ fn run(config: Config, inputs: Inputs, source: LockSource, llm: Option<&LlmPass>
         // and it waits below.
         // Body hashes are only compared with a lock's (or recorded in one).
         let hash_bodies = hash_bodies || lock.is_some();
-        let loading = scope.spawn(move || Workspace::load_with(config, cache, stdin, hash_bodies));
-        let removed = history.removed();
+        // git's index is read once, by the history, which hands the files
+        // it lists to the workspace.
+        let (tracked_sender, tracked) = match history.tracks(&config.root) {
+            true => {
+                let (sender, receiver) = std::sync::mpsc::channel();
+                (Some(sender), TrackedPaths::Given(receiver))
+            }
+            false => (None, TrackedPaths::Read),
+        };
+        let loading = scope.spawn(move || Workspace::load_with(config, cache, stdin, hash_bodies, tracked));
+        let removed = history.removed(tracked_sender);
         let workspace = loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (workspace, removed)
     });

@@ -25,6 +25,13 @@ pub fn work_tree_prefix(repository: &Repository, root: &Path) -> Option<String> 
     root.starts_with(&workdir).then(|| relative(&workdir, &root).unwrap_or_default())
 }
 
+/// The files git's index lists, as paths under the root whose folder is
+/// `prefix` (files outside it are left out).
+pub fn index_paths(index: &git2::Index, prefix: &str) -> Vec<String> {
+    let paths = index.iter().filter_map(|entry| String::from_utf8(entry.path).ok());
+    paths.filter_map(|path| under_prefix(&path, prefix).map(str::to_string)).collect()
+}
+
 /// A repository path as a path under the root whose folder is `prefix`.
 pub fn under_prefix<'p>(path: &'p str, prefix: &str) -> Option<&'p str> {
     if prefix.is_empty() {

@@ -60,17 +60,37 @@ pub struct CodeIndex<'w> {
     styles: OnceLock<(HashMap<NameStyle, usize>, usize)>,
     /// Defined names by each of their words and by their lower case, built
     /// on the first suggestion (see [`CodeIndex::suggest`]).
-    by_word: OnceLock<HashMap<String, Vec<&'w str>>>,
+    by_word: OnceLock<NamesByWord<'w>>,
     /// Whether library code (not tests) defines anything at all.
     library_defines: bool,
+    /// Where each file sits, by its index in `files`.
+    places: Vec<Place>,
+}
+
+/// Whether a file is test code, and whether it is library code (neither
+/// test nor example): asked of files many times a run, so answered once
+/// per file from its path.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    test: bool,
+    library: bool,
+}
+
+impl Place {
+    fn of(path: &str) -> Place {
+        let test = is_test_path(path);
+        Place { test, library: !test && !is_example_path(path) }
+    }
 }
 
 impl<'w> CodeIndex<'w> {
     pub fn new(files: &'w [CodeFile]) -> Self {
         // Names and words are independent maps over every file: built side
         // by side, a warm run waits for the larger only.
+        let places: Vec<Place> = files.par_iter().map(|file| Place::of(&file.path)).collect();
         let ((by_name, by_tail, by_path, modules), (tokens, tokens_lower)) =
-            rayon::join(|| Self::names(files), || Self::words(files));
+            rayon::join(|| Self::names(files), || Self::words(files, &places));
+        let library_defines = files.iter().zip(&places).any(|(file, place)| !file.symbols.is_empty() && !place.test);
         CodeIndex {
             files,
             by_name,
@@ -84,7 +104,8 @@ impl<'w> CodeIndex<'w> {
             program_text: OnceLock::new(),
             styles: OnceLock::new(),
             by_word: OnceLock::new(),
-            library_defines: files.iter().any(|file| !file.symbols.is_empty() && !is_test_path(&file.path)),
+            library_defines,
+            places,
         }
     }
 
@@ -125,16 +146,16 @@ impl<'w> CodeIndex<'w> {
     /// The largest map a run builds (every word of every file, 600,000 on
     /// wasmtime): each worker thread maps a share of the files, then the
     /// maps are merged.
-    fn words(files: &'w [CodeFile]) -> (HashMap<&'w str, bool>, HashSet<String>) {
+    fn words(files: &'w [CodeFile], places: &[Place]) -> (HashMap<&'w str, bool>, HashSet<String>) {
         let share = files.len().div_ceil(rayon::current_num_threads()).max(1);
         let tokens = files
             .par_chunks(share)
-            .map(|files| {
+            .zip(places.par_chunks(share))
+            .map(|(files, places)| {
                 let mut tokens: HashMap<&str, bool> = HashMap::default();
-                for file in files {
-                    let library = !is_test_path(&file.path) && !is_example_path(&file.path);
+                for (file, place) in files.iter().zip(places) {
                     for token in file.tokens.iter() {
-                        *tokens.entry(token).or_insert(false) |= library;
+                        *tokens.entry(token).or_insert(false) |= place.library;
                     }
                 }
                 tokens
@@ -162,6 +183,16 @@ impl<'w> CodeIndex<'w> {
 
     pub fn file_of(&self, id: SymbolId) -> &'w CodeFile {
         &self.files[id.file]
+    }
+
+    /// Whether the file at this index is test code ([`is_test_path`]).
+    fn in_tests(&self, file: usize) -> bool {
+        self.places.get(file).is_some_and(|place| place.test)
+    }
+
+    /// Whether the file at this index is library code: neither test nor example code.
+    fn in_library(&self, file: usize) -> bool {
+        self.places.get(file).is_some_and(|place| place.library)
     }
 
     pub fn file_index(&self, path: &str) -> Option<usize> {
@@ -201,9 +232,9 @@ impl<'w> CodeIndex<'w> {
     /// question, not a hot path.
     pub fn tests_use_as_code(&self, word: &str) -> bool {
         self.tokens.contains_key(word)
-            && self.files.iter().any(|file| {
+            && self.files.iter().enumerate().any(|(at, file)| {
                 file.language.is_some()
-                    && is_test_path(&file.path)
+                    && self.in_tests(at)
                     && file.tokens.contains(word)
                     && !file.string_only_tokens.contains(word)
             })
@@ -222,8 +253,9 @@ impl<'w> CodeIndex<'w> {
     /// reads, sends or assembles, not a symbol gone from it.
     pub fn quotes(&self, dotted: &str) -> bool {
         let quoted = self.quoted.get_or_init(|| {
-            let library = self.files.iter().filter(|f| f.language.is_some() && is_library_path(&f.path));
-            library.flat_map(|file| file.quoted.iter().map(String::as_str)).collect()
+            let files = self.files.iter().enumerate();
+            let library = files.filter(|(at, file)| file.language.is_some() && self.in_library(*at));
+            library.flat_map(|(_, file)| file.quoted.iter().map(String::as_str)).collect()
         });
         quoted.contains(dotted)
     }
@@ -240,8 +272,9 @@ impl<'w> CodeIndex<'w> {
             let files = self.files.iter().enumerate();
             files.filter(|(_, f)| f.language.is_none() && is_program_text(&f.path)).map(|(at, _)| at).collect()
         });
-        program_text.iter().map(|&at| &self.files[at]).any(|file| {
-            file.tokens.contains(name) && (file.tokens.contains(owner) || distinctive && is_library_path(&file.path))
+        program_text.iter().any(|&at| {
+            let file = &self.files[at];
+            file.tokens.contains(name) && (file.tokens.contains(owner) || distinctive && self.in_library(at))
         })
     }
 
@@ -297,8 +330,8 @@ impl<'w> CodeIndex<'w> {
         if called && found.iter().any(callable) {
             found.retain(callable);
         }
-        if found.iter().any(|id| !is_test_path(&self.files[id.file].path)) {
-            found.retain(|id| !is_test_path(&self.files[id.file].path));
+        if found.iter().any(|id| !self.in_tests(id.file)) {
+            found.retain(|id| !self.in_tests(id.file));
         }
         (found.len() <= MAX_TARGETS).then_some(found)
     }
@@ -409,16 +442,16 @@ impl<'w> CodeIndex<'w> {
     /// Like [`CodeIndex::is_module`], counting only library code: a
     /// tutorial's `app.py` makes `app` a variable name, not our module.
     pub fn is_library_module(&self, owner: &[String]) -> bool {
-        self.has_module_where(owner, |file| is_library_path(&file.path))
+        self.has_module_where(owner, |file| self.in_library(file))
     }
 
-    /// True when a file that passes `keep` has a module path ending with `owner`.
-    fn has_module_where(&self, owner: &[String], keep: impl Fn(&CodeFile) -> bool) -> bool {
+    /// True when a file whose index passes `keep` has a module path ending with `owner`.
+    fn has_module_where(&self, owner: &[String], keep: impl Fn(usize) -> bool) -> bool {
         let Some(last) = owner.last() else { return false };
         self.modules.get(last.as_str()).is_some_and(|files| {
-            files.iter().map(|&f| &self.files[f]).any(|file| {
-                let module = &file.module;
-                keep(file) && module.len() >= owner.len() && module[module.len() - owner.len()..] == *owner
+            files.iter().any(|&at| {
+                let module = &self.files[at].module;
+                keep(at) && module.len() >= owner.len() && module[module.len() - owner.len()..] == *owner
             })
         })
     }
@@ -427,27 +460,11 @@ impl<'w> CodeIndex<'w> {
     /// another letter case: the only names whose [`Missing::similarity`]
     /// can reach [`SUGGEST_ANYWHERE`] (with no word in common it is at most
     /// half the Jaro-Winkler similarity, which is 1 only for equal names).
+    /// Words are looked up by hash: a name that shares only a hash by chance
+    /// is one more candidate, which that threshold then drops.
     fn sharing_a_word(&self, name: &str) -> Vec<SymbolId> {
-        let by_word = self.by_word.get_or_init(|| {
-            // A string per distinct word, not per word of every name. A name
-            // may be listed twice under a key (`get_get`): the lookup below
-            // sorts and dedups what it finds.
-            let mut by_word: HashMap<String, Vec<&'w str>> = HashMap::default();
-            for &defined in self.by_name.keys() {
-                let mut add = |key: &str| match by_word.get_mut(key) {
-                    Some(names) => names.push(defined),
-                    None => {
-                        by_word.insert(key.to_string(), vec![defined]);
-                    }
-                };
-                each_name_word(defined, &mut add);
-                add(&defined.to_lowercase());
-            }
-            by_word
-        });
-        let mut keys = name_words(name);
-        keys.push(name.to_lowercase());
-        let mut names: Vec<&str> = keys.iter().filter_map(|key| by_word.get(key)).flatten().copied().collect();
+        let by_word = self.by_word.get_or_init(|| NamesByWord::new(self.by_name.keys().copied().collect()));
+        let mut names = by_word.sharing_a_key(name);
         names.sort_unstable();
         names.dedup();
         names.iter().filter_map(|name| self.by_name.get(name)).flatten().copied().collect()
@@ -464,11 +481,11 @@ impl<'w> CodeIndex<'w> {
             Some(file) => {
                 let pool: Vec<SymbolId> =
                     (0..self.files[file].symbols.len()).map(|symbol| SymbolId { file, symbol }).collect();
-                let library = !is_test_path(&self.files[file].path) && !pool.is_empty();
+                let library = !self.in_tests(file) && !pool.is_empty();
                 (pool, 0.45, library)
             }
             None if !owner_members.is_empty() => {
-                let library = owner_members.iter().any(|id| !is_test_path(&self.files[id.file].path));
+                let library = owner_members.iter().any(|id| !self.in_tests(id.file));
                 (owner_members, 0.4, library)
             }
             // Every defined name could be the one, but only those that pass
@@ -476,7 +493,7 @@ impl<'w> CodeIndex<'w> {
             None => (self.sharing_a_word(name), SUGGEST_ANYWHERE, self.library_defines),
         };
         if library {
-            pool.retain(|id| !is_test_path(&self.files[id.file].path));
+            pool.retain(|id| !self.in_tests(id.file));
         }
         // An environment-variable-shaped name is only ever a constant.
         let screaming = name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
@@ -548,7 +565,7 @@ impl<'w> CodeIndex<'w> {
                 qualified.len().checked_sub(2).and_then(|i| qualified.get(i)).or(self.files[id.file].module.last());
             owner.is_none_or(|owner| parent.is_some_and(|p| p == owner))
         };
-        let in_tests = |id: &SymbolId| is_test_path(&self.files[id.file].path);
+        let in_tests = |id: &SymbolId| self.in_tests(id.file);
         let best = ids
             .filter(member_of_owner)
             .filter(|id| tests_count || !in_tests(id))
@@ -610,11 +627,6 @@ impl<'w> CodeIndex<'w> {
         }
         members
     }
-}
-
-/// Neither test nor example code.
-fn is_library_path(path: &str) -> bool {
-    !is_test_path(path) && !is_example_path(path)
 }
 
 /// `put_in_reg`, `maxRetries`: a name no prose or other API is likely to
@@ -912,6 +924,70 @@ pub fn in_scope(path: &str, scope: &str) -> bool {
     scope.is_empty() || path == scope || path.strip_prefix(scope).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// Defined names by the hash of each of their words and of their lower
+/// case, built on the first suggestion. A sorted list of hashes, not a map
+/// of strings: the index is built for a handful of suggestions, and a
+/// string per word of 40,000 names cost more than all of them.
+struct NamesByWord<'w> {
+    names: Vec<&'w str>,
+    /// (key, position of a name with it in `names`), sorted.
+    keys: Vec<(u64, u32)>,
+}
+
+impl<'w> NamesByWord<'w> {
+    fn new(names: Vec<&'w str>) -> NamesByWord<'w> {
+        let names: Vec<&str> = names.into_iter().take(u32::MAX as usize).collect();
+        // Each worker keys its share of the names with its own buffers.
+        let mut keys: Vec<(u64, u32)> = names
+            .par_iter()
+            .zip(0..u32::MAX)
+            .fold(
+                || (Vec::new(), Vec::new(), String::new()),
+                |(mut found, mut keys, mut lower), (name, at)| {
+                    name_keys(name, &mut keys, &mut lower);
+                    found.extend(keys.iter().map(|key| (*key, at)));
+                    (found, keys, lower)
+                },
+            )
+            .map(|(found, _, _)| found)
+            .reduce(Vec::new, |mut all, more| {
+                all.extend(more);
+                all
+            });
+        keys.par_sort_unstable();
+        NamesByWord { names, keys }
+    }
+
+    /// The names with a key of `name`'s; a name may come more than once.
+    fn sharing_a_key(&self, name: &str) -> Vec<&'w str> {
+        let mut keys = Vec::new();
+        name_keys(name, &mut keys, &mut String::new());
+        let with_key = |key: u64| {
+            let start = self.keys.partition_point(|(k, _)| *k < key);
+            self.keys[start..].iter().take_while(move |(k, _)| *k == key)
+        };
+        let positions = keys.into_iter().flat_map(with_key);
+        positions.filter_map(|(_, at)| self.names.get(*at as usize).copied()).collect()
+    }
+}
+
+/// The hashes of a name's words ([`each_name_word`]) and of its lower case,
+/// each once, in `keys`; `lower` is room to write the lower case in.
+fn name_keys(name: &str, keys: &mut Vec<u64>, lower: &mut String) {
+    use std::hash::BuildHasher;
+    let hash = |text: &str| rustc_hash::FxBuildHasher.hash_one(text);
+    keys.clear();
+    each_name_word(name, |word| keys.push(hash(word)));
+    lower.clear();
+    match name.is_ascii() {
+        true => lower.extend(name.bytes().map(|byte| char::from(byte.to_ascii_lowercase()))),
+        false => lower.push_str(&name.to_lowercase()),
+    }
+    keys.push(hash(lower));
+    keys.sort_unstable();
+    keys.dedup();
+}
+
 /// A missing name, prepared once for comparing with many candidates.
 /// The similarity a suggestion drawn from every defined name must reach.
 const SUGGEST_ANYWHERE: f64 = 0.5;
@@ -965,6 +1041,23 @@ mod tests {
         for path in ["src/degenerated/cases.rs", "src/generator.rs", "docs/generated.md"] {
             assert!(!is_generated_path(path), "{path}");
         }
+    }
+
+    #[test]
+    fn names_sharing_a_word_or_the_lower_case_are_the_candidates() {
+        let files = vec![index_file(
+            "src/app.rs",
+            "pub struct StopWatchApp; pub fn load_config() {} pub fn unrelated() {} pub fn Ünïcode() {}".into(),
+        )];
+        let index = CodeIndex::new(&files);
+        let names = |name: &str| -> Vec<&str> {
+            index.sharing_a_word(name).into_iter().map(|id| index.symbol(id).name.as_str()).collect()
+        };
+        assert_eq!(names("stopwatchapp"), ["StopWatchApp"], "the same name in lower case");
+        assert_eq!(names("StopwatchWindow"), Vec::<&str>::new(), "`stopwatch` is not `stop` or `watch`");
+        assert_eq!(names("parse_config"), ["load_config"]);
+        assert_eq!(names("watchApp"), ["StopWatchApp"]);
+        assert_eq!(names("ÜNÏCODE"), ["Ünïcode"]);
     }
 
     #[test]

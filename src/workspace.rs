@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 
 use rayon::prelude::*;
 
@@ -35,7 +36,7 @@ impl Workspace {
     /// Loads the repository `config` names; code files whose content the
     /// index cache already holds are not parsed again.
     pub fn load(config: Config, cache: &IndexCache) -> Workspace {
-        Workspace::load_with(config, cache, None, true)
+        Workspace::load_with(config, cache, None, true, TrackedPaths::Read)
     }
 
     /// As [`Workspace::load`], with one spec's text given (`check -`): it
@@ -47,6 +48,7 @@ impl Workspace {
         cache: &IndexCache,
         stdin: Option<&crate::engine::StdinSpec>,
         hash_bodies: bool,
+        tracked: TrackedPaths,
     ) -> Workspace {
         let root = config.root.clone();
         let repository = config
@@ -59,7 +61,6 @@ impl Workspace {
         let (discovered, ()) = rayon::join(|| discover::discover(&config), || cache.prefetch());
         let git_ignored = discovered.git_ignored;
         let (candidates, mut notes, mut paths) = (discovered.candidates, discovered.notes, discovered.paths);
-        paths.extend(tracked_paths(&root));
         let context = LoadContext { root: &root, config: &config, cache, hash_bodies, repository: repository.as_ref() };
         // A spec given on standard input replaces the file: not read or parsed.
         let from_stdin = |candidate: &Candidate| stdin.is_some_and(|given| given.path == candidate.path);
@@ -108,6 +109,12 @@ impl Workspace {
             notes.extend(note);
             code.push(file);
         }
+        // Handed over only now: the history reads git's index while the
+        // files above are read and parsed.
+        paths.extend(match tracked {
+            TrackedPaths::Given(given) => given.recv().unwrap_or_else(|_| tracked_paths(&root)),
+            TrackedPaths::Read => tracked_paths(&root),
+        });
         let dirs = paths.iter().flat_map(|path| ancestors(path)).map(str::to_string).collect();
         let manifests = Manifests::read(&root, &paths);
         Workspace { root, config, repository, specs, code, notes, manifests, paths, dirs, git_ignored }
@@ -238,6 +245,17 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
+/// Where a run gets the files git tracks (see [`tracked_paths`]).
+pub enum TrackedPaths {
+    /// Read from git's index by the workspace.
+    Read,
+    /// Sent by whoever reads git's index anyway, the history for one: the
+    /// index is read once, not twice (reading it checks its SHA-1, which
+    /// on wasmtime cost as much as listing its 7,000 files). A sender
+    /// dropped without sending means read them here.
+    Given(Receiver<Vec<String>>),
+}
+
 /// Files the index tracks, whether or not the work tree holds them: a
 /// sparse checkout leaves some out, a partial clone may lack their blobs.
 /// They exist, and links to them hold. A deletion counts once it is staged,
@@ -245,14 +263,15 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 fn tracked_paths(root: &std::path::Path) -> Vec<String> {
     let Ok(repository) = git2::Repository::discover(root) else { return Vec::new() };
     let Some(prefix) = crate::git::work_tree_prefix(&repository, root) else { return Vec::new() };
-    let under_root = |path: String| crate::git::under_prefix(&path, &prefix).map(str::to_string);
-    let tracked = match repository.index() {
-        Ok(index) => index.iter().filter_map(|entry| String::from_utf8(entry.path).ok()).collect(),
+    match repository.index() {
+        Ok(index) => crate::git::index_paths(&index, &prefix),
         // A sparse index (`--sparse-index`) is one libgit2 cannot read: every
         // file HEAD tracks counts instead.
-        Err(_) => head_files(&repository),
-    };
-    tracked.into_iter().filter_map(under_root).collect()
+        Err(_) => {
+            let under_root = |path: String| crate::git::under_prefix(&path, &prefix).map(str::to_string);
+            head_files(&repository).into_iter().filter_map(under_root).collect()
+        }
+    }
 }
 
 /// Every file in HEAD's tree.

@@ -7,11 +7,8 @@
 /// backticks quote strings), `"exception"`. Sorted.
 pub(super) fn quoted_names(source: &str, template: bool) -> Vec<String> {
     let quotes: &[char] = if template { &['"', '\'', '`'] } else { &['"', '\''] };
-    // Every quote is ASCII: a byte test finds the lines with one.
     // "Replaces `Client::reconnect`." in a comment names, it does not use.
-    let quoting = |b: u8| quotes.contains(&char::from(b));
-    let code =
-        source.lines().filter(|line| line.bytes().any(quoting) && !crate::text::is_comment_line(line.trim_start()));
+    let code = lines_with_a_quote(source, template).filter(|line| !crate::text::is_comment_line(line.trim_start()));
     let mut names: Vec<String> = code
         .flat_map(|line| quotes.iter().flat_map(move |quote| line.split(*quote).skip(1).step_by(2)))
         .filter(|quoted| is_dotted_name(quoted))
@@ -20,6 +17,32 @@ pub(super) fn quoted_names(source: &str, template: bool) -> Vec<String> {
     names.sort_unstable();
     names.dedup();
     names
+}
+
+/// The lines of `source` (as [`str::lines`] gives them) that hold a quote:
+/// `"`, `'`, and with `template` a backtick. Every quote is ASCII, so one
+/// byte search over the whole text finds them; the lines without one are
+/// never looked at.
+fn lines_with_a_quote(source: &str, template: bool) -> impl Iterator<Item = &str> {
+    let bytes = source.as_bytes();
+    let third = if template { b'`' } else { b'"' };
+    let mut line_end = 0;
+    memchr::memchr3_iter(b'"', b'\'', third, bytes).filter_map(move |quote| {
+        if quote < line_end {
+            return None; // on the line given last
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..quote]).map_or(0, |newline| newline + 1);
+        let newline = memchr::memchr(b'\n', &bytes[quote..]).map(|newline| quote + newline);
+        let end = newline.unwrap_or(bytes.len());
+        line_end = end;
+        // Both ends are at a newline or the text's ends: whole characters.
+        let line = source.get(start..end)?;
+        // As `lines`: a carriage return ends a line only before a newline.
+        Some(match newline {
+            Some(_) => line.strip_suffix('\r').unwrap_or(line),
+            None => line,
+        })
+    })
 }
 
 /// `http.disconnect`, `a::b`, or one identifier such as `http_response_code`.
@@ -61,13 +84,31 @@ pub(super) fn templated_page_folders(source: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{quoted_names, templated_page_folders};
+    use super::{lines_with_a_quote, quoted_names, templated_page_folders};
 
     #[test]
     fn names_written_as_strings_outside_comments() {
         let source = "emit(\"http.disconnect\")\nkey = 'server.port'\n// \"in.comment\"\nmsg = \"two words\"\nt = `a::b`\nx = \"exception\"\n";
         assert_eq!(quoted_names(source, false), ["exception", "http.disconnect", "server.port"]);
         assert_eq!(quoted_names(source, true), ["a::b", "exception", "http.disconnect", "server.port"]);
+    }
+
+    #[test]
+    fn the_lines_with_a_quote_are_those_str_lines_gives() {
+        let source = "a\r\nb = \"x\" + 'y'\r\n\n`t`\n'é'\n\"last";
+        let lines: Vec<&str> = source.lines().filter(|line| line.contains(['"', '\''])).collect();
+        assert_eq!(lines_with_a_quote(source, false).collect::<Vec<_>>(), lines);
+        let lines: Vec<&str> = source.lines().filter(|line| line.contains(['"', '\'', '`'])).collect();
+        assert_eq!(lines_with_a_quote(source, true).collect::<Vec<_>>(), lines);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_the_lines_str_lines_gives(source in "[ab\"'`\r\né]{0,40}", template: bool) {
+            let quotes: &[char] = if template { &['"', '\'', '`'] } else { &['"', '\''] };
+            let lines: Vec<&str> = source.lines().filter(|line| line.contains(quotes)).collect();
+            proptest::prop_assert_eq!(lines_with_a_quote(&source, template).collect::<Vec<_>>(), lines);
+        }
     }
 
     #[test]

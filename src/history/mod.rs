@@ -11,6 +11,7 @@ mod staged;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
 
 pub use removed::{is_scanned_code, Removal, Removed};
 
@@ -39,13 +40,17 @@ pub struct History {
     repository: Option<git2::Repository>,
     /// The root's path inside the git work tree (`""` at the top).
     prefix: String,
+    /// The root the history was opened for, if it lies in a work tree.
+    work_tree_root: Option<PathBuf>,
 }
 
 impl History {
     pub fn open(root: &Path) -> History {
         removed::limit_memory();
         let repository = git2::Repository::discover(root).ok();
-        let prefix = repository.as_ref().and_then(|r| crate::git::work_tree_prefix(r, root)).unwrap_or_default();
+        let prefix = repository.as_ref().and_then(|r| crate::git::work_tree_prefix(r, root));
+        let work_tree_root = prefix.is_some().then(|| root.to_path_buf());
+        let prefix = prefix.unwrap_or_default();
         let state = root.join(".driftcheck");
         History {
             cache: state.join("cache").join("accepted"),
@@ -54,7 +59,14 @@ impl History {
             mentions_cache: mentions::cache_path(&state),
             repository,
             prefix,
+            work_tree_root,
         }
+    }
+
+    /// Whether [`History::removed`] can tell a run of `root` which files
+    /// git tracks: `root` is the history's own, inside a work tree.
+    pub fn tracks(&self, root: &Path) -> bool {
+        self.work_tree_root.as_deref() == Some(root)
     }
 
     /// Keeps the accepted text of a code hash for later diffs. The cache is
@@ -81,9 +93,12 @@ impl History {
 
     /// Definitions and files the whole history deleted (see [`removed`]),
     /// the uncommitted change's deletions first. Empty outside git.
-    pub fn removed(&self) -> Removed {
+    /// With `tracked`, the files git's index lists under the root are sent
+    /// there as soon as the index is read (see [`History::tracks`]); the
+    /// sender is dropped unsent if it cannot be.
+    pub fn removed(&self, tracked: Option<Sender<Vec<String>>>) -> Removed {
         let Some(repository) = self.repository.as_ref() else { return Removed::default() };
-        let mut found = removed::uncommitted(repository, &self.prefix, &self.staged_cache);
+        let mut found = removed::uncommitted(repository, &self.prefix, &self.staged_cache, tracked);
         if let Some(committed) = removed::load(repository, &self.prefix, &self.removed_cache) {
             let uncommitted = std::mem::take(&mut found);
             found = committed;

@@ -11,6 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -347,9 +348,17 @@ fn definitions_in(git_directory: &Path, blobs: &[Superseded]) -> Vec<(u64, Vec<S
 
 /// Deletions in the uncommitted change (index and work tree against HEAD).
 /// `staged_cache` keeps the index's changes against HEAD between runs.
-pub fn uncommitted(repository: &git2::Repository, prefix: &str, staged_cache: &Path) -> Removed {
+/// With `tracked`, the files git's index lists under `prefix` are sent
+/// there once it is read.
+pub fn uncommitted(
+    repository: &git2::Repository,
+    prefix: &str,
+    staged_cache: &Path,
+    tracked: Option<Sender<Vec<String>>>,
+) -> Removed {
     let mut removed = Removed::default();
-    let Some(changes) = staged::uncommitted(repository, &mut diff_options(prefix), prefix, staged_cache) else {
+    let mut options = diff_options(prefix);
+    let Some(changes) = staged::uncommitted(repository, &mut options, prefix, staged_cache, tracked) else {
         return removed;
     };
     let mut blobs = Vec::new();

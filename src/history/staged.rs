@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::mpsc::Sender;
 
 use serde::{Deserialize, Serialize};
 
@@ -76,12 +77,15 @@ pub fn changes(diff: &git2::Diff) -> Vec<Change> {
 
 /// HEAD against the work tree through the index, with `options`: the
 /// cached HEAD-to-index changes (`cache`, keyed by `scope` too) merged with
-/// the index-to-work-tree ones.
+/// the index-to-work-tree ones. `scope` is the folder of the root in the
+/// work tree; with `tracked`, the files the index lists under it are sent
+/// there as soon as it is read.
 pub fn uncommitted(
     repository: &git2::Repository,
     options: &mut git2::DiffOptions,
     scope: &str,
     cache: &Path,
+    tracked: Option<Sender<Vec<String>>>,
 ) -> Option<Vec<Change>> {
     let head = repository.head().ok().and_then(|head| head.peel_to_tree().ok());
     let key = cache_key(repository, head.as_ref(), scope);
@@ -91,6 +95,10 @@ pub fn uncommitted(
     // changed since (libgit2 compares its checksum): reading it checks its
     // SHA-1, which for wasmtime's 7,000 files cost as much as the diff.
     index.read(false).ok()?;
+    if let Some(tracked) = tracked {
+        // A receiver gone has nothing left to wait for.
+        let _ = tracked.send(crate::git::index_paths(&index, scope));
+    }
     let staged = match key.as_deref().and_then(|key| read_cache(cache, key)) {
         Some(staged) => staged,
         None => {
@@ -251,7 +259,7 @@ mod tests {
     fn the_halves_merge_to_what_libgit2_diffs_in_one() {
         let (directory, repository) = dirty_repository();
         let cache = directory.path().join(".driftcheck/cache/staged-changes");
-        let ours = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache).expect("diff");
+        let ours = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache, None).expect("diff");
         let head = repository.head().and_then(|head| head.peel_to_tree()).expect("head tree");
         let whole = repository.diff_tree_to_workdir_with_index(Some(&head), None).expect("libgit2 diff");
         // What history reads: each deleted or modified file with its blob in
@@ -284,7 +292,7 @@ mod tests {
         // A planted answer under the right key is believed: the index
         // against HEAD is not diffed again.
         write_cache(&cache, &key, &[change(Status::Deleted, "planted.rs", 7)]).expect("plant");
-        let planted = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache).expect("diff");
+        let planted = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache, None).expect("diff");
         assert!(planted.iter().any(|c| c.path == "planted.rs"));
         assert!(!planted.iter().any(|c| c.path == "staged_gone.rs"));
         // Staging anything rewrites the index, so the key no longer matches.
@@ -292,9 +300,29 @@ mod tests {
         let mut index = repository.index().expect("index");
         index.add_path(Path::new("extra.rs")).expect("add");
         index.write().expect("write index");
-        let fresh = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache).expect("diff");
+        let fresh = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache, None).expect("diff");
         assert!(!fresh.iter().any(|c| c.path == "planted.rs"));
         assert!(fresh.iter().any(|c| c.path == "staged_gone.rs" && c.status == Status::Deleted));
+    }
+
+    #[test]
+    fn the_files_the_index_lists_under_the_scope_are_sent_once_it_is_read() {
+        let (directory, repository) = dirty_repository();
+        std::fs::create_dir(directory.path().join("sub")).expect("folder");
+        std::fs::write(directory.path().join("sub/inner.rs"), "pub fn inner() {}\n").expect("write");
+        let mut index = repository.index().expect("index");
+        index.add_path(Path::new("sub/inner.rs")).expect("add");
+        index.write().expect("write index");
+        let sent = |scope: &str| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let cache = cache_path(&directory.path().join(".driftcheck"));
+            uncommitted(&repository, &mut git2::DiffOptions::new(), scope, &cache, Some(sender)).expect("diff");
+            receiver.recv().expect("sent")
+        };
+        // Tracked, whether or not the work tree still holds them.
+        let expected = ["both.rs", "kept.rs", "new.rs", "retyped.rs", "staged_retyped.rs", "sub/inner.rs"];
+        assert_eq!(sent(""), [&expected[..], &["worktree_gone.rs"]].concat());
+        assert_eq!(sent("sub"), ["inner.rs"]);
     }
 
     #[test]
@@ -303,7 +331,7 @@ mod tests {
         let cache = cache_path(&directory.path().join(".driftcheck"));
         crate::fsutil::create_cache_dir(&cache).expect("cache dir");
         std::fs::write(&cache, "{not json").expect("corrupt");
-        let found = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache).expect("diff");
+        let found = uncommitted(&repository, &mut git2::DiffOptions::new(), "", &cache, None).expect("diff");
         assert!(found.iter().any(|c| c.path == "staged_gone.rs"));
         let head = repository.head().and_then(|head| head.peel_to_tree()).expect("head tree");
         let key = cache_key(&repository, Some(&head), "").expect("key");

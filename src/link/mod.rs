@@ -272,7 +272,13 @@ pub fn removed_modules(workspace: &Workspace, removed: &Removed) -> HashMap<Stri
         let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
         folders.split('/').filter(|name| name.len() >= 3)
     }
-    let current: HashSet<&str> = workspace.paths.iter().flat_map(|path| names(path)).collect();
+    // Every folder is one of `dirs`, each named by its last segment: far
+    // fewer than the folders of every path.
+    fn folder_name(dir: &str) -> &str {
+        dir.rsplit_once('/').map_or(dir, |(_, name)| name)
+    }
+    let dirs = workspace.dirs.iter().map(|dir| folder_name(dir));
+    let current: HashSet<&str> = dirs.filter(|name| name.len() >= 3).collect();
     let mut deleted: Vec<(&String, &crate::history::Removal)> = removed.paths.iter().collect();
     // Sorted, so the same deletion speaks for a name on every run.
     deleted.sort_by(|a, b| a.0.cmp(b.0));
