@@ -240,9 +240,6 @@ pub fn name_words(name: &str) -> Vec<String> {
 /// [`name_words`] one at a time, each written into the same buffer: for
 /// indexing every defined name without a string per word.
 pub fn each_name_word(name: &str, mut each: impl FnMut(&str)) {
-    if name.is_ascii() {
-        return each_ascii_name_word(name.as_bytes(), each);
-    }
     let mut current = String::new();
     let mut flush = |current: &mut String| {
         if !current.is_empty() {
@@ -270,33 +267,6 @@ pub fn each_name_word(name: &str, mut each: impl FnMut(&str)) {
             false => current.extend(c.to_lowercase()),
         }
         previous = Some(c);
-    }
-    flush(&mut current);
-}
-
-/// [`each_name_word`] of an ASCII name, a byte at a time: most names are
-/// ASCII, and the same rules on bytes cost a third of decoding characters.
-fn each_ascii_name_word(name: &[u8], mut each: impl FnMut(&str)) {
-    let mut current = String::new();
-    let mut flush = |current: &mut String| {
-        if !current.is_empty() {
-            each(current);
-            current.clear();
-        }
-    };
-    for (at, &byte) in name.iter().enumerate() {
-        if !byte.is_ascii_alphanumeric() {
-            flush(&mut current);
-            continue;
-        }
-        let previous = at.checked_sub(1).and_then(|before| name.get(before));
-        let next_lowercase = name.get(at + 1).is_some_and(u8::is_ascii_lowercase);
-        let boundary = byte.is_ascii_uppercase()
-            && previous.is_some_and(|p| p.is_ascii_lowercase() || next_lowercase && p.is_ascii_uppercase());
-        if boundary {
-            flush(&mut current);
-        }
-        current.push(char::from(byte.to_ascii_lowercase()));
     }
     flush(&mut current);
 }
@@ -383,20 +353,6 @@ mod tests {
         assert_eq!(words("get_v2Token"), ["get", "v2token"], "a digit is neither case");
         assert_eq!(words("ÉtéÉcole"), ["été", "école"]);
         assert!(words("_-_").is_empty());
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn an_ascii_name_splits_as_the_same_characters_do(name in "[aAzZ09_ .-]{0,12}") {
-            let (mut by_bytes, mut by_chars) = (Vec::new(), Vec::new());
-            each_ascii_name_word(name.as_bytes(), |word| by_bytes.push(word.to_string()));
-            // A character outside ASCII at the end takes the general path
-            // and splits off as a word of its own.
-            each_name_word(&format!("{name}_é"), |word| by_chars.push(word.to_string()));
-            let last = by_chars.pop();
-            proptest::prop_assert_eq!(last.as_deref(), Some("é"));
-            proptest::prop_assert_eq!(by_bytes, by_chars);
-        }
     }
 
     #[test]
