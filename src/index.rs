@@ -935,26 +935,18 @@ struct NamesByWord<'w> {
 }
 
 impl<'w> NamesByWord<'w> {
+    /// Built on one thread: it is built inside `OnceLock::get_or_init`
+    /// from a rayon job (`link_spec`), and a rayon join in there lets the
+    /// waiting worker take another spec's job, which then waits on the same
+    /// `OnceLock` forever.
     fn new(names: Vec<&'w str>) -> NamesByWord<'w> {
         let names: Vec<&str> = names.into_iter().take(u32::MAX as usize).collect();
-        // Each worker keys its share of the names with its own buffers.
-        let mut keys: Vec<(u64, u32)> = names
-            .par_iter()
-            .zip(0..u32::MAX)
-            .fold(
-                || (Vec::new(), Vec::new(), String::new()),
-                |(mut found, mut keys, mut lower), (name, at)| {
-                    name_keys(name, &mut keys, &mut lower);
-                    found.extend(keys.iter().map(|key| (*key, at)));
-                    (found, keys, lower)
-                },
-            )
-            .map(|(found, _, _)| found)
-            .reduce(Vec::new, |mut all, more| {
-                all.extend(more);
-                all
-            });
-        keys.par_sort_unstable();
+        let (mut keys, mut name_keys_of, mut lower) = (Vec::new(), Vec::new(), String::new());
+        for (name, at) in names.iter().zip(0..u32::MAX) {
+            name_keys(name, &mut name_keys_of, &mut lower);
+            keys.extend(name_keys_of.iter().map(|key| (*key, at)));
+        }
+        keys.sort_unstable();
         NamesByWord { names, keys }
     }
 
