@@ -463,7 +463,7 @@ impl<'w> CodeIndex<'w> {
     /// Words are looked up by hash: a name that shares only a hash by chance
     /// is one more candidate, which that threshold then drops.
     fn sharing_a_word(&self, name: &str) -> Vec<SymbolId> {
-        let by_word = self.by_word.get_or_init(|| NamesByWord::new(self.by_name.keys().copied().collect()));
+        let by_word = self.by_word.get_or_init(|| NamesByWord::new(self.by_name.keys().copied()));
         let mut names = by_word.sharing_a_key(name);
         names.sort_unstable();
         names.dedup();
@@ -939,8 +939,8 @@ impl<'w> NamesByWord<'w> {
     /// from a rayon job (`link_spec`), and a rayon join in there lets the
     /// waiting worker take another spec's job, which then waits on the same
     /// `OnceLock` forever.
-    fn new(names: Vec<&'w str>) -> NamesByWord<'w> {
-        let names: Vec<&str> = names.into_iter().take(u32::MAX as usize).collect();
+    fn new(names: impl Iterator<Item = &'w str>) -> NamesByWord<'w> {
+        let names: Vec<&str> = names.take(u32::MAX as usize).collect();
         let (mut keys, mut name_keys_of, mut lower) = (Vec::new(), Vec::new(), String::new());
         for (name, at) in names.iter().zip(0..u32::MAX) {
             name_keys(name, &mut name_keys_of, &mut lower);
